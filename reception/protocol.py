@@ -1,0 +1,281 @@
+"""The MQTT contract: every topic and every JSON payload that crosses the broker.
+
+Devices talk only through these.  ``docs/protocol.md`` documents the same names,
+and a test checks the two agree.  Incoming payloads are parsed with ``parse_*``
+functions that raise ``MessageError`` with a reason; nothing else reads raw JSON.
+
+Topic tree (``<site>`` is ``site.id`` from the configuration)::
+
+    reception/<site>/hub/available              hub    retained  {"v":1,"status":"online"|"offline"|"stopped"}
+    reception/<site>/kiosk/<kiosk>/ticket/request  kiosk           ticket request (or hand-over of an offline ticket)
+    reception/<site>/kiosk/<kiosk>/ticket/reply    hub             the ticket, or why not
+    reception/<site>/kiosk/<kiosk>/status       kiosk  retained  printer state, outbox length
+    reception/<site>/kiosk/<kiosk>/feedback     kiosk            anonymous "how did it go" answer
+    reception/<site>/desk/<desk>/command        desk             next, recall, noshow, transfer, done, call, open, pause, close
+    reception/<site>/desk/<desk>/result         hub              outcome of one command (by its id)
+    reception/<site>/desk/<desk>/state          hub    retained  the desk: status, current ticket, its queue
+    reception/<site>/calls                      hub              one event per call or recall
+    reception/<site>/board                      hub    retained  snapshot for the waiting room
+    reception/<site>/queue                      hub    retained  waiting tickets with their estimated waits
+    reception/<site>/alerts                     hub    retained  device problems staff should see
+    reception/<site>/stats/daily                hub    retained  today's anonymous aggregates (bridged to a central broker)
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping
+
+from reception.errors import MessageError
+
+VERSION = 1
+ROOT = "reception"
+PREFERENCES = ("any", "staff", "volunteer")
+EXTRAS = ("appointment", "carer", "private")
+DESK_ACTIONS = ("next", "recall", "noshow", "transfer", "done", "call", "open", "pause", "close")
+HUB_STATUSES = ("online", "offline", "stopped")
+PRINTER_STATES = ("ok", "paper_low", "paper_out", "cover_open", "offline", "error")
+MAX_ID_LEN = 64
+NUMBER_RE = re.compile(r"^[A-Z][0-9]{3,4}$")
+_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+# ---------------------------------------------------------------------------
+# topics
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A parsed topic: ``reception/<site>/<device>/<device_id>/<feature...>`` or a site-wide one."""
+
+    site: str
+    device: str | None  # "kiosk", "desk", "hub" or None for site-wide topics
+    device_id: str | None
+    feature: str  # e.g. "ticket/request", "command", "board"
+
+
+class Topics:
+    """Builds the topic names of one site; use ``parse_topic`` for the other direction."""
+
+    def __init__(self, site: str):
+        if not _SEGMENT.match(site):
+            raise MessageError(f"bad site id {site!r}")
+        self.site = site
+        self.base = f"{ROOT}/{site}"
+
+    hub_available = property(lambda self: f"{self.base}/hub/available")
+    calls = property(lambda self: f"{self.base}/calls")
+    board = property(lambda self: f"{self.base}/board")
+    queue = property(lambda self: f"{self.base}/queue")
+    alerts = property(lambda self: f"{self.base}/alerts")
+    stats_daily = property(lambda self: f"{self.base}/stats/daily")
+
+    def ticket_request(self, kiosk: str = "+") -> str:
+        return f"{self.base}/kiosk/{kiosk}/ticket/request"
+
+    def ticket_reply(self, kiosk: str = "+") -> str:
+        return f"{self.base}/kiosk/{kiosk}/ticket/reply"
+
+    def kiosk_status(self, kiosk: str = "+") -> str:
+        return f"{self.base}/kiosk/{kiosk}/status"
+
+    def feedback(self, kiosk: str = "+") -> str:
+        return f"{self.base}/kiosk/{kiosk}/feedback"
+
+    def desk_command(self, desk: str = "+") -> str:
+        return f"{self.base}/desk/{desk}/command"
+
+    def desk_result(self, desk: str = "+") -> str:
+        return f"{self.base}/desk/{desk}/result"
+
+    def desk_state(self, desk: str = "+") -> str:
+        return f"{self.base}/desk/{desk}/state"
+
+
+def parse_topic(topic: str) -> Topic:
+    """Split a topic once into a value object; raise MessageError for anything outside the tree."""
+    parts = topic.split("/")
+    if len(parts) < 3 or parts[0] != ROOT or not _SEGMENT.match(parts[1]):
+        raise MessageError(f"topic {topic!r} is not under {ROOT}/<site>/")
+    site, rest = parts[1], parts[2:]
+    if rest[0] in ("kiosk", "desk"):
+        if len(rest) < 3 or not _SEGMENT.match(rest[1]):
+            raise MessageError(f"topic {topic!r} lacks a valid {rest[0]} id")
+        return Topic(site, rest[0], rest[1], "/".join(rest[2:]))
+    if rest[0] == "hub":
+        return Topic(site, "hub", None, "/".join(rest[1:]))
+    return Topic(site, None, None, "/".join(rest))
+
+
+# ---------------------------------------------------------------------------
+# payload helpers
+
+
+def encode(payload: Mapping[str, Any]) -> bytes:
+    """JSON with the version field first; compact, UTF-8 (Danish letters stay readable)."""
+    return json.dumps({"v": VERSION, **payload}, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def decode(raw: bytes | str) -> dict[str, Any]:
+    """Parse JSON and check the version; every parse_* starts here."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MessageError(f"not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise MessageError("payload must be a JSON object")
+    if data.get("v") != VERSION:
+        raise MessageError(f"unsupported version {data.get('v')!r} (expected {VERSION})")
+    return data
+
+
+def _field(data: Mapping, key: str, types, *, required: bool = True, default=None, choices=None):
+    if key not in data or data[key] is None:
+        if required:
+            raise MessageError(f"missing field {key!r}")
+        return default
+    value = data[key]
+    if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
+        raise MessageError(f"field {key!r} has the wrong type")
+    if not isinstance(value, types):
+        raise MessageError(f"field {key!r} has the wrong type")
+    if choices is not None and value not in choices:
+        raise MessageError(f"field {key!r} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def _command_id(data: Mapping) -> str:
+    cid = _field(data, "id", str)
+    if not 1 <= len(cid) <= MAX_ID_LEN or not cid.isprintable():
+        raise MessageError(f"field 'id' must be 1-{MAX_ID_LEN} printable characters")
+    return cid
+
+
+def _timestamp(data: Mapping, key: str, required: bool) -> datetime | None:
+    value = _field(data, key, str, required=required)
+    if value is None:
+        return None
+    try:
+        ts = datetime.fromisoformat(value)
+    except ValueError:
+        raise MessageError(f"field {key!r} is not an ISO 8601 time: {value!r}") from None
+    if ts.tzinfo is None:
+        raise MessageError(f"field {key!r} needs a UTC offset")
+    return ts
+
+
+def _number(value: str, key: str = "number") -> str:
+    if not NUMBER_RE.match(value):
+        raise MessageError(f"field {key!r} is not a ticket number like A012: {value!r}")
+    return value
+
+
+# ---------------------------------------------------------------------------
+# incoming messages
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    """A kiosk asks for a ticket.  With ``offline_number`` it hands over one it issued itself."""
+
+    id: str
+    service: str
+    preference: str = "any"
+    extras: tuple[str, ...] = ()
+    first_visit: bool | None = None
+    lang: str = "da"
+    offline_number: str | None = None
+    issued_at: datetime | None = None
+
+
+def parse_ticket_request(raw: bytes | str) -> TicketRequest:
+    data = decode(raw)
+    extras = _field(data, "extras", list, required=False, default=[])
+    for e in extras:
+        if e not in EXTRAS:
+            raise MessageError(f"unknown extra need {e!r} (use {', '.join(EXTRAS)})")
+    offline = _field(data, "offline_number", str, required=False)
+    issued_at = _timestamp(data, "issued_at", required=offline is not None)
+    return TicketRequest(
+        id=_command_id(data),
+        service=_field(data, "service", str),
+        preference=_field(data, "preference", str, required=False, default="any", choices=PREFERENCES),
+        extras=tuple(dict.fromkeys(extras)),
+        first_visit=_field(data, "first_visit", bool, required=False),
+        lang=_field(data, "lang", str, required=False, default="da"),
+        offline_number=_number(offline, "offline_number") if offline else None,
+        issued_at=issued_at,
+    )
+
+
+@dataclass(frozen=True)
+class DeskCommand:
+    """One button press or console key.  ``ticket`` for call, ``service``/``to_kind`` for transfer."""
+
+    id: str
+    action: str
+    ticket: str | None = None
+    service: str | None = None
+    to_kind: str | None = None
+
+
+def parse_desk_command(raw: bytes | str) -> DeskCommand:
+    data = decode(raw)
+    action = _field(data, "action", str, choices=DESK_ACTIONS)
+    ticket = _field(data, "ticket", str, required=action == "call")
+    to_kind = _field(data, "to_kind", str, required=False, choices=("staff", "volunteer"))
+    service = _field(data, "service", str, required=False)
+    if action == "transfer" and not (to_kind or service):
+        raise MessageError("transfer needs 'to_kind' or 'service'")
+    return DeskCommand(_command_id(data), action, _number(ticket, "ticket") if ticket else None, service, to_kind)
+
+
+@dataclass(frozen=True)
+class KioskStatus:
+    printer: str
+    detail: str = ""
+    outbox: int = 0
+
+
+def parse_kiosk_status(raw: bytes | str) -> KioskStatus:
+    data = decode(raw)
+    detail = _field(data, "detail", str, required=False, default="")
+    return KioskStatus(
+        printer=_field(data, "printer", str, choices=PRINTER_STATES),
+        detail=detail[:200],
+        outbox=_field(data, "outbox", int, required=False, default=0),
+    )
+
+
+@dataclass(frozen=True)
+class HubAvailability:
+    status: str
+
+
+def parse_hub_available(raw: bytes | str) -> HubAvailability:
+    return HubAvailability(_field(decode(raw), "status", str, choices=HUB_STATUSES))
+
+
+def availability(status: str) -> bytes:
+    """The retained payload on ``hub/available`` (also the hub's Last Will with "offline")."""
+    if status not in HUB_STATUSES:
+        raise ValueError(status)
+    return encode({"status": status})
+
+
+def ticket_reply(request_id: str, ticket: Mapping[str, Any] | None = None, error: str | None = None) -> bytes:
+    if ticket is None and error is None:
+        raise ValueError("a reply carries a ticket or an error")
+    body = {"id": request_id, "ok": error is None}
+    body.update({"ticket": ticket} if error is None else {"error": error})
+    return encode(body)
+
+
+def desk_result(command: DeskCommand | Mapping[str, Any], error: str | None = None, **extra: Any) -> bytes:
+    cid, action = (command.id, command.action) if isinstance(command, DeskCommand) else (command.get("id"), command.get("action"))
+    body = {"id": cid, "action": action, "ok": error is None, **extra}
+    if error is not None:
+        body["error"] = error
+    return encode(body)
