@@ -1,0 +1,52 @@
+"""The ``reception`` command.  Each part adds its own subcommands through ``add_commands(sub)``.
+
+Parts are imported lazily by name so that ``reception hub`` never imports Kivy, and a
+part that is missing on a device (no Kivy on a desk unit) does not break the others.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from reception.errors import ConfigError, ReceptionError
+
+PARTS = ("reception.commands", "hub.cli", "kiosk.cli", "display_board.cli", "hardware.cli", "bench.cli")
+
+EXIT_CONFIG = 78  # EX_CONFIG: systemd shows it, and Restart=on-failure will not loop forever on it
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reception", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in PARTS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue  # the part is not installed here
+            raise
+        module.add_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args) or 0
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except ReceptionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

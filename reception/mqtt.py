@@ -1,0 +1,124 @@
+"""One MQTT connection per device: paho (VERSION2 callbacks) with reconnect and resubscribe.
+
+Every part of the appliance talks through a ``Connection``: it connects in the
+background (``connect_async`` + ``loop_start``), keeps retrying while the broker
+is away, restores its subscriptions and calls ``on_connect`` after every
+(re)connect so the owner can republish retained state, as Frigate does.
+Handlers get ``(topic, payload)``; an exception in one is logged, never fatal.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+import paho.mqtt.client as mqtt
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[str, bytes], None]
+
+
+@dataclass(frozen=True)
+class BrokerAddress:
+    host: str = "127.0.0.1"
+    port: int = 1883
+    username: str | None = None
+    password: str | None = None
+    tls_ca: str | None = None
+
+
+class Connection:
+    """A resilient client.  ``persistent=True`` keeps the broker-side session (QoS 1 queued while away)."""
+
+    def __init__(self, client_id: str, broker: BrokerAddress, *, persistent: bool = False,
+                 will: tuple[str, bytes] | None = None,
+                 on_connect: Callable[[], None] | None = None,
+                 on_connection_change: Callable[[bool], None] | None = None):
+        self.client_id = client_id
+        self.broker = broker
+        self._handlers: dict[str, tuple[Handler, int]] = {}
+        self._on_connect = on_connect
+        self._on_change = on_connection_change
+        self._connected = threading.Event()
+        self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
+                                   clean_session=not persistent, reconnect_on_failure=True)
+        self._client.reconnect_delay_set(min_delay=1, max_delay=5)
+        self._client.max_queued_messages_set(0)
+        if broker.username:
+            self._client.username_pw_set(broker.username, broker.password)
+        if broker.tls_ca:
+            self._client.tls_set(ca_certs=broker.tls_ca)
+        if will:
+            self._client.will_set(will[0], will[1], qos=1, retain=True)
+        self._client.on_connect = self._connected_cb
+        self._client.on_disconnect = self._disconnected_cb
+        self._client.on_message = self._unrouted
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def start(self) -> "Connection":
+        self._client.connect_async(self.broker.host, self.broker.port, keepalive=10)
+        self._client.loop_start()
+        return self
+
+    def stop(self, final: tuple[str, bytes] | None = None) -> None:
+        """Disconnect cleanly, publishing ``final`` (e.g. a retained "stopped") first if connected."""
+        if final and self.connected:
+            self._client.publish(final[0], final[1], qos=1, retain=True).wait_for_publish(2)
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    def wait_connected(self, timeout: float = 10) -> bool:
+        return self._connected.wait(timeout)
+
+    # -- traffic -----------------------------------------------------------
+
+    def subscribe(self, topic_filter: str, handler: Handler, qos: int = 1) -> None:
+        self._handlers[topic_filter] = (handler, qos)
+        self._client.message_callback_add(topic_filter, self._wrap(handler))
+        if self.connected:
+            self._client.subscribe(topic_filter, qos)
+
+    def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> mqtt.MQTTMessageInfo:
+        """Queue a message; with QoS 1 paho resends it after a reconnect."""
+        return self._client.publish(topic, payload, qos=qos, retain=retain)
+
+    # -- paho callbacks ----------------------------------------------------
+
+    def _wrap(self, handler: Handler):
+        def call(_client, _userdata, msg: mqtt.MQTTMessage) -> None:
+            try:
+                handler(msg.topic, msg.payload)
+            except Exception:  # a bad message or bug must not kill the network thread
+                log.exception("handler for %s failed", msg.topic)
+        return call
+
+    def _unrouted(self, _client, _userdata, msg) -> None:
+        log.debug("no handler for %s", msg.topic)
+
+    def _connected_cb(self, client, _userdata, _flags, reason_code, _properties) -> None:
+        if reason_code.is_failure:
+            log.warning("%s: broker refused connection: %s", self.client_id, reason_code)
+            return
+        for topic_filter, (_handler, qos) in self._handlers.items():
+            client.subscribe(topic_filter, qos)
+        self._connected.set()
+        log.info("%s connected to %s:%s", self.client_id, self.broker.host, self.broker.port)
+        if self._on_connect:
+            self._on_connect()
+        if self._on_change:
+            self._on_change(True)
+
+    def _disconnected_cb(self, _client, _userdata, _flags, reason_code, _properties) -> None:
+        was = self.connected
+        self._connected.clear()
+        if was:
+            log.warning("%s lost the broker (%s); reconnecting", self.client_id, reason_code)
+            if self._on_change:
+                self._on_change(False)

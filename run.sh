@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The two commands of the README:
+#   ./run.sh up     install what is missing, then run the whole system on this machine
+#   ./run.sh test   install what is missing (with test extras), then run the test suite
+# Safe to run again: it only installs what is not there yet.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages the project needs on a fresh Debian 12 / Raspberry Pi OS Lite.
+APT_PACKAGES=(python3 python3-venv python3-pip mosquitto mosquitto-clients espeak-ng
+              libgl1 libegl1 libgles2 libmtdev1 xclip xsel fonts-dejavu-core)
+APT_TEST_PACKAGES=(xvfb xauth)
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_debian_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing Debian packages: ${missing[*]}"
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+install_python_project() {
+  local extras="$1"
+  if [ ! -x .venv/bin/python ]; then
+    /usr/bin/python3 -m venv .venv
+  fi
+  local stamp=".venv/.installed-$extras"
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e ".[$extras]"
+    touch "$stamp"
+  fi
+}
+
+case "${1:-}" in
+  up)
+    shift
+    install_debian_packages "${APT_PACKAGES[@]}"
+    install_python_project "report"
+    exec .venv/bin/reception up "$@"
+    ;;
+  test)
+    shift
+    install_debian_packages "${APT_PACKAGES[@]}" "${APT_TEST_PACKAGES[@]}"
+    install_python_project "test,report"
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: $0 up | test" >&2
+    exit 2
+    ;;
+esac

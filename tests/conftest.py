@@ -1,0 +1,113 @@
+"""Shared fixtures: a real Mosquitto on a free port, the example site, an MQTT recorder, Xvfb."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from reception import config
+from reception.broker import PrivateBroker
+from reception.mqtt import BrokerAddress, Connection
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_CONFIG = ROOT / "config" / "site.example.toml"
+
+
+@pytest.fixture
+def site():
+    return config.load(EXAMPLE_CONFIG)
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """A private Mosquitto for one test; ``broker.kill()`` and ``broker.start()`` simulate outages."""
+    b = PrivateBroker(tmp_path / "broker").start()
+    yield b
+    b.stop()
+
+
+class Recorder:
+    """A test client that records every message on the given topic filters."""
+
+    def __init__(self, broker, *filters: str):
+        self.messages: list[tuple[str, bytes]] = []
+        self._cond = threading.Condition()
+        self.conn = Connection(f"test-{uuid.uuid4().hex[:8]}", BrokerAddress(broker.host, broker.port))
+        for f in filters:
+            self.conn.subscribe(f, self._record)
+        self.conn.start()
+        assert self.conn.wait_connected(10), "recorder could not connect"
+
+    def _record(self, topic: str, payload: bytes) -> None:
+        with self._cond:
+            self.messages.append((topic, payload))
+            self._cond.notify_all()
+
+    def json(self, topic_suffix: str = "") -> list[dict]:
+        with self._cond:
+            return [json.loads(p) for t, p in self.messages if t.endswith(topic_suffix) and p]
+
+    def wait_for(self, predicate, timeout: float = 10.0):
+        """Wait until ``predicate(messages)`` is truthy and return its value."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                result = predicate(self.messages)
+                if result:
+                    return result
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"timed out; saw {[(t, p[:200]) for t, p in self.messages[-10:]]}")
+                self._cond.wait(left)
+
+    def publish(self, topic: str, payload, retain: bool = False) -> None:
+        if isinstance(payload, dict):
+            payload = json.dumps(payload).encode()
+        self.conn.publish(topic, payload, retain=retain).wait_for_publish(5)
+
+    def close(self) -> None:
+        self.conn.stop()
+
+
+@pytest.fixture
+def recorder(broker):
+    made = []
+
+    def make(*filters: str) -> Recorder:
+        r = Recorder(broker, *filters)
+        made.append(r)
+        return r
+
+    yield make
+    for r in made:
+        r.close()
+
+
+@pytest.fixture(scope="session")
+def xvfb():
+    """A virtual screen for Kivy; reuses $DISPLAY when one is already set."""
+    if os.environ.get("DISPLAY"):
+        yield os.environ["DISPLAY"]
+        return
+    if not shutil.which("Xvfb"):
+        pytest.fail("Xvfb is not installed (apt-get install xvfb)")
+    display = f":{50 + os.getpid() % 200}"
+    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{display[1:]}").exists():
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("Xvfb did not start")
+        time.sleep(0.05)
+    os.environ["DISPLAY"] = display
+    yield display
+    proc.terminate()
+    proc.wait()

@@ -1,0 +1,81 @@
+"""The site file: the example is valid, and each kind of mistake is named by file, key and problem."""
+import pytest
+
+from reception import config
+from reception.cli import EXIT_CONFIG, main
+from reception.errors import ConfigError
+from tests.conftest import EXAMPLE_CONFIG
+
+
+def test_example_site_loads_with_every_part(site):
+    assert site.id == "toender"
+    assert site.languages[0] == "da"
+    assert site.services["mitid_learn"].citizen_chooses
+    assert not site.services["passport"].volunteer_may_serve
+    assert site.desks["vol-1"].services == {"mitid_learn"}
+    assert "passport" not in site.desks["vol-1"].services
+    assert site.desks["room-1"].private
+    assert site.reserved_numbers() == [(901, 949), (951, 999)]
+
+
+def _broken(tmp_path, old, new):
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "site.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("old,new,key,problem", [
+    ('letter = "B"', 'letter = "A"', "services.mitid_get.letter", "already used"),
+    ('kind = "volunteer"', 'kind = "robot"', "desks[4].kind", "not a desk kind"),
+    ('services = ["mitid_learn"]', 'services = ["passport"]', "desks[4].services[0]", "may not serve"),
+    ('timezone = "Europe/Copenhagen"', 'timezone = "Mars/Olympus"', "site.timezone", "unknown time zone"),
+    ('thu = "09:00-17:30"', 'thu = "17:30-09:00"', "hours.thu", "ends before it starts"),
+    ('offline_numbers = [951, 999]', 'offline_numbers = [940, 999]', "kiosks[1].offline_numbers", "overlaps"),
+    ('{ service = "passport", icon', '{ service = "pasport", icon', "questions.documents.answers[0].service",
+     "unknown service"),
+    ('retention_days = 30', 'retention_days = "thirty"', "site.retention_days", "whole number"),
+    ('id = "toender"', 'id = "Tønder"', "site.id", "lower-case"),
+    ('[printer]\nconnection = "dummy"', '[printer]\nconnection = "fax"', "printer.connection", "not one of"),
+    ('next = 5', 'next = 17', "pins.vol-1.next", "already used"),
+])
+def test_a_broken_file_names_file_key_and_problem(tmp_path, old, new, key, problem):
+    path = _broken(tmp_path, old, new)
+    with pytest.raises(ConfigError) as err:
+        config.load(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: {key}: "), message
+    assert problem in message
+
+
+def test_a_service_more_than_three_taps_away_is_refused(site):
+    raw = {
+        "site": {"id": "s", "name": "S"},
+        "services": {"x": {"letter": "X", "served_by": ["staff"], "name": "X"}},
+        "desks": [{"id": "d", "kind": "staff", "name": "D"}],
+        "questions": {
+            "start": {"text": "1", "answers": [{"next": "q2", "label": "a"}]},
+            "q2": {"text": "2", "answers": [{"next": "q3", "label": "a"}]},
+            "q3": {"text": "3", "answers": [{"next": "q4", "label": "a"}]},
+            "q4": {"text": "4", "answers": [{"service": "x", "label": "a"}]},
+        },
+    }
+    with pytest.raises(ConfigError, match="services.x: needs 4 taps"):
+        config.parse(raw)
+
+
+def test_invalid_toml_and_missing_file_are_config_errors(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[site\nid=", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        config.load(bad)
+    with pytest.raises(ConfigError, match="file not found"):
+        config.load(tmp_path / "nope.toml")
+
+
+def test_cli_exits_non_zero_with_the_message(tmp_path, capsys):
+    path = _broken(tmp_path, 'letter = "B"', 'letter = "A"')
+    assert main(["check-config", "-c", str(path)]) == EXIT_CONFIG
+    assert "services.mitid_get.letter" in capsys.readouterr().err
+    assert main(["check-config", "-c", str(EXAMPLE_CONFIG)]) == 0
