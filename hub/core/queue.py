@@ -1,0 +1,310 @@
+"""The queue: every rule about tickets and desks, as operations that return their ``Effects``.
+
+Pure: no clock (``now`` is an argument), no I/O, no threads.  The hub adapter
+persists the effects of an operation before it tells anyone, and rebuilds this
+object from the stored tickets and desks after a restart.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Iterable
+
+from reception import schedule
+from reception.config import Site
+from reception.errors import QueueError
+
+from hub.core import numbering, routing
+from hub.core.model import (CALLED, DESK_CLOSED, DESK_OPEN, DESK_PAUSED, EXPIRED, NO_SHOW, SERVED,
+                            WAITING, Desk, Effects, Event, Ticket)
+
+
+class Queue:
+    """All tickets of the current and recent days, and every desk's state."""
+
+    def __init__(self, site: Site, tickets: Iterable[Ticket] = (), desks: Iterable[Desk] = ()):
+        self.site = site
+        self.tickets: dict[str, Ticket] = {t.key: t for t in tickets}
+        self.desks: dict[str, Desk] = {d.id: d for d in desks}
+        for did in site.desks:
+            self.desks.setdefault(did, Desk(did))
+        self._last: dict[tuple[str, str], int] = {}
+        reserved = site.reserved_numbers()
+        for t in self.tickets.values():
+            letter, n = numbering.parse_number(t.number)
+            if not numbering.in_ranges(n, reserved):
+                self._last[(t.day, letter)] = max(n, self._last.get((t.day, letter), 0))
+
+    # -- views -------------------------------------------------------------
+
+    def waiting(self) -> list[Ticket]:
+        """Waiting tickets, in the order the desks would take them if all could take all."""
+        return sorted((t for t in self.tickets.values() if t.state == WAITING),
+                      key=lambda t: routing.rank_key(self.site, t))
+
+    def open_desks(self) -> list:
+        """Configurations of the desks that take calls now (open, not paused)."""
+        return [self.site.desks[d.id] for d in self.desks.values() if d.status == DESK_OPEN]
+
+    def desk_queue(self, desk_id: str) -> list[Ticket]:
+        """The waiting tickets this desk may take, in the order it would take them."""
+        desk = self.site.desks[desk_id]
+        open_desks = self.open_desks()
+        if desk not in open_desks:
+            open_desks.append(desk)
+        return [t for t in self.waiting() if routing.may_serve(self.site, desk, t, open_desks)]
+
+    def current(self, desk_id: str) -> Ticket | None:
+        key = self.desks[desk_id].current
+        return self.tickets.get(key) if key else None
+
+    def find(self, number: str, now: datetime) -> Ticket | None:
+        """Today's ticket with this number."""
+        return self.tickets.get(f"{schedule.local_day(self.site, now)}/{number}")
+
+    # -- kiosk -------------------------------------------------------------
+
+    def issue(self, service: str, now: datetime, *, preference: str = "any", extras: tuple[str, ...] = (),
+              first_visit: bool | None = None, kiosk: str | None = None) -> tuple[Ticket, Effects]:
+        """A new ticket with the next free number of its service today."""
+        svc = self._service(service)
+        preference = self._preference(svc, preference)
+        day = schedule.local_day(self.site, now)
+        n = numbering.next_free(self._last.get((day, svc.letter), 0), self.site.reserved_numbers())
+        self._last[(day, svc.letter)] = n
+        ticket = Ticket(numbering.format_number(svc.letter, n), service, day, now, preference,
+                        tuple(e for e in extras if e in self.site.extras), first_visit, kiosk)
+        return ticket, self._add(ticket, now)
+
+    def import_offline(self, number: str, service: str, issued_at: datetime, now: datetime, *, kiosk: str,
+                       preference: str = "any", extras: tuple[str, ...] = (),
+                       first_visit: bool | None = None) -> tuple[Ticket, Effects]:
+        """Take over a ticket a kiosk issued on its own, keeping its place (its issue time)."""
+        svc = self._service(service)
+        letter, n = numbering.parse_number(number)
+        if letter != svc.letter:
+            raise QueueError(f"number {number} does not belong to service {service!r} ({svc.letter})")
+        k = self.site.kiosks.get(kiosk)
+        if k is None or not numbering.in_ranges(n, [k.offline_numbers]):
+            raise QueueError(f"number {number} is outside the offline range of kiosk {kiosk!r}")
+        if issued_at > now + timedelta(minutes=5):
+            raise QueueError("issued_at lies in the future")
+        day = schedule.local_day(self.site, issued_at)
+        existing = self.tickets.get(f"{day}/{number}")
+        if existing:
+            return existing, Effects()  # handed over before: the same ticket, once
+        ticket = Ticket(number, service, day, issued_at, self._preference(svc, preference),
+                        tuple(e for e in extras if e in self.site.extras), first_visit, kiosk, offline=True)
+        effects = self._add(ticket, now)
+        if day < schedule.local_day(self.site, now):
+            effects.merge(self._finish(ticket, EXPIRED, now))
+        return ticket, effects
+
+    def _add(self, ticket: Ticket, now: datetime) -> Effects:
+        self.tickets[ticket.key] = ticket
+        effects = Effects()
+        effects.touch(ticket)
+        effects.events.append(Event("issued", now, ticket.key, detail={"offline": ticket.offline}))
+        return effects
+
+    # -- desks -------------------------------------------------------------
+
+    def command(self, desk_id: str, action: str, now: datetime, *, ticket: str | None = None,
+                service: str | None = None, to_kind: str | None = None) -> Effects:
+        """Carry out one desk command; raise QueueError (and change nothing) when it cannot be done."""
+        if desk_id not in self.site.desks:
+            raise QueueError(f"unknown desk {desk_id!r}")
+        handler = {
+            "next": lambda: self.call_next(desk_id, now),
+            "recall": lambda: self.recall(desk_id, now),
+            "noshow": lambda: self.no_show(desk_id, now),
+            "done": lambda: self.done(desk_id, now),
+            "transfer": lambda: self.transfer(desk_id, now, service=service, to_kind=to_kind),
+            "call": lambda: self.call_number(desk_id, ticket or "", now),
+            "open": lambda: self.set_status(desk_id, DESK_OPEN, now),
+            "pause": lambda: self.set_status(desk_id, DESK_PAUSED, now),
+            "close": lambda: self.set_status(desk_id, DESK_CLOSED, now),
+        }.get(action)
+        if handler is None:
+            raise QueueError(f"unknown action {action!r}")
+        return handler()
+
+    def call_next(self, desk_id: str, now: datetime) -> Effects:
+        """Finish the current citizen and call the next; a quick second press only repeats nothing."""
+        desk = self.desks[desk_id]
+        guard = timedelta(seconds=self.site.queue.double_press_guard_seconds)
+        if desk.current and desk.last_call_at and now - desk.last_call_at < guard:
+            return Effects()  # a double press: the citizen just called keeps their turn
+        effects = Effects()
+        if desk.status != DESK_OPEN:
+            effects.merge(self.set_status(desk_id, DESK_OPEN, now))
+        nxt = routing.pick_next(self.site, self.site.desks[desk_id],
+                                (t for t in self.tickets.values() if t.state == WAITING), self.open_desks())
+        effects.merge(self._finish_current(desk, SERVED, now))
+        if nxt is None:
+            effects.touch(desk)
+            return effects
+        effects.merge(self._call(desk, nxt, now))
+        return effects
+
+    def call_number(self, desk_id: str, number: str, now: datetime) -> Effects:
+        """Call one chosen ticket out of order (a citizen who must be taken now, or a late no-show)."""
+        desk = self.desks[desk_id]
+        ticket = self.find(number, now)
+        if ticket is None:
+            raise QueueError(f"no ticket {number} today")
+        if ticket.state == NO_SHOW:
+            grace = timedelta(minutes=self.site.queue.no_show_grace_minutes)
+            if now - ticket.finished_at > grace:
+                raise QueueError(f"{number} was marked no-show more than {grace} ago")
+        elif ticket.state != WAITING:
+            raise QueueError(f"{number} is {ticket.state}, not waiting")
+        desk_cfg = self.site.desks[desk_id]
+        if not routing.serves(self.site, desk_cfg, ticket.service):
+            raise QueueError(f"{desk_id} may not serve {ticket.service!r}")
+        effects = Effects()
+        if desk.status != DESK_OPEN:
+            effects.merge(self.set_status(desk_id, DESK_OPEN, now))
+        effects.merge(self._finish_current(desk, SERVED, now))
+        if ticket.state == NO_SHOW:
+            ticket.state, ticket.finished_at = WAITING, None
+        effects.merge(self._call(desk, ticket, now))
+        return effects
+
+    def recall(self, desk_id: str, now: datetime) -> Effects:
+        desk = self.desks[desk_id]
+        ticket = self._require_current(desk)
+        ticket.recalls += 1
+        ticket.called_at = desk.last_call_at = now
+        effects = Effects()
+        effects.touch(ticket, desk)
+        effects.events.append(Event("recalled", now, ticket.key, desk_id, {"recalls": ticket.recalls}))
+        return effects
+
+    def done(self, desk_id: str, now: datetime) -> Effects:
+        desk = self.desks[desk_id]
+        self._require_current(desk)
+        return self._finish_current(desk, SERVED, now)
+
+    def no_show(self, desk_id: str, now: datetime) -> Effects:
+        desk = self.desks[desk_id]
+        self._require_current(desk)
+        return self._finish_current(desk, NO_SHOW, now)
+
+    def transfer(self, desk_id: str, now: datetime, *, service: str | None = None,
+                 to_kind: str | None = None) -> Effects:
+        """Hand the current citizen on (e.g. volunteer to staff), keeping their original arrival time."""
+        desk = self.desks[desk_id]
+        ticket = self._require_current(desk)
+        new_service = self._service(service or ticket.service)
+        kind = to_kind or ("staff" if new_service.served_by == {"staff"} else "any")
+        if kind != "any" and kind not in new_service.served_by:
+            raise QueueError(f"{new_service.id!r} cannot be served by {kind}")
+        if not any(routing.serves(self.site, d, new_service.id) and kind in ("any", d.kind)
+                   for d in self.site.desks.values()):
+            raise QueueError(f"no desk can take {new_service.id!r} from {kind}")
+        ticket.original_service = ticket.original_service or ticket.service
+        ticket.service = new_service.id
+        ticket.preference = kind
+        ticket.transfers += 1
+        ticket.state, ticket.desk = WAITING, None
+        desk.current = None
+        effects = Effects()
+        effects.touch(ticket, desk)
+        effects.events.append(Event("transferred", now, ticket.key, desk_id,
+                                    {"from_kind": self.site.desks[desk_id].kind, "to_kind": kind,
+                                     "service": new_service.id}))
+        return effects
+
+    def set_status(self, desk_id: str, status: str, now: datetime) -> Effects:
+        """Open, pause or close a desk; closing finishes whoever is at the desk."""
+        desk = self.desks[desk_id]
+        effects = Effects()
+        if status == DESK_CLOSED:
+            effects.merge(self._finish_current(desk, SERVED, now))
+        if desk.status != status:
+            desk.status, desk.status_since = status, now
+            effects.events.append(Event(f"desk_{status}", now, None, desk_id))
+        effects.touch(desk)
+        return effects
+
+    # -- the day -----------------------------------------------------------
+
+    def expire_due(self, now: datetime) -> Effects:
+        """At closing (plus a margin) and at midnight, unserved tickets expire and desks close."""
+        today = schedule.local_day(self.site, now)
+        closing = schedule.closing_time(self.site, now)
+        after_close = closing is not None and now >= closing + timedelta(
+            minutes=self.site.queue.expire_after_close_minutes)
+        effects = Effects()
+        for ticket in list(self.tickets.values()):
+            if ticket.is_open and (ticket.day < today or after_close):
+                effects.merge(self._expire(ticket, now))
+        if after_close or effects.tickets:
+            for desk in self.desks.values():
+                if desk.status != DESK_CLOSED or desk.current:
+                    effects.merge(self.set_status(desk.id, DESK_CLOSED, now))
+        return effects
+
+    def _expire(self, ticket: Ticket, now: datetime) -> Effects:
+        effects = Effects()
+        for desk in self.desks.values():
+            if desk.current == ticket.key:
+                desk.current = None
+                effects.touch(desk)
+        effects.merge(self._finish(ticket, EXPIRED, now))
+        return effects
+
+    def forget_before(self, day: str) -> list[str]:
+        """Drop finished tickets of days before ``day`` from memory (they stay in the store until purged)."""
+        old = [k for k, t in self.tickets.items() if t.day < day and not t.is_open]
+        for k in old:
+            del self.tickets[k]
+        for key in [k for k in self._last if k[0] < day]:
+            del self._last[key]
+        return old
+
+    # -- helpers -----------------------------------------------------------
+
+    def _call(self, desk: Desk, ticket: Ticket, now: datetime) -> Effects:
+        ticket.state, ticket.desk, ticket.called_at = CALLED, desk.id, now
+        ticket.first_called_at = ticket.first_called_at or now
+        desk.current, desk.last_call_at = ticket.key, now
+        effects = Effects()
+        effects.touch(ticket, desk)
+        effects.events.append(Event("called", now, ticket.key, desk.id))
+        return effects
+
+    def _finish_current(self, desk: Desk, state: str, now: datetime) -> Effects:
+        ticket = self.tickets.get(desk.current) if desk.current else None
+        desk.current = None
+        effects = Effects()
+        effects.touch(desk)
+        if ticket is not None and ticket.state == CALLED:
+            ticket.served_by_kind = self.site.desks[desk.id].kind
+            effects.merge(self._finish(ticket, state, now, desk.id))
+        return effects
+
+    def _finish(self, ticket: Ticket, state: str, now: datetime, desk_id: str | None = None) -> Effects:
+        ticket.state, ticket.finished_at = state, now
+        effects = Effects()
+        effects.touch(ticket)
+        effects.events.append(Event(state, now, ticket.key, desk_id))
+        return effects
+
+    def _require_current(self, desk: Desk) -> Ticket:
+        ticket = self.tickets.get(desk.current) if desk.current else None
+        if ticket is None:
+            raise QueueError(f"{desk.id} is not serving anyone")
+        return ticket
+
+    def _service(self, service: str):
+        svc = self.site.services.get(service)
+        if svc is None:
+            raise QueueError(f"unknown service {service!r}")
+        return svc
+
+    def _preference(self, svc, preference: str) -> str:
+        """The citizen's choice counts only where both kinds may help; otherwise the service decides."""
+        if not svc.citizen_chooses:
+            return "staff" if svc.served_by == {"staff"} else "volunteer"
+        return preference

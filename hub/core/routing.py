@@ -1,0 +1,75 @@
+"""Which waiting ticket a desk gets when it asks for the next one.
+
+Two questions, kept apart so both can be tested and reused by the estimator:
+
+* ``may_serve``: may this desk take this ticket at all?  Only its services, only
+  visits its kind may serve, the citizen's own choice of volunteer or staff, and
+  a private room for those who asked to talk in private when one can help.
+* ``rank_key``: among those it may take, who first?  The longest (effective) wait:
+  waiting time plus a fixed head start for priorities.  Because every ticket's
+  wait grows at the same rate, the order never changes with time; a low-priority
+  ticket is overtaken by at most its rivals' head start, so nobody starves.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Iterable
+
+from reception.config import Desk as DeskConfig
+from reception.config import Site
+
+from hub.core.model import Ticket
+
+
+def head_start(site: Site, ticket: Ticket) -> float:
+    """Minutes by which priorities move a ticket forward (service priority plus extra needs)."""
+    minutes = site.services[ticket.service].priority_minutes
+    for extra in ticket.extras:
+        if extra in site.extras:
+            minutes += site.extras[extra].priority_minutes
+    return minutes
+
+
+def rank_key(site: Site, ticket: Ticket) -> tuple:
+    """Sort key, smallest first: the effective arrival time, then the real one, then the number."""
+    effective = ticket.issued_at - timedelta(minutes=head_start(site, ticket))
+    return (effective, ticket.issued_at, ticket.number)
+
+
+def wants_private_room(site: Site, ticket: Ticket) -> bool:
+    extra = site.extras.get("private")
+    return "private" in ticket.extras and bool(extra and extra.prefer_private_desk)
+
+
+def may_serve(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: Iterable[DeskConfig]) -> bool:
+    """Whether ``desk`` may take ``ticket``, given which desks are open now."""
+    if not serves(site, desk, ticket.service):
+        return False
+    open_desks = list(open_desks)
+    if ticket.preference == "staff" and desk.kind != "staff":
+        return False
+    if ticket.preference == "volunteer" and desk.kind != "volunteer":
+        # The citizen chose a volunteer; staff step in only when no volunteer can help today.
+        if any(d.kind == "volunteer" and ticket.service in d.services for d in open_desks):
+            return False
+    if wants_private_room(site, ticket) and not desk.private:
+        if any(d.private and serves(site, d, ticket.service) for d in open_desks):
+            return False
+    return True
+
+
+def serves(site: Site, desk: DeskConfig, service: str) -> bool:
+    """The desk is configured for the service and its kind may serve it."""
+    return service in desk.services and desk.kind in site.services[service].served_by
+
+
+def pick_next(site: Site, desk: DeskConfig, waiting: Iterable[Ticket], open_desks: Iterable[DeskConfig]) -> Ticket | None:
+    """The ticket this desk should call now, or None when nobody it may serve is waiting."""
+    open_desks = list(open_desks)
+    candidates = [t for t in waiting if may_serve(site, desk, t, open_desks)]
+    if not candidates:
+        return None
+    if desk.private:  # a private room first takes those who asked for one
+        private = [t for t in candidates if wants_private_room(site, t)]
+        candidates = private or candidates
+    return min(candidates, key=lambda t: rank_key(site, t))
