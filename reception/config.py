@@ -155,6 +155,18 @@ class Broker:
 
 
 @dataclass(frozen=True)
+class Bridge:
+    """The municipality's central broker that this site's Mosquitto copies its statistics to."""
+
+    host: str
+    port: int = 8883
+    tls: bool = True
+    ca_file: str | None = None
+    username: str = ""
+    password_file: str = "/etc/reception/secrets/central.password"
+
+
+@dataclass(frozen=True)
 class Site:
     id: str
     name: str
@@ -176,6 +188,7 @@ class Site:
     printer: Printer
     pins: Mapping[str, Mapping[str, int]]
     broker: Broker | None
+    bridge: Bridge | None = None
     source: str = "<memory>"
 
     @property
@@ -247,6 +260,7 @@ def parse(raw: Mapping[str, Any], source: str = "<memory>") -> Site:
         printer=_printer(r),
         pins=_pins(r, desks),
         broker=_broker(r),
+        bridge=_bridge(r, site),
         source=source,
     )
     r.unknown_top_level()
@@ -257,7 +271,7 @@ class _Reader:
     """Typed access to the raw document that raises ConfigError with the dotted key."""
 
     TOP = {"site", "hours", "queue", "extras", "services", "desks", "volunteer_sessions", "kiosks",
-           "boards", "questions", "kiosk", "board", "printer", "pins", "broker"}
+           "boards", "questions", "kiosk", "board", "printer", "pins", "broker", "bridge"}
 
     def __init__(self, raw: Mapping[str, Any], source: str):
         self.raw, self.source = raw, source
@@ -609,4 +623,19 @@ def _broker(r: _Reader) -> Broker | None:
         port=r.int(t, "broker", "port", default=1883, minimum=1),
         tls=r.bool(t, "broker", "tls"),
         ca_file=t.get("ca_file"),
+    )
+
+
+def _bridge(r: _Reader, site: Mapping[str, Any]) -> Bridge | None:
+    t = r.table("bridge", required=False)
+    if not t:
+        return None
+    tls = r.bool(t, "bridge", "tls", default=True)
+    return Bridge(
+        host=r.str(t, "bridge", "host"),
+        port=r.int(t, "bridge", "port", default=8883 if tls else 1883, minimum=1),
+        tls=tls,
+        ca_file=r.str(t, "bridge", "ca_file", default="") or None,
+        username=r.str(t, "bridge", "username", default="") or f"site-{site.get('id')}",
+        password_file=r.str(t, "bridge", "password_file", default=Bridge.password_file),
     )
