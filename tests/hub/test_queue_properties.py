@@ -1,0 +1,87 @@
+"""Property-based: any sequence of kiosk and desk operations keeps the queue's promises."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hub.core import routing
+from hub.core.model import CALLED, WAITING
+from hub.core.queue import Queue
+from reception import config
+from reception.errors import QueueError
+from tests.conftest import EXAMPLE_CONFIG
+
+SITE = config.load(EXAMPLE_CONFIG)
+START = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
+ACTIONS = ("next", "recall", "noshow", "transfer", "done", "open", "pause", "close", "call")
+
+issue_op = st.tuples(st.just("issue"), st.sampled_from(sorted(SITE.services)),
+                     st.sampled_from(["any", "staff", "volunteer"]),
+                     st.lists(st.sampled_from(["appointment", "carer", "private"]), max_size=2, unique=True))
+desk_op = st.tuples(st.just("desk"), st.sampled_from(sorted(SITE.desks)), st.sampled_from(ACTIONS),
+                    st.integers(min_value=0, max_value=30), st.sampled_from(sorted(SITE.services)))
+ops = st.lists(st.tuples(st.one_of(issue_op, desk_op), st.integers(min_value=0, max_value=400)),
+               min_size=1, max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ops)
+def test_no_ticket_is_lost_duplicated_or_given_to_the_wrong_desk(sequence):
+    q = Queue(SITE)
+    now = START
+    issued = []
+    for op, gap_s in sequence:
+        now += timedelta(seconds=gap_s)
+        if op[0] == "issue":
+            ticket, _ = q.issue(op[1], now, preference=op[2], extras=tuple(op[3]))
+            issued.append(ticket.key)
+            continue
+        _, desk, action, pick, service = op
+        before = {k: (t.state, t.service, t.desk) for k, t in q.tickets.items()}
+        number = None
+        if action == "call" and issued:
+            number = q.tickets[issued[pick % len(issued)]].number
+        try:
+            effects = q.command(desk, action, now, ticket=number, service=service if pick % 2 else None,
+                                to_kind="staff")
+        except QueueError:
+            after = {k: (t.state, t.service, t.desk) for k, t in q.tickets.items()}
+            assert after == before, "a refused command must change nothing"
+            continue
+        for event in effects.calls:
+            ticket = q.tickets[event.ticket]
+            assert routing.serves(SITE, SITE.desks[event.desk], ticket.service), "desk got a service it may not serve"
+            if SITE.desks[event.desk].kind == "volunteer":
+                assert SITE.services[ticket.service].volunteer_may_serve
+                assert ticket.preference != "staff"
+
+        # invariants after every step
+        assert sorted(q.tickets) == sorted(issued), "tickets lost or invented"
+        numbers = [(t.day, t.number) for t in q.tickets.values()]
+        assert len(numbers) == len(set(numbers)), "a number was issued twice"
+        current = [d.current for d in q.desks.values() if d.current]
+        assert len(current) == len(set(current)), "one ticket at two desks"
+        for d in q.desks.values():
+            if d.current:
+                assert q.tickets[d.current].state == CALLED and q.tickets[d.current].desk == d.id
+        called = [t.key for t in q.tickets.values() if t.state == CALLED]
+        assert sorted(called) == sorted(current), "a called ticket without a desk"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(sorted(SITE.services)), min_size=1, max_size=40))
+def test_every_waiting_ticket_is_eventually_called_when_all_desks_work(services):
+    """No starvation: with every desk open and pressing next, the queue drains completely."""
+    q = Queue(SITE)
+    now = START
+    for s in services:
+        q.issue(s, now)
+        now += timedelta(seconds=30)
+    for d in SITE.desks:
+        q.command(d, "open", now)
+    for _ in range(len(services) + len(SITE.desks)):
+        now += timedelta(minutes=5)
+        for d in SITE.desks:
+            q.command(d, "next", now)
+    assert not [t for t in q.tickets.values() if t.state == WAITING]
