@@ -20,6 +20,12 @@ DESK_KINDS = ("staff", "volunteer")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EXTRAS = ("appointment", "carer", "private")
 PRINTER_CONNECTIONS = ("dummy", "file", "usb", "serial", "network")
+# What each printer connection needs besides its name (see hardware/printer.py).
+PRINTER_PARAMS = {"dummy": (), "file": ("path",), "usb": ("vendor_id", "product_id"),
+                  "serial": ("device",), "network": ("host",)}
+TICKET_LINES = ("logo", "site", "address", "number", "reason", "wait", "datetime", "volunteer_sessions")
+DEFAULT_TICKET_LINES = ("site", "number", "reason", "wait", "datetime", "volunteer_sessions")
+TICKET_LAYOUT_KEYS = ("lines", "date_format", "logo", "codepage")
 DESK_BUTTONS = ("next", "recall", "noshow", "transfer", "done")
 MAX_ANSWERS = 6
 MAX_TAPS = 3
@@ -131,11 +137,20 @@ class KioskSettings:
 
 
 @dataclass(frozen=True)
+class BoardGroup:
+    """Visit reasons the waiting-room board shows as one row of waits (fewer, larger rows)."""
+
+    name: LocalText
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class BoardSettings:
     recent_calls: int = 6
     announce_languages: tuple[str, ...] = ("da",)
     info_rotate_seconds: float = 12
     messages: tuple[LocalText, ...] = ()
+    groups: tuple[BoardGroup, ...] = ()  # reasons in no group get a row of their own
 
 
 @dataclass(frozen=True)
@@ -256,7 +271,7 @@ def parse(raw: Mapping[str, Any], source: str = "<memory>") -> Site:
         boards=tuple(r.ident(b, f"boards[{i}]", "id") for i, b in enumerate(r.array("boards"))),
         questions=_questions(r, services),
         kiosk=_kiosk_settings(r),
-        board=_board_settings(r),
+        board=_board_settings(r, services),
         printer=_printer(r),
         pins=_pins(r, desks),
         broker=_broker(r),
@@ -574,7 +589,7 @@ def _kiosk_settings(r: _Reader) -> KioskSettings:
     )
 
 
-def _board_settings(r: _Reader) -> BoardSettings:
+def _board_settings(r: _Reader, services: Mapping[str, Service]) -> BoardSettings:
     t = r.table("board", required=False)
     msgs = r.get(t, "board", "messages", list, [], "a list of texts")
     return BoardSettings(
@@ -582,7 +597,25 @@ def _board_settings(r: _Reader) -> BoardSettings:
         announce_languages=tuple(r.list_of(t, "board", "announce_languages", str, default=[r.languages[0]])),
         info_rotate_seconds=r.number(t, "board", "info_rotate_seconds", default=12.0, minimum=2),
         messages=tuple(r.text({"m": m}, f"board.messages[{i}]", "m") for i, m in enumerate(msgs)),
+        groups=_board_groups(r, t, services),
     )
+
+
+def _board_groups(r: _Reader, t: Mapping[str, Any], services: Mapping[str, Service]) -> tuple[BoardGroup, ...]:
+    groups, grouped = [], {}
+    for i, g in enumerate(r.get(t, "board", "groups", list, [], "a list of tables")):
+        where = f"board.groups[{i}]"
+        if not isinstance(g, Mapping):
+            r.fail(where, "must be a table with name and services")
+        members = r.list_of(g, where, "services", str, nonempty=True)
+        for j, sid in enumerate(members):
+            if sid not in services:
+                r.fail(f"{where}.services[{j}]", f"unknown service {sid!r}")
+            if sid in grouped:
+                r.fail(f"{where}.services[{j}]", f"{sid!r} is already in board.groups[{grouped[sid]}]")
+            grouped[sid] = i
+        groups.append(BoardGroup(r.text(g, where, "name"), tuple(members)))
+    return tuple(groups)
 
 
 def _printer(r: _Reader) -> Printer:
@@ -590,10 +623,40 @@ def _printer(r: _Reader) -> Printer:
     connection = r.str(t, "printer", "connection", default="dummy")
     if connection not in PRINTER_CONNECTIONS:
         r.fail("printer.connection", f"{connection!r} is not one of {', '.join(PRINTER_CONNECTIONS)}")
-    layout = r.get(t, "printer", "layout", dict, {}, "a table")
+    layout = _ticket_layout(r, r.get(t, "printer", "layout", dict, {}, "a table"))
     profile = t.pop("profile", None)
+    if profile is not None and not isinstance(profile, str):
+        r.fail("printer.profile", f"must be a printer model name such as \"TM-T20II\", not {profile!r}")
     params = {k: v for k, v in t.items() if k not in ("connection", "layout")}
+    for key in PRINTER_PARAMS[connection]:
+        if key not in params:
+            r.fail(f"printer.{key}", f"missing (a {connection} printer needs {', '.join(PRINTER_PARAMS[connection])})")
     return Printer(connection, profile, params, layout)
+
+
+def _ticket_layout(r: _Reader, t: Mapping[str, Any]) -> dict[str, Any]:
+    """Which blocks a ticket shows and how; the printer and the PNG preview both follow it."""
+    where = "printer.layout"
+    for key in t:
+        if key not in TICKET_LAYOUT_KEYS:
+            r.fail(f"{where}.{key}", f"unknown setting (use {', '.join(TICKET_LAYOUT_KEYS)})")
+    lines = r.list_of(t, where, "lines", str, default=list(DEFAULT_TICKET_LINES), nonempty=True)
+    for i, line in enumerate(lines):
+        if line not in TICKET_LINES:
+            r.fail(f"{where}.lines[{i}]", f"{line!r} is not a ticket line ({', '.join(TICKET_LINES)})")
+    if "number" not in lines:
+        r.fail(f"{where}.lines", "must include \"number\" (a ticket without its number is useless)")
+    date_format = r.str(t, where, "date_format", default="%d.%m.%Y %H:%M")
+    if "%" not in date_format:
+        r.fail(f"{where}.date_format", f"must be a strftime format such as \"%d.%m.%Y %H:%M\", not {date_format!r}")
+    layout: dict[str, Any] = {"lines": tuple(lines), "date_format": date_format,
+                              "codepage": r.str(t, where, "codepage", default="CP865")}
+    if "logo" in t:
+        logo = Path(r.source).parent / r.str(t, where, "logo")  # relative to the site file
+        if not logo.is_file():
+            r.fail(f"{where}.logo", f"no image file at {logo}")
+        layout["logo"] = str(logo)
+    return layout
 
 
 def _pins(r: _Reader, desks: Mapping[str, Desk]) -> dict[str, dict[str, int]]:

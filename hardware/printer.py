@@ -1,0 +1,153 @@
+"""The kiosk's ticket printer: python-escpos, connection and model from the site configuration.
+
+A ticket is rendered onto a python-escpos ``Dummy`` first and reaches the real printer as
+one block of bytes, so a printer that fails half-way never gets half a ticket, and tests
+see exactly the bytes a printer would.  Before printing, the printer is asked for its
+paper and offline status where it can answer (USB, serial, network); a printer that
+cannot answer (Dummy, File) counts as "ok".  Whatever goes wrong surfaces as
+``PrinterUnavailable(state)`` with a state from ``reception.protocol.PRINTER_STATES``:
+the kiosk shows it and reports it to the hub, it never crashes the kiosk.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from escpos.capabilities import get_profile
+from escpos.constants import RT_STATUS
+from escpos.escpos import Escpos
+from escpos.exceptions import Error as EscposError
+from escpos.magicencode import Encoder
+from escpos.printer import Dummy, File, Network, Serial, Usb
+
+from hardware.ticket_layout import Line, TicketContent, TicketLayout, compose
+from reception.errors import ConfigError, PrinterUnavailable
+
+__all__ = ["TicketContent", "TicketPrinter", "open_device", "ticket_bytes"]
+
+log = logging.getLogger(__name__)
+
+PRINTABLE = ("ok", "paper_low")
+RT_STATUS_OFFLINE_CAUSE = RT_STATUS + b"\x02"  # DLE EOT 2: why the printer is offline
+COVER_OPEN = 0x04
+PAPER_STOP = 0x20
+
+
+def open_device(printer) -> Escpos:
+    """The python-escpos printer for ``site.printer`` (a ``reception.config.Printer``); opens lazily."""
+    p, profile = printer.params, printer.profile
+    if printer.connection == "file":
+        return File(devfile=p["path"], profile=profile)
+    if printer.connection == "usb":
+        return Usb(idVendor=p["vendor_id"], idProduct=p["product_id"], timeout=p.get("timeout", 2000),
+                   in_ep=p.get("in_ep", 0x82), out_ep=p.get("out_ep", 0x01), profile=profile)
+    if printer.connection == "serial":
+        return Serial(devfile=p["device"], baudrate=p.get("baudrate", 9600), timeout=p.get("timeout", 1),
+                      profile=profile)
+    if printer.connection == "network":
+        return Network(host=p["host"], port=p.get("port", 9100), timeout=p.get("timeout", 5), profile=profile)
+    return Dummy(profile=profile)
+
+
+def ticket_bytes(lines: tuple[Line, ...], codepage: str, profile: str | None = None) -> bytes:
+    """The ESC/POS bytes of a ticket: reset, code page, each line at its size, feed and cut."""
+    d = Dummy(profile=profile)
+    d.hw("INIT")  # a known state, whatever the last job left behind
+    d.charcode(codepage)  # select the site's code page now (ESC t n) ...
+    d.charcode("AUTO")  # ... and let magic encode switch only for letters it lacks (e.g. Cyrillic)
+    for line in lines:
+        if line.image:
+            d.image(line.image, center=True)
+            continue
+        d.set(align=line.align, bold=line.bold, custom_size=True, width=line.width, height=line.height)
+        d.textln(line.text)
+    d.cut()
+    return d.output
+
+
+def printer_state(device: Escpos) -> str:
+    """Ask the printer about paper and cover; raises the connection's own errors when it is gone."""
+    if type(device)._read is Escpos._read:
+        return "ok"  # Dummy and File cannot answer: nothing to ask
+    paper = device.paper_status()
+    if paper == 0:
+        return "paper_out"
+    if not device.is_online():
+        cause = device.query_status(RT_STATUS_OFFLINE_CAUSE)
+        if not cause:
+            return "offline"
+        if cause[0] & COVER_OPEN:
+            return "cover_open"
+        return "paper_out" if cause[0] & PAPER_STOP else "error"
+    return "paper_low" if paper == 1 else "ok"
+
+
+class TicketPrinter:
+    """Prints tickets for one kiosk; safe to call from several threads."""
+
+    def __init__(self, device: Escpos, layout: TicketLayout, profile: str | None = None):
+        self.device = device
+        self.layout = layout
+        self.profile = profile
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_site(cls, site) -> "TicketPrinter":
+        """Connection, model and layout from ``site.printer``; a model or code page it lacks is a ConfigError."""
+        try:
+            profile = get_profile(site.printer.profile)
+        except KeyError:
+            raise ConfigError(f"{site.source}: printer.profile: unknown printer model "
+                              f"{site.printer.profile!r} (python-escpos capabilities)") from None
+        columns = profile.get_columns("a")
+        pixels = profile.profile_data["media"]["width"]["pixels"]
+        paper_px = pixels if isinstance(pixels, int) else columns * 12  # font A is 12 dots wide
+        layout = TicketLayout.from_site(site, columns=columns, paper_px=paper_px)
+        try:
+            Encoder(profile.get_code_pages()).get_encoding_name(layout.codepage)
+        except (ValueError, LookupError) as exc:
+            raise ConfigError(f"{site.source}: printer.layout.codepage: {exc}") from None
+        return cls(open_device(site.printer), layout, site.printer.profile)
+
+    def status(self) -> str:
+        """One of ``reception.protocol.PRINTER_STATES``; never raises."""
+        with self._lock:
+            return self._status()
+
+    def print_ticket(self, content: TicketContent) -> None:
+        """Print one ticket or raise ``PrinterUnavailable(state)``; never anything else."""
+        with self._lock:
+            state = self._status()
+            if state not in PRINTABLE:
+                raise PrinterUnavailable(state)
+            try:
+                data = ticket_bytes(compose(content, self.layout), self.layout.codepage, self.profile)
+            except Exception as exc:  # a broken logo or layout must not take the kiosk down
+                log.exception("cannot render ticket %s", content.number)
+                raise PrinterUnavailable("error") from exc
+            try:
+                self.device._raw(data)  # python-escpos's one way out to the device
+            except (EscposError, OSError, RuntimeError) as exc:
+                log.warning("printer failed while printing %s: %s", content.number, exc)
+                self._forget_connection()
+                raise PrinterUnavailable("offline") from exc
+
+    def _status(self) -> str:
+        try:
+            return printer_state(self.device)
+        except (EscposError, OSError, RuntimeError) as exc:
+            log.warning("printer unreachable: %s", exc)
+            self._forget_connection()
+            return "offline"
+        except Exception:
+            log.exception("printer status query failed")
+            self._forget_connection()
+            return "error"
+
+    def _forget_connection(self) -> None:
+        """Close the device so the next job opens it afresh (a replugged USB printer comes back)."""
+        try:
+            self.device.close()
+        except Exception as exc:  # closing a dead connection may fail too; nothing left to do then
+            log.debug("closing the printer failed: %s", exc)
+        self.device.device = False  # python-escpos reopens a device in this state on next use

@@ -1,0 +1,49 @@
+"""The fixed texts printed on a ticket, in every kiosk language.
+
+The kiosk translates what the citizen chose (the reason, volunteer sessions); the few
+sentences that are the same on every ticket live here, next to the printer that uses them.
+"""
+from __future__ import annotations
+
+FALLBACK = "da"
+
+TEXTS: dict[str, dict[str, str]] = {
+    "wait": {
+        "da": "Forventet ventetid ca. {n} min.",
+        "en": "Expected wait about {n} min",
+        "de": "Voraussichtliche Wartezeit ca. {n} Min.",
+        "uk": "Очікуваний час очікування близько {n} хв",
+    },
+    "ahead": {
+        "da": "{n} foran dig i køen",
+        "en": "{n} ahead of you",
+        "de": "{n} vor Ihnen",
+        "uk": "Перед вами: {n}",
+    },
+    "called": {
+        "da": "Du bliver kaldt op på skærmen",
+        "en": "You will be called on the screen",
+        "de": "Sie werden auf dem Bildschirm aufgerufen",
+        "uk": "Вас викличуть на екрані",
+    },
+    "volunteers": {
+        "da": "Frivillig IT-hjælp:",
+        "en": "Volunteer IT help:",
+        "de": "IT-Hilfe von Freiwilligen:",
+        "uk": "ІТ-допомога волонтерів:",
+    },
+    "offline": {
+        "da": "Nummeret er gyldigt, selv om ventetiden ikke kunne beregnes",
+        "en": "Your number is valid; the wait could not be estimated",
+        "de": "Ihre Nummer ist gültig; die Wartezeit konnte nicht berechnet werden",
+        "uk": "Ваш номер дійсний; час очікування не вдалося розрахувати",
+    },
+}
+
+LANGUAGES = tuple(TEXTS["wait"])
+
+
+def ticket_text(key: str, lang: str, **values: object) -> str:
+    """The text ``key`` in ``lang`` (Danish if the language is missing), with ``{n}`` filled in."""
+    texts = TEXTS[key]
+    return texts.get(lang, texts[FALLBACK]).format(**values)

@@ -1,0 +1,113 @@
+"""The ticket printer: exact ESC/POS bytes on python-escpos's Dummy, status states, reconnects."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from escpos.constants import RT_STATUS_ONLINE, RT_STATUS_PAPER
+from escpos.printer import Dummy, File
+
+from hardware.printer import RT_STATUS_OFFLINE_CAUSE, TicketPrinter
+from hardware.ticket_layout import TicketContent, TicketLayout
+from reception.errors import PrinterUnavailable
+
+ISSUED = datetime(2026, 11, 25, 9, 1, tzinfo=timezone.utc)  # 10:01 in Tønder
+
+
+def content(**changes) -> TicketContent:
+    values = dict(number="C004", reason="Pas", lang="da", issued_at=ISSUED, eta_min=12, ahead=3)
+    return TicketContent(**{**values, **changes})
+
+
+class AnsweringDummy(Dummy):
+    """python-escpos's Dummy that answers real-time status requests (DLE EOT n) like an Epson printer."""
+
+    def __init__(self, replies: dict[bytes, bytes], **kwargs):
+        super().__init__(**kwargs)
+        self.replies = replies
+
+    def _read(self) -> bytes:
+        return self.replies.get(self._output_list[-1], b"")
+
+
+PAPER_OUT = {RT_STATUS_PAPER: b"\x72"}
+PAPER_LOW = {RT_STATUS_PAPER: b"\x1e", RT_STATUS_ONLINE: b"\x12"}
+COVER_OPEN = {RT_STATUS_PAPER: b"\x12", RT_STATUS_ONLINE: b"\x1a", RT_STATUS_OFFLINE_CAUSE: b"\x16"}
+SILENT: dict[bytes, bytes] = {}
+
+
+def test_ticket_bytes_exact():
+    layout = TicketLayout("Borgerservice Tønder", lines=("number", "reason"))
+    printer = TicketPrinter(Dummy(profile="TM-T20II"), layout, "TM-T20II")
+    printer.print_ticket(content(reason="Kørekort"))
+    assert printer.device.output == (
+        b"\x1b@"                                   # ESC @ reset
+        b"\x1bt\x05"                               # ESC t 5: code page CP865 (Nordic)
+        b"\x1d!\x77\x1bE\x01\x1ba\x01C004\n"       # GS ! 0x77: 8x8, the largest size; bold; centred
+        b"\x1d!\x00\x1bE\x00\x1ba\x01\n"           # blank line between blocks
+        b"\x1d!\x11\x1bE\x01\x1ba\x01K\x9brekort\n"  # reason double size; ø = 0x9b in CP865
+        b"\x1bd\x06\x1dV\x00"                      # feed 6 lines, full cut
+    )
+
+
+def test_danish_letters_use_the_nordic_code_page(site):
+    printer = TicketPrinter.from_site(site)
+    printer.print_ticket(content(reason="æøåÆØÅ"))
+    out = printer.device.output
+    assert out.startswith(b"\x1b@\x1bt\x05")
+    assert "æøåÆØÅ".encode("cp865") == b"\x91\x9b\x86\x92\x9d\x8f"
+    assert b"\x91\x9b\x86\x92\x9d\x8f\n" in out
+    assert b"Borgerservice T\x9bnder\n" in out
+    assert b"3 foran dig i k\x9ben\n" in out and b"25.11.2026 10:01\n" in out
+    assert out.count(b"\x1bt") == 1  # Danish text never leaves CP865
+    assert out.endswith(b"\x1dV\x00")
+
+
+def test_cyrillic_switches_code_page_only_where_needed():
+    printer = TicketPrinter(Dummy(profile="TM-T20II"), TicketLayout("X", lines=("number", "reason")), "TM-T20II")
+    printer.print_ticket(content(reason="Паспорт", lang="uk"))
+    out = printer.device.output
+    assert b"\x1bt\x11" + "Паспорт".encode("cp866") in out  # ESC t 17: CP866
+
+
+def test_ticket_texts_in_the_citizens_language(site):
+    printer = TicketPrinter.from_site(site)
+    printer.print_ticket(content(lang="en", eta_min=None, ahead=None, offline=True))
+    out = printer.device.output
+    assert b"Expected wait" not in out
+    assert b"Your number is valid" in out and b"You will be called on the screen\n" in out
+
+
+def test_paper_out_raises_and_prints_nothing():
+    printer = TicketPrinter(AnsweringDummy(PAPER_OUT, profile="TM-T20II"), TicketLayout("X"))
+    assert printer.status() == "paper_out"
+    with pytest.raises(PrinterUnavailable) as err:
+        printer.print_ticket(content())
+    assert err.value.args == ("paper_out",)
+    assert b"C004" not in printer.device.output
+
+
+@pytest.mark.parametrize("replies, state, prints", [
+    (PAPER_LOW, "paper_low", True),
+    (COVER_OPEN, "cover_open", False),
+    (SILENT, "offline", False),
+])
+def test_status_states(replies, state, prints):
+    printer = TicketPrinter(AnsweringDummy(replies, profile="TM-T20II"), TicketLayout("X"))
+    assert printer.status() == state
+    if prints:
+        printer.print_ticket(content())
+        assert b"C004\n" in printer.device.output
+    else:
+        with pytest.raises(PrinterUnavailable, match=state):
+            printer.print_ticket(content())
+
+
+def test_missing_file_printer_is_offline_then_recovers(tmp_path):
+    device_file = tmp_path / "usb" / "lp0"
+    printer = TicketPrinter(File(devfile=str(device_file)), TicketLayout("X"))
+    with pytest.raises(PrinterUnavailable, match="offline"):
+        printer.print_ticket(content())
+    device_file.parent.mkdir()  # the printer is plugged in again
+    printer.print_ticket(content())
+    assert b"C004\n" in device_file.read_bytes()
