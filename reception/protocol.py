@@ -279,3 +279,107 @@ def desk_result(command: DeskCommand | Mapping[str, Any], error: str | None = No
     if error is not None:
         body["error"] = error
     return encode(body)
+
+
+# ---------------------------------------------------------------------------
+# what a desk unit or console reads
+
+
+@dataclass(frozen=True)
+class DeskResult:
+    """The hub's answer to one desk command, matched to it by ``id``."""
+
+    id: str
+    action: str
+    ok: bool
+    error: str | None = None
+
+
+def parse_desk_result(raw: bytes | str) -> DeskResult:
+    data = decode(raw)
+    return DeskResult(
+        id=_command_id(data),
+        action=_field(data, "action", str, choices=DESK_ACTIONS),
+        ok=_field(data, "ok", bool),
+        error=_field(data, "error", str, required=False),
+    )
+
+
+DESK_STATUSES = ("open", "paused", "closed")
+TICKET_STATES = ("called", "serving")
+
+
+@dataclass(frozen=True)
+class TicketAtDesk:
+    """A ticket as a desk sees it: number, reason (service id), wait so far, discreet extras."""
+
+    number: str
+    service: str
+    waited_min: float
+    extras: tuple[str, ...] = ()
+    state: str | None = None  # "called" | "serving" for the current ticket
+    called_at: datetime | None = None
+    recalls: int = 0
+
+
+@dataclass(frozen=True)
+class DeskState:
+    """The retained ``desk/<desk>/state``: the desk's status, who it serves, who comes next."""
+
+    desk: str
+    status: str
+    current: TicketAtDesk | None
+    next: tuple[TicketAtDesk, ...]
+    waiting: int
+    at: datetime
+
+
+def _ticket_at_desk(data, current: bool) -> TicketAtDesk:
+    if not isinstance(data, dict):
+        raise MessageError("a ticket must be an object")
+    extras = _field(data, "extras", list, required=False, default=[])
+    if not all(e in EXTRAS for e in extras):
+        raise MessageError(f"unknown extra need in {extras!r}")
+    waited = _field(data, "waited_min", (int, float), required=False, default=0.0)
+    return TicketAtDesk(
+        number=_number(_field(data, "number", str)),
+        service=_field(data, "service", str),
+        waited_min=max(0.0, float(waited)),
+        extras=tuple(extras),
+        state=_field(data, "state", str, choices=TICKET_STATES) if current else None,
+        called_at=_timestamp(data, "called_at", required=False) if current else None,
+        recalls=_field(data, "recalls", int, required=False, default=0),
+    )
+
+
+def parse_desk_state(raw: bytes | str) -> DeskState:
+    data = decode(raw)
+    current = data.get("current")
+    return DeskState(
+        desk=_field(data, "desk", str),
+        status=_field(data, "status", str, choices=DESK_STATUSES),
+        current=None if current is None else _ticket_at_desk(current, current=True),
+        next=tuple(_ticket_at_desk(t, current=False) for t in _field(data, "next", list, required=False, default=[])),
+        waiting=max(0, _field(data, "waiting", int, required=False, default=0)),
+        at=_timestamp(data, "at", required=True),
+    )
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A device problem staff should see (printer out of paper...)."""
+
+    device: str
+    problem: str
+    detail: str = ""
+    since: datetime | None = None
+
+
+def parse_alerts(raw: bytes | str) -> tuple[Alert, ...]:
+    """The retained ``alerts`` list; an empty list means all is well."""
+    items = _field(decode(raw), "alerts", list)
+    if not all(isinstance(a, dict) for a in items):
+        raise MessageError("each of 'alerts' must be an object")
+    return tuple(Alert(device=_field(a, "device", str), problem=_field(a, "problem", str),
+                       detail=_field(a, "detail", str, required=False, default="")[:200],
+                       since=_timestamp(a, "since", required=False)) for a in items)
