@@ -1,0 +1,127 @@
+"""The generated accounts and ACL on a real Mosquitto: each device may do its job and nothing else.
+
+Mosquitto 2.0 does not tell a client that a publish was refused (QoS 0 is dropped, QoS 1
+is acknowledged and dropped), so a refusal is shown by non-delivery: the hub, which may
+read the whole site, publishes a marker after the attempt; once the marker arrives, a
+delivered attempt would have arrived before it.  Reads work the same way: 2.0.11's
+acl_file grants every subscription in the SUBACK and drops each message the reader may
+not see, so a forbidden read shows as a marker arriving without the message.
+"""
+import pytest
+
+BASE = "reception/toender"
+
+
+@pytest.fixture(scope="module")
+def hub(accounts_broker):
+    hub = accounts_broker.login("hub")
+    assert hub.subscribe(f"{BASE}/#") == 1
+    return hub
+
+
+def delivered_to_hub(hub, sender, topic: str) -> bool:
+    payload = f"from {id(sender)} to {topic}".encode()
+    sender.publish(topic, payload)  # QoS 1: returns after the broker's PUBACK, i.e. after routing
+    marker = f"marker after {payload!r}".encode()
+    hub.publish(f"{BASE}/test/marker", marker)
+    hub.wait(lambda: (f"{BASE}/test/marker", marker) in hub.messages, "the hub's marker")
+    return hub.received(topic, payload)
+
+
+def test_each_device_may_publish_what_its_job_needs(accounts_broker, hub):
+    kiosk, desk = accounts_broker.login("kiosk-1"), accounts_broker.login("desk-1")
+    for topic in ("kiosk/kiosk-1/ticket/request", "kiosk/kiosk-1/status", "kiosk/kiosk-1/feedback"):
+        assert delivered_to_hub(hub, kiosk, f"{BASE}/{topic}")
+    assert delivered_to_hub(hub, desk, f"{BASE}/desk/desk-1/command")
+
+
+@pytest.mark.parametrize("username, topic", [
+    ("kiosk-1", "desk/desk-1/command"),          # a kiosk cannot call tickets
+    ("kiosk-1", "calls"),
+    ("kiosk-1", "board"),
+    ("kiosk-1", "kiosk/kiosk-2/ticket/request"),  # nor act as another kiosk
+    ("kiosk-1", "kiosk/kiosk-1/ticket/reply"),    # nor forge the hub's answer to itself
+    ("board-1", "board"),                         # a board publishes nothing at all
+    ("board-1", "calls"),
+    ("board-1", "desk/desk-1/command"),
+    ("board-1", "stats/daily"),
+    ("desk-1", "desk/desk-2/command"),            # a desk commands only itself
+    ("desk-1", "desk/desk-1/state"),              # and cannot fake its own state
+    ("desk-1", "calls"),
+    ("vol-1", "desk/desk-1/command"),
+])
+def test_everything_else_is_not_delivered(accounts_broker, hub, username, topic):
+    assert not delivered_to_hub(hub, accounts_broker.login(username), f"{BASE}/{topic}")
+
+
+def delivered_from_hub(hub, reader, subscription: str, topic: str) -> bool:
+    """Whether ``reader``, subscribed to ``subscription``, gets what the hub publishes on ``topic``."""
+    reader.subscribe(f"{BASE}/{subscription}")
+    reader.subscribe(f"{BASE}/hub/available")  # every device may read it: the marker goes there
+    payload = f"to {topic} for {id(reader)}".encode()
+    hub.publish(f"{BASE}/{topic}", payload)
+    marker = b"marker " + payload
+    hub.publish(f"{BASE}/hub/available", marker)
+    reader.wait(lambda: reader.received(f"{BASE}/hub/available", marker), "the hub's marker")
+    return reader.received(f"{BASE}/{topic}", payload)
+
+
+@pytest.mark.parametrize("username, subscription, topic, allowed", [
+    ("kiosk-1", "kiosk/kiosk-1/ticket/reply", "kiosk/kiosk-1/ticket/reply", True),
+    ("kiosk-1", "#", "board", True),
+    ("kiosk-1", "#", "queue", True),
+    ("kiosk-1", "kiosk/+/ticket/reply", "kiosk/kiosk-2/ticket/reply", False),  # another kiosk's ticket
+    ("kiosk-1", "#", "desk/desk-1/state", False),
+    ("kiosk-1", "#", "calls", False),
+    ("board-1", "#", "board", True),
+    ("board-1", "#", "calls", True),
+    ("board-1", "#", "stats/daily", True),
+    ("board-1", "#", "kiosk/kiosk-1/ticket/request", False),
+    ("board-1", "#", "alerts", False),
+    ("board-1", "#", "desk/desk-1/state", False),
+    ("desk-1", "desk/desk-1/#", "desk/desk-1/state", True),
+    ("desk-1", "#", "alerts", True),
+    ("desk-1", "#", "queue", True),
+    ("desk-1", "desk/+/state", "desk/desk-2/state", False),                  # another desk's queue
+    ("desk-1", "#", "desk/desk-2/command", False),
+    ("desk-1", "#", "kiosk/kiosk-1/ticket/reply", False),
+])
+def test_reads_follow_the_acl(accounts_broker, hub, username, subscription, topic, allowed):
+    """Mosquitto 2.0.11 grants every SUBACK (QoS 1) and filters each message at delivery."""
+    reader = accounts_broker.login(username)
+    assert delivered_from_hub(hub, reader, subscription, topic) is allowed
+
+
+def test_hub_owns_its_site_only(accounts_broker, hub):
+    other_site = accounts_broker.login("hub")
+    other_site.subscribe("reception/#")
+    hub.publish(f"{BASE}/board", b"own site")
+    hub.publish("reception/aabenraa/board", b"another site")
+    other_site.wait(lambda: other_site.received(f"{BASE}/board", b"own site"), "own site")
+    assert not other_site.received("reception/aabenraa/board", b"another site")
+
+
+def test_devices_receive_what_the_hub_sends_them(accounts_broker, hub):
+    kiosk, board, desk = (accounts_broker.login(u) for u in ("kiosk-1", "board-1", "desk-1"))
+    kiosk.subscribe(f"{BASE}/kiosk/kiosk-1/ticket/reply")
+    board.subscribe(f"{BASE}/calls")
+    desk.subscribe(f"{BASE}/desk/desk-1/#")
+    sent = {kiosk: (f"{BASE}/kiosk/kiosk-1/ticket/reply", b'{"v":1}'),
+            board: (f"{BASE}/calls", b'{"v":1,"type":"call"}'),
+            desk: (f"{BASE}/desk/desk-1/result", b'{"v":1,"ok":true}')}
+    for client, (topic, payload) in sent.items():
+        hub.publish(topic, payload)
+    for client, (topic, payload) in sent.items():
+        client.wait(lambda c=client, t=topic, p=payload: c.received(t, p), f"{topic} delivered")
+
+
+@pytest.mark.parametrize("username, password", [
+    ("kiosk-1", "wrong password"),
+    ("hub", ""),
+    ("intruder", "anything"),
+    (None, None),  # anonymous
+])
+def test_unknown_or_wrong_credentials_are_refused(accounts_broker, username, password):
+    client = accounts_broker.login(username, password)
+    assert not client.accepted
+    assert client.connect_rc.value in (4, 5, 134, 135)  # bad user name or password / not authorised
