@@ -258,6 +258,122 @@ def parse_hub_available(raw: bytes | str) -> HubAvailability:
     return HubAvailability(_field(decode(raw), "status", str, choices=HUB_STATUSES))
 
 
+@dataclass(frozen=True)
+class CallEvent:
+    """One call or recall as the waiting room sees it: ticket number and desk, nothing about the citizen."""
+
+    type: str  # "call" | "recall"
+    number: str
+    desk: str
+    desk_name: Mapping[str, str]
+    at: datetime
+    seq: int
+
+
+CALL_TYPES = ("call", "recall")
+
+
+def _call_event(data: Mapping) -> CallEvent:
+    desk_name = _field(data, "desk_name", dict)
+    if not desk_name or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in desk_name.items()):
+        raise MessageError("field 'desk_name' must map language codes to non-empty texts")
+    seq = _field(data, "seq", int)
+    if seq < 0:
+        raise MessageError("field 'seq' must not be negative")
+    return CallEvent(
+        type=_field(data, "type", str, choices=CALL_TYPES),
+        number=_number(_field(data, "number", str)),
+        desk=_field(data, "desk", str),
+        desk_name=dict(desk_name),
+        at=_timestamp(data, "at", required=True),
+        seq=seq,
+    )
+
+
+def parse_call_event(raw: bytes | str) -> CallEvent:
+    """A message on ``calls``."""
+    return _call_event(decode(raw))
+
+
+@dataclass(frozen=True)
+class ServiceWait:
+    """Waiting tickets of one service; ``eta_min`` by desk kind, None where no desk of that kind is open."""
+
+    service: str
+    letter: str
+    waiting: int
+    eta_min: Mapping[str, int | None]
+
+
+@dataclass(frozen=True)
+class KindWait:
+    open: int
+    waiting: int
+    eta_min: int | None
+
+
+@dataclass(frozen=True)
+class BoardSnapshot:
+    """The retained ``board`` message: all a display needs to be right at once after it starts."""
+
+    at: datetime
+    calls: tuple[CallEvent, ...]  # newest first
+    services: tuple[ServiceWait, ...]
+    kinds: Mapping[str, KindWait]
+    volunteers_until: str | None
+
+
+def _count(data: Mapping, key: str) -> int:
+    value = _field(data, key, int)
+    if value < 0:
+        raise MessageError(f"field {key!r} must not be negative")
+    return value
+
+
+def _minutes(value, key: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise MessageError(f"field {key!r} must be whole minutes or null, not {value!r}")
+    return round(value)
+
+
+def _service_wait(data) -> ServiceWait:
+    if not isinstance(data, dict):
+        raise MessageError("each of 'services' must be an object")
+    eta = _field(data, "eta_min", dict, required=False, default={})
+    return ServiceWait(
+        service=_field(data, "service", str),
+        letter=_field(data, "letter", str),
+        waiting=_count(data, "waiting"),
+        eta_min={kind: _minutes(v, f"eta_min.{kind}") for kind, v in eta.items() if kind in ("staff", "volunteer")},
+    )
+
+
+def _kind_wait(kind: str, data) -> KindWait:
+    if kind not in ("staff", "volunteer") or not isinstance(data, dict):
+        raise MessageError(f"'kinds' has a bad entry {kind!r}")
+    return KindWait(_count(data, "open"), _count(data, "waiting"), _minutes(data.get("eta_min"), f"kinds.{kind}.eta_min"))
+
+
+def parse_board_snapshot(raw: bytes | str) -> BoardSnapshot:
+    """The retained ``board`` snapshot; any bad part rejects the whole message (a display keeps the last good one)."""
+    data = decode(raw)
+    calls = _field(data, "calls", list, required=False, default=[])
+    if not all(isinstance(c, dict) for c in calls):
+        raise MessageError("each of 'calls' must be an object")
+    until = _field(data, "volunteers_until", str, required=False)
+    if until is not None and not re.fullmatch(r"\d{2}:\d{2}", until):
+        raise MessageError(f"field 'volunteers_until' must look like 12:00, not {until!r}")
+    return BoardSnapshot(
+        at=_timestamp(data, "at", required=True),
+        calls=tuple(_call_event(c) for c in calls),
+        services=tuple(_service_wait(s) for s in _field(data, "services", list, required=False, default=[])),
+        kinds={k: _kind_wait(k, v) for k, v in _field(data, "kinds", dict, required=False, default={}).items()},
+        volunteers_until=until,
+    )
+
+
 def availability(status: str) -> bytes:
     """The retained payload on ``hub/available`` (also the hub's Last Will with "offline")."""
     if status not in HUB_STATUSES:
@@ -271,6 +387,53 @@ def ticket_reply(request_id: str, ticket: Mapping[str, Any] | None = None, error
     body = {"id": request_id, "ok": error is None}
     body.update({"ticket": ticket} if error is None else {"error": error})
     return encode(body)
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    """The ticket in the hub's reply to a kiosk: what the citizen's screen and paper show."""
+
+    number: str
+    service: str
+    preference: str
+    issued_at: datetime
+    ahead: int | None = None
+    eta_min: int | None = None
+    offline: bool = False
+
+
+@dataclass(frozen=True)
+class TicketReply:
+    """The hub's answer to one ticket request, matched to it by ``id``."""
+
+    id: str
+    ok: bool
+    ticket: IssuedTicket | None = None
+    error: str | None = None
+
+
+def _optional_count(data: Mapping, key: str) -> int | None:
+    value = _field(data, key, (int, float), required=False)
+    if value is not None and value < 0:
+        raise MessageError(f"field {key!r} must not be negative")
+    return None if value is None else round(value)
+
+
+def parse_ticket_reply(raw: bytes | str) -> TicketReply:
+    data = decode(raw)
+    rid, ok = _command_id(data), _field(data, "ok", bool)
+    if not ok:
+        return TicketReply(rid, False, error=_field(data, "error", str))
+    t = _field(data, "ticket", dict)
+    return TicketReply(rid, True, IssuedTicket(
+        number=_number(_field(t, "number", str)),
+        service=_field(t, "service", str),
+        preference=_field(t, "preference", str, required=False, default="any", choices=PREFERENCES),
+        issued_at=_timestamp(t, "issued_at", required=True),
+        ahead=_optional_count(t, "ahead"),
+        eta_min=_optional_count(t, "eta_min"),
+        offline=_field(t, "offline", bool, required=False, default=False),
+    ))
 
 
 def desk_result(command: DeskCommand | Mapping[str, Any], error: str | None = None, **extra: Any) -> bytes:

@@ -1,0 +1,89 @@
+"""The rotating information area: site messages, the next volunteer IT sessions, opening hours.
+
+Pure functions of the site file and the local time, so a test can ask "what does the
+board say on a Tuesday at 11:59?" without a screen or a clock.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from reception.config import WEEKDAYS, Site, TimeRange
+from display_board.wording import text, weekday_name
+
+SESSIONS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class InfoPage:
+    """One page in one language: a title (may be empty) and its lines."""
+
+    title: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Session:
+    day: date
+    time: TimeRange
+    place: str
+
+
+def next_sessions(site: Site, now: datetime, lang: str, count: int = SESSIONS_SHOWN) -> list[Session]:
+    """The next volunteer sessions that have not ended yet, soonest first, looking a week ahead."""
+    found = []
+    for offset in range(8):
+        day = now.date() + timedelta(days=offset)
+        for s in site.volunteer_sessions:
+            if WEEKDAYS[day.weekday()] in s.days and (offset > 0 or now.time() < s.time.end):
+                found.append(Session(day, s.time, s.place.get_text(lang)))
+    found.sort(key=lambda s: (s.day, s.time.start))
+    return found[:count]
+
+
+def day_label(day: date, today: date, lang: str) -> str:
+    if day == today:
+        return text("today", lang)
+    if day == today + timedelta(days=1):
+        return text("tomorrow", lang)
+    return weekday_name(day.weekday(), lang).capitalize()
+
+
+def sessions_page(site: Site, now: datetime, lang: str) -> InfoPage | None:
+    sessions = next_sessions(site, now, lang)
+    if not sessions:
+        return None
+    lines = tuple(f"{day_label(s.day, now.date(), lang)} {s.time}: {s.place}" for s in sessions)
+    return InfoPage(text("next_sessions", lang), lines)
+
+
+def opening_hours_page(site: Site, lang: str) -> InfoPage | None:
+    """Consecutive days with the same hours share a line: "Mandag–onsdag 09:00-15:00"."""
+    runs: list[tuple[int, int, TimeRange | None]] = []
+    for i, day in enumerate(WEEKDAYS):
+        hours = site.hours.get(day)
+        if runs and runs[-1][2] == hours:
+            runs[-1] = (runs[-1][0], i, hours)
+        else:
+            runs.append((i, i, hours))
+    lines = []
+    for first, last, hours in runs:
+        days = weekday_name(first, lang).capitalize()
+        if last != first:
+            days += "–" + weekday_name(last, lang)
+        lines.append(f"{days} {hours or text('closed_day', lang)}")
+    return InfoPage(text("opening_hours", lang), tuple(lines)) if site.hours else None
+
+
+def info_pages(site: Site, now: datetime, lang: str) -> list[InfoPage]:
+    """All pages in rotation order, in one language; site messages fall back to the site's first language."""
+    pages = [InfoPage("", (m.get_text(lang),)) for m in site.board.messages]
+    pages += [p for p in (sessions_page(site, now, lang), opening_hours_page(site, lang)) if p]
+    return pages
+
+
+def page_index(now: datetime, page_count: int, rotate_seconds: float) -> int:
+    """Which page shows now: a function of the clock, so every board in the room agrees."""
+    if page_count == 0:
+        return 0
+    return int(now.timestamp() // rotate_seconds) % page_count

@@ -1,0 +1,62 @@
+"""Every fixed text the board shows or speaks, from the catalogue ``texts.toml``.
+
+The board never relies on the operating system's locale (a Pi image usually has only
+C.UTF-8), so weekday and month names come from the catalogue too.
+"""
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from reception.config import Site
+
+CATALOGUE = Path(__file__).with_name("texts.toml")
+FALLBACK = "da"
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    return tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
+
+
+def text(key: str, lang: str, **values) -> str:
+    """The catalogue text for ``key`` in ``lang`` (Danish when missing), with ``{placeholders}`` filled."""
+    entry = catalogue()[key]
+    return entry.get(lang, entry[FALLBACK]).format(**values)
+
+
+def has_language(lang: str) -> bool:
+    return all(lang in entry for entry in catalogue().values())
+
+
+def weekday_name(day_index: int, lang: str) -> str:
+    """Monday is 0, as ``date.weekday()``."""
+    return text("weekdays", lang).split()[day_index]
+
+
+def date_text(now: datetime, lang: str) -> str:
+    return text("date", lang, weekday=weekday_name(now.weekday(), lang), day=now.day,
+                month=text("months", lang).split()[now.month - 1], year=now.year)
+
+
+def spoken_number(number: str) -> str:
+    """"A012" -> "A 12": the letter, then the number as people say it."""
+    return f"{number[0]} {int(number[1:])}"
+
+
+def minutes_text(minutes: int | None, waiting: int, lang: str) -> str:
+    """The expected wait as the waiting room reads it; None means no desk that may help is open."""
+    if minutes is None:
+        return text("closed", lang)
+    if waiting == 0 and minutes == 0:
+        return text("no_wait", lang)
+    return text("minutes", lang, n=max(minutes, 1))
+
+
+def board_languages(site: Site) -> tuple[str, ...]:
+    """The site's first language, then the first other announce language (shown smaller), if any."""
+    primary = site.default_language
+    others = [lang for lang in site.board.announce_languages if lang != primary]
+    return (primary, others[0]) if others else (primary,)

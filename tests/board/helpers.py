@@ -1,0 +1,37 @@
+"""Messages as the hub publishes them, for tests that drive the board without a hub."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from reception import protocol
+
+DESKS = {"desk-1": ("Skranke 1", "Desk 1"), "desk-2": ("Skranke 2", "Desk 2"), "desk-3": ("Skranke 3", "Desk 3"),
+         "room-1": ("Samtalerum", "Meeting room"), "vol-1": ("Frivillig 1", "Volunteer 1"),
+         "vol-2": ("Frivillig 2", "Volunteer 2")}
+
+
+def call(number: str, desk: str, seq: int, type: str = "call") -> dict:
+    da, en = DESKS[desk]
+    return {"v": 1, "type": type, "number": number, "desk": desk, "desk_name": {"da": da, "en": en},
+            "at": datetime.now(timezone.utc).isoformat(), "seq": seq}
+
+
+def snapshot(calls=(), waiting=None, volunteers_until="12:00") -> dict:
+    """A board snapshot; ``waiting`` maps service id to (waiting, volunteer eta, staff eta)."""
+    waiting = waiting or {}
+    services = []
+    for sid, (n, vol, staff) in waiting.items():
+        eta = {"staff": staff} if vol is False else {"volunteer": vol, "staff": staff}
+        services.append({"service": sid, "letter": "?", "waiting": n, "eta_min": eta})
+    return {"v": 1, "at": datetime.now(timezone.utc).isoformat(), "calls": list(calls), "services": services,
+            "kinds": {"staff": {"open": 3, "waiting": 10, "eta_min": 20},
+                      "volunteer": {"open": 1, "waiting": 3, "eta_min": 6}},
+            "volunteers_until": volunteers_until}
+
+
+def parsed_call(*args, **kw) -> protocol.CallEvent:
+    return protocol.parse_call_event(protocol.encode(call(*args, **kw)))
+
+
+def parsed_snapshot(*args, **kw) -> protocol.BoardSnapshot:
+    return protocol.parse_board_snapshot(protocol.encode(snapshot(*args, **kw)))
