@@ -1,0 +1,53 @@
+"""The board's MQTT side: subscribe to ``board``, ``calls`` and ``hub/available``, parse, hand on.
+
+Every payload is checked by ``reception.protocol``; a bad one is logged with its reason
+and changes nothing.  The callbacks run on paho's network thread: the app moves them
+to Kivy's main thread.  A board only ever subscribes; it publishes nothing.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from reception import protocol
+from reception.errors import MessageError
+from reception.mqtt import BrokerAddress, Connection
+
+log = logging.getLogger(__name__)
+
+
+class BoardFeed:
+    def __init__(self, site_id: str, board_id: str, broker: BrokerAddress, *,
+                 on_snapshot: Callable[[protocol.BoardSnapshot], None],
+                 on_call: Callable[[protocol.CallEvent], None],
+                 on_hub_status: Callable[[str], None],
+                 on_connection: Callable[[bool], None]):
+        topics = protocol.Topics(site_id)
+        self.connection = Connection(f"board-{board_id}", broker, on_connection_change=on_connection)
+        routes = (
+            (topics.board, protocol.parse_board_snapshot, on_snapshot),
+            (topics.calls, protocol.parse_call_event, on_call),
+            (topics.hub_available, lambda raw: protocol.parse_hub_available(raw).status, on_hub_status),
+        )
+        for topic, parse, deliver in routes:
+            self.connection.subscribe(topic, self._checked(parse, deliver))
+
+    @staticmethod
+    def _checked(parse, deliver):
+        def handle(topic: str, payload: bytes) -> None:
+            if not payload:
+                return  # a cleared retained message
+            try:
+                message = parse(payload)
+            except MessageError as exc:
+                log.warning("ignored a bad message on %s: %s", topic, exc)
+                return
+            deliver(message)
+        return handle
+
+    def start(self) -> "BoardFeed":
+        self.connection.start()
+        return self
+
+    def stop(self) -> None:
+        self.connection.stop()

@@ -1,0 +1,61 @@
+"""Announcements: chime + espeak-ng in Danish and the second language, in order, never lost, silent without sound."""
+import logging
+import wave
+
+from display_board.announcer import Announcer, announcement_text
+from display_board.chime import write_chime
+from display_board.model import ShownCall
+
+SKRANKE_3 = {"da": "Skranke 3", "en": "Desk 3"}
+
+
+def shown(number, desk=SKRANKE_3, seq=1):
+    return ShownCall(number, desk, seq)
+
+
+def test_text_uses_the_spoken_number_and_the_desk_display_name():
+    assert announcement_text(shown("A012"), "da") == "Nummer A 12, Skranke 3"
+    assert announcement_text(shown("C004"), "en") == "Number C 4, Desk 3"
+    assert announcement_text(shown("A001", {"da": "Frivillig 1"}), "en") == "Number A 1, Frivillig 1"
+
+
+def test_calls_arriving_together_are_all_spoken_in_order(tmp_path):
+    announcer = Announcer(["da", "en"], tmp_path, record_only=True).start()
+    for seq, number in enumerate(["A001", "C002", "B003"], 1):
+        announcer.announce(shown(number, seq=seq))
+    assert announcer.wait_idle(30)
+    announcer.stop()
+    assert [c[-1] for c in announcer.commands] == [
+        "Nummer A 1, Skranke 3", "Number A 1, Desk 3", "Nummer C 2, Skranke 3", "Number C 2, Desk 3",
+        "Nummer B 3, Skranke 3", "Number B 3, Desk 3"]
+    assert announcer.commands[0][:5] == ["espeak-ng", "-v", "da", "-s", "140"]
+    assert announcer.commands[1][2] == "en-gb"
+    wavs = sorted(tmp_path.glob("0*.wav"))
+    assert [w.name for w in wavs] == ["00001-A001-da.wav", "00001-A001-en.wav", "00002-C002-da.wav",
+                                      "00002-C002-en.wav", "00003-B003-da.wav", "00003-B003-en.wav"]
+    with wave.open(str(wavs[0])) as w:
+        assert w.getnframes() / w.getframerate() > 0.8  # real speech, not an empty file
+
+
+def test_chime_is_a_short_clean_wav_made_once(tmp_path):
+    path = write_chime(tmp_path / "chime.wav")
+    with wave.open(str(path)) as w:
+        assert (w.getnchannels(), w.getsampwidth()) == (1, 2)
+        assert 0.5 < w.getnframes() / w.getframerate() < 1.5
+    stamp = path.stat().st_mtime_ns
+    write_chime(path)
+    assert path.stat().st_mtime_ns == stamp
+
+
+def test_without_a_sound_device_it_logs_once_and_keeps_going(tmp_path, caplog):
+    """This machine has no sound card: playback fails (or no player exists); the queue still drains."""
+    caplog.set_level(logging.WARNING, "display_board.announcer")
+    announcer = Announcer(["da"], tmp_path).start()
+    for seq in range(1, 4):
+        announcer.announce(shown(f"A{seq:03d}", seq=seq))
+    assert announcer.wait_idle(30)
+    announcer.stop()
+    assert len(announcer.commands) == 3
+    silent = [r for r in caplog.records if "silent" in r.getMessage()]
+    assert len(silent) == 1
+    assert not list(tmp_path.glob("0*.wav"))  # played (or skipped) speech is not left behind
