@@ -436,53 +436,6 @@ def parse_ticket_reply(raw: bytes | str) -> TicketReply:
     ))
 
 
-@dataclass(frozen=True)
-class IssuedTicket:
-    """The ticket in the hub's reply to a kiosk: what the citizen's screen and paper show."""
-
-    number: str
-    service: str
-    preference: str
-    issued_at: datetime
-    ahead: int | None = None
-    eta_min: int | None = None
-    offline: bool = False
-
-
-@dataclass(frozen=True)
-class TicketReply:
-    """The hub's answer to one ticket request, matched to it by ``id``."""
-
-    id: str
-    ok: bool
-    ticket: IssuedTicket | None = None
-    error: str | None = None
-
-
-def _optional_count(data: Mapping, key: str) -> int | None:
-    value = _field(data, key, (int, float), required=False)
-    if value is not None and value < 0:
-        raise MessageError(f"field {key!r} must not be negative")
-    return None if value is None else round(value)
-
-
-def parse_ticket_reply(raw: bytes | str) -> TicketReply:
-    data = decode(raw)
-    rid, ok = _command_id(data), _field(data, "ok", bool)
-    if not ok:
-        return TicketReply(rid, False, error=_field(data, "error", str))
-    t = _field(data, "ticket", dict)
-    return TicketReply(rid, True, IssuedTicket(
-        number=_number(_field(t, "number", str)),
-        service=_field(t, "service", str),
-        preference=_field(t, "preference", str, required=False, default="any", choices=PREFERENCES),
-        issued_at=_timestamp(t, "issued_at", required=True),
-        ahead=_optional_count(t, "ahead"),
-        eta_min=_optional_count(t, "eta_min"),
-        offline=_field(t, "offline", bool, required=False, default=False),
-    ))
-
-
 def desk_result(command: DeskCommand | Mapping[str, Any], error: str | None = None, **extra: Any) -> bytes:
     cid, action = (command.id, command.action) if isinstance(command, DeskCommand) else (command.get("id"), command.get("action"))
     body = {"id": cid, "action": action, "ok": error is None, **extra}
