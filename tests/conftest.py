@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -111,3 +112,46 @@ def xvfb():
     yield display
     proc.terminate()
     proc.wait()
+
+
+class HubProcess:
+    """``reception hub`` as a real child process, so tests can SIGKILL it mid-burst and restart it."""
+
+    def __init__(self, broker, db_path: Path, config_path: Path = EXAMPLE_CONFIG):
+        self.broker, self.db_path, self.config_path = broker, db_path, config_path
+        self.proc: subprocess.Popen | None = None
+        self.log_path = db_path.parent / "hub.log"
+        site = config.load(config_path)
+        self.available = Recorder(broker, f"reception/{site.id}/hub/available")
+
+    def start(self, timeout: float = 15) -> "HubProcess":
+        mark = len(self.available.messages)
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "reception.cli", "hub", "-c", str(self.config_path),
+             "--broker-port", str(self.broker.port), "--db", str(self.db_path)],
+            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        self.available.wait_for(
+            lambda msgs: any(json.loads(p).get("status") == "online" for _t, p in msgs[mark:] if p), timeout)
+        return self
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture
+def hub(broker, tmp_path):
+    """A real hub process on the ``broker`` fixture with a fresh SQLite file (``hub.db_path``)."""
+    h = HubProcess(broker, tmp_path / "hub.db").start()
+    yield h
+    h.stop()
+    h.available.close()

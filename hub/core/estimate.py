@@ -76,9 +76,13 @@ class ForwardSimulation:
     def estimate(self, queue: Queue, now: datetime) -> Estimates:
         starts = self._simulate(queue, now, queue.waiting())
         result = Estimates(tickets=dict(starts), ahead=_ahead(starts))
+        open_cfgs = queue.open_desks()
         for sid, svc in self.site.services.items():
             result.services[sid] = {}
             for kind in sorted(svc.served_by):
+                if not any(d.kind == kind and sid in d.services for d in open_cfgs):
+                    result.services[sid][kind] = None  # nobody of this kind can help now
+                    continue
                 preference = kind if svc.citizen_chooses else "any"
                 result.services[sid][kind] = self._phantom(queue, now, sid, preference)
         for kind in DESK_KINDS:

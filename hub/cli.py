@@ -1,0 +1,38 @@
+"""``reception hub``: run the hub as a service until SIGTERM or Ctrl-C."""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from functools import partial
+
+from reception import config, schedule
+from reception.commands import add_broker_arguments, add_config_argument, broker_address
+
+log = logging.getLogger(__name__)
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser("hub", help="run the hub (queues, routing, SQLite) against the broker")
+    add_config_argument(p)
+    add_broker_arguments(p)
+    p.add_argument("--db", default=os.environ.get("RECEPTION_DB", "var/hub.db"), help="SQLite file (default %(default)s)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from hub.service import Hub
+    from hub.store import Store
+
+    site = config.load(args.config)
+    store = Store(args.db, local_day=partial(schedule.local_day, site))
+    hub = Hub(site, store, broker_address(args, site)).start()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    log.info("hub for %s running; database %s", site.id, args.db)
+    stop.wait()
+    hub.stop()
+    store.close()
+    return 0

@@ -1,0 +1,141 @@
+"""The hub's SQLite file (sqlite-utils, WAL): tickets, desks, the event log, handled commands.
+
+Everything one operation changed is written in one transaction *before* the hub
+answers anyone, so after a crash or power cut the hub rebuilds exactly the state
+it had acknowledged.  Handled command ids live in the same transaction, which
+makes a redelivered command a lookup instead of a second effect.  Rows hold no
+personal data; ``purge`` drops old ticket rows and keeps daily aggregates.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable, Iterable
+
+import sqlite_utils
+
+from hub.core.model import OPEN_STATES, Desk, Effects, Event, Ticket
+
+CALL_EVENTS = ("called", "recalled")
+
+
+class Store:
+    def __init__(self, path: str | Path | None = None,
+                 local_day: Callable[[datetime], str] = lambda at: at.date().isoformat()):
+        """``path=None`` gives an in-memory database; ``local_day`` dates desk events in site time."""
+        self.local_day = local_day
+        if path is None:
+            self.db = sqlite_utils.Database(memory=True)
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # One connection shared by the hub's threads; the hub serialises all access with its lock.
+            self.db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False))
+            self.db.enable_wal()
+            self.db.execute("PRAGMA synchronous=FULL")  # a power cut must not lose an acknowledged ticket
+        self._migrate()
+
+    def _migrate(self) -> None:
+        db = self.db
+        if "tickets" not in db.table_names():
+            db["tickets"].create({
+                "key": str, "number": str, "service": str, "day": str, "issued_at": str, "preference": str,
+                "extras": str, "first_visit": int, "kiosk": str, "offline": int, "state": str, "desk": str,
+                "called_at": str, "first_called_at": str, "finished_at": str, "recalls": int, "transfers": int,
+                "original_service": str, "served_by_kind": str, "eta_at_issue": float,
+            }, pk="key")
+            db["tickets"].create_index(["day"])
+            db["tickets"].create_index(["state"])
+        if "desks" not in db.table_names():
+            db["desks"].create({"id": str, "status": str, "current": str, "last_call_at": str,
+                                "status_since": str}, pk="id")
+        if "events" not in db.table_names():
+            db["events"].create({"id": int, "kind": str, "at": str, "day": str, "ticket": str, "service": str,
+                                 "desk": str, "detail": str}, pk="id")
+            db["events"].create_index(["day"])
+            db["events"].create_index(["kind"])
+        if "commands" not in db.table_names():
+            db["commands"].create({"key": str, "at": str, "reply_topic": str, "reply": bytes}, pk="key")
+            db["commands"].create_index(["at"])
+        if "daily" not in db.table_names():
+            db["daily"].create({"day": str, "service": str, "issued": int, "served": int, "no_show": int,
+                                "expired": int, "by_volunteer": int, "transfers": int, "first_visit_no": int,
+                                "wait_sum_min": float, "waits_counted": int}, pk=("day", "service"))
+
+    # -- writing -----------------------------------------------------------
+
+    def apply(self, effects: Effects, *, command_key: str | None = None, reply_topic: str | None = None,
+              reply: bytes | None = None, at: datetime | None = None) -> None:
+        """Persist one operation's effects, and the command that caused it, atomically."""
+        with self.db.conn:
+            if effects.tickets:
+                self.db["tickets"].upsert_all([t.to_record() for t in effects.tickets.values()], pk="key")
+            if effects.desks:
+                self.db["desks"].upsert_all([d.to_record() for d in effects.desks.values()], pk="id")
+            if effects.events:
+                self.db["events"].insert_all([self._event_row(e, effects) for e in effects.events])
+            if command_key is not None:
+                self.db["commands"].insert({"key": command_key, "at": (at or datetime.now()).isoformat(),
+                                            "reply_topic": reply_topic, "reply": reply}, replace=True)
+
+    def _event_row(self, e: Event, effects: Effects) -> dict:
+        ticket = effects.tickets.get(e.ticket) if e.ticket else None
+        return {"kind": e.kind, "at": e.at.isoformat(), "day": ticket.day if ticket else self.local_day(e.at),
+                "ticket": e.ticket, "service": ticket.service if ticket else None, "desk": e.desk,
+                "detail": json.dumps(e.detail) if e.detail else None}
+
+    # -- reading -----------------------------------------------------------
+
+    def handled(self, command_key: str) -> tuple[str, bytes] | None:
+        """The stored reply of a command handled before, or None."""
+        rows = list(self.db.query("select reply_topic, reply from commands where key = ?", [command_key]))
+        return (rows[0]["reply_topic"], rows[0]["reply"]) if rows else None
+
+    def load(self, since_day: str) -> tuple[list[Ticket], list[Desk]]:
+        """Tickets still open, and every ticket from ``since_day`` on (numbering), and all desks."""
+        placeholders = ",".join("?" for _ in OPEN_STATES)
+        rows = self.db.query(f"select * from tickets where day >= ? or state in ({placeholders})",
+                             [since_day, *OPEN_STATES])
+        tickets = [Ticket.from_record(r) for r in rows]
+        desks = [Desk.from_record(r) for r in self.db["desks"].rows]
+        return tickets, desks
+
+    def recent_calls(self, limit: int) -> list[dict]:
+        """The latest call events, newest first, for the board after a restart."""
+        q = ",".join("?" for _ in CALL_EVENTS)
+        return list(self.db.query(
+            f"select kind, at, ticket, desk from events where kind in ({q}) order by id desc limit ?",
+            [*CALL_EVENTS, limit]))
+
+    def last_event_id(self) -> int:
+        return next(self.db.query("select coalesce(max(id), 0) as n from events"))["n"]
+
+    def events(self, day_from: str, day_to: str) -> Iterable[dict]:
+        return self.db.query("select * from events where day >= ? and day <= ? order by id", [day_from, day_to])
+
+    # -- retention ---------------------------------------------------------
+
+    def purge(self, keep_from_day: str, now: datetime, command_days: int = 2) -> int:
+        """Aggregate and drop ticket rows of days before ``keep_from_day``; returns rows dropped."""
+        with self.db.conn:
+            self.db.execute("""
+                insert or replace into daily (day, service, issued, served, no_show, expired, by_volunteer,
+                    transfers, first_visit_no, wait_sum_min, waits_counted)
+                select day, coalesce(original_service, service), count(*),
+                    sum(state = 'served'), sum(state = 'no_show'), sum(state = 'expired'),
+                    sum(served_by_kind = 'volunteer'), sum(transfers), sum(first_visit = 0),
+                    sum(case when first_called_at is not null then
+                        (julianday(first_called_at) - julianday(issued_at)) * 1440 end),
+                    sum(first_called_at is not null)
+                from tickets where day < ? and state not in ('waiting', 'called')
+                group by day, coalesce(original_service, service)""", [keep_from_day])
+            dropped = self.db.execute("delete from tickets where day < ? and state not in ('waiting', 'called')",
+                                      [keep_from_day]).rowcount
+            self.db.execute("delete from events where day < ?", [keep_from_day])
+            cutoff = (now - timedelta(days=command_days)).isoformat()
+            self.db.execute("delete from commands where at < ?", [cutoff])
+        return dropped
+
+    def close(self) -> None:
+        self.db.close()
