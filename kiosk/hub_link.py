@@ -1,0 +1,127 @@
+"""The kiosk's MQTT side: ticket requests and their replies, the hub's availability, the board.
+
+A request carries a unique id and waits for the reply with that id; after a
+reconnect every request still waiting is published again with the same id, which
+the hub answers with the same ticket.  The kiosk's status (printer state, outbox
+length) is published retained and again after every reconnect, so the hub always
+knows it.  Every incoming message goes through a ``reception.protocol`` parser; a
+bad one is logged with its reason and changes nothing.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Callable
+
+from reception import protocol
+from reception.errors import MessageError
+from reception.mqtt import BrokerAddress, Connection
+
+log = logging.getLogger(__name__)
+
+
+class _Waiter:
+    def __init__(self, topic: str, payload: bytes):
+        self.topic, self.payload = topic, payload
+        self.done = threading.Event()
+        self.reply: protocol.TicketReply | None = None
+
+
+class HubLink:
+    def __init__(self, site_id: str, kiosk_id: str, broker: BrokerAddress,
+                 on_change: Callable[[], None] | None = None):
+        """``on_change`` runs on the network thread whenever the hub's availability or the board changes."""
+        self.topics = protocol.Topics(site_id)
+        self.kiosk_id = kiosk_id
+        self.hub_status = "offline"
+        self.board: protocol.BoardSnapshot | None = None
+        self._on_change = on_change or (lambda: None)
+        self._waiting: dict[str, _Waiter] = {}
+        self._lock = threading.Lock()
+        self._status: dict[str, Any] = {"printer": "ok", "detail": "", "outbox": 0}
+        self.conn = Connection(kiosk_id, broker, on_connect=self._after_connect,
+                               on_connection_change=lambda _up: self._on_change())
+        self.conn.subscribe(self.topics.hub_available, self._on_available)
+        self.conn.subscribe(self.topics.board, self._on_board)
+        self.conn.subscribe(self.topics.ticket_reply(kiosk_id), self._on_reply)
+
+    def start(self) -> "HubLink":
+        self.conn.start()
+        return self
+
+    def stop(self) -> None:
+        self.conn.stop()
+
+    @property
+    def hub_online(self) -> bool:
+        """True while the broker is connected and the hub says it is online."""
+        return self.conn.connected and self.hub_status == "online"
+
+    def request(self, body: dict[str, Any], timeout: float) -> protocol.TicketReply | None:
+        """Send one ticket request and wait for its reply; None when none came in time."""
+        waiter = _Waiter(self.topics.ticket_request(self.kiosk_id), protocol.encode(body))
+        with self._lock:
+            self._waiting[body["id"]] = waiter
+        try:
+            self.conn.publish(waiter.topic, waiter.payload, qos=1)
+            waiter.done.wait(timeout)
+            return waiter.reply
+        finally:
+            with self._lock:
+                self._waiting.pop(body["id"], None)
+
+    def report(self, **fields: Any) -> None:
+        """Update and publish the retained kiosk status (``printer``, ``detail``, ``outbox``)."""
+        with self._lock:
+            self._status.update(fields)
+            payload = protocol.encode(self._status)
+        if self.conn.connected:
+            self.conn.publish(self.topics.kiosk_status(self.kiosk_id), payload, qos=1, retain=True)
+
+    @property
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            return dict(self._status)
+
+    # -- network thread -----------------------------------------------------
+
+    def _after_connect(self) -> None:
+        with self._lock:
+            waiting = list(self._waiting.values())
+            status = protocol.encode(self._status)
+        self.conn.publish(self.topics.kiosk_status(self.kiosk_id), status, qos=1, retain=True)
+        for w in waiting:
+            self.conn.publish(w.topic, w.payload, qos=1)
+
+    def _on_available(self, topic: str, payload: bytes) -> None:
+        if not payload:
+            self.hub_status = "offline"  # retained message cleared
+        else:
+            try:
+                self.hub_status = protocol.parse_hub_available(payload).status
+            except MessageError as exc:
+                log.warning("ignored %s: %s", topic, exc)
+                return
+        self._on_change()
+
+    def _on_board(self, topic: str, payload: bytes) -> None:
+        try:
+            self.board = protocol.parse_board_snapshot(payload)
+        except MessageError as exc:
+            log.warning("ignored %s: %s", topic, exc)
+            return
+        self._on_change()
+
+    def _on_reply(self, topic: str, payload: bytes) -> None:
+        try:
+            reply = protocol.parse_ticket_reply(payload)
+        except MessageError as exc:
+            log.warning("ignored %s: %s", topic, exc)
+            return
+        with self._lock:
+            waiter = self._waiting.get(reply.id)
+        if waiter is None:
+            log.info("reply to request %s that no longer waits", reply.id)
+            return
+        waiter.reply = reply
+        waiter.done.set()

@@ -1,0 +1,167 @@
+"""Every fixed text the kiosk shows or speaks, in Danish, English, German and Ukrainian.
+
+Texts about the site itself (questions, answers, services, places) come from the
+site configuration; everything else comes from here, so no widget holds a word.
+``tr`` falls back to Danish for a language without a catalogue, never to a key.
+"""
+from __future__ import annotations
+
+import string
+
+DEFAULT = "da"
+
+# The language buttons show each language in its own words.
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English", "de": "Deutsch", "uk": "Українська"}
+
+# espeak-ng voice per language.
+VOICES = {"da": "da", "en": "en-gb", "de": "de", "uk": "uk"}
+
+CATALOGUES: dict[str, dict[str, str]] = {
+    "da": {
+        "welcome": "Velkommen",
+        "choose_language": "Tryk på dit sprog for at begynde",
+        "back": "Tilbage",
+        "start_over": "Forfra",
+        "read_aloud": "Læs op",
+        "choice_title": "Hvem vil du have hjælp af?",
+        "choice_volunteer": "En frivillig viser dig, hvordan du gør",
+        "choice_staff": "En medarbejder hjælper dig",
+        "wait_about": "Ventetid ca. {minutes} min.",
+        "no_volunteers": "Der er ingen frivillige her lige nu.",
+        "next_sessions": "Frivillig IT-hjælp:",
+        "session_line": "{day} kl. {time}: {place}",
+        "today": "I dag",
+        "tomorrow": "I morgen",
+        "mon": "Mandag", "tue": "Tirsdag", "wed": "Onsdag", "thu": "Torsdag",
+        "fri": "Fredag", "sat": "Lørdag", "sun": "Søndag",
+        "extras_title": "Gælder noget af dette for dig?",
+        "extras_continue": "Videre",
+        "first_visit_title": "Er det første gang, du kommer med dette?",
+        "first_visit_yes": "Ja, første gang",
+        "first_visit_no": "Nej, jeg har været her før",
+        "skip": "Spring over",
+        "issuing": "Du får dit nummer ...",
+        "ticket_title": "Dit nummer",
+        "ahead": "{count} før dig",
+        "called": "Du bliver kaldt på skærmen og med stemme.",
+        "printing": "Din billet bliver printet.",
+        "printer_failed": "Printeren virker ikke. Husk venligst dit nummer.",
+        "done": "Færdig",
+        "refused": "Vi kunne desværre ikke give dig et nummer. Spørg venligst ved skranken.",
+        "idle_warning": "Er du her stadig? Skærmen starter forfra om {seconds} sekunder.",
+        "more_time": "Jeg har brug for mere tid",
+    },
+    "en": {
+        "welcome": "Welcome",
+        "choose_language": "Touch your language to begin",
+        "back": "Back",
+        "start_over": "Start over",
+        "read_aloud": "Read aloud",
+        "choice_title": "Who would you like help from?",
+        "choice_volunteer": "A volunteer shows you how to do it",
+        "choice_staff": "A member of staff helps you",
+        "wait_about": "Wait about {minutes} min",
+        "no_volunteers": "There are no volunteers here right now.",
+        "next_sessions": "Volunteer IT help:",
+        "session_line": "{day} {time}: {place}",
+        "today": "Today",
+        "tomorrow": "Tomorrow",
+        "mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
+        "fri": "Friday", "sat": "Saturday", "sun": "Sunday",
+        "extras_title": "Does any of this apply to you?",
+        "extras_continue": "Continue",
+        "first_visit_title": "Is this your first visit about this?",
+        "first_visit_yes": "Yes, first time",
+        "first_visit_no": "No, I have been here before",
+        "skip": "Skip",
+        "issuing": "Getting your number ...",
+        "ticket_title": "Your number",
+        "ahead": "{count} ahead of you",
+        "called": "You will be called on the screen and by voice.",
+        "printing": "Your ticket is printing.",
+        "printer_failed": "The printer is not working. Please remember your number.",
+        "done": "Done",
+        "refused": "Sorry, we could not give you a number. Please ask at the desk.",
+        "idle_warning": "Are you still there? The screen starts over in {seconds} seconds.",
+        "more_time": "I need more time",
+    },
+    "de": {
+        "welcome": "Willkommen",
+        "choose_language": "Tippen Sie auf Ihre Sprache",
+        "back": "Zurück",
+        "start_over": "Neu",
+        "read_aloud": "Vorlesen",
+        "choice_title": "Von wem möchten Sie Hilfe?",
+        "choice_volunteer": "Ein Ehrenamtlicher zeigt Ihnen, wie es geht",
+        "choice_staff": "Ein Mitarbeiter hilft Ihnen",
+        "wait_about": "Wartezeit ca. {minutes} Min.",
+        "no_volunteers": "Im Moment sind keine Ehrenamtlichen hier.",
+        "next_sessions": "IT-Hilfe von Ehrenamtlichen:",
+        "session_line": "{day} {time} Uhr: {place}",
+        "today": "Heute",
+        "tomorrow": "Morgen",
+        "mon": "Montag", "tue": "Dienstag", "wed": "Mittwoch", "thu": "Donnerstag",
+        "fri": "Freitag", "sat": "Samstag", "sun": "Sonntag",
+        "extras_title": "Trifft etwas davon auf Sie zu?",
+        "extras_continue": "Weiter",
+        "first_visit_title": "Sind Sie deswegen zum ersten Mal hier?",
+        "first_visit_yes": "Ja, zum ersten Mal",
+        "first_visit_no": "Nein, ich war schon einmal hier",
+        "skip": "Überspringen",
+        "issuing": "Ihre Nummer kommt ...",
+        "ticket_title": "Ihre Nummer",
+        "ahead": "{count} vor Ihnen",
+        "called": "Sie werden auf dem Bildschirm und per Stimme aufgerufen.",
+        "printing": "Ihr Ticket wird gedruckt.",
+        "printer_failed": "Der Drucker funktioniert nicht. Bitte merken Sie sich Ihre Nummer.",
+        "done": "Fertig",
+        "refused": "Leider konnten wir Ihnen keine Nummer geben. Bitte fragen Sie am Schalter.",
+        "idle_warning": "Sind Sie noch da? Der Bildschirm beginnt in {seconds} Sekunden neu.",
+        "more_time": "Ich brauche mehr Zeit",
+    },
+    "uk": {
+        "welcome": "Ласкаво просимо",
+        "choose_language": "Торкніться своєї мови, щоб почати",
+        "back": "Назад",
+        "start_over": "Спочатку",
+        "read_aloud": "Озвучити",
+        "choice_title": "Хто вам допоможе?",
+        "choice_volunteer": "Волонтер покаже вам, як це зробити",
+        "choice_staff": "Вам допоможе працівник",
+        "wait_about": "Очікування бл. {minutes} хв",
+        "no_volunteers": "Зараз тут немає волонтерів.",
+        "next_sessions": "ІТ-допомога волонтерів:",
+        "session_line": "{day} {time}: {place}",
+        "today": "Сьогодні",
+        "tomorrow": "Завтра",
+        "mon": "Понеділок", "tue": "Вівторок", "wed": "Середа", "thu": "Четвер",
+        "fri": "П'ятниця", "sat": "Субота", "sun": "Неділя",
+        "extras_title": "Чи стосується вас щось із цього?",
+        "extras_continue": "Далі",
+        "first_visit_title": "Ви вперше прийшли з цього питання?",
+        "first_visit_yes": "Так, уперше",
+        "first_visit_no": "Ні, я вже був тут",
+        "skip": "Пропустити",
+        "issuing": "Отримуємо ваш номер ...",
+        "ticket_title": "Ваш номер",
+        "ahead": "Перед вами: {count}",
+        "called": "Вас викличуть на екрані та голосом.",
+        "printing": "Ваш талон друкується.",
+        "printer_failed": "Принтер не працює. Будь ласка, запам'ятайте свій номер.",
+        "done": "Готово",
+        "refused": "На жаль, ми не змогли видати вам номер. Зверніться до стійки.",
+        "idle_warning": "Ви ще тут? Екран почнеться спочатку через {seconds} с.",
+        "more_time": "Мені потрібно більше часу",
+    },
+}
+
+
+def tr(lang: str, key: str, **values) -> str:
+    """The text for ``key`` in ``lang`` (Danish when the language has no catalogue)."""
+    catalogue = CATALOGUES.get(lang, CATALOGUES[DEFAULT])
+    return catalogue[key].format(**values) if values else catalogue[key]
+
+
+def placeholders(text: str) -> set[str]:
+    """Names used as ``{name}`` in a text (tests check every language uses the same)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}

@@ -1,0 +1,114 @@
+"""Gets the citizen a ticket number: from the hub when it answers, from the kiosk's own range when not.
+
+All tickets pass one lock, and offline tickets are handed over before any new
+online request, so the hub receives them once each and in the order they were
+issued.  A request the hub does not answer within ``reply_timeout`` is abandoned
+(its late reply is ignored) and the ticket is issued offline under a new id: a
+citizen must never hold a number the hub does not know.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from kiosk.flow import Order
+from kiosk.hub_link import HubLink
+from kiosk.outbox import Outbox
+from reception.config import Site
+from reception.errors import ReceptionError
+
+log = logging.getLogger(__name__)
+
+REPLY_TIMEOUT = 3.0
+
+
+class TicketRefused(ReceptionError, RuntimeError):
+    """The hub answered, and said no (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A ticket as the citizen sees it."""
+
+    number: str
+    service: str
+    issued_at: datetime
+    eta_min: int | None = None
+    ahead: int | None = None
+    offline: bool = False
+
+
+class TicketIssuer:
+    def __init__(self, site: Site, kiosk_id: str, link: HubLink, outbox: Outbox, *,
+                 now: Callable[[], datetime] | None = None, reply_timeout: float = REPLY_TIMEOUT):
+        self.site, self.kiosk_id, self.link, self.outbox = site, kiosk_id, link, outbox
+        self.now = now or (lambda: datetime.now(site.tz))
+        self.reply_timeout = reply_timeout
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def issue(self, order: Order) -> Issued:
+        """Blocking (at most about ``reply_timeout`` plus hand-over time): call it off the UI thread."""
+        with self._lock:
+            if self.link.hub_online and self._hand_over():
+                body = order.request(f"{self.kiosk_id}-{uuid.uuid4().hex[:16]}")
+                reply = self.link.request(body, self.reply_timeout)
+                if reply is not None and reply.ok:
+                    t = reply.ticket
+                    return Issued(t.number, t.service, t.issued_at, t.eta_min, t.ahead, t.offline)
+                if reply is not None:
+                    raise TicketRefused(reply.error or "refused")
+                log.warning("no reply from the hub in %.1fs; issuing offline", self.reply_timeout)
+            return self._issue_offline(order)
+
+    def hand_over(self) -> bool:
+        """Send every outbox ticket to the hub in issue order; True when the outbox is empty."""
+        with self._lock:
+            return self._hand_over()
+
+    def wake(self) -> None:
+        """The hub may be back: let the background hand-over look now."""
+        self._wake.set()
+
+    def start(self, interval: float = 10.0) -> "TicketIssuer":
+        """Hand over offline tickets in the background whenever the hub is (back) online."""
+        def loop():
+            while not self._stopping:
+                self._wake.wait(interval)
+                self._wake.clear()
+                if not self._stopping and self.link.hub_online and len(self.outbox):
+                    self.hand_over()
+        self._thread = threading.Thread(target=loop, name="outbox-hand-over", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._thread:
+            self._thread.join(5)
+
+    def _issue_offline(self, order: Order) -> Issued:
+        pending = self.outbox.issue(order, self.site.services[order.service].letter, self.now())
+        self.link.report(outbox=len(self.outbox))
+        return Issued(pending.number, order.service, pending.issued_at, offline=True)
+
+    def _hand_over(self) -> bool:
+        for ticket in self.outbox.pending():
+            if not self.link.hub_online:
+                return False
+            reply = self.link.request(ticket.body, self.reply_timeout)
+            if reply is None:
+                return False
+            if reply.ok:
+                self.outbox.delivered(ticket.id)
+            else:
+                self.outbox.rejected(ticket.id, reply.error or "refused")
+            self.link.report(outbox=len(self.outbox))
+        return True

@@ -1,0 +1,123 @@
+"""Physical sizes and colours for people with poor sight and shaky hands.
+
+Everything is specified in millimetres and points and converted with the screen's
+real pixel density, because "large" on a 7" panel and on a 10" panel are different
+pixel counts.  The densities are explicit assumptions (``SCREENS``) and can be
+overridden on the command line (``--dpi``) for other panels.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MM_PER_INCH = 25.4
+PT_PER_INCH = 72.0
+
+# Known panels: (width, height) in pixels -> dots per inch.
+#   Raspberry Pi official 7" touch display: 800x480 on 154 x 86 mm  -> ~133 dpi
+#   a typical 10.1" 1280x800 touch panel: 217 x 136 mm              -> ~150 dpi
+SCREENS = {(800, 480): 133.0, (1280, 800): 150.0, (1920, 1080): 96.0}
+DEFAULT_DPI = 133.0
+
+MIN_TARGET_MM = 20.0        # every touch target, both sides
+BODY_PT = 24.0              # body text
+MIN_FIT_PT = 18.0           # auto-fitting may shrink a long label to this, never below
+TITLE_PT = 26.0
+NUMBER_PT = 90.0            # the ticket number: readable from well over a metre
+MIN_CONTRAST = 7.0          # WCAG AAA for normal text
+
+# Colours as hex; tests compute each foreground/background pair's WCAG contrast.
+COLOURS = {
+    "background": "#FFFFFF",
+    "text": "#000000",
+    "muted_bg": "#E8EEF4",      # panels with information (waits, sessions)
+    "button": "#0B3D91",        # answers: dark blue with white text
+    "button_text": "#FFFFFF",
+    "primary": "#005A2B",       # "get my ticket": dark green with white text
+    "primary_text": "#FFFFFF",
+    "nav": "#2B2B2B",           # back / start over: near black with white text
+    "nav_text": "#FFFFFF",
+    "selected": "#FFD400",      # a chosen option: yellow with black text
+    "selected_text": "#000000",
+    "warning_bg": "#FFF3B0",    # printer problem, idle warning
+    "warning_text": "#000000",
+    "number_bg": "#000000",     # the ticket number: white on black
+    "number_text": "#FFFFFF",
+}
+
+# Pairs a citizen reads: (text colour, background colour).
+READ_PAIRS = (
+    ("text", "background"), ("text", "muted_bg"), ("button_text", "button"),
+    ("primary_text", "primary"), ("nav_text", "nav"), ("selected_text", "selected"),
+    ("warning_text", "warning_bg"), ("number_text", "number_bg"),
+)
+
+
+def rgba(name: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    """A named colour as Kivy's 0..1 RGBA."""
+    r, g, b = _rgb(COLOURS[name])
+    return (r / 255, g / 255, b / 255, alpha)
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    h = hex_colour.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def relative_luminance(hex_colour: str) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour."""
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in _rgb(hex_colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio (1..21) between two hex colours."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@dataclass(frozen=True)
+class ScreenProfile:
+    """Pixel sizes for one panel, derived from its density."""
+
+    width: int
+    height: int
+    dpi: float
+
+    @classmethod
+    def for_size(cls, width: int, height: int, dpi: float | None = None) -> "ScreenProfile":
+        return cls(width, height, dpi or SCREENS.get((width, height), DEFAULT_DPI))
+
+    def mm(self, millimetres: float) -> float:
+        return millimetres / MM_PER_INCH * self.dpi
+
+    def pt(self, points: float) -> float:
+        return points / PT_PER_INCH * self.dpi
+
+    @property
+    def target(self) -> float:
+        """Smallest side of any touch target, in pixels."""
+        return self.mm(MIN_TARGET_MM)
+
+    @property
+    def body(self) -> float:
+        return self.pt(BODY_PT)
+
+    @property
+    def min_fit(self) -> float:
+        return self.pt(MIN_FIT_PT)
+
+    @property
+    def title(self) -> float:
+        return self.pt(TITLE_PT)
+
+    @property
+    def number(self) -> float:
+        return self.pt(NUMBER_PT)
+
+    @property
+    def gap(self) -> float:
+        """Space between targets, so a shaky tap does not hit the neighbour."""
+        return self.mm(2.5)

@@ -1,0 +1,56 @@
+"""The offline outbox on a real SQLite file: numbers never reused, order kept, kept until confirmed."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kiosk.flow import Order
+from kiosk.outbox import Outbox, RangeExhausted
+from reception import protocol
+from reception.config import Kiosk
+
+TZ = ZoneInfo("Europe/Copenhagen")
+T0 = datetime(2026, 11, 25, 10, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+def kiosk():
+    return Kiosk("kiosk-1", (901, 903))
+
+
+def test_numbers_count_per_letter_and_survive_a_restart(tmp_path, kiosk):
+    box = Outbox(tmp_path / "o.db", kiosk)
+    assert box.issue(Order("passport"), "C", T0).number == "C901"
+    assert box.issue(Order("mitid_learn"), "A", T0).number == "A901"
+    box.close()
+    box = Outbox(tmp_path / "o.db", kiosk)
+    assert box.issue(Order("passport"), "C", T0).number == "C902"
+
+
+def test_a_new_local_day_starts_the_range_again(tmp_path, kiosk):
+    box = Outbox(tmp_path / "o.db", kiosk)
+    box.issue(Order("passport"), "C", T0)
+    assert box.issue(Order("passport"), "C", T0 + timedelta(days=1)).number == "C901"
+
+
+def test_exhausted_range_refuses_and_takes_nothing(tmp_path, kiosk):
+    box = Outbox(tmp_path / "o.db", kiosk)
+    for _ in range(3):
+        box.issue(Order("passport"), "C", T0)
+    with pytest.raises(RangeExhausted):
+        box.issue(Order("passport"), "C", T0)
+    assert len(box) == 3
+
+
+def test_pending_in_issue_order_with_contract_bodies_until_delivered(tmp_path, kiosk):
+    box = Outbox(tmp_path / "o.db", kiosk)
+    a = box.issue(Order("passport", lang="uk"), "C", T0)
+    b = box.issue(Order("moving", extras=("carer",)), "F", T0 + timedelta(seconds=5))
+    assert [p.number for p in box.pending()] == ["C901", "F901"]
+    parsed = protocol.parse_ticket_request(protocol.encode(box.pending()[1].body))
+    assert (parsed.offline_number, parsed.issued_at, parsed.extras) == ("F901", b.issued_at, ("carer",))
+    box.delivered(a.id)
+    assert [p.number for p in box.pending()] == ["F901"]
+    box.rejected(b.id, "unknown service")
+    assert len(box) == 0
+    assert box.db["rejected"].count == 1

@@ -1,0 +1,65 @@
+"""Catalogues, volunteer sessions, colours and sizes: the pure parts a citizen reads."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kiosk import i18n, theme
+from kiosk.sessions import next_sessions_text, upcoming
+
+TZ = ZoneInfo("Europe/Copenhagen")
+
+
+def test_every_language_has_every_text_with_the_same_placeholders():
+    keys = set(i18n.CATALOGUES["da"])
+    for lang, cat in i18n.CATALOGUES.items():
+        assert set(cat) == keys, lang
+        for key in keys:
+            assert cat[key].strip(), (lang, key)
+            assert i18n.placeholders(cat[key]) == i18n.placeholders(i18n.CATALOGUES["da"][key]), (lang, key)
+
+
+def test_site_languages_all_have_catalogues_names_and_voices(site):
+    for lang in site.languages:
+        assert lang in i18n.CATALOGUES and lang in i18n.LANGUAGE_NAMES and lang in i18n.VOICES
+
+
+def test_unknown_language_falls_back_to_danish():
+    assert i18n.tr("fr", "back") == "Tilbage"
+
+
+@pytest.mark.parametrize("fg,bg", theme.READ_PAIRS)
+def test_every_colour_pair_has_at_least_7_to_1_contrast(fg, bg):
+    assert theme.contrast_ratio(theme.COLOURS[fg], theme.COLOURS[bg]) >= theme.MIN_CONTRAST
+
+
+def test_contrast_formula_matches_wcag_reference_values():
+    assert theme.contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert theme.contrast_ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
+
+
+def test_sizes_follow_the_panel_density():
+    small, large = theme.ScreenProfile.for_size(800, 480), theme.ScreenProfile.for_size(1280, 800)
+    assert small.target == pytest.approx(20 / 25.4 * 133)
+    assert large.body == pytest.approx(24 / 72 * 150)
+    assert theme.ScreenProfile.for_size(800, 480, dpi=200).target == pytest.approx(20 / 25.4 * 200)
+
+
+def test_wednesday_morning_lists_the_library_then_next_week(site):
+    wed = datetime(2026, 11, 25, 9, 0, tzinfo=TZ)  # a Wednesday
+    lines = next_sessions_text(site.volunteer_sessions, wed, "da")
+    assert lines[0] == "I dag kl. 10:00-12:00: IT-café på Tønder Bibliotek"
+    assert lines[1].startswith("I morgen kl. 09:00-12:00: Her på rådhuset")
+    assert lines[2].startswith("Mandag kl. 13:00-15:00: Datastue på Center Royal")
+
+
+def test_a_session_that_has_ended_is_not_offered(site):
+    wed_afternoon = datetime(2026, 11, 25, 12, 0, tzinfo=TZ)
+    first = upcoming(site.volunteer_sessions, wed_afternoon)[0]
+    assert first.day.isoformat() == "2026-11-26"
+    assert next_sessions_text(site.volunteer_sessions, wed_afternoon, "en")[0].startswith("Tomorrow 09:00-12:00")
+
+
+def test_a_running_session_is_still_offered(site):
+    tue_ten = datetime(2026, 11, 24, 10, 30, tzinfo=TZ)
+    assert next_sessions_text(site.volunteer_sessions, tue_ten, "uk")[0].startswith("Сьогодні 09:00-12:00")
