@@ -1,0 +1,53 @@
+"""docs/protocol.md is the contract for people: its topics match the code and its examples run."""
+import json
+import re
+import subprocess
+
+from reception import protocol
+from tests.conftest import ROOT, Recorder
+
+DOC = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+
+
+def documented_topics() -> set[str]:
+    return set(re.findall(r"^\| `(reception/<site>/[^`]+)`", DOC, re.M))
+
+
+def code_topics() -> set[str]:
+    return set(re.findall(r"^\s+(reception/<site>/\S+)", protocol.__doc__, re.M))
+
+
+def test_every_topic_in_the_code_is_documented_and_no_other():
+    assert documented_topics() == code_topics()
+    t = protocol.Topics("site")
+    built = {t.hub_available, t.calls, t.board, t.queue, t.alerts, t.stats_daily, t.ticket_request("<kiosk>"),
+             t.ticket_reply("<kiosk>"), t.kiosk_status("<kiosk>"), t.feedback("<kiosk>"),
+             t.desk_command("<desk>"), t.desk_result("<desk>"), t.desk_state("<desk>")}
+    assert {b.replace("reception/site/", "reception/<site>/") for b in built} == documented_topics()
+
+
+def test_every_desk_action_is_documented():
+    for action in protocol.DESK_ACTIONS:
+        assert f"`{action}`" in DOC, action
+
+
+def test_the_shell_examples_work_as_written(hub, broker, tmp_path):
+    blocks = re.findall(r"```sh\n(.*?)```", DOC, re.S)
+    assert len(blocks) >= 5
+    watcher = Recorder(broker, "reception/toender/alerts")
+    outputs = []
+    for block in blocks:
+        script = block.replace("-p 1883", f"-p {broker.port}")
+        done = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, (block, done.stderr)
+        outputs.append(done.stdout)
+    assert json.loads(outputs[0]) == {"v": 1, "status": "online"}
+    reply = json.loads(outputs[1])
+    assert reply["ok"] and reply["ticket"]["number"] == "C001"
+    assert json.loads(outputs[2]) == {"v": 1, "id": "cmd-0001", "action": "next", "ok": True, "ticket": "C001"}
+    assert json.loads(outputs[3])["current"]["number"] == "C001"
+    assert json.loads(outputs[4])["calls"][0]["number"] == "C001"
+    problems = lambda msgs: [[a["problem"] for a in json.loads(p)["alerts"]] for _t, p in msgs]
+    seen = watcher.wait_for(lambda msgs: problems(msgs)[-1] == [] and ["paper_out"] in problems(msgs) and problems(msgs))
+    watcher.close()
+    assert seen.index(["paper_out"]) < len(seen) - 1, "paper out raised an alert, and ok cleared it"
