@@ -42,6 +42,7 @@ class Connection:
         self._on_connect = on_connect
         self._on_change = on_connection_change
         self._connected = threading.Event()
+        self._stopping = False
         self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
                                    clean_session=not persistent, reconnect_on_failure=True)
         self._client.reconnect_delay_set(min_delay=1, max_delay=5)
@@ -65,6 +66,7 @@ class Connection:
 
     def stop(self, final: tuple[str, bytes] | None = None) -> None:
         """Disconnect cleanly, publishing ``final`` (e.g. a retained "stopped") first if connected."""
+        self._stopping = True
         if final and self.connected:
             self._client.publish(final[0], final[1], qos=1, retain=True).wait_for_publish(2)
         self._client.disconnect()
@@ -118,7 +120,7 @@ class Connection:
     def _disconnected_cb(self, _client, _userdata, _flags, reason_code, _properties) -> None:
         was = self.connected
         self._connected.clear()
-        if was:
+        if was and not self._stopping:
             log.warning("%s lost the broker (%s); reconnecting", self.client_id, reason_code)
-            if self._on_change:
-                self._on_change(False)
+        if was and self._on_change:
+            self._on_change(False)

@@ -1,0 +1,115 @@
+"""``reception up``: the whole system on one machine, for trying it out and for development.
+
+It starts a private Mosquitto (unless the site file or the command line names a
+broker), the hub, the kiosk and the display board in windows (when there is a
+screen), and a desk console in this terminal.  Ctrl-C, or quitting the console,
+stops everything, newest first.  Logs of the parts go to ``<data>/logs/``.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from reception import config
+from reception.broker import PrivateBroker, port_open
+from reception.commands import add_broker_arguments, add_config_argument
+
+DEFAULT_PORT = 1883
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser("up", help="run broker, hub, kiosk, board and a desk console on this machine")
+    add_config_argument(p)
+    add_broker_arguments(p)
+    p.add_argument("--data", default="var", help="folder for the database, broker files and logs (%(default)s)")
+    p.add_argument("--kiosk", default=None, help="kiosk id to run (default: the first in the site file)")
+    p.add_argument("--board", default=None, help="board id to run (default: the first in the site file)")
+    p.add_argument("--desk", default=None, help="desk for the console (default: the first in the site file)")
+    p.add_argument("--no-kiosk", action="store_true", help="do not start the kiosk window")
+    p.add_argument("--no-board", action="store_true", help="do not start the display board window")
+    p.add_argument("--no-console", action="store_true", help="no desk console; wait for Ctrl-C instead")
+    p.set_defaults(func=run)
+
+
+class Parts:
+    """The child processes, stopped in reverse order of starting."""
+
+    def __init__(self, data: Path):
+        self.logs = data / "logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.procs: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self, name: str, *args: str) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "ab")
+        proc = subprocess.Popen([sys.executable, "-m", "reception.cli", *args], stdout=log, stderr=subprocess.STDOUT)
+        self.procs.append((name, proc))
+        print(f"  started {name:<8} (pid {proc.pid}, log {self.logs / (name + '.log')})")
+        return proc
+
+    def failed(self) -> list[str]:
+        return [name for name, p in self.procs if p.poll() not in (None, 0)]
+
+    def stop_all(self) -> None:
+        for name, proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.terminate()
+        for name, proc in reversed(self.procs):
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def run(args) -> int:
+    site = config.load(args.config)
+    data = Path(args.data)
+    parts = Parts(data)
+    broker = None
+    host, port = args.broker_host, args.broker_port
+    if not host and site.broker is None:
+        port = int(port or (DEFAULT_PORT if not port_open("127.0.0.1", DEFAULT_PORT) else 0)) or None
+        broker = PrivateBroker(data / "broker", port=port).start()
+        host, port = broker.host, broker.port
+        print(f"Private broker: mosquitto on {host}:{port} (data in {broker.data_dir})")
+    host = host or site.broker.host
+    port = port or site.broker.port
+    common = ["-c", args.config, "--broker-host", host, "--broker-port", str(port)]
+    stop = {"now": False}
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.update(now=True))
+    try:
+        parts.start("hub", "hub", *common, "--db", str(data / "hub.db"))
+        screen = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+        if not screen and not (args.no_kiosk and args.no_board):
+            print("  no screen ($DISPLAY unset): kiosk and board not started")
+        if screen and not args.no_kiosk and site.kiosks:
+            kiosk = args.kiosk or next(iter(site.kiosks))
+            parts.start("kiosk", "kiosk", *common, "--kiosk", kiosk)
+        if screen and not args.no_board and site.boards:
+            parts.start("board", "board", *common, "--board", args.board or site.boards[0])
+        desk = args.desk or next(iter(site.desks))
+        print(f"Everything runs. Watch the traffic: mosquitto_sub -h {host} -p {port} -v -t 'reception/{site.id}/#'")
+        if not args.no_console and sys.stdin.isatty():
+            console = subprocess.Popen([sys.executable, "-m", "reception.cli", "console", *common, "--desk", desk])
+            while console.poll() is None and not stop["now"]:
+                time.sleep(0.2)
+            if console.poll() is None:
+                console.terminate()
+                console.wait(5)
+        else:
+            print("Press Ctrl-C to stop.")
+            while not stop["now"]:
+                time.sleep(0.2)
+                for name in parts.failed():
+                    print(f"  {name} stopped with an error; see {parts.logs / (name + '.log')}")
+                    stop["now"] = True
+    finally:
+        print("Stopping...")
+        parts.stop_all()
+        if broker:
+            broker.stop()
+    return 0
