@@ -6,6 +6,7 @@ messages and queued QoS 1 messages, like an appliance broker would.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -59,6 +60,8 @@ class PrivateBroker:
         lines = [
             f"listener {self.port} {self.host}",
             "allow_anonymous true" if "allow_anonymous" not in self.extra_config else "",
+            # as root, Mosquitto would drop to user "mosquitto", which cannot write data_dir: no persistence
+            "user root" if os.geteuid() == 0 and "user " not in self.extra_config else "",
             "persistence true",
             f"persistence_location {self.data_dir}/",
             "autosave_interval 1",
