@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import paho.mqtt.client as mqtt
+
+from reception.errors import MessageError
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,21 @@ class Connection:
         self._client.message_callback_add(topic_filter, self._wrap(handler))
         if self.connected:
             self._client.subscribe(topic_filter, qos)
+
+    def subscribe_parsed(self, topic_filter: str, parse: Callable[[bytes], Any], handler: Callable[[Any], None],
+                         qos: int = 1) -> None:
+        """Subscribe through a ``reception.protocol`` parser: ``handler`` gets only valid messages;
+        a bad one is logged with its reason and changes nothing; an empty (cleared retained) one is skipped."""
+        def checked(topic: str, payload: bytes) -> None:
+            if not payload:
+                return
+            try:
+                message = parse(payload)
+            except MessageError as exc:
+                log.warning("%s: ignored a bad message on %s: %s", self.client_id, topic, exc)
+                return
+            handler(message)
+        self.subscribe(topic_filter, checked, qos)
 
     def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> mqtt.MQTTMessageInfo:
         """Queue a message; with QoS 1 paho resends it after a reconnect."""
