@@ -69,12 +69,13 @@ class BoardModel:
         self._waits = {w.service: w for w in snap.services}
         self._volunteers_until = snap.volunteers_until
 
-    def apply_call(self, event: CallEvent) -> bool:
-        """Put a live call or recall on top; False if it was already shown (a duplicate delivery)."""
+    def apply_call(self, event: CallEvent) -> ShownCall | None:
+        """Put a live call or recall on top and return it; None if already shown (a duplicate delivery)."""
         if any(c.seq == event.seq and c.number == event.number for c in self._calls):
-            return False
-        self._push(self._shown(event))
-        return True
+            return None
+        call = self._shown(event)
+        self._push(call)
+        return call
 
     def set_hub_status(self, status: str) -> None:
         self._hub_status = status

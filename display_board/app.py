@@ -1,0 +1,246 @@
+"""The Kivy side of the board: one screen drawn from ``BoardModel.view()``.
+
+Messages arrive on paho's thread; ``@mainthread`` moves each to Kivy's thread, where
+the model is updated and one ``Clock`` trigger redraws, so a burst of calls costs one
+redraw per frame.  The announcer gets each new call straight from the model, in order.
+Call ``display_board.window.configure`` before importing this module.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from kivy.app import App
+from kivy.clock import Clock, mainthread
+from kivy.core.window import Window
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.utils import escape_markup
+
+from display_board import info, palette, wording
+from display_board.announcer import Announcer
+from display_board.feed import BoardFeed
+from display_board.model import BoardModel, BoardView, WaitRow
+from display_board.widgets import FitLabel  # noqa: F401  (the kv file uses it)
+from reception.config import Site
+from reception.mqtt import BrokerAddress
+
+KV = Path(__file__).with_name("board.kv")
+ARROW = "[font=DejaVuSans]→[/font]"  # Roboto has no arrow; Kivy ships DejaVu Sans
+FLASHES = 6  # half-periods the latest call blinks when it arrives
+STARTUP_GRACE = 5.0  # seconds without a broker before the banner shows at start
+
+
+def esc(text: str) -> str:
+    return escape_markup(text)
+
+
+def muted(text: str) -> str:
+    return f"[color={palette.MUTED}]{esc(text)}[/color]" if text else ""
+
+
+class Filled(BoxLayout):
+    """A box painted in one palette colour."""
+
+    bg = StringProperty(palette.NAVY)
+
+
+class CallCell(BoxLayout):
+    number = StringProperty("")
+    desk = StringProperty("")
+
+
+class WaitRowView(BoxLayout):
+    letter = StringProperty("")
+    name = StringProperty("")
+    name2 = StringProperty("")
+    eta = StringProperty("")
+    waiting = StringProperty("")
+
+
+class BoardScreen(FloatLayout):
+    site_name = StringProperty("")
+    date = StringProperty("")
+    clock = StringProperty("")
+    now_calling = StringProperty("")
+    previous_calls = StringProperty("")
+    expected_wait = StringProperty("")
+    latest_number = StringProperty("")
+    latest_desk = StringProperty("")
+    latest_bg = StringProperty(palette.YELLOW)
+    volunteers = StringProperty("")
+    info_title = StringProperty("")
+    info = StringProperty("")
+    info2 = StringProperty("")
+    offline = BooleanProperty(False)
+    offline_text = StringProperty("")
+    offline_text2 = StringProperty("")
+
+    def __init__(self, site: Site, languages: tuple[str, ...], **kwargs):
+        super().__init__(**kwargs)
+        self.site, self.languages = site, languages
+        self.cells = [CallCell() for _ in range(site.board.recent_calls)]
+        for cell in self.cells:
+            self.ids.previous.add_widget(cell)
+        self.rows: list[WaitRowView] = []
+        self._shown_seq: int | None = None
+        self._flash = None
+        self.site_name = esc(site.name)
+        self.now_calling = self.both("now_calling")
+        self.previous_calls = self.both("previous_calls")
+        self.expected_wait = self.both("expected_wait")
+        self.offline_text = esc(wording.text("offline", languages[0]))
+        self.offline_text2 = esc(wording.text("offline", languages[-1])) if len(languages) > 1 else ""
+
+    def both(self, key: str, sep: str = "   ", **values) -> str:
+        """A text in the first language, then in the second one in the muted colour."""
+        first = esc(wording.text(key, self.languages[0], **values))
+        return first if len(self.languages) == 1 else f"{first}{sep}{muted(wording.text(key, self.languages[1], **values))}"
+
+    # -- drawing -----------------------------------------------------------
+
+    def show(self, view: BoardView) -> None:
+        lang = self.languages[0]
+        latest = view.latest
+        self.latest_number = latest.number if latest else ""
+        self.latest_desk = f"{ARROW} {esc(latest.desk(lang))}" if latest else esc(wording.text("no_calls", lang))
+        if latest and latest.seq != self._shown_seq:
+            self._start_flash()
+        self._shown_seq = latest.seq if latest else None
+        for i, cell in enumerate(self.cells):
+            call = view.previous[i] if i < len(view.previous) else None
+            cell.number = call.number if call else ""
+            cell.desk = f"{ARROW} {esc(call.desk(lang))}" if call else ""
+        self._show_waits(view.waits)
+        self.volunteers = self.both("volunteers_until", "\n", time=view.volunteers_until) if view.volunteers_until else ""
+        self.offline = view.offline
+
+    def _show_waits(self, waits: tuple[WaitRow, ...]) -> None:
+        while len(self.rows) < len(waits):
+            self.rows.append(WaitRowView())
+            self.ids.waits.add_widget(self.rows[-1])
+        first, second = self.languages[0], self.languages[-1]
+        for view, row in zip(self.rows, waits):
+            view.letter = row.letter
+            view.name = esc(row.name.get(first) or next(iter(row.name.values())))
+            view.name2 = esc(row.name.get(second, "")) if second != first else ""
+            view.eta = esc(eta_text(row, first))
+            view.waiting = esc(wording.text("waiting", first, n=row.waiting)) if row.eta_min else ""
+
+    def show_time(self, now: datetime) -> None:
+        lang = self.languages[0]
+        self.clock = f"{now:%H:%M}"
+        self.date = esc(wording.date_text(now, lang))
+        pages = info.info_pages(self.site, now, lang)
+        if not pages:
+            self.info_title = self.info = self.info2 = ""
+            return
+        i = info.page_index(now, len(pages), self.site.board.info_rotate_seconds)
+        page = pages[i]
+        other = info.info_pages(self.site, now, self.languages[-1])[i] if len(self.languages) > 1 else page
+        self.info_title = esc(page.title) + (f"   {muted(other.title)}" if other.title != page.title else "")
+        self.info = esc("\n".join(page.lines))
+        self.info2 = esc("\n".join(other.lines)) if other.lines != page.lines else ""
+
+    def _start_flash(self) -> None:
+        """Blink the latest call a few times: a recall must catch the eye like a new call."""
+        if self._flash:
+            self._flash.cancel()
+        left = [FLASHES]
+
+        def step(_dt):
+            left[0] -= 1
+            self.latest_bg = palette.FLASH if left[0] % 2 else palette.YELLOW
+            return left[0] > 0
+        self.latest_bg = palette.YELLOW
+        self._flash = Clock.schedule_interval(step, 0.4)
+
+
+def eta_text(row: WaitRow, lang: str) -> str:
+    """One expected wait, or one per desk kind when both volunteers and staff are open for it."""
+    known = {kind: m for kind, m in row.eta_min.items() if m is not None}
+    if len(known) == 2:
+        return "\n".join(f"{wording.text(kind, lang)} {wording.minutes_text(m, row.waiting, lang)}"
+                         for kind, m in known.items())
+    if known:
+        return wording.minutes_text(next(iter(known.values())), row.waiting, lang)
+    return wording.minutes_text(None, row.waiting, lang) if row.eta_min else ""
+
+
+class BoardApp(App):
+    """The board: model + screen + announcer, fed by MQTT when ``broker`` is given."""
+
+    vh = NumericProperty(7.2)  # 1% of the window height, in pixels: every size in board.kv uses it
+    kv_file = str(KV)  # App.load_kv loads it once (it would also find board.kv by the class name)
+
+    def __init__(self, site: Site, *, board_id: str = "board-1", broker: BrokerAddress | None = None,
+                 announcer: Announcer | None = None, now: Callable[[], datetime] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.site, self.board_id, self.broker, self.announcer = site, board_id, broker, announcer
+        self.now = now or (lambda: datetime.now(site.tz))
+        self.languages = wording.board_languages(site)
+        self.model = BoardModel(site)
+        self.feed: BoardFeed | None = None
+        self.title = f"{site.name}: {board_id}"
+
+    def build(self):
+        Window.clearcolor = palette.rgba(palette.NAVY)
+        Window.bind(size=self._resized)
+        self._resized(Window, Window.size)
+        self.screen = BoardScreen(self.site, self.languages)
+        self.redraw_soon = Clock.create_trigger(self.redraw)
+        self.redraw()
+        self.tick()
+        Clock.schedule_interval(self.tick, 1)
+        if self.broker:
+            self.feed = BoardFeed(self.site.id, self.board_id, self.broker, on_snapshot=self.on_snapshot,
+                                  on_call=self.on_call, on_hub_status=self.on_hub_status,
+                                  on_connection=self.on_connection).start()
+            Clock.schedule_once(self._check_started, STARTUP_GRACE)
+        return self.screen
+
+    def on_stop(self):
+        if self.feed:
+            self.feed.stop()
+        if self.announcer:
+            self.announcer.stop()
+
+    def _resized(self, _window, size) -> None:
+        self.vh = size[1] / 100
+
+    def redraw(self, *_args) -> None:
+        self.screen.show(self.model.view())
+
+    def tick(self, *_args) -> None:
+        self.screen.show_time(self.now())
+
+    # -- from the feed: paho's thread, moved to Kivy's --------------------
+
+    @mainthread
+    def on_snapshot(self, snapshot) -> None:
+        self.model.apply_snapshot(snapshot)
+        self.redraw_soon()
+
+    @mainthread
+    def on_call(self, event) -> None:
+        shown = self.model.apply_call(event)
+        if shown:
+            if self.announcer:
+                self.announcer.announce(shown)
+            self.redraw_soon()
+
+    @mainthread
+    def on_hub_status(self, status: str) -> None:
+        self.model.set_hub_status(status)
+        self.redraw_soon()
+
+    @mainthread
+    def on_connection(self, connected: bool) -> None:
+        self.model.set_connected(connected)
+        self.redraw_soon()
+
+    def _check_started(self, _dt) -> None:
+        if self.feed and not self.feed.connection.connected:
+            self.on_connection(False)

@@ -1,0 +1,66 @@
+"""``reception board``: the waiting-room display; ``reception bench-board``: its call-to-screen latency.
+
+Kivy is imported only inside the commands, after the window is configured, so
+``reception --help`` stays fast and works on machines without a screen.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from reception import config
+from reception.commands import add_broker_arguments, add_config_argument, broker_address
+from reception.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser("board", help="run the waiting-room display board")
+    add_config_argument(p)
+    add_broker_arguments(p)
+    p.add_argument("--board", default="board-1", help="this board's id from [[boards]] (default %(default)s)")
+    p.add_argument("--fullscreen", action="store_true", help="kiosk mode: fullscreen, no cursor, no decorations")
+    p.add_argument("--size", default="1280x720", help="window size when not fullscreen (default %(default)s)")
+    p.add_argument("--announce-dir", help="test mode: write each announcement as WAV files here, play nothing")
+    p.set_defaults(func=run)
+
+    b = sub.add_parser("bench-board", help="measure call-next to board-shows-it latency (p50/p99, JSON last line)")
+    add_config_argument(b)
+    b.add_argument("--calls", type=int, default=200, help="calls to measure (default %(default)s)")
+    b.add_argument("--interval", type=float, default=0.05, help="seconds between calls (default %(default)s)")
+    b.add_argument("--via", choices=("auto", "hub", "calls"), default="auto",
+                   help="desk commands through a real hub, or calls published straight to the board")
+    b.set_defaults(func=bench)
+
+
+def board_id(site: config.Site, wanted: str) -> str:
+    if wanted not in site.boards:
+        raise ConfigError(f"{site.source}: boards: no board {wanted!r} (configured: {', '.join(site.boards) or 'none'})")
+    return wanted
+
+
+def run(args) -> int:
+    from display_board.window import configure, parse_size
+
+    site = config.load(args.config)
+    board = board_id(site, args.board)
+    configure(parse_size(args.size), fullscreen=args.fullscreen)
+    from display_board.announcer import Announcer
+    from display_board.app import BoardApp
+    from display_board.wording import board_languages
+
+    test_mode = args.announce_dir is not None
+    work_dir = Path(args.announce_dir or os.environ.get("RUNTIME_DIRECTORY") or tempfile.mkdtemp(prefix="board-"))
+    announcer = Announcer(site.board.announce_languages or board_languages(site), work_dir,
+                          record_only=test_mode).start()
+    BoardApp(site, board_id=board, broker=broker_address(args, site), announcer=announcer).run()
+    return 0
+
+
+def bench(args) -> int:
+    from bench.board import main
+
+    return main(args)

@@ -1,0 +1,192 @@
+"""The real board under Xvfb, fed through a real Mosquitto: what the waiting room sees and hears.
+
+Until the hub fixture exists the tests publish the hub's messages themselves (retained
+``board`` snapshot, ``calls``, ``hub/available``).  Kivy allows one window per process,
+so the whole module shares one app (1280x720, then resized to 1920x1080).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime
+
+import pytest
+
+from reception import config, protocol
+from reception.broker import PrivateBroker
+from tests.board.helpers import call, snapshot
+from tests.board.screen import clipped_texts, configure, pump, start_app
+from tests.conftest import EXAMPLE_CONFIG, Recorder
+
+SITE = config.load(EXAMPLE_CONFIG)
+TOPICS = protocol.Topics(SITE.id)
+ROBOTO_DIGIT_HEIGHT = 0.711  # cap height of Roboto's digits and capitals, as a share of the font size
+
+
+@pytest.fixture(scope="module")
+def mqtt(tmp_path_factory):
+    broker = PrivateBroker(tmp_path_factory.mktemp("board-broker")).start()
+    hub = Recorder(broker)  # plays the hub: publishes what the hub would
+    hub.publish(TOPICS.hub_available, {"v": 1, "status": "online"}, retain=True)
+    hub.publish(TOPICS.board, snapshot([call("C004", "desk-3", 3), call("A002", "vol-1", 2), call("B001", "desk-1", 1)],
+                                       {"mitid_learn": (3, 5, 25), "passport": (4, False, 18)}), retain=True)
+    yield broker, hub
+    hub.close()
+    broker.stop()
+
+
+@pytest.fixture(scope="module")
+def board(xvfb, mqtt, tmp_path_factory):
+    configure((1280, 720))
+    from display_board.announcer import Announcer
+    from display_board.app import BoardApp
+    from reception.mqtt import BrokerAddress
+
+    broker, _hub = mqtt
+    announcer = Announcer(["da", "en"], tmp_path_factory.mktemp("announce"), record_only=True).start()
+    app = start_app(BoardApp(SITE, broker=BrokerAddress(broker.host, broker.port), announcer=announcer,
+                             now=lambda: datetime(2026, 11, 24, 10, 0, tzinfo=SITE.tz)))
+    assert pump(lambda: app.screen.latest_number == "C004", 10), "the retained snapshot never showed"
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def hub(mqtt):
+    return mqtt[1]
+
+
+def shown(app) -> list[str]:
+    return [app.screen.latest_number] + [c.number for c in app.screen.cells if c.number]
+
+
+def publish_calls(hub, numbers, first_seq, desk="desk-1", gap=0.0, type="call"):
+    for i, number in enumerate(numbers):
+        hub.publish(TOPICS.calls, call(number, desk, first_seq + i, type))
+        if gap:
+            time.sleep(gap)
+
+
+def test_correct_at_once_from_the_retained_snapshot(board):
+    screen = board.screen
+    assert shown(board)[:3] == ["C004", "A002", "B001"]
+    assert "Skranke 3" in screen.latest_desk
+    assert "12:00" in screen.volunteers
+    row = screen.rows[0]
+    assert (row.letter, row.waiting) == ("A", "3 venter")
+    assert "Frivillig 5 min" in row.eta and "Personale 25 min" in row.eta
+    assert screen.rows[1].eta == "18 min"
+    assert not screen.offline
+
+
+def test_calls_appear_in_order_and_are_announced(board, hub):
+    publish_calls(hub, ["C010", "A011", "B012"], 10)
+    assert pump(lambda: shown(board)[:3] == ["B012", "A011", "C010"], 10), shown(board)
+    assert "Skranke 1" in board.screen.latest_desk
+    assert board.announcer.wait_idle(20)
+    assert [c[-1] for c in board.announcer.commands[-6:]] == [
+        "Nummer C 10, Skranke 1", "Number C 10, Desk 1", "Nummer A 11, Skranke 1", "Number A 11, Desk 1",
+        "Nummer B 12, Skranke 1", "Number B 12, Desk 1"]
+
+
+def test_a_recall_shows_again_as_new(board, hub):
+    publish_calls(hub, ["A020", "C021"], 20, desk="vol-2")
+    assert pump(lambda: shown(board)[0] == "C021")
+    publish_calls(hub, ["A020"], 22, desk="vol-2", type="recall")
+    assert pump(lambda: shown(board)[:2] == ["A020", "C021"])
+    assert shown(board).count("A020") == 1
+    assert "Frivillig 2" in board.screen.latest_desk
+    assert pump(lambda: board.screen.latest_bg != "#FFD23F", 2), "a recall must flash like a new call"
+
+
+def test_a_burst_of_twenty_calls_in_one_second_is_all_shown_and_all_announced_in_order(board, hub):
+    numbers = [f"B{100 + i}" for i in range(20)]
+    frames: list[list[str]] = []  # what the board showed, frame by frame
+
+    def finished():
+        frames.append(shown(board))
+        return frames[-1][0] == "B119"
+    before = len(board.announcer.commands)
+    sender = threading.Thread(target=publish_calls, args=(hub, numbers, 100, "desk-2", 0.045))
+    start = time.monotonic()
+    sender.start()  # from another thread: this one runs the board's frames meanwhile
+    assert pump(finished, 10)
+    sender.join()
+    assert time.monotonic() - start < 1.5
+    assert set(numbers) <= {n for frame in frames for n in frame}, "a call of the burst was never on screen"
+    for frame in frames:
+        in_burst = [n for n in frame if n in numbers]
+        assert in_burst == sorted(in_burst, reverse=True), f"out of order: {frame}"
+    assert frames[-1] == [f"B{119 - i}" for i in range(SITE.board.recent_calls + 1)]
+    assert board.announcer.wait_idle(60)
+    spoken = [c[-1] for c in board.announcer.commands[before:] if c[2] == "da"]
+    assert spoken == [f"Nummer B {100 + i}, Skranke 2" for i in range(20)]
+
+
+def test_a_bad_message_is_ignored_with_its_reason(board, hub, caplog):
+    caplog.set_level(logging.WARNING, "display_board.feed")
+    before = shown(board)
+    hub.publish(TOPICS.calls, {"v": 1, "type": "call", "number": "Robert", "desk": "desk-1"})
+    hub.publish(TOPICS.calls, b"not json")
+    assert pump(lambda: len([r for r in caplog.records if "ignored" in r.getMessage()]) == 2, 5)
+    assert shown(board) == before
+
+
+def test_hub_offline_shows_the_calm_banner_and_online_removes_it(board, hub):
+    hub.publish(TOPICS.hub_available, {"v": 1, "status": "offline"}, retain=True)
+    assert pump(lambda: board.screen.offline, 5)
+    assert board.screen.ids.banner.opacity == 1
+    assert "du beholder din plads" in board.screen.offline_text
+    assert "you keep your place" in board.screen.offline_text2
+    hub.publish(TOPICS.hub_available, {"v": 1, "status": "online"}, retain=True)
+    assert pump(lambda: not board.screen.offline, 5)
+    assert board.screen.ids.banner.opacity == 0
+
+
+def test_broker_lost_shows_the_banner_and_the_board_recovers_by_itself(board, hub, mqtt):
+    broker = mqtt[0]
+    broker.kill()
+    assert pump(lambda: board.screen.offline, 15), "no banner after the broker died"
+    broker.start()
+    assert pump(lambda: not board.screen.offline, 20), "the board did not recover"
+    assert hub.conn.wait_connected(10)
+    publish_calls(hub, ["C200"], 200)
+    assert pump(lambda: shown(board)[0] == "C200", 10)
+
+
+def test_call_numbers_are_at_least_8_percent_of_the_screen_height(board):
+    from kivy.core.window import Window
+
+    numbers = [board.screen.ids.latest_number] + [c.children[-1] for c in board.screen.cells]
+    for label in numbers:
+        assert label.font_size * ROBOTO_DIGIT_HEIGHT >= 0.08 * Window.height, label.text
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_no_text_is_clipped_in_any_language_or_state(board, size):
+    """Every configured language as the second one, every info page, the banner on and off."""
+    from kivy.core.window import Window
+
+    from display_board.app import BoardScreen
+
+    Window.size = size
+    assert pump(lambda: tuple(Window.size) == size and abs(board.vh - size[1] / 100) < 0.01, 5), Window.size
+    view = board.model.view()
+    problems = []
+    for second in SITE.languages:
+        screen = BoardScreen(SITE, ("da", second) if second != "da" else ("da",))
+        Window.add_widget(screen)
+        try:
+            for offline in (False, True):
+                board.model.set_hub_status("offline" if offline else "online")
+                screen.show(board.model.view())
+                for page in range(3):
+                    screen.show_time(datetime(2026, 11, 24, 10, 0, page * 12, tzinfo=SITE.tz))
+                    pump(timeout=0.15)
+                    problems += [f"{size} {second} offline={offline}: {p}" for p in clipped_texts(screen, size)]
+        finally:
+            Window.remove_widget(screen)
+    board.model.set_hub_status("online")
+    board.screen.show(view)
+    assert not problems, "\n".join(problems)
