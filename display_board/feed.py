@@ -1,19 +1,15 @@
 """The board's MQTT side: subscribe to ``board``, ``calls`` and ``hub/available``, parse, hand on.
 
-Every payload is checked by ``reception.protocol``; a bad one is logged with its reason
-and changes nothing.  The callbacks run on paho's network thread: the app moves them
-to Kivy's main thread.  A board only ever subscribes; it publishes nothing.
+Every payload is checked by a ``reception.protocol`` parser (``subscribe_parsed``); a bad
+one is logged with its reason and changes nothing.  The callbacks run on paho's network
+thread: the app moves them to Kivy's main thread.  A board only subscribes, never publishes.
 """
 from __future__ import annotations
 
-import logging
 from typing import Callable
 
 from reception import protocol
-from reception.errors import MessageError
 from reception.mqtt import BrokerAddress, Connection
-
-log = logging.getLogger(__name__)
 
 
 class BoardFeed:
@@ -30,20 +26,7 @@ class BoardFeed:
             (topics.hub_available, lambda raw: protocol.parse_hub_available(raw).status, on_hub_status),
         )
         for topic, parse, deliver in routes:
-            self.connection.subscribe(topic, self._checked(parse, deliver))
-
-    @staticmethod
-    def _checked(parse, deliver):
-        def handle(topic: str, payload: bytes) -> None:
-            if not payload:
-                return  # a cleared retained message
-            try:
-                message = parse(payload)
-            except MessageError as exc:
-                log.warning("ignored a bad message on %s: %s", topic, exc)
-                return
-            deliver(message)
-        return handle
+            self.connection.subscribe_parsed(topic, parse, deliver)
 
     def start(self) -> "BoardFeed":
         self.connection.start()

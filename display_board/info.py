@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from reception.config import WEEKDAYS, Site, TimeRange
 from display_board.wording import text, weekday_name
+from reception import schedule
+from reception.config import WEEKDAYS, Site, TimeRange
 
 SESSIONS_SHOWN = 3
 
@@ -22,25 +23,6 @@ class InfoPage:
     lines: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Session:
-    day: date
-    time: TimeRange
-    place: str
-
-
-def next_sessions(site: Site, now: datetime, lang: str, count: int = SESSIONS_SHOWN) -> list[Session]:
-    """The next volunteer sessions that have not ended yet, soonest first, looking a week ahead."""
-    found = []
-    for offset in range(8):
-        day = now.date() + timedelta(days=offset)
-        for s in site.volunteer_sessions:
-            if WEEKDAYS[day.weekday()] in s.days and (offset > 0 or now.time() < s.time.end):
-                found.append(Session(day, s.time, s.place.get_text(lang)))
-    found.sort(key=lambda s: (s.day, s.time.start))
-    return found[:count]
-
-
 def day_label(day: date, today: date, lang: str) -> str:
     if day == today:
         return text("today", lang)
@@ -50,10 +32,13 @@ def day_label(day: date, today: date, lang: str) -> str:
 
 
 def sessions_page(site: Site, now: datetime, lang: str) -> InfoPage | None:
-    sessions = next_sessions(site, now, lang)
+    """The next volunteer sessions that have not ended yet (a running one included), in local time."""
+    sessions = schedule.upcoming_sessions(site, now, SESSIONS_SHOWN)
     if not sessions:
         return None
-    lines = tuple(f"{day_label(s.day, now.date(), lang)} {s.time}: {s.place}" for s in sessions)
+    today = schedule.local(site, now).date()
+    lines = tuple(f"{day_label(s.start.date(), today, lang)} {s.start:%H:%M}-{s.end:%H:%M}: {s.place.get_text(lang)}"
+                  for s in sessions)
     return InfoPage(text("next_sessions", lang), lines)
 
 

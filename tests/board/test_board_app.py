@@ -125,7 +125,7 @@ def test_a_burst_of_twenty_calls_in_one_second_is_all_shown_and_all_announced_in
 
 
 def test_a_bad_message_is_ignored_with_its_reason(board, hub, caplog):
-    caplog.set_level(logging.WARNING, "display_board.feed")
+    caplog.set_level(logging.WARNING, "reception.mqtt")
     before = shown(board)
     hub.publish(TOPICS.calls, {"v": 1, "type": "call", "number": "Robert", "desk": "desk-1"})
     hub.publish(TOPICS.calls, b"not json")
