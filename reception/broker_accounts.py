@@ -136,13 +136,23 @@ def password_file_text(passwords: Mapping[str, str], existing: str = "") -> str:
 
 def mosquitto_conf(site: Site, *, password_file: str, acl_file: str, port: int = 1883,
                    tls: TlsFiles | None = None, bridge_password: str | None = None) -> str:
-    """A ``conf.d`` file for the site broker: authenticated listeners, then the bridge if any.
+    """A ``conf.d`` file for the site broker: authenticated listeners, then the bridge if any."""
+    lines = [f"# Generated from {site.source} by the reception installer; re-run it, do not edit.",
+             *secured_listeners(password_file, acl_file, port, tls)]
+    if site.bridge:
+        if bridge_password is None:
+            raise ValueError("the site has a [bridge] but no bridge password was given")
+        lines += ["", bridge_conf(site, bridge_password)]
+    return "\n".join(lines) + "\n"
+
+
+def secured_listeners(password_file: str, acl_file: str, port: int = 1883, tls: TlsFiles | None = None) -> list[str]:
+    """Accounts and ACL for every listener, no anonymous access.
 
     With TLS the plain listener binds to loopback only (for the hub on the same
     machine) and the network sees only the TLS port.
     """
-    lines = [f"# Generated from {site.source} by the reception installer; re-run it, do not edit.",
-             "per_listener_settings false",
+    lines = ["per_listener_settings false",
              "allow_anonymous false",
              f"password_file {password_file}",
              f"acl_file {acl_file}",
@@ -150,11 +160,7 @@ def mosquitto_conf(site: Site, *, password_file: str, acl_file: str, port: int =
     if tls:
         lines += [f"listener {tls.port}", f"certfile {tls.certfile}", f"keyfile {tls.keyfile}",
                   "tls_version tlsv1.2"]
-    if site.bridge:
-        if bridge_password is None:
-            raise ValueError("the site has a [bridge] but no bridge password was given")
-        lines += ["", bridge_conf(site, bridge_password)]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def bridge_conf(site: Site, password: str) -> str:

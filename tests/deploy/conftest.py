@@ -144,3 +144,12 @@ def accounts_broker():
         c.close()
     broker.stop()
     shutil.rmtree(etc)
+
+
+@pytest.fixture(scope="session")
+def systemd_analyze() -> str:
+    """systemd-analyze comes with the systemd package (in run.sh's APT_TEST_PACKAGES); no running systemd needed."""
+    path = shutil.which("systemd-analyze")
+    if not path:
+        pytest.fail("systemd-analyze is missing: apt-get install systemd")
+    return path
