@@ -1,0 +1,151 @@
+"""install/install.sh in --root mode: the files it writes are valid, safe and stable.
+
+Valid means the real consumers accept them: Mosquitto starts from the written
+configuration with the written password and ACL files, ``systemd-analyze verify``
+accepts the written and enabled units.  Stable means a second run changes nothing.
+"""
+import hashlib
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reception.broker import free_port
+from reception.cli import EXIT_CONFIG
+from tests.conftest import ROOT
+from tests.deploy.conftest import Client, ConfiguredBroker, mosquitto_dir, readable_by_mosquitto
+
+INSTALL = ROOT / "install" / "install.sh"
+
+
+def install(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(INSTALL), *args], capture_output=True, text=True, timeout=60)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def snapshot(root: Path) -> dict[str, tuple]:
+    """Every path under root with its type, mode, link target and content hash."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        st = path.lstat()
+        content = hashlib.sha256(path.read_bytes()).hexdigest() if stat.S_ISREG(st.st_mode) else None
+        link = os.readlink(path) if path.is_symlink() else None
+        found[str(path.relative_to(root))] = (stat.filemode(st.st_mode), link, content)
+    return found
+
+
+@pytest.fixture(scope="module")
+def installed():
+    """An all-in-one machine, installed twice; yields (root, first run, second run)."""
+    root = mosquitto_dir()
+    first = install("all-in-one", "--root", str(root))
+    before = snapshot(root)
+    second = install("all-in-one", "--root", str(root))
+    yield root, first, second, before
+    shutil.rmtree(root)
+
+
+def test_second_run_changes_nothing(installed):
+    root, first, second, before = installed
+    assert "24 file(s) changed" in first.stderr
+    assert "0 file(s) changed" in second.stderr
+    assert snapshot(root) == before
+
+
+def test_secrets_are_private_and_broker_files_only_for_mosquitto(installed):
+    root = installed[0]
+    secrets = root / "etc/reception/secrets"
+    assert stat.S_IMODE(secrets.stat().st_mode) == 0o700
+    names = sorted(p.name for p in secrets.iterdir())
+    assert names == sorted(f"{a}.password" for a in ("hub", "kiosk-1", "kiosk-2", "board-1", "desk-1", "desk-2",
+                                                       "desk-3", "room-1", "vol-1", "vol-2"))
+    assert {stat.S_IMODE(p.stat().st_mode) for p in secrets.iterdir()} == {0o600}
+    assert len({p.read_text() for p in secrets.iterdir()}) == len(names), "every account has its own password"
+    for name in ("conf.d/reception.conf", "reception/passwd", "reception/acl"):
+        assert stat.S_IMODE((root / "etc/mosquitto" / name).stat().st_mode) == 0o640
+
+
+def test_a_secret_left_readable_is_closed_again(installed):
+    root = installed[0]
+    secret = root / "etc/reception/secrets/hub.password"
+    password = secret.read_text()
+    secret.chmod(0o644)
+    assert "chmod 600: /etc/reception/secrets/hub.password" in install("all-in-one", "--root", str(root)).stderr
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and secret.read_text() == password
+
+
+def test_mosquitto_starts_from_the_written_files(installed, tmp_path):
+    """The written conf, with only its paths moved under the root and its port made free."""
+    root = installed[0]
+    conf = (root / "etc/mosquitto/conf.d/reception.conf").read_text()
+    conf = conf.replace("/etc/mosquitto/reception/", f"{root}/etc/mosquitto/reception/")
+    readable_by_mosquitto(*(root / p for p in ("etc", "etc/mosquitto", "etc/mosquitto/reception",
+                                               "etc/mosquitto/reception/passwd", "etc/mosquitto/reception/acl")))
+    broker = ConfiguredBroker(mosquitto_dir(), lambda port: re.sub(r"(?m)^listener 1883$", f"listener {port}", conf))
+    broker.start()
+    try:
+        password = (root / "etc/reception/secrets/kiosk-1.password").read_text().strip()
+        assert Client(broker.port, "kiosk-1", password).accepted
+        assert not Client(broker.port, "kiosk-1", password + "x").accepted
+        assert not Client(broker.port, None, None).accepted
+    finally:
+        broker.stop()
+        shutil.rmtree(broker.data_dir)
+
+
+def test_enabled_units_pass_systemd_analyze_verify(installed, systemd_analyze):
+    """verify needs the root to hold systemd's own units and the program the units start."""
+    root = installed[0]
+    wants = sorted(p.name for p in (root / "etc/systemd/system/multi-user.target.wants").iterdir())
+    assert wants == ["reception-desk@desk-1.service", "reception-desk@vol-1.service",
+                     "reception-hub.service", "reception-kiosk@kiosk-1.service"]
+    shutil.copytree("/usr/lib/systemd/system", root / "usr/lib/systemd/system", symlinks=True, dirs_exist_ok=True)
+    program = root / "opt/reception/bin/reception"
+    program.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(Path(sys.prefix) / "bin" / "reception", program)  # the real entry point of this checkout
+    result = subprocess.run([systemd_analyze, "verify", f"--root={root}", *wants, "reception-board@board-1.service"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_a_device_pi_gets_only_its_own_password(installed, tmp_path):
+    hub_secrets = installed[0] / "etc/reception/secrets"
+    root = tmp_path / "kiosk-pi"
+    refused = install("kiosk", "--root", str(root), "--broker-host", "hub.local", check=False)
+    assert refused.returncode == EXIT_CONFIG
+    assert "no password for broker account 'kiosk-1'" in refused.stderr and "--secrets-from" in refused.stderr
+    assert not root.exists() or not any(root.rglob("*")), "nothing is written before the plan is complete"
+    install("kiosk", "--root", str(root), "--broker-host", "hub.local", "--secrets-from", str(hub_secrets))
+    assert [p.name for p in (root / "etc/reception/secrets").iterdir()] == ["kiosk-1.password"]
+    assert (root / "etc/reception/secrets/kiosk-1.password").read_text() == (hub_secrets / "kiosk-1.password").read_text()
+    assert "RECEPTION_BROKER_HOST=hub.local" in (root / "etc/reception/reception.env").read_text().splitlines()
+    assert not (root / "etc/mosquitto").exists()
+    wants = [p.name for p in (root / "etc/systemd/system/multi-user.target.wants").iterdir()]
+    assert wants == ["reception-kiosk@kiosk-1.service"]
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    result = install("hub", "--root", str(tmp_path / "m"), "--dry-run")
+    assert "would create: /etc/mosquitto/reception/passwd" in result.stderr
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_broken_site_file_stops_the_install_with_exit_78(tmp_path):
+    bad = tmp_path / "site.toml"
+    bad.write_text((ROOT / "config/site.example.toml").read_text().replace('id = "toender"', 'id = "Tønder"', 1))
+    result = install("hub", "--root", str(tmp_path / "m"), "--config", str(bad), check=False)
+    assert result.returncode == EXIT_CONFIG
+    assert "site.id" in result.stderr
+    assert not (tmp_path / "m").exists()
+
+
+def test_unknown_device_ids_are_named(tmp_path):
+    result = install("desk", "--root", str(tmp_path / "m"), "--desk", "desk-9", check=False)
+    assert result.returncode == EXIT_CONFIG and "no desk 'desk-9'" in result.stderr
