@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Mapping
 
 from gpiozero import LED, Button, Buzzer
 
-from hardware.desk_client import DeskClient
+from hardware.desk_client import KEY_ACTIONS, DeskClient
 from reception import protocol
 
 log = logging.getLogger(__name__)
@@ -123,3 +124,30 @@ class DeskUnit:
         for device in (*self.buttons.values(), self.led, self.buzzer):
             if device is not None:
                 device.close()
+
+
+class KeyboardButtons:
+    """Keys press the mock pins of desk units on a machine without GPIO: the same code paths as real buttons.
+
+    n r s t d press next, recall, no-show, transfer, done; o holds next (open/close);
+    1-9 choose the desk when one process runs several.
+    """
+
+    def __init__(self, units: list[DeskUnit], hold_time: float):
+        self.units = units
+        self.hold_time = hold_time
+        self.selected = units[0]
+
+    def handle(self, key: str) -> str:
+        """Act on one key; returns a line saying what happened."""
+        if key.isdigit() and 1 <= int(key) <= len(self.units):
+            self.selected = self.units[int(key) - 1]
+            return f"desk {self.selected.client.desk_id}"
+        role, seconds = {"o": ("next", self.hold_time + 0.3)}.get(key, (KEY_ACTIONS.get(key), 0.1))
+        button = self.selected.buttons.get(role) if role else None
+        if button is None:
+            return f"no button for '{key}' on {self.selected.client.desk_id}"
+        button.pin.drive_low()
+        time.sleep(seconds)
+        button.pin.drive_high()
+        return f"{self.selected.client.desk_id}: {'held' if key == 'o' else 'pressed'} {role}"

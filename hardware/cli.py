@@ -1,13 +1,43 @@
 """``reception print-preview``, ``reception desk`` and ``reception console``: thin layers over hardware/."""
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
 from datetime import datetime
+from pathlib import Path
 
-from reception import config
-from reception.commands import add_config_argument
+from reception import config, service_notify
+from reception.commands import add_broker_arguments, add_config_argument, broker_address
+from reception.errors import ConfigError
+
+
+def default_outbox(role: str) -> Path:
+    """systemd's StateDirectory= when run as a unit, else the user's state directory."""
+    state = os.environ.get("STATE_DIRECTORY", "").split(":")[0]
+    base = Path(state) if state else Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local/state")) / "reception"
+    return base / f"{role}-outbox.db"
 
 
 def add_commands(sub) -> None:
+    p = sub.add_parser("desk", help="run desk button units: GPIO buttons, status LED, buzzer")
+    add_config_argument(p)
+    add_broker_arguments(p)
+    p.add_argument("--desk", action="append", help="desk id; repeat for several (default: every desk in [pins])")
+    p.add_argument("--mock-pins", action="store_true",
+                   help="gpiozero mock pins (like GPIOZERO_PIN_FACTORY=mock); keys n r s t d o press them")
+    p.add_argument("--hold-time", type=float, default=2.0, help="seconds on next that open/close the desk")
+    p.add_argument("--outbox", type=Path, help="file keeping unconfirmed presses (default: state directory)")
+    p.set_defaults(func=run_desk)
+
+    p = sub.add_parser("console", help="desk console: the desk buttons' actions from this terminal")
+    add_config_argument(p)
+    add_broker_arguments(p)
+    p.add_argument("--desk", help="desk id (default: the first desk in the site file)")
+    p.add_argument("--outbox", type=Path, help="file keeping unconfirmed commands (default: state directory)")
+    p.set_defaults(func=run_console)
+
     p = sub.add_parser("print-preview", help="draw a sample ticket as PNG (or print it with --print)")
     add_config_argument(p)
     p.add_argument("--number", default="A012", help="ticket number; its letter picks the service")
@@ -44,4 +74,71 @@ def print_preview(args) -> int:
     if args.print:
         printer.print_ticket(content)
         print(f"printed {content.number} ({printer.status()})")
+    return 0
+
+
+def run_desk(args) -> int:
+    from gpiozero import Device
+    from gpiozero.pins.mock import MockFactory
+
+    from hardware.buttons import DeskUnit, KeyboardButtons
+    from hardware.desk_client import DeskClient
+    from hardware.keys import KeyReader
+    from hardware.outbox import Outbox
+
+    site = config.load(args.config)
+    desks = args.desk or list(site.pins)
+    for desk in desks:
+        if desk not in site.pins:
+            raise ConfigError(f"{site.source}: pins.{desk}: missing (desk {desk!r} has no button pins)")
+    mock = args.mock_pins or os.environ.get("GPIOZERO_PIN_FACTORY") == "mock"
+    if args.mock_pins:
+        Device.pin_factory = MockFactory()
+    broker = broker_address(args, site)
+    outbox = Outbox(args.outbox or default_outbox("desk"))
+    units = [DeskUnit(DeskClient(site, desk, broker, outbox).start(), site.pins[desk], hold_time=args.hold_time)
+             for desk in desks]
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    heartbeat = service_notify.Heartbeat(lambda: not stop.is_set()).start()
+    try:
+        connected = all(unit.client.conn.wait_connected(10) for unit in units)
+        service_notify.ready("running" if connected else "broker unreachable, retrying")
+        if mock:
+            keyboard = KeyboardButtons(units, args.hold_time)
+            print(f"desks {', '.join(desks)} on mock pins; keys: n r s t d (press), o (hold next), "
+                  "1-9 (desk), q (quit)", flush=True)
+            keys = KeyReader()
+            with keys.raw_keys():
+                while not stop.is_set() and (key := keys.key()) not in (None, "q"):
+                    print(keyboard.handle(key), flush=True)
+        else:
+            stop.wait()
+    finally:
+        service_notify.stopping()
+        heartbeat.stop()
+        for unit in units:
+            unit.close()
+            unit.client.stop()
+        outbox.close()
+    return 0
+
+
+def run_console(args) -> int:
+    from hardware.console import Console
+    from hardware.desk_client import DeskClient
+    from hardware.keys import KeyReader
+    from hardware.outbox import Outbox
+
+    site = config.load(args.config)
+    desk = args.desk or next(iter(site.desks))
+    if desk not in site.desks:
+        raise ConfigError(f"{site.source}: desks: no desk {desk!r} (the site has {', '.join(site.desks)})")
+    outbox = Outbox(args.outbox or default_outbox(f"console-{desk}"))
+    client = DeskClient(site, desk, broker_address(args, site), outbox, role="console").start()
+    try:
+        Console(client, sys.stdout).run(KeyReader(sys.stdin))
+    finally:
+        client.stop()
+        outbox.close()
     return 0

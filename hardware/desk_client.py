@@ -34,9 +34,12 @@ class DeskClient:
         self.state: protocol.DeskState | None = None
         self.on_state: list[Callable[[protocol.DeskState], None]] = []
         self.on_result: list[Callable[[protocol.DeskResult], None]] = []
+        self.on_connection: list[Callable[[bool], None]] = []
+        self.state_seen = threading.Event()
         self._handed: set[str] = set()  # ids given to paho in this run: paho owns their delivery now
         self._lock = threading.Lock()
-        self.conn = Connection(f"{desk_id}-{role}", broker, persistent=True, on_connect=self._send_leftovers)
+        self.conn = Connection(f"{desk_id}-{role}", broker, persistent=True, on_connect=self._send_leftovers,
+                               on_connection_change=self._connection_changed)
         self.conn.subscribe_parsed(self.topics.desk_state(desk_id), protocol.parse_desk_state, self._state_arrived)
         self.conn.subscribe_parsed(self.topics.desk_result(desk_id), protocol.parse_desk_result, self._result_arrived)
 
@@ -61,11 +64,16 @@ class DeskClient:
         return command["id"]
 
     def toggle_open(self) -> str:
-        """Open a closed desk, close an open or paused one."""
-        return self.send("open" if self.status == "closed" else "close")
+        """Open a closed desk, close an open or paused one; returns the action sent."""
+        action = "open" if self.status == "closed" else "close"
+        self.send(action)
+        return action
 
     def toggle_pause(self) -> str:
-        return self.send("open" if self.status == "paused" else "pause")
+        """Pause an open desk, reopen a paused one; returns the action sent."""
+        action = "open" if self.status == "paused" else "pause"
+        self.send(action)
+        return action
 
     @property
     def status(self) -> str:
@@ -84,11 +92,16 @@ class DeskClient:
 
     # -- what the hub says -------------------------------------------------
 
+    def _connection_changed(self, up: bool) -> None:
+        for callback in self.on_connection:
+            callback(up)
+
     def _state_arrived(self, state: protocol.DeskState) -> None:
         if state.desk != self.desk_id:
             log.warning("%s: ignoring state of desk %r", self.desk_id, state.desk)
             return
         self.state = state
+        self.state_seen.set()
         for callback in self.on_state:
             callback(state)
 
