@@ -5,10 +5,11 @@ from datetime import datetime, timezone
 
 import pytest
 from escpos.constants import RT_STATUS_ONLINE, RT_STATUS_PAPER
-from escpos.printer import Dummy, File
+from escpos.printer import Dummy, File, Network
 
 from hardware.printer import RT_STATUS_OFFLINE_CAUSE, TicketPrinter
 from hardware.ticket_layout import TicketContent, TicketLayout
+from reception.broker import free_port
 from reception.errors import PrinterUnavailable
 
 ISSUED = datetime(2026, 11, 25, 9, 1, tzinfo=timezone.utc)  # 10:01 in Tønder
@@ -111,3 +112,10 @@ def test_missing_file_printer_is_offline_then_recovers(tmp_path):
     device_file.parent.mkdir()  # the printer is plugged in again
     printer.print_ticket(content())
     assert b"C004\n" in device_file.read_bytes()
+
+
+def test_network_printer_that_does_not_answer_is_offline():
+    printer = TicketPrinter(Network(host="127.0.0.1", port=free_port(), timeout=1), TicketLayout("X"))
+    assert printer.status() == "offline"
+    with pytest.raises(PrinterUnavailable, match="offline"):
+        printer.print_ticket(content())
