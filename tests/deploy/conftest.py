@@ -33,14 +33,30 @@ def readable_by_mosquitto(*paths: Path) -> None:
 class ConfiguredBroker(PrivateBroker):
     """A PrivateBroker whose configuration is a generated file, used as written."""
 
-    def __init__(self, data_dir: Path, make_config):
-        super().__init__(data_dir)
+    def __init__(self, data_dir: Path, make_config, port: int | None = None):
+        super().__init__(data_dir, port=port)
         self.make_config = make_config
 
     def write_config(self) -> Path:
         self.config_path.write_text(self.make_config(self.port))
         readable_by_mosquitto(self.data_dir, self.config_path)
         return self.config_path
+
+
+def broker_from_root(root: Path, port: int) -> ConfiguredBroker:
+    """Mosquitto started from what the installer wrote under ``root`` for a broker on ``port``.
+
+    The only change to the written configuration: its /etc paths are moved under the root.
+    """
+    etc = root / "etc/mosquitto/reception"
+    conf = (root / "etc/mosquitto/conf.d/reception.conf").read_text()
+    conf = conf.replace("/etc/mosquitto/reception/", f"{etc}/")
+    readable_by_mosquitto(root / "etc", root / "etc/mosquitto", etc, etc / "passwd", etc / "acl")
+    return ConfiguredBroker(root / "run", lambda _: conf, port=port).start()
+
+
+def secret(root: Path, account: str) -> str:
+    return (root / f"etc/reception/secrets/{account}.password").read_text().strip()
 
 
 class Client:

@@ -6,7 +6,6 @@ accepts the written and enabled units.  Stable means a second run changes nothin
 """
 import hashlib
 import os
-import re
 import shutil
 import stat
 import subprocess
@@ -18,7 +17,7 @@ import pytest
 from reception.broker import free_port
 from reception.cli import EXIT_CONFIG
 from tests.conftest import ROOT
-from tests.deploy.conftest import Client, ConfiguredBroker, mosquitto_dir, readable_by_mosquitto
+from tests.deploy.conftest import Client, broker_from_root, mosquitto_dir, secret
 
 INSTALL = ROOT / "install" / "install.sh"
 
@@ -81,23 +80,20 @@ def test_a_secret_left_readable_is_closed_again(installed):
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and secret.read_text() == password
 
 
-def test_mosquitto_starts_from_the_written_files(installed, tmp_path):
-    """The written conf, with only its paths moved under the root and its port made free."""
-    root = installed[0]
-    conf = (root / "etc/mosquitto/conf.d/reception.conf").read_text()
-    conf = conf.replace("/etc/mosquitto/reception/", f"{root}/etc/mosquitto/reception/")
-    readable_by_mosquitto(*(root / p for p in ("etc", "etc/mosquitto", "etc/mosquitto/reception",
-                                               "etc/mosquitto/reception/passwd", "etc/mosquitto/reception/acl")))
-    broker = ConfiguredBroker(mosquitto_dir(), lambda port: re.sub(r"(?m)^listener 1883$", f"listener {port}", conf))
-    broker.start()
+def test_mosquitto_starts_from_the_written_files(tmp_path):
+    root, port = mosquitto_dir(), free_port()
+    install("hub", "--root", str(root), "--port", str(port))
+    broker = broker_from_root(root, port)
+    password = secret(root, "kiosk-1")
+    attempts = [Client(port, "kiosk-1", password), Client(port, "kiosk-1", password + "x"),
+                Client(port, "hub", password), Client(port, None, None)]
     try:
-        password = (root / "etc/reception/secrets/kiosk-1.password").read_text().strip()
-        assert Client(broker.port, "kiosk-1", password).accepted
-        assert not Client(broker.port, "kiosk-1", password + "x").accepted
-        assert not Client(broker.port, None, None).accepted
+        assert [c.accepted for c in attempts] == [True, False, False, False]
     finally:
+        for c in attempts:
+            c.close()
         broker.stop()
-        shutil.rmtree(broker.data_dir)
+        shutil.rmtree(root)
 
 
 def test_enabled_units_pass_systemd_analyze_verify(installed, systemd_analyze):
