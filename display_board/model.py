@@ -8,6 +8,7 @@ has no field in which a reason, a name or an extra need could travel.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Mapping
 
 from reception.config import Service, Site
@@ -19,6 +20,7 @@ class ShownCall:
     number: str
     desk_name: Mapping[str, str]  # by language, from the call event (the site file as fallback)
     seq: int
+    at: datetime
     recall: bool = False
 
     def desk(self, lang: str) -> str:
@@ -58,9 +60,8 @@ class BoardModel:
     # -- inputs ------------------------------------------------------------
 
     def apply_snapshot(self, snap: BoardSnapshot) -> None:
-        """The snapshot is authoritative, except for live calls newer than anything it lists."""
-        newest_in_snapshot = max((c.seq for c in snap.calls), default=-1)
-        live = [c for c in self._calls if c.seq > newest_in_snapshot]
+        """The snapshot is authoritative, except for live calls made after it was taken."""
+        live = [c for c in self._calls if c.at > snap.at]
         self._calls = []
         for event in reversed(snap.calls):
             self._push(self._shown(event))
@@ -109,7 +110,7 @@ class BoardModel:
     def _shown(self, event: CallEvent) -> ShownCall:
         desk = self.site.desks.get(event.desk)
         names = {**(desk.name if desk else {}), **event.desk_name}
-        return ShownCall(event.number, names, event.seq, recall=event.type == "recall")
+        return ShownCall(event.number, names, event.seq, event.at, recall=event.type == "recall")
 
     def _wait_rows(self) -> tuple[WaitRow, ...]:
         """One row per configured group, then one per ungrouped reason: a fixed layout, rows never jump."""

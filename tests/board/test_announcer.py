@@ -1,6 +1,7 @@
 """Announcements: chime + espeak-ng in Danish and the second language, in order, never lost, silent without sound."""
 import logging
 import wave
+from datetime import datetime, timezone
 
 from display_board.announcer import Announcer, announcement_text
 from display_board.chime import write_chime
@@ -10,7 +11,7 @@ SKRANKE_3 = {"da": "Skranke 3", "en": "Desk 3"}
 
 
 def shown(number, desk=SKRANKE_3, seq=1):
-    return ShownCall(number, desk, seq)
+    return ShownCall(number, desk, seq, datetime.now(timezone.utc))
 
 
 def test_text_uses_the_spoken_number_and_the_desk_display_name():

@@ -1,8 +1,8 @@
 """The real board under Xvfb, fed through a real Mosquitto: what the waiting room sees and hears.
 
-Until the hub fixture exists the tests publish the hub's messages themselves (retained
-``board`` snapshot, ``calls``, ``hub/available``).  Kivy allows one window per process,
-so the whole module shares one app (1280x720, then resized to 1920x1080).
+Here the test publishes the hub's messages itself (retained ``board`` snapshot, ``calls``,
+``hub/available``) to reach every state exactly; ``test_board_hub.py`` drives it through the
+real hub.  Both share the one board app of ``conftest.py`` (Kivy allows one window per process).
 """
 from __future__ import annotations
 
@@ -13,48 +13,17 @@ from datetime import datetime
 
 import pytest
 
-from reception import config, protocol
-from reception.broker import PrivateBroker
-from tests.board.helpers import call, snapshot
-from tests.board.screen import clipped_texts, configure, pump, start_app
-from tests.conftest import EXAMPLE_CONFIG, Recorder
+from tests.board.conftest import SITE, TOPICS
+from tests.board.helpers import call
+from tests.board.screen import clipped_texts, pump
 
-SITE = config.load(EXAMPLE_CONFIG)
-TOPICS = protocol.Topics(SITE.id)
 ROBOTO_DIGIT_HEIGHT = 0.711  # cap height of Roboto's digits and capitals, as a share of the font size
 
 
-@pytest.fixture(scope="module")
-def mqtt(tmp_path_factory):
-    broker = PrivateBroker(tmp_path_factory.mktemp("board-broker")).start()
-    hub = Recorder(broker)  # plays the hub: publishes what the hub would
-    hub.publish(TOPICS.hub_available, {"v": 1, "status": "online"}, retain=True)
-    hub.publish(TOPICS.board, snapshot([call("C004", "desk-3", 3), call("A002", "vol-1", 2), call("B001", "desk-1", 1)],
-                                       {"mitid_learn": (3, 5, 25), "passport": (4, False, 18)}), retain=True)
-    yield broker, hub
-    hub.close()
-    broker.stop()
-
-
-@pytest.fixture(scope="module")
-def board(xvfb, mqtt, tmp_path_factory):
-    configure((1280, 720))
-    from display_board.announcer import Announcer
-    from display_board.app import BoardApp
-    from reception.mqtt import BrokerAddress
-
-    broker, _hub = mqtt
-    announcer = Announcer(["da", "en"], tmp_path_factory.mktemp("announce"), record_only=True).start()
-    app = start_app(BoardApp(SITE, broker=BrokerAddress(broker.host, broker.port), announcer=announcer,
-                             now=lambda: datetime(2026, 11, 24, 10, 0, tzinfo=SITE.tz)))
-    assert pump(lambda: app.screen.latest_number == "C004", 10), "the retained snapshot never showed"
-    yield app
-    app.stop()
-
-
 @pytest.fixture
-def hub(mqtt):
-    return mqtt[1]
+def hub(board_mqtt):
+    """This module plays the hub itself: it publishes what the hub would."""
+    return board_mqtt[1]
 
 
 def shown(app) -> list[str]:
@@ -144,8 +113,8 @@ def test_hub_offline_shows_the_calm_banner_and_online_removes_it(board, hub):
     assert board.screen.ids.banner.opacity == 0
 
 
-def test_broker_lost_shows_the_banner_and_the_board_recovers_by_itself(board, hub, mqtt):
-    broker = mqtt[0]
+def test_broker_lost_shows_the_banner_and_the_board_recovers_by_itself(board, hub, board_mqtt):
+    broker = board_mqtt[0]
     broker.kill()
     assert pump(lambda: board.screen.offline, 15), "no banner after the broker died"
     broker.start()

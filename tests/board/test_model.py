@@ -54,9 +54,17 @@ def test_only_recent_calls_are_kept(model, site):
 
 
 def test_a_snapshot_older_than_a_live_call_keeps_the_live_call_on_top(model):
+    older = parsed_snapshot([call("A008", "vol-1", 8)])
     model.apply_call(parsed_call("C009", "desk-1", 9))
-    model.apply_snapshot(parsed_snapshot([call("A008", "vol-1", 8)]))
+    model.apply_snapshot(older)
     assert numbers(model.view()) == ["C009", "A008"]
+
+
+def test_a_newer_snapshot_replaces_what_was_shown(model):
+    """A hub restarted on a fresh day publishes an empty list: yesterday's calls must go."""
+    model.apply_call(parsed_call("C009", "desk-1", 9))
+    model.apply_snapshot(parsed_snapshot([]))
+    assert model.view().latest is None
 
 
 def test_groups_add_counts_and_take_the_longest_wait(model):
@@ -89,7 +97,7 @@ def test_offline_when_broker_lost_or_hub_not_online(model, connected, status, of
 
 
 def test_a_shown_call_carries_a_number_and_a_desk_name_only():
-    assert set(ShownCall.__dataclass_fields__) == {"number", "desk_name", "seq", "recall"}
+    assert set(ShownCall.__dataclass_fields__) == {"number", "desk_name", "seq", "at", "recall"}
 
 
 def test_words_for_numbers_waits_and_dates():
