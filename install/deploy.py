@@ -42,6 +42,7 @@ MOSQUITTO_CONF = Path("/etc/mosquitto/conf.d/reception.conf")
 MOSQUITTO_DIR = Path("/etc/mosquitto/reception")
 UNIT_DIR = Path("/etc/systemd/system")
 DOC_DIR = Path("/usr/share/doc/reception")
+UDEV_PRINTER_RULE = Path("/etc/udev/rules.d/60-reception-printer.rules")
 UNIT_FILES = ("reception-hub.service", "reception-kiosk@.service", "reception-board@.service",
               "reception-desk@.service")
 CENTRAL_READER = "report"
@@ -220,7 +221,7 @@ def mosquitto_files(target: Target, conf: str, acl: str, passwords: dict[str, st
 def tls_files(args) -> broker_accounts.TlsFiles | None:
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ConfigError("--tls-cert and --tls-key go together")
-    return broker_accounts.TlsFiles(args.tls_cert, args.tls_key) if args.tls_cert else None
+    return broker_accounts.TlsFiles(args.tls_cert, args.tls_key, args.tls_port) if args.tls_cert else None
 
 
 def env_file(args) -> Planned:
@@ -231,6 +232,19 @@ def env_file(args) -> Planned:
     if args.broker_port:
         lines.append(f"RECEPTION_BROKER_PORT={args.broker_port}")
     return Planned(ENV_FILE, ("\n".join(lines) + "\n").encode(), 0o644)
+
+
+def printer_rule(site: config.Site) -> Planned:
+    """Lets the service user (group lp) open the site's USB ticket printer through libusb.
+
+    Debian leaves /dev/bus/usb nodes writable by root only; the kiosk unit allows the
+    device class, this rule gives the one printer model to group lp.
+    """
+    p = site.printer.params
+    rule = (f'SUBSYSTEM=="usb", ATTR{{idVendor}}=="{p["vendor_id"]:04x}", ATTR{{idProduct}}=="{p["product_id"]:04x}", '
+            'MODE="0660", GROUP="lp"')
+    return Planned(UDEV_PRINTER_RULE, f"# The ticket printer of {site.source}; written by the reception installer.\n"
+                                      f"{rule}\n".encode(), 0o644)
 
 
 def unit_files() -> list[Planned]:
@@ -272,6 +286,8 @@ def deploy(args) -> dict[str, str]:
         if args.role in BROKER_ROLES:
             plans += broker_files(target, args, site, passwords)
         plans += [env_file(args), *unit_files()]
+        if chosen["kiosk"] and site.printer.connection == "usb":
+            plans.append(printer_rule(site))
         enable = units(args, chosen)
     plans += [secret_file(u, p) for u, p in passwords.items()] + doc_files()
     target.directory(Path("/etc/reception"), 0o755)
@@ -286,6 +302,7 @@ def deploy(args) -> dict[str, str]:
         "UNITS_CHANGED": str(int(any(p.parent == UNIT_DIR for p in changed))),
         "BROKER_CHANGED": str(int(any(p in changed for p in (MOSQUITTO_CONF, MOSQUITTO_DIR / "passwd",
                                                              MOSQUITTO_DIR / "acl")))),
+        "UDEV_CHANGED": str(int(UDEV_PRINTER_RULE in changed)),
         "CHANGES": str(len(changed)),
     }
 
@@ -306,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=1883, help="the broker's plain MQTT port (broker roles)")
     p.add_argument("--tls-cert", help="server certificate: adds a TLS listener on 8883 (broker roles)")
     p.add_argument("--tls-key", help="its private key, readable by the mosquitto user")
+    p.add_argument("--tls-port", type=int, default=8883, help="port of the TLS listener (default %(default)s)")
     p.add_argument("--site", action="append", default=[], help="central role: a site id that bridges to it")
     return p
 

@@ -116,9 +116,9 @@ else
 fi
 
 summary=$(python3 "$CHECKOUT/install/deploy.py" "$@")
-ENABLE= UNITS_CHANGED=0 BROKER_CHANGED=0 CHANGES=0
+ENABLE= UNITS_CHANGED=0 BROKER_CHANGED=0 UDEV_CHANGED=0 CHANGES=0
 while IFS='=' read -r key value; do
-  case "$key" in ENABLE|UNITS_CHANGED|BROKER_CHANGED|CHANGES) printf -v "$key" '%s' "$value" ;; esac
+  case "$key" in ENABLE|UNITS_CHANGED|BROKER_CHANGED|UDEV_CHANGED|CHANGES) printf -v "$key" '%s' "$value" ;; esac
 done <<< "$summary"
 
 if [ "$DRY_RUN" -eq 1 ]; then
@@ -139,6 +139,7 @@ if [[ "$ROLE" =~ ^(all-in-one|hub|central)$ ]]; then
   systemctl is-enabled --quiet mosquitto || systemctl enable mosquitto
   if [ "$BROKER_CHANGED" = 1 ]; then say "restarting mosquitto"; systemctl restart mosquitto; fi
 fi
+[ "$UDEV_CHANGED" = 0 ] || { udevadm control --reload-rules && udevadm trigger --subsystem-match=usb; }
 [ "$UNITS_CHANGED" = 0 ] || systemctl daemon-reload
 for unit in $ENABLE; do
   systemctl is-enabled --quiet "$unit" || systemctl enable "$unit"

@@ -62,13 +62,15 @@ def secret(root: Path, account: str) -> str:
 class Client:
     """A paho client logged in as one account, recording messages and SUBACK codes."""
 
-    def __init__(self, port: int, username: str | None, password: str | None):
+    def __init__(self, port: int, username: str | None, password: str | None, ca_file: str | None = None):
         self.messages: list[tuple[str, bytes]] = []
         self.cond = threading.Condition()
         self.connect_rc = None
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"{username}-{uuid.uuid4().hex[:6]}")
         if username:
             self.client.username_pw_set(username, password)
+        if ca_file:
+            self.client.tls_set(ca_certs=ca_file)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
         self.client.on_subscribe = self._on_subscribe

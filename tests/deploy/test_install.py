@@ -17,7 +17,7 @@ import pytest
 from reception.broker import free_port
 from reception.cli import EXIT_CONFIG
 from tests.conftest import ROOT
-from tests.deploy.conftest import Client, broker_from_root, mosquitto_dir, secret
+from tests.deploy.conftest import Client, broker_from_root, mosquitto_dir, readable_by_mosquitto, secret
 
 INSTALL = ROOT / "install" / "install.sh"
 
@@ -94,6 +94,38 @@ def test_mosquitto_starts_from_the_written_files(tmp_path):
             c.close()
         broker.stop()
         shutil.rmtree(root)
+
+
+def test_the_optional_tls_listener_serves_devices_and_keeps_plain_mqtt_on_loopback():
+    root, plain, tls = mosquitto_dir(), free_port(), free_port()
+    cert, key = root / "hub.crt", root / "hub.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    readable_by_mosquitto(cert, key)
+    install("hub", "--root", str(root), "--port", str(plain),
+            "--tls-cert", str(cert), "--tls-key", str(key), "--tls-port", str(tls))
+    assert f"listener {plain} 127.0.0.1" in (root / "etc/mosquitto/conf.d/reception.conf").read_text().splitlines()
+    broker = broker_from_root(root, tls)
+    kiosk = Client(tls, "kiosk-1", secret(root, "kiosk-1"), ca_file=str(cert))
+    try:
+        assert kiosk.accepted
+        assert kiosk.client.socket().version() in ("TLSv1.2", "TLSv1.3")
+    finally:
+        kiosk.close()
+        broker.stop()
+        shutil.rmtree(root)
+
+
+def test_a_usb_printer_gets_a_udev_rule_for_group_lp(installed, tmp_path):
+    site_file = tmp_path / "site.toml"
+    site_file.write_text((ROOT / "config/site.example.toml").read_text(encoding="utf-8").replace(
+        'connection = "dummy"', 'connection = "usb"\nvendor_id = 0x04b8\nproduct_id = 0x0202', 1), encoding="utf-8")
+    root = tmp_path / "kiosk-pi"
+    install("kiosk", "--root", str(root), "--config", str(site_file),
+            "--secrets-from", str(installed[0] / "etc/reception/secrets"))
+    rule = (root / "etc/udev/rules.d/60-reception-printer.rules").read_text()
+    assert 'ATTR{idVendor}=="04b8", ATTR{idProduct}=="0202", MODE="0660", GROUP="lp"' in rule
 
 
 def test_enabled_units_pass_systemd_analyze_verify(installed, systemd_analyze):
