@@ -21,9 +21,11 @@ from reception.mqtt import BrokerAddress, Connection
 from reception.protocol import Topics
 
 from hub import views
+from hub.daily_stats import DailyStats
 from hub.core.estimate import Estimates, ForwardSimulation, WaitEstimator
 from hub.core.model import SERVED, Effects
 from hub.core.queue import Queue
+from hub.stats_db import StatsDB
 from hub.store import Store
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ class Hub:
         self._stop = threading.Event()
         self._dirty = True
         self.alerts: dict[str, dict] = {}
+        self.daily = DailyStats(site, StatsDB(store.db))
         self._load()
         self.conn = Connection(f"hub-{site.id}", broker, persistent=True,
                                will=(self.topics.hub_available, protocol.availability("offline")),
@@ -53,6 +56,7 @@ class Hub:
             self.topics.ticket_request(): self._on_ticket_request,
             self.topics.desk_command(): self._on_desk_command,
             self.topics.kiosk_status(): self._on_kiosk_status,
+            self.topics.feedback(): self._on_feedback,
         }
         for topic_filter, handler in handlers.items():
             self.conn.subscribe(topic_filter, self._guarded(handler))
@@ -176,6 +180,18 @@ class Hub:
                                                 "detail": status.detail, "since": self.clock().isoformat()}
         self._publish_alerts(self.clock())
 
+    def _on_feedback(self, where: protocol.Topic, payload: bytes) -> None:
+        """Store an anonymous answer once (by kiosk and id); it only ever feeds the statistics."""
+        answer = protocol.parse_feedback(payload)
+        if answer.service is not None and answer.service not in self.site.services:
+            raise MessageError(f"unknown service {answer.service!r}")
+        now = self.clock()
+        late = answer.at is not None and answer.at <= now and \
+            schedule.local_day(self.site, answer.at) == schedule.local_day(self.site, now)
+        local = schedule.local(self.site, answer.at if late else now)  # a past day's figures are final
+        self.store.add_feedback(f"{where.device_id}/{answer.id}", day=local.date().isoformat(), hour=local.hour,
+                                score=answer.score, tags=answer.tags, service=answer.service)
+
     # -- effects -----------------------------------------------------------
 
     def _repeat(self, key: str) -> bool:
@@ -266,8 +282,13 @@ class Hub:
                 self._publish_desk(desk_id, now)
             self._publish_board(now)
             self._publish(self.topics.queue, views.queue_snapshot(self.queue, self.estimates, now), retain=True)
+        stats = self.daily.today(now)
+        if stats is not None and self.conn.connected:
+            self._publish(self.topics.stats_daily, stats, retain=True)
 
     def _purge(self, now: datetime) -> None:
+        for finished in self.daily.finish_past_days(now):  # the aggregates outlive the rows purged below
+            self._publish(self.topics.stats_daily, finished)
         keep_from = schedule.local_day(self.site, now - timedelta(days=self.site.retention_days))
         dropped = self.store.purge(keep_from, now)
         self.queue.forget_before(schedule.local_day(self.site, now))

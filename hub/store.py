@@ -62,13 +62,17 @@ class Store:
             db["daily"].create({"day": str, "service": str, "issued": int, "served": int, "no_show": int,
                                 "expired": int, "by_volunteer": int, "transfers": int, "first_visit_no": int,
                                 "wait_sum_min": float, "waits_counted": int}, pk=("day", "service"))
+        if "feedback" not in db.table_names():  # anonymous answers at the kiosk: no ticket, no free text
+            db["feedback"].create({"key": str, "day": str, "hour": int, "score": int, "tags": str,
+                                   "service": str}, pk="key")
+            db["feedback"].create_index(["day"])
 
     # -- writing -----------------------------------------------------------
 
     def apply(self, effects: Effects, *, command_key: str | None = None, reply_topic: str | None = None,
               reply: bytes | None = None, at: datetime | None = None) -> None:
         """Persist one operation's effects, and the command that caused it, atomically."""
-        with self.db.conn:
+        with self.db.atomic():
             if effects.tickets:
                 self.db["tickets"].upsert_all([t.to_record() for t in effects.tickets.values()], pk="key")
             if effects.desks:
@@ -84,6 +88,15 @@ class Store:
         return {"kind": e.kind, "at": e.at.isoformat(), "day": ticket.day if ticket else self.local_day(e.at),
                 "ticket": e.ticket, "service": ticket.service if ticket else None, "desk": e.desk,
                 "detail": json.dumps(e.detail) if e.detail else None}
+
+    def add_feedback(self, key: str, *, day: str, hour: int, score: int, tags: Iterable[str],
+                     service: str | None) -> bool:
+        """Store one feedback answer once; False when this key was stored before (a resent message)."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "insert or ignore into feedback (key, day, hour, score, tags, service) values (?, ?, ?, ?, ?, ?)",
+                [key, day, hour, score, ",".join(tags), service])
+        return cursor.rowcount == 1
 
     # -- reading -----------------------------------------------------------
 
@@ -118,7 +131,7 @@ class Store:
 
     def purge(self, keep_from_day: str, now: datetime, command_days: int = 2) -> int:
         """Aggregate and drop ticket rows of days before ``keep_from_day``; returns rows dropped."""
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute("""
                 insert or replace into daily (day, service, issued, served, no_show, expired, by_volunteer,
                     transfers, first_visit_no, wait_sum_min, waits_counted)
@@ -133,6 +146,7 @@ class Store:
             dropped = self.db.execute("delete from tickets where day < ? and state not in ('waiting', 'called')",
                                       [keep_from_day]).rowcount
             self.db.execute("delete from events where day < ?", [keep_from_day])
+            self.db.execute("delete from feedback where day < ?", [keep_from_day])
             cutoff = (now - timedelta(days=command_days)).isoformat()
             self.db.execute("delete from commands where at < ?", [cutoff])
         return dropped

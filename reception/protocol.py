@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Mapping
 
 from reception.errors import MessageError
@@ -246,6 +246,93 @@ def parse_kiosk_status(raw: bytes | str) -> KioskStatus:
         printer=_field(data, "printer", str, choices=PRINTER_STATES),
         detail=detail[:200],
         outbox=_field(data, "outbox", int, required=False, default=0),
+    )
+
+
+FEEDBACK_TAGS = ("got_help", "kind", "can_do_it_now", "waited_too_long", "still_cannot", "hard_to_understand")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """An anonymous answer at the kiosk: a face (1-5), optional fixed reasons, optionally the visit reason."""
+
+    id: str
+    score: int
+    tags: tuple[str, ...] = ()
+    service: str | None = None
+    at: datetime | None = None  # when the citizen answered (a kiosk may send it late from its outbox)
+
+
+def parse_feedback(raw: bytes | str) -> Feedback:
+    """``kiosk/<kiosk>/feedback``; no free text is accepted, so none can carry personal data."""
+    data = decode(raw)
+    score = _field(data, "score", int)
+    if not 1 <= score <= 5:
+        raise MessageError(f"field 'score' must be 1 to 5, not {score}")
+    tags = _field(data, "tags", list, required=False, default=[])
+    for tag in tags:
+        if tag not in FEEDBACK_TAGS:
+            raise MessageError(f"unknown feedback reason {tag!r} (use {', '.join(FEEDBACK_TAGS)})")
+    return Feedback(_command_id(data), score, tuple(dict.fromkeys(tags)),
+                    _field(data, "service", str, required=False), _timestamp(data, "at", required=False))
+
+
+STATS_SECTIONS = ("reasons", "kinds", "hours", "transfers", "feedback")
+
+
+@dataclass(frozen=True)
+class LiveFigures:
+    """Today so far, for desk consoles: tickets waiting now, visits served, average wait in minutes."""
+
+    waiting: int
+    served: int
+    avg_wait_min: float | None
+
+
+@dataclass(frozen=True)
+class DailyStatsMessage:
+    """The retained ``stats/daily``: one site's anonymous aggregates of one day (see ``hub.stats``)."""
+
+    site: str
+    day: str
+    at: datetime
+    final: bool
+    live: LiveFigures
+    aggregate: Mapping[str, Any]  # site, day, weekday, names and the count sections, as published
+
+
+def _counts(tree: Mapping, where: str, depth: int = 0) -> None:
+    """Aggregates are nested tables of non-negative numbers under short keys, nothing else."""
+    for key, value in tree.items():
+        if not isinstance(key, str) or not 0 < len(key) <= 64:
+            raise MessageError(f"{where} has a bad key {key!r}")
+        if isinstance(value, dict) and depth < 3:
+            _counts(value, f"{where}.{key}", depth + 1)
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise MessageError(f"{where}.{key} must be a count, not {value!r}")
+
+
+def parse_stats_daily(raw: bytes | str) -> DailyStatsMessage:
+    data = decode(raw)
+    site, day = _field(data, "site", str), _field(data, "day", str)
+    if not _SEGMENT.match(site):
+        raise MessageError(f"bad site id {site!r}")
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        raise MessageError(f"field 'day' is not a date: {day!r}") from None
+    for section in STATS_SECTIONS:
+        _counts(_field(data, section, dict), section)
+    names = _field(data, "names", dict, required=False, default={})
+    if not all(isinstance(v, str) for v in names.values()):
+        raise MessageError("field 'names' must map services to texts")
+    live = _field(data, "live", dict)
+    avg = _field(live, "avg_wait_min", (int, float), required=False)
+    return DailyStatsMessage(
+        site=site, day=day, at=_timestamp(data, "at", required=True),
+        final=_field(data, "final", bool, required=False, default=False),
+        live=LiveFigures(_count(live, "waiting"), _count(live, "served"), None if avg is None else max(0.0, avg)),
+        aggregate={k: data[k] for k in ("site", "day", "weekday", "names", *STATS_SECTIONS) if k in data},
     )
 
 

@@ -1,0 +1,58 @@
+"""Today's anonymous aggregates, kept in ``day_stats`` and published on the retained ``stats/daily``.
+
+The hub's ticker asks ``today`` for a fresh payload; it gets one at most every
+``every`` seconds after something changed (a new event or feedback answer), and
+once a minute anyway (desk-hours grow while desks stay open).  At the day change
+``finish_past_days`` writes the final aggregate of every past day that still has
+ticket rows, so the retention purge can drop those rows without losing a figure.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from reception import schedule
+from reception.config import Site
+
+from hub import stats
+from hub.stats_db import StatsDB
+
+PUBLISH_SECONDS = 5.0
+REFRESH_SECONDS = 60.0
+
+
+class DailyStats:
+    def __init__(self, site: Site, db: StatsDB, *, every: float = PUBLISH_SECONDS):
+        self.site, self.db, self.every = site, db, every
+        self._last_at: datetime | None = None
+        self._last_signature: tuple | None = None
+
+    def aggregate(self, day: str, now: datetime) -> dict:
+        return stats.day_aggregate(self.site, day, self.db.tickets(day), self.db.events(day),
+                                   self.db.feedback(day), now)
+
+    def today(self, now: datetime) -> dict | None:
+        """The payload for ``stats/daily`` when one is due, else None; today's row is saved with it."""
+        day = schedule.local_day(self.site, now)
+        signature = self.db.signature(day)
+        if self._last_at is not None:
+            age = (now - self._last_at).total_seconds()
+            if age < self.every or (signature == self._last_signature and age < REFRESH_SECONDS):
+                return None
+        aggregate = self.aggregate(day, now)
+        self.db.save(aggregate, at=now.isoformat())
+        self._last_at, self._last_signature = now, signature
+        return self.payload(aggregate, now, final=False)
+
+    def finish_past_days(self, now: datetime) -> list[dict]:
+        """Write (and return as payloads) the final aggregates of past days not finished yet."""
+        payloads = []
+        for day in self.db.days_not_final(self.site.id, schedule.local_day(self.site, now)):
+            end = schedule.at_local(self.site, date.fromisoformat(day) + timedelta(days=1), datetime.min.time())
+            aggregate = self.aggregate(day, min(now, end))
+            self.db.save(aggregate, at=now.isoformat(), final=True)
+            payloads.append(self.payload(aggregate, now, final=True))
+        return payloads
+
+    @staticmethod
+    def payload(aggregate: dict, now: datetime, *, final: bool) -> dict:
+        return {"at": now.isoformat(), "final": final, "live": stats.live_figures(aggregate), **aggregate}
