@@ -108,10 +108,12 @@ def run_desk(args) -> int:
             keyboard = KeyboardButtons(units, args.hold_time)
             print(f"desks {', '.join(desks)} on mock pins; keys: n r s t d (press), o (hold next), "
                   "1-9 (desk), q (quit)", flush=True)
-            keys = KeyReader()
+            keys, key = KeyReader(), ""
             with keys.raw_keys():
                 while not stop.is_set() and (key := keys.key()) not in (None, "q"):
                     print(keyboard.handle(key), flush=True)
+            if key is None:  # no keyboard (a service with mock pins): keep serving until stopped
+                stop.wait()
         else:
             stop.wait()
     finally:
