@@ -42,18 +42,15 @@ say() { echo "install: $*" >&2; }
 
 # Debian packages by role.  The Kivy wheels bring their own SDL2; the libraries below are
 # what they load.  python3-lgpio exists on Raspberry Pi OS only (gpiozero's pin driver).
-packages_for() {
-  local pkgs=(python3 python3-venv python3-pip)
-  case "$1" in
-    all-in-one) pkgs+=(mosquitto mosquitto-clients $(graphics_packages) libusb-1.0-0 python3-lgpio) ;;
-    hub|central) pkgs+=(mosquitto mosquitto-clients) ;;
-    kiosk) pkgs+=($(graphics_packages) libusb-1.0-0) ;;
-    board) pkgs+=($(graphics_packages)) ;;
-    desk) pkgs+=(python3-lgpio) ;;
-  esac
-  echo "${pkgs[@]}"
-}
-graphics_packages() { echo libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 espeak-ng fonts-dejavu-core; }
+GRAPHICS=(libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 espeak-ng fonts-dejavu-core)
+PACKAGES=(python3 python3-venv python3-pip)
+case "$ROLE" in
+  all-in-one) PACKAGES+=(mosquitto mosquitto-clients "${GRAPHICS[@]}" libusb-1.0-0 python3-lgpio) ;;
+  hub|central) PACKAGES+=(mosquitto mosquitto-clients) ;;
+  kiosk) PACKAGES+=("${GRAPHICS[@]}" libusb-1.0-0) ;;
+  board) PACKAGES+=("${GRAPHICS[@]}") ;;
+  desk) PACKAGES+=(python3-lgpio) ;;
+esac
 
 install_packages() {
   local missing=()
@@ -109,17 +106,18 @@ python_project() {
 
 if [ "$ON_MACHINE" -eq 1 ]; then
   [ "$(id -u)" -eq 0 ] || { echo "run as root (sudo $0 $*)" >&2; exit 1; }
-  install_packages $(packages_for "$ROLE")
+  install_packages "${PACKAGES[@]}"
   [ "$ROLE" = central ] || { service_user; python_project; }
 else
   say "--root/--dry-run: leaving packages, users and $VENV alone"
 fi
 
 summary=$(python3 "$CHECKOUT/install/deploy.py" "$@")
-ENABLE= UNITS_CHANGED=0 BROKER_CHANGED=0 UDEV_CHANGED=0 CHANGES=0
+ENABLE='' UNITS_CHANGED=0 BROKER_CHANGED=0 UDEV_CHANGED=0 CHANGES=0
 while IFS='=' read -r key value; do
   case "$key" in ENABLE|UNITS_CHANGED|BROKER_CHANGED|UDEV_CHANGED|CHANGES) printf -v "$key" '%s' "$value" ;; esac
 done <<< "$summary"
+read -ra UNITS <<< "$ENABLE"
 
 if [ "$DRY_RUN" -eq 1 ]; then
   say "dry run: $CHANGES file(s) would change; would enable: ${ENABLE:-nothing}"
@@ -127,8 +125,8 @@ if [ "$DRY_RUN" -eq 1 ]; then
 fi
 if [ "$ON_MACHINE" -eq 0 ]; then
   # Offline enabling only makes the symlinks; the root has no multi-user.target to warn about.
-  if [ -n "$ENABLE" ]; then
-    out=$(systemctl --root="$ROOT" enable $ENABLE 2>&1)
+  if [ ${#UNITS[@]} -gt 0 ]; then
+    out=$(systemctl --root="$ROOT" enable "${UNITS[@]}" 2>&1)
     grep -v 'non-existent unit' <<< "$out" | sed 's/^/install: /' >&2 || true
   fi
   say "$CHANGES file(s) changed under $ROOT"
@@ -141,7 +139,7 @@ if [[ "$ROLE" =~ ^(all-in-one|hub|central)$ ]]; then
 fi
 [ "$UDEV_CHANGED" = 0 ] || { udevadm control --reload-rules && udevadm trigger --subsystem-match=usb; }
 [ "$UNITS_CHANGED" = 0 ] || systemctl daemon-reload
-for unit in $ENABLE; do
+for unit in "${UNITS[@]}"; do
   systemctl is-enabled --quiet "$unit" || systemctl enable "$unit"
   if [ "$UNITS_CHANGED" = 1 ] || [ "$PROJECT_CHANGED" = 1 ] || ! systemctl is-active --quiet "$unit"; then
     systemctl restart "$unit"

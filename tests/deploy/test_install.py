@@ -177,3 +177,10 @@ def test_a_broken_site_file_stops_the_install_with_exit_78(tmp_path):
 def test_unknown_device_ids_are_named(tmp_path):
     result = install("desk", "--root", str(tmp_path / "m"), "--desk", "desk-9", check=False)
     assert result.returncode == EXIT_CONFIG and "no desk 'desk-9'" in result.stderr
+
+
+def test_installer_script_passes_shellcheck():
+    if not shutil.which("shellcheck"):
+        pytest.fail("shellcheck is missing: apt-get install shellcheck (in run.sh's APT_TEST_PACKAGES)")
+    result = subprocess.run(["shellcheck", str(INSTALL)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stdout
