@@ -49,6 +49,9 @@ class Connection:
                                    clean_session=not persistent, reconnect_on_failure=True)
         self._client.reconnect_delay_set(min_delay=1, max_delay=5)
         self._client.max_queued_messages_set(0)
+        # No in-flight window: with one, paho holds back a QoS 1 reply while it still sends the
+        # PUBACK of the request, and a crash in between loses the reply of an acknowledged request.
+        self._client.max_inflight_messages_set(0)
         if broker.username:
             self._client.username_pw_set(broker.username, broker.password)
         if broker.tls_ca:
