@@ -161,6 +161,8 @@ class Queue:
         desk_cfg = self.site.desks[desk_id]
         if not routing.serves(self.site, desk_cfg, ticket.service):
             raise QueueError(f"{desk_id} may not serve {ticket.service!r}")
+        if desk_cfg.kind == "volunteer" and ticket.preference == "staff":
+            raise QueueError(f"{number} asked for staff, not a volunteer")
         effects = Effects()
         if desk.status != DESK_OPEN:
             effects.merge(self.set_status(desk_id, DESK_OPEN, now))

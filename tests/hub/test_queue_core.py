@@ -235,3 +235,11 @@ def test_offline_tickets_outside_the_kiosks_range_are_refused(q, number, kiosk, 
     with pytest.raises(QueueError, match=problem):
         q.import_offline(number, "moving", at(0), at(1), kiosk=kiosk)
     assert not q.tickets
+
+
+def test_a_volunteer_cannot_call_out_of_order_a_citizen_who_chose_staff(q):
+    t, _ = q.issue("mitid_learn", at(0), preference="staff")
+    open_desks(q, "vol-1")
+    with pytest.raises(QueueError, match="asked for staff"):
+        q.command("vol-1", "call", at(1), ticket=t.number)
+    assert q.tickets[t.key].state == WAITING
