@@ -228,16 +228,20 @@ class Site:
 
 def load(path: str | Path) -> Site:
     """Read and validate a site file; raise ConfigError naming file, key and problem."""
+    return parse(read_toml(path), source=str(path))
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """A TOML file's document; ConfigError naming the file when it is missing or broken."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
-    return parse(raw, source=str(path))
 
 
 def parse(raw: Mapping[str, Any], source: str = "<memory>") -> Site:
