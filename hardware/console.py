@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import sys
 import threading
-from dataclasses import dataclass, replace
-from typing import IO
+from dataclasses import dataclass, field, replace
+from typing import IO, Mapping
 
 from hardware.desk_client import KEY_ACTIONS, DeskClient
 from hardware.keys import KeyReader
@@ -20,6 +20,7 @@ from reception import protocol
 CLEAR = "\x1b[H\x1b[2J"
 STATUS_WORDS = {"open": "ÅBEN", "paused": "PAUSE", "closed": "LUKKET"}
 TICKET_STATES = {"called": "kaldt", "serving": "betjenes"}
+KIND_WORDS = {"staff": "personale", "volunteer": "frivillige"}
 EXTRA_WORDS = {"appointment": "har aftale", "carer": "med hjælper", "private": "ønsker enrum"}
 PRINTER_PROBLEMS = {"paper_low": "papiret er ved at slippe op", "paper_out": "mangler papir",
                     "cover_open": "låget er åbent", "offline": "printeren svarer ikke", "error": "printerfejl"}
@@ -36,6 +37,7 @@ class ConsoleView:
     hub: str | None = None  # "online" | "offline" | "stopped" | None (not heard yet)
     connected: bool = False
     last: str = ""  # what happened to the last command
+    kinds: Mapping[str, protocol.KindWait] = field(default_factory=dict)  # live figures from the board snapshot
 
 
 def _reason(site, ticket: protocol.TicketAtDesk) -> str:
@@ -47,6 +49,11 @@ def _ticket(site, ticket: protocol.TicketAtDesk) -> str:
     extras = ", ".join(EXTRA_WORDS.get(e, e) for e in ticket.extras)
     return (f"{ticket.number}  {_reason(site, ticket)}  (ventet {ticket.waited_min:.0f} min)"
             + (f"  [{extras}]" if extras else ""))
+
+
+def _kind(name: str, wait: protocol.KindWait) -> str:
+    eta = f"ca. {wait.eta_min} min" if wait.eta_min is not None else "ingen skranke åben"
+    return f"{name} {wait.waiting} venter ({eta}, {wait.open} åbne)"
 
 
 def render(site, desk_id: str, view: ConsoleView) -> str:
@@ -66,6 +73,8 @@ def render(site, desk_id: str, view: ConsoleView) -> str:
         lines.append(f"{'Næste:' if i == 0 else '':6} {_ticket(site, ticket)}")
     if state:
         lines.append(f"Venter til denne skranke: {state.waiting}")
+    if view.kinds:
+        lines.append("I alt: " + ", ".join(_kind(KIND_WORDS.get(k, k), w) for k, w in view.kinds.items()))
     for alert in view.alerts:
         problem = PRINTER_PROBLEMS.get(alert.problem, alert.problem)
         lines.append(f"! {alert.device}: {problem}" + (f" ({alert.detail})" if alert.detail else ""))
@@ -87,6 +96,8 @@ class Console:
         client.on_state.append(lambda state: self._update(state=state))
         client.on_result.append(self._result)
         client.conn.subscribe_parsed(topics.alerts, protocol.parse_alerts, lambda a: self._update(alerts=a))
+        client.conn.subscribe_parsed(topics.board, protocol.parse_board_snapshot,
+                                     lambda board: self._update(kinds=board.kinds))
         client.conn.subscribe_parsed(topics.hub_available, protocol.parse_hub_available,
                                      lambda h: self._update(hub=h.status))
         client.on_connection.append(lambda up: self._update(connected=up))

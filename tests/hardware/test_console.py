@@ -18,17 +18,22 @@ CALLED = {"number": "A012", "service": "mitid_learn", "state": "serving", "waite
 def test_render_shows_ticket_reason_in_danish_queue_and_alerts(site):
     state = protocol.DeskState("desk-1", "open", protocol.TicketAtDesk("A012", "mitid_learn", 7.6, ("carer",), "serving"),
                                (protocol.TicketAtDesk("C003", "passport", 4.0),), 7, datetime.now())
-    view = ConsoleView(state=state, alerts=(protocol.Alert("kiosk-1", "paper_out"),), hub="online", connected=True)
+    kinds = {"staff": protocol.KindWait(3, 10, 20), "volunteer": protocol.KindWait(0, 2, None)}
+    view = ConsoleView(state=state, alerts=(protocol.Alert("kiosk-1", "paper_out"),), hub="online", connected=True,
+                       kinds=kinds)
     screen = render(site, "desk-1", view)
     assert screen.splitlines()[0].startswith("Skranke 1 (desk-1): ÅBEN   hub: online")
     assert "Nu:    A012  Lær at bruge MitID, Digital Post og apps  (ventet 8 min)  [med hjælper]  betjenes" in screen
     assert "Næste: C003  Pas  (ventet 4 min)" in screen
     assert "Venter til denne skranke: 7" in screen
     assert "! kiosk-1: mangler papir" in screen
+    assert "I alt: personale 10 venter (ca. 20 min, 3 åbne), frivillige 2 venter (ingen skranke åben, 0 åbne)" in screen
 
 
 def test_console_keys_send_commands_and_show_results(site, desk_client, hub_player):
     hub_player.publish_state("desk-1", "open", CALLED)
+    board = {"at": "2026-11-25T10:00:00+01:00", "kinds": {"staff": {"open": 1, "waiting": 4, "eta_min": 9}}}
+    hub_player.conn.publish(hub_player.topics.board, protocol.encode(board), retain=True).wait_for_publish(5)
     client = desk_client("desk-1", role="console")
     out = io.StringIO()
     Console(client, out).run(KeyReader(io.StringIO("n\nt\nc a012\nc 12\no\np\nx\nq\nd\n")))
@@ -41,6 +46,7 @@ def test_console_keys_send_commands_and_show_results(site, desk_client, hub_play
     screen = out.getvalue()
     assert "'12' er ikke et billetnummer" in screen and "ukendt tast 'x'" in screen
     assert "A012  Lær at bruge MitID" in screen and "kaldt igen 1x" in screen
+    assert "I alt: personale 4 venter (ca. 9 min, 1 åbne)" in screen
 
 
 def reception(*args: str, stdin: str, broker) -> subprocess.CompletedProcess:
