@@ -22,8 +22,8 @@ from reception.protocol import Topics
 
 from hub import views
 from hub.daily_stats import DailyStats
-from hub.core.estimate import Estimates, ForwardSimulation, WaitEstimator
-from hub.core.model import SERVED, Effects
+from hub.core.estimate import Estimates, WaitEstimator, default_estimator
+from hub.core.model import NO_SHOW, SERVED, Effects
 from hub.core.queue import Queue
 from hub.stats_db import StatsDB
 from hub.store import Store
@@ -42,7 +42,7 @@ class Hub:
                  estimator: WaitEstimator | None = None, clock: Callable[[], datetime] = utcnow):
         self.site, self.store, self.clock = site, store, clock
         self.topics = Topics(site.id)
-        self.estimator = estimator or ForwardSimulation(site)
+        self.estimator = estimator or default_estimator(site)
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._dirty = True
@@ -68,7 +68,7 @@ class Hub:
         tickets, desks = self.store.load(since_day=schedule.local_day(self.site, now))
         self.queue = Queue(self.site, tickets, desks)
         for t in tickets:
-            if t.state == SERVED:
+            if t.state in (SERVED, NO_SHOW):  # no-shows teach how often a call is in vain
                 self.estimator.observe(t)
         self.calls = [self._stored_call(row) for row in self.store.recent_calls(self.site.board.recent_calls + 1)]
         self.last_seq = self.store.last_event_id()  # call numbers keep growing across restarts
@@ -216,7 +216,7 @@ class Hub:
     def _after(self, effects: Effects, now: datetime) -> None:
         """Tell the devices what changed: calls at once, the rest on the next refresh."""
         for ticket in effects.tickets.values():
-            if ticket.state == SERVED:
+            if ticket.state in (SERVED, NO_SHOW):
                 self.estimator.observe(ticket)
         for event in effects.calls:
             self.last_seq += 1

@@ -1,0 +1,197 @@
+"""How good our wait estimates are, against the textbook predictors, on simulated days.
+
+Every predictor sees the same simulated days (same seeds) and is asked at the same
+moments: when each ticket is issued.  The first days (``--train``) only teach the
+predictors (they watch visits finish); the remaining days are scored: MAE, p90 of
+the absolute error, share within +-5 minutes, the under-prediction rate (waited
+more than 2 minutes longer than promised) and by how much, per visit reason.
+It also measures our estimator as the hub runs it: the cost of one update for
+100 waiting tickets, and how much the republished estimates move between updates.
+Writes a CSV and a chart; the last line printed is one JSON object.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import random
+import time
+from pathlib import Path
+
+from hub.core import estimate
+from hub.simulation import baselines, day, metrics, scenario
+
+UPDATE_DAYS = 10  # test days on which every republished estimate is followed
+COST_TICKETS = 100
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--scenario", required=True, help="scenario file (TOML, see docs/scenarios.md)")
+    p.add_argument("--days", type=int, default=240, help="simulated days (default %(default)s)")
+    p.add_argument("--train", type=float, default=0.25, help="share of the days used only for learning")
+    p.add_argument("--seed", type=int, default=1, help="random seed of the first day (default %(default)s)")
+    p.add_argument("--out", default="var/bench", help="folder for the CSV and the chart (default %(default)s)")
+    p.add_argument("--no-chart", action="store_true", help="skip the chart (no matplotlib needed)")
+
+
+def predictors(site) -> dict:
+    found = {"ours": estimate.default_estimator(site)}
+    found.update({name: cls(site) for name, cls in baselines.BASELINES.items()})
+    return found
+
+
+class UpdateWatch:
+    """Follows every republished estimate of our estimator, as the hub would publish it."""
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+        self.promised: dict[str, float] = {}  # ticket key -> promised call time (minutes since epoch of the day)
+        self.changes: list[float] = []
+        self.costs: list[float] = []
+
+    def __call__(self, queue, now) -> None:
+        started = time.perf_counter()
+        result = self.estimator.estimate(queue, now)
+        self.costs.append(time.perf_counter() - started)
+        clock = now.timestamp() / 60
+        for key, minutes in result.tickets.items():
+            if minutes is None:
+                continue
+            call_at = clock + minutes
+            if key in self.promised:
+                self.changes.append(abs(call_at - self.promised[key]))
+            self.promised[key] = call_at
+
+
+def evaluate(sc: scenario.Scenario, days: int, seed: int, train: float) -> dict:
+    """Run the days; return scored pairs per predictor and reason, and the update figures."""
+    preds = predictors(sc.site)
+    train_days = max(1, min(days - 1, math.ceil(days * train)))
+    pairs: dict[str, dict[str, list]] = {name: {} for name in preds}
+    watch = UpdateWatch(preds["ours"])
+    for d in range(days):
+        follow = train_days <= d < train_days + UPDATE_DAYS
+        result = day.run_day(sc, seed, d, preds, on_change=watch if follow else None)
+        if d < train_days:
+            continue
+        for o in result.outcomes:
+            if o.wait_min is None:
+                continue  # never called (expired at closing): no wait to compare with
+            for name, predicted in o.predictions.items():
+                pairs[name].setdefault(o.service, []).append((o.wait_min, predicted))
+    return {"pairs": pairs, "train_days": train_days, "watch": watch}
+
+
+def tables(pairs: dict[str, dict[str, list]]) -> dict[str, dict[str, dict]]:
+    out = {}
+    for name, by_reason in pairs.items():
+        out[name] = {reason: metrics.score(p) for reason, p in sorted(by_reason.items())}
+        out[name]["ALL"] = metrics.score([x for p in by_reason.values() for x in p])
+    return out
+
+
+def update_cost(sc: scenario.Scenario, estimator, tickets: int = COST_TICKETS, repeats: int = 20) -> float:
+    """Milliseconds for one estimate() of a queue with ``tickets`` waiting, every planned desk busy."""
+    sim = day.DaySimulation(sc, seed=0, day=0)
+    queue = sim.queue
+    noon = sc.open_min + 90
+    rng = random.Random(0)
+    services = list(sc.reasons)
+    weights = [sc.reasons[s].share for s in services]
+    for i in range(tickets):
+        queue.issue(rng.choices(services, weights)[0], sim.at(noon - 60 + i * 0.5),
+                    preference=rng.choice(["any", "staff", "volunteer"]))
+    now = sim.at(noon)
+    for did, plan in sc.desks.items():
+        if any(start <= noon < end for start, end in plan.shifts):
+            queue.command(did, "next", sim.at(noon - 5))
+    started = time.perf_counter()
+    for _ in range(repeats):
+        estimator.estimate(queue, now)
+    return (time.perf_counter() - started) / repeats * 1000
+
+
+def fmt(x, pct=False) -> str:
+    if x is None:
+        return "-"
+    return f"{100 * x:.0f}%" if pct else f"{x:.2f}"
+
+
+def print_tables(name: str, table: dict[str, dict]) -> None:
+    print(f"\n{name}")
+    print(f"  {'reason':<16}{'n':>7}{'MAE':>8}{'p90 abs':>9}{'+-5 min':>9}{'under':>8}{'late by':>9}{'bias':>8}")
+    for reason, m in table.items():
+        print(f"  {reason:<16}{m['n']:>7}{fmt(m['mae_min']):>8}{fmt(m['p90_abs_min']):>9}"
+              f"{fmt(m['within_5_min'], True):>9}{fmt(m['under_rate'], True):>8}{fmt(m['mean_under_min']):>9}"
+              f"{fmt(m['mean_bias_min']):>8}")
+
+
+def write_csv(path: Path, table: dict[str, dict[str, dict]]) -> None:
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        keys = ["n", "mae_min", "p90_abs_min", "within_5_min", "under_rate", "mean_under_min", "mean_bias_min"]
+        w.writerow(["predictor", "reason", *keys])
+        for name, rows in table.items():
+            for reason, m in rows.items():
+                w.writerow([name, reason, *(m[k] if m[k] is None or k == "n" else round(m[k], 4) for k in keys)])
+
+
+def write_chart(path: Path, title: str, table: dict[str, dict[str, dict]]) -> None:
+    """Two bars per method a manager can read: how far off, and how often citizens were kept longer."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = sorted(table, key=lambda n: table[n]["ALL"]["mae_min"])
+    colours = ["#1b7f3b" if n == "ours" else "#9aa5b1" for n in names]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
+    left.barh(names, [table[n]["ALL"]["mae_min"] for n in names], color=colours)
+    left.set_xlabel("minutes")
+    left.set_title("How far off the promised wait is, on average")
+    right.barh(names, [100 * table[n]["ALL"]["under_rate"] for n in names], color=colours)
+    right.axvline(10, color="#c0392b", linestyle="--", linewidth=1)
+    right.set_xlabel("% of citizens")
+    right.set_title("Citizens kept > 2 min longer than promised")
+    for ax in (left, right):
+        ax.invert_yaxis()
+        ax.grid(axis="x", alpha=0.3)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(args) -> int:
+    sc = scenario.load(args.scenario)
+    started = time.perf_counter()
+    run = evaluate(sc, args.days, args.seed, args.train)
+    table = tables(run["pairs"])
+    for name, rows in table.items():
+        print_tables(name, rows)
+    watch = run["watch"]
+    cost_ms = update_cost(sc, estimate.default_estimator(sc.site))
+    ours = table["ours"]["ALL"]["mae_min"]
+    best = min((n for n in table if n != "ours"), key=lambda n: table[n]["ALL"]["mae_min"])
+    print(f"\n{sc.name}: {args.days} days ({run['train_days']} for learning), "
+          f"{table['ours']['ALL']['n']} tickets scored, {time.perf_counter() - started:.1f} s")
+    print(f"ours MAE {ours:.2f} min vs best baseline {best} {table[best]['ALL']['mae_min']:.2f} "
+          f"(ratio {ours / table[best]['ALL']['mae_min']:.2f}); ours under-predicts "
+          f"{100 * table['ours']['ALL']['under_rate']:.1f}%")
+    mean_change = sum(watch.changes) / len(watch.changes) if watch.changes else 0.0
+    print(f"republished estimates: mean change of the promised call time {mean_change:.2f} min "
+          f"over {len(watch.changes)} updates; one update for {COST_TICKETS} waiting tickets: {cost_ms:.1f} ms")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = Path(args.scenario).stem
+    write_csv(out / f"eta-{stem}.csv", table)
+    files = [str(out / f"eta-{stem}.csv")]
+    if not args.no_chart:
+        write_chart(out / f"eta-{stem}.png", f"Expected-wait promises: {sc.name} ({args.days} days)", table)
+        files.append(str(out / f"eta-{stem}.png"))
+    print("wrote " + ", ".join(files))
+    summary = {name: {k: rows["ALL"][k] for k in ("mae_min", "p90_abs_min", "within_5_min", "under_rate")}
+               for name, rows in table.items()}
+    print(json.dumps({"scenario": sc.name, "days": args.days, "predictors": summary,
+                      "best_baseline": best, "mae_ratio": ours / table[best]["ALL"]["mae_min"],
+                      "update_cost_ms_100": round(cost_ms, 2), "update_mean_change_min": round(mean_change, 3)}))
+    return 0

@@ -1,0 +1,331 @@
+"""A simulated day, described in a TOML file (the format is documented in docs/scenarios.md).
+
+``load`` reads and validates a scenario once, into frozen dataclasses; every error
+names the file, the dotted key and what is wrong (``ConfigError``), like the site
+configuration.  The scenario names a site file and may override parts of it
+(``[site_overrides]``: tables merge, arrays replace), so the simulated hub runs the
+very configuration a real site would, validated by ``reception.config``.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from reception import config
+from reception.config import WEEKDAYS, Site
+from reception.errors import ConfigError
+
+DEFAULT_SITE = Path(__file__).resolve().parents[2] / "config" / "site.example.toml"
+PREFERENCES = ("any", "staff", "volunteer")
+TOP = {"scenario", "site_overrides", "arrivals", "reasons", "extras", "abandonment", "desks", "groups"}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """How often citizens come for one service and how long their visits take."""
+
+    service: str
+    share: float
+    median_min: float
+    spread: float  # sigma of the lognormal visit length
+    no_show: float  # share who are gone when called (without regard to how long they waited)
+    preference: Mapping[str, float]  # the citizen's choice where both kinds may help
+    transfer_to_staff: float  # share of volunteer visits handed on to staff
+    transfer_service: str
+
+
+@dataclass(frozen=True)
+class Patience:
+    """Citizens who leave before being called: their patience is lognormal."""
+
+    share: float  # of citizens who would ever leave
+    median_min: float
+    spread: float
+
+
+@dataclass(frozen=True)
+class DeskPlan:
+    shifts: tuple[tuple[float, float], ...]  # minutes after local midnight
+    speed: float  # 1.25 = visits take 1/1.25 of the drawn length
+
+
+@dataclass(frozen=True)
+class Group:
+    """Several citizens arriving together (a bus from a care home, a class)."""
+
+    at: float
+    size: int
+    reason: str
+    probability: float  # share of days it happens
+    within_min: float
+    extras: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    source: str
+    site: Site
+    weekday: str
+    open_min: float
+    close_min: float
+    arrivals: tuple[tuple[float, float], ...]  # (from minute, citizens per hour), sorted
+    day_spread: float
+    reasons: Mapping[str, Reason]
+    extras: Mapping[str, float]
+    patience: Patience | None
+    desks: Mapping[str, DeskPlan]
+    groups: tuple[Group, ...]
+    noshow_after_min: float  # how long a desk waits for a called citizen before marking no-show
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; raise ConfigError naming the file, the key and the problem."""
+    path = Path(path)
+    return parse(config.read_toml(path), source=str(path), base=path.parent)
+
+
+def parse(raw: Mapping[str, Any], source: str = "<memory>", base: Path | None = None) -> Scenario:
+    r = _Reader(raw, source)
+    for key in raw:
+        if key not in TOP:
+            r.fail(key, f"unknown section (known: {', '.join(sorted(TOP))})")
+    head = r.table(raw, "scenario")
+    r.known(head, "scenario", {"name", "description", "site", "weekday", "day_to_day_spread",
+                                "noshow_after_min"})
+    site = _site(r, head, raw.get("site_overrides", {}), base)
+    weekday = r.choice(head, "scenario", "weekday", WEEKDAYS, "tue")
+    hours = site.hours.get(weekday)
+    if hours is None:
+        r.fail("scenario.weekday", f"the site is closed on {weekday!r} (see its [hours])")
+    open_min, close_min = _minutes(hours.start), _minutes(hours.end)
+    reasons = _reasons(r, raw, site)
+    return Scenario(
+        name=r.str(head, "scenario", "name", Path(source).stem),
+        description=r.str(head, "scenario", "description", ""),
+        source=source, site=site, weekday=weekday, open_min=open_min, close_min=close_min,
+        arrivals=_arrivals(r, raw),
+        day_spread=r.number(head, "scenario", "day_to_day_spread", 0.1, maximum=2),
+        reasons=reasons,
+        extras=_extras(r, raw, site),
+        patience=_patience(r, raw),
+        desks=_desks(r, raw, site, weekday, open_min, close_min),
+        groups=_groups(r, raw, reasons, site),
+        noshow_after_min=r.number(head, "scenario", "noshow_after_min", 2.0, maximum=30),
+    )
+
+
+# ---------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, raw: Mapping[str, Any], source: str):
+        self.raw, self.source = raw, source
+
+    def fail(self, key: str, problem: str):
+        raise ConfigError(f"{self.source}: {key}: {problem}")
+
+    def table(self, t: Mapping, key: str, where: str = "", required: bool = True) -> Mapping[str, Any]:
+        name = f"{where}.{key}" if where else key
+        value = t.get(key, None if required else {})
+        if not isinstance(value, dict):
+            self.fail(name, "missing table" if value is None else "must be a table")
+        return value
+
+    def known(self, t: Mapping, where: str, keys: set[str]) -> None:
+        for key in t:
+            if key not in keys:
+                self.fail(f"{where}.{key}", f"unknown key (known: {', '.join(sorted(keys))})")
+
+    def number(self, t, where, key, default=None, minimum=0.0, maximum=None) -> float:
+        value = t.get(key, default)
+        if value is None:
+            self.fail(f"{where}.{key}", "missing")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(f"{where}.{key}", f"must be a number, not {value!r}")
+        if value < minimum or (maximum is not None and value > maximum):
+            bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+            self.fail(f"{where}.{key}", f"must be {bound}, not {value!r}")
+        return float(value)
+
+    def str(self, t, where, key, default=None) -> str:
+        value = t.get(key, default)
+        if not isinstance(value, str):
+            self.fail(f"{where}.{key}", "missing" if value is None else f"must be a string, not {value!r}")
+        return value
+
+    def choice(self, t, where, key, options, default) -> str:
+        value = self.str(t, where, key, default)
+        if value not in options:
+            self.fail(f"{where}.{key}", f"must be one of {', '.join(options)}, not {value!r}")
+        return value
+
+    def clock(self, value, where) -> float:
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip()) if isinstance(value, str) else None
+        if not m or int(m[1]) > 23 or int(m[2]) > 59:
+            self.fail(where, f"must be a time of day like \"09:30\", not {value!r}")
+        return int(m[1]) * 60 + int(m[2])
+
+    def span(self, value, where) -> tuple[float, float]:
+        parts = value.split("-") if isinstance(value, str) else []
+        if len(parts) != 2:
+            self.fail(where, f"must look like \"09:00-11:30\", not {value!r}")
+        start, end = self.clock(parts[0], where), self.clock(parts[1], where)
+        if end <= start:
+            self.fail(where, f"{value!r} ends before it starts")
+        return start, end
+
+
+def _minutes(t) -> float:
+    return t.hour * 60 + t.minute
+
+
+def _merge(base: dict, over: Mapping) -> dict:
+    """Tables merge key by key; anything else (arrays included) replaces."""
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _site(r: _Reader, head, overrides, base: Path | None) -> Site:
+    if not isinstance(overrides, dict):
+        r.fail("site_overrides", "must be a table")
+    name = head.get("site")
+    path = DEFAULT_SITE if name is None else (base or Path.cwd()) / r.str(head, "scenario", "site")
+    try:
+        raw_site = config.read_toml(path)
+    except ConfigError as exc:
+        r.fail("scenario.site", str(exc))
+    try:
+        return config.parse(_merge(raw_site, overrides), source=f"{path} + {r.source} [site_overrides]")
+    except ConfigError as exc:
+        r.fail("site_overrides" if overrides else "scenario.site", str(exc))
+
+
+def _arrivals(r: _Reader, raw) -> tuple[tuple[float, float], ...]:
+    t = r.table(raw, "arrivals")
+    r.known(t, "arrivals", {"per_hour"})
+    profile = r.table(t, "per_hour", "arrivals")
+    if not profile:
+        r.fail("arrivals.per_hour", "needs at least one \"HH:MM\" = citizens per hour")
+    points = sorted((r.clock(k, f"arrivals.per_hour.{k}"), r.number(profile, "arrivals.per_hour", k, maximum=1000))
+                    for k in profile)
+    return tuple(points)
+
+
+def _reasons(r: _Reader, raw, site: Site) -> dict[str, Reason]:
+    t = r.table(raw, "reasons")
+    if not t:
+        r.fail("reasons", "needs at least one visit reason")
+    reasons = {}
+    for sid, spec in t.items():
+        where = f"reasons.{sid}"
+        if sid not in site.services:
+            r.fail(where, f"no such service in the site file (known: {', '.join(site.services)})")
+        if not isinstance(spec, dict):
+            r.fail(where, "must be a table")
+        r.known(spec, where, {"share", "median_min", "spread", "no_show", "preference", "transfer_to_staff",
+                              "transfer_service"})
+        svc = site.services[sid]
+        preference = spec.get("preference", {"any": 1.0})
+        if not isinstance(preference, dict) or not preference:
+            r.fail(f"{where}.preference", "must be a table like { volunteer = 0.6, staff = 0.2, any = 0.2 }")
+        for p in preference:
+            if p not in PREFERENCES:
+                r.fail(f"{where}.preference.{p}", f"must be one of {', '.join(PREFERENCES)}")
+            r.number(preference, f"{where}.preference", p)
+        transfer_service = spec.get("transfer_service", sid)
+        if transfer_service not in site.services or "staff" not in site.services[transfer_service].served_by:
+            r.fail(f"{where}.transfer_service", f"must be a service staff may serve, not {transfer_service!r}")
+        reasons[sid] = Reason(
+            service=sid,
+            share=r.number(spec, where, "share"),
+            median_min=r.number(spec, where, "median_min", svc.mean_service_minutes, minimum=0.1, maximum=480),
+            spread=r.number(spec, where, "spread", 0.5, maximum=3),
+            no_show=r.number(spec, where, "no_show", 0.03, maximum=1),
+            preference={p: float(v) for p, v in preference.items()},
+            transfer_to_staff=r.number(spec, where, "transfer_to_staff", 0.0, maximum=1),
+            transfer_service=transfer_service,
+        )
+    if sum(x.share for x in reasons.values()) <= 0:
+        r.fail("reasons", "the shares add up to zero")
+    return reasons
+
+
+def _extras(r: _Reader, raw, site: Site) -> dict[str, float]:
+    t = r.table(raw, "extras", required=False)
+    for key in t:
+        if key not in site.extras:
+            r.fail(f"extras.{key}", f"no such extra in the site file (known: {', '.join(site.extras)})")
+    return {key: r.number(t, "extras", key, maximum=1) for key in t}
+
+
+def _patience(r: _Reader, raw) -> Patience | None:
+    t = r.table(raw, "abandonment", required=False)
+    if not t:
+        return None
+    r.known(t, "abandonment", {"share", "median_min", "spread"})
+    return Patience(share=r.number(t, "abandonment", "share", 1.0, maximum=1),
+                    median_min=r.number(t, "abandonment", "median_min", minimum=0.5),
+                    spread=r.number(t, "abandonment", "spread", 0.5, maximum=3))
+
+
+def _desks(r: _Reader, raw, site: Site, weekday: str, open_min: float, close_min: float) -> dict[str, DeskPlan]:
+    """Each desk's working hours that day: staff desks the opening hours, volunteer desks their sessions."""
+    t = r.table(raw, "desks", required=False)
+    for did in t:
+        if did not in site.desks:
+            r.fail(f"desks.{did}", f"no such desk in the site file (known: {', '.join(site.desks)})")
+    sessions = tuple((_minutes(s.time.start), _minutes(s.time.end)) for s in site.volunteer_sessions
+                     if s.at_desks and weekday in s.days)
+    plans = {}
+    for did, desk in site.desks.items():
+        spec = t.get(did, {})
+        where = f"desks.{did}"
+        if not isinstance(spec, dict):
+            r.fail(where, "must be a table")
+        r.known(spec, where, {"shifts", "speed"})
+        default = ((open_min, close_min),) if desk.kind == "staff" else sessions
+        shifts = spec.get("shifts")
+        if shifts is None:
+            shifts = default
+        elif not isinstance(shifts, list):
+            r.fail(f"{where}.shifts", "must be a list like [\"09:00-11:30\", \"12:00-15:00\"]")
+        else:
+            shifts = tuple(r.span(s, f"{where}.shifts[{i}]") for i, s in enumerate(shifts))
+        for i in range(1, len(shifts)):
+            if shifts[i][0] < shifts[i - 1][1]:
+                r.fail(f"{where}.shifts[{i}]", "overlaps or comes before the previous shift")
+        plans[did] = DeskPlan(tuple(shifts), r.number(spec, where, "speed", 1.0, minimum=0.05, maximum=20))
+    return plans
+
+
+def _groups(r: _Reader, raw, reasons: Mapping[str, Reason], site: Site) -> tuple[Group, ...]:
+    items = raw.get("groups", [])
+    if not isinstance(items, list):
+        r.fail("groups", "must be an array of tables ([[groups]])")
+    groups = []
+    for i, g in enumerate(items):
+        where = f"groups[{i}]"
+        if not isinstance(g, dict):
+            r.fail(where, "must be a table")
+        r.known(g, where, {"at", "size", "reason", "probability", "within_min", "extras"})
+        reason = r.str(g, where, "reason")
+        if reason not in reasons:
+            r.fail(f"{where}.reason", f"must be one of the scenario's [reasons], not {reason!r}")
+        extras = g.get("extras", [])
+        if not isinstance(extras, list) or any(e not in site.extras for e in extras):
+            r.fail(f"{where}.extras", f"must be a list of {', '.join(site.extras)}")
+        size = r.number(g, where, "size", minimum=1, maximum=200)
+        if size != int(size):
+            r.fail(f"{where}.size", "must be a whole number")
+        groups.append(Group(at=r.clock(g.get("at"), f"{where}.at"), size=int(size), reason=reason,
+                            probability=r.number(g, where, "probability", 1.0, maximum=1),
+                            within_min=r.number(g, where, "within_min", 5.0, maximum=120),
+                            extras=tuple(extras)))
+    return tuple(groups)
