@@ -3,7 +3,7 @@
 It turns an action into a command with a fresh id, writes it to the outbox, and hands
 it to paho once; paho's QoS 1 queue resends it across reconnects.  Commands left in the
 outbox by an earlier run (a power cut before the hub answered) are sent again, with
-their old ids, after the first connect.  It follows the desk's retained state and the
+their old ids, after the first connect, unless they are too old to still mean anything.  It follows the desk's retained state and the
 hub's results, validating every message through ``reception.protocol``.
 """
 from __future__ import annotations
@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 # The keys both the console and the keyboard stand-in for buttons understand.
 KEY_ACTIONS = {"n": "next", "r": "recall", "s": "noshow", "t": "transfer", "d": "done"}
+# A press left over from an earlier run is resent only if this fresh: calling "next" hours
+# after a power cut would skip whoever is at the desk now.
+LEFTOVER_MAX_AGE = 15 * 60
 
 
 class DeskClient:
@@ -40,6 +43,8 @@ class DeskClient:
         self._lock = threading.Lock()
         self.conn = Connection(f"{desk_id}-{role}", broker, persistent=True, on_connect=self._send_leftovers,
                                on_connection_change=self._connection_changed)
+        for stale in outbox.drop_older_than(desk_id, LEFTOVER_MAX_AGE):
+            log.warning("%s: dropped command %s: not confirmed for %d minutes", desk_id, stale, LEFTOVER_MAX_AGE // 60)
         self.conn.subscribe_parsed(self.topics.desk_state(desk_id), protocol.parse_desk_state, self._state_arrived)
         self.conn.subscribe_parsed(self.topics.desk_result(desk_id), protocol.parse_desk_result, self._result_arrived)
 

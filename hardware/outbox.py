@@ -36,6 +36,14 @@ class Outbox:
             rows = self.table.rows_where("desk = ?", [desk], order_by="created, rowid")
             return [(row["id"], row["payload"]) for row in rows]
 
+    def drop_older_than(self, desk: str, seconds: float) -> list[str]:
+        """Forget commands older than ``seconds``; returns their ids."""
+        cutoff = time.time() - seconds
+        with self._lock, self.db.conn:
+            rows = self.db.conn.execute("DELETE FROM commands WHERE desk = ? AND created < ? RETURNING id",
+                                        [desk, cutoff]).fetchall()
+            return [row[0] for row in rows]
+
     def remove(self, command_id: str) -> bool:
         """Forget a confirmed command; False if it was not (or no longer) here."""
         with self._lock, self.db.conn:

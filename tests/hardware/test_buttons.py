@@ -115,12 +115,17 @@ def test_unconfirmed_commands_survive_a_restart_with_their_ids(site, broker, moc
     wait_sessions_saved(broker)
     broker.kill()
     wait_until(lambda: not first.conn.connected)
+    stale = first.send("recall")
+    first.outbox.table.update(stale, {"created": time.time() - 3600})  # pressed an hour before the cut
     sent = first.send("next")
     first.stop()  # power cut: paho's queue is gone, the outbox file is not
     broker.start()
-    desk_client("desk-1")  # the unit starts again on the same outbox file
+    second = desk_client("desk-1")  # the unit starts again on the same outbox file
     [command] = hub_player.wait_commands(1, timeout=20)
     assert (command.id, command.action) == (sent, "next")
+    time.sleep(0.5)
+    assert len(hub_player.commands) == 1  # the hour-old press is dropped, not replayed
+    assert [cid for cid, _payload in second.outbox.pending("desk-1")] == [sent]
 
 
 def test_refused_command_beeps(site, mock_factory, desk_client, hub_player):
