@@ -31,7 +31,8 @@ for ((i = 1; i <= $#; i++)); do
 done
 case "$ROLE" in
   all-in-one|hub|kiosk|board|desk|central) ;;
-  -h|--help) sed -n '2,20p' "$0"; exec python3 "$CHECKOUT/install/deploy.py" --help ;;
+  -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+             exec python3 "$CHECKOUT/install/deploy.py" --help ;;
   *) echo "usage: $0 all-in-one|hub|kiosk|board|desk|central [options]  (see --help)" >&2; exit 2 ;;
 esac
 ON_MACHINE=0
