@@ -1,6 +1,7 @@
 """``reception print-preview``, ``reception desk`` and ``reception console``: thin layers over hardware/."""
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -132,6 +133,8 @@ def run_console(args) -> int:
     from hardware.keys import KeyReader
     from hardware.outbox import Outbox
 
+    if not args.verbose:
+        logging.getLogger().setLevel(logging.WARNING)  # log lines would scroll the console's screen away
     site = config.load(args.config)
     desk = args.desk or next(iter(site.desks))
     if desk not in site.desks:
