@@ -25,7 +25,10 @@ def configure(size: tuple[int, int] = (1280, 720), *, fullscreen: bool = False) 
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")  # a stray keyboard must not close the waiting room's screen
+    # A message from MQTT wakes the main loop at once instead of waiting for the next frame slot.
+    Config.set("kivy", "kivy_clock", "interrupt")
     Config.set("input", "mouse", "mouse,disable_multitouch")
+    Config.set("graphics", "multisamples", "0")  # flat colours and text need no anti-aliasing pass
     Config.set("graphics", "width", str(size[0]))
     Config.set("graphics", "height", str(size[1]))
     Config.set("graphics", "resizable", "0")

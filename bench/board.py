@@ -1,0 +1,229 @@
+"""Call-next to board-shows-it: how long a desk's press takes to reach the waiting-room screen.
+
+Runs everything for real on this machine: a private Mosquitto, ``reception hub`` as a
+child process (``--via hub``), and the board app in a window (Xvfb when there is no
+screen).  A driver thread issues tickets, then presses "next" at three desks in turn;
+the board's main thread stamps the moment the latest-call label's text changes
+(``call_to_screen``) and the next frame flip after it (``call_to_frame``).  With
+``--via calls`` it publishes the hub's call events itself (no hub in the path).
+The site file is copied with ``queue.double_press_guard_seconds = 0`` so that quick
+presses are new calls, not repeats.  The last line printed is one JSON object.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from reception import config, protocol
+from reception.broker import PrivateBroker
+from reception.mqtt import BrokerAddress, Connection
+
+TARGET_P99_MS = 100
+DESKS = ("desk-1", "desk-2", "desk-3")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--calls", type=int, default=200, help="calls to measure (default %(default)s)")
+    p.add_argument("--interval", type=float, default=0.05, help="seconds between calls (default %(default)s)")
+    p.add_argument("--via", choices=("auto", "hub", "calls"), default="auto",
+                   help="desk commands through a real hub (default when the hub is installed), or call events "
+                        "published straight to the board")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+@contextmanager
+def screen():
+    """Use $DISPLAY, or a private Xvfb for the run."""
+    if os.environ.get("DISPLAY"):
+        yield
+        return
+    display = f":{100 + os.getpid() % 100}"
+    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not Path(f"/tmp/.X11-unix/X{display[1:]}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.environ["DISPLAY"] = display
+        yield
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+class Client:
+    """A device that sends one message and waits for the hub's answer with the same id."""
+
+    def __init__(self, broker: PrivateBroker, topics: protocol.Topics):
+        self.topics = topics
+        self.answers: dict[str, dict] = {}
+        self.cond = threading.Condition()
+        self.conn = Connection(f"bench-{uuid.uuid4().hex[:6]}", BrokerAddress(broker.host, broker.port))
+        self.conn.subscribe(topics.ticket_reply("bench"), self._answer)
+        self.conn.subscribe(topics.desk_result(), self._answer)
+        self.conn.subscribe(topics.hub_available, self._answer)
+        self.conn.start()
+        self.conn.wait_connected(10)
+
+    def _answer(self, _topic: str, payload: bytes) -> None:
+        body = json.loads(payload)
+        with self.cond:
+            self.answers[body.get("id") or body.get("status")] = body
+            self.cond.notify_all()
+
+    def wait(self, key: str, timeout: float = 15) -> dict:
+        with self.cond:
+            if not self.cond.wait_for(lambda: key in self.answers, timeout):
+                raise TimeoutError(f"no answer for {key}")
+            return self.answers[key]
+
+    def send(self, topic: str, body: dict) -> str:
+        cid = uuid.uuid4().hex
+        self.conn.publish(topic, protocol.encode({"id": cid, **body}))
+        return cid
+
+
+def start_hub(config_path: Path, broker: PrivateBroker, data: Path, client: Client) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "reception.cli", "hub", "-c", str(config_path),
+                             "--broker-port", str(broker.port), "--db", str(data / "hub.db")],
+                            stdout=open(data / "hub.log", "ab"), stderr=subprocess.STDOUT)
+    client.wait("online", 20)
+    return proc
+
+
+def drive(app, client: Client, site, args, via: str, shown: dict, sent: dict, done: threading.Event) -> None:
+    """The driver thread: tickets first, then timed presses; stops the app when finished."""
+    from kivy.clock import Clock
+
+    try:
+        if via == "hub":
+            numbers = [client.wait(client.send(client.topics.ticket_request("bench"), {"service": "passport"}))
+                       for _ in range(args.calls)]
+            assert all(n["ok"] for n in numbers), numbers[:3]
+            for desk in DESKS:
+                client.wait(client.send(client.topics.desk_command(desk), {"action": "open"}))
+        time.sleep(1)  # let the board settle on the snapshot
+        for i in range(args.calls):
+            desk = DESKS[i % len(DESKS)]
+            if via == "hub":
+                start = time.perf_counter()
+                cid = client.send(client.topics.desk_command(desk), {"action": "next"})
+                number = client.wait(cid)["ticket"]
+            else:
+                number = f"C{i + 1:03d}"
+                event = {"type": "call", "number": number, "desk": desk, "desk_name": dict(site.desks[desk].name),
+                         "at": datetime.now(timezone.utc).isoformat(), "seq": i + 1}
+                start = time.perf_counter()
+                client.conn.publish(client.topics.calls, protocol.encode(event))
+            sent[number] = start
+            deadline = time.monotonic() + 5
+            while number not in shown and time.monotonic() < deadline:
+                time.sleep(0.002)
+            time.sleep(args.interval)
+    finally:
+        done.set()
+        Clock.schedule_once(lambda _dt: app.stop(), 0.5)
+
+
+def main(args) -> int:
+    from display_board.window import configure
+
+    site = config.load(args.config)
+    via = args.via if args.via != "auto" else ("hub" if shutil.which(sys.executable) and _hub_installed() else "calls")
+    work = Path(tempfile.mkdtemp(prefix="bench-board-"))
+    config_path = work / "site.toml"
+    text = Path(args.config).read_text(encoding="utf-8")
+    config_path.write_text(re.sub(r"(?m)^double_press_guard_seconds\s*=\s*[\d.]+", "double_press_guard_seconds = 0",
+                                  text), encoding="utf-8")
+    topics = protocol.Topics(site.id)
+    broker = PrivateBroker(work / "broker").start()
+    hub = None
+    try:
+        client = Client(broker, topics)
+        if via == "hub":
+            hub = start_hub(config_path, broker, work, client)
+        with screen():
+            configure((1280, 720))
+            from kivy.core.window import Window
+
+            from display_board.announcer import Announcer
+            from display_board.app import BoardApp
+
+            announcer = Announcer(site.board.announce_languages, work / "speech", record_only=True).start()
+            app = BoardApp(site, broker=BrokerAddress(broker.host, broker.port), announcer=announcer)
+            shown: dict[str, float] = {}
+            flipped: dict[str, float] = {}
+            sent: dict[str, float] = {}
+            waiting_flip: list[str] = []
+
+            def on_text(_screen, number):
+                if number and number not in shown:
+                    shown[number] = time.perf_counter()
+                    waiting_flip.append(number)
+
+            def on_flip(*_):
+                now = time.perf_counter()
+                while waiting_flip:
+                    flipped[waiting_flip.pop()] = now
+
+            def on_start(*_):
+                app.screen.bind(latest_number=on_text)
+                Window.bind(on_flip=on_flip)
+                threading.Thread(target=drive, args=(app, client, site, args, via, shown, sent, done),
+                                 daemon=True).start()
+            done = threading.Event()
+            app.bind(on_start=on_start)
+            app.run()
+        client.conn.stop()
+    finally:
+        if hub:
+            hub.terminate()
+            hub.wait(10)
+        broker.stop()
+    return report(sent, shown, flipped, via, args)
+
+
+def _hub_installed() -> bool:
+    try:
+        import hub.service  # noqa: F401
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+def report(sent: dict, shown: dict, flipped: dict, via: str, args) -> int:
+    screen_ms = [(shown[n] - t) * 1000 for n, t in sent.items() if n in shown]
+    frame_ms = [(flipped[n] - t) * 1000 for n, t in sent.items() if n in flipped]
+    missing = len(sent) - len(screen_ms)
+    result = {
+        "bench": "board", "via": via, "calls": len(sent), "missing": missing,
+        "call_to_screen_p50_ms": round(statistics.median(screen_ms), 1) if screen_ms else None,
+        "call_to_screen_p99_ms": round(percentile(screen_ms, 0.99), 1) if screen_ms else None,
+        "call_to_screen_max_ms": round(max(screen_ms), 1) if screen_ms else None,
+        "call_to_frame_p50_ms": round(statistics.median(frame_ms), 1) if frame_ms else None,
+        "call_to_frame_p99_ms": round(percentile(frame_ms, 0.99), 1) if frame_ms else None,
+        "target_p99_ms": TARGET_P99_MS,
+    }
+    result["ok"] = bool(screen_ms) and missing == 0 and result["call_to_screen_p99_ms"] < TARGET_P99_MS
+    print(f"board bench via {via}: {len(sent)} calls, {missing} never shown")
+    print(f"  call -> label text: p50 {result['call_to_screen_p50_ms']} ms, p99 {result['call_to_screen_p99_ms']} ms, "
+          f"max {result['call_to_screen_max_ms']} ms (target p99 < {TARGET_P99_MS} ms)")
+    print(f"  call -> frame on screen: p50 {result['call_to_frame_p50_ms']} ms, p99 {result['call_to_frame_p99_ms']} ms")
+    print(json.dumps(result))
+    return 0 if result["ok"] else 1
