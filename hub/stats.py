@@ -257,7 +257,7 @@ def visit_figures(t: Mapping) -> dict:
     wait, service = t.get("wait", {}), t.get("service", {})
     return {
         "visits": t.get("visits", 0), "served": t.get("served", 0), "no_show": t.get("no_show", 0),
-        "expired": t.get("expired", 0),
+        "expired": t.get("expired", 0), "by_volunteer": t.get("by_volunteer", 0),
         "volunteer_share": share(t.get("by_volunteer", 0), t.get("served", 0)),
         "no_show_share": share(t.get("no_show", 0), t.get("visits", 0)),
         "wait_median": percentile(wait, 50), "wait_p90": percentile(wait, 90),

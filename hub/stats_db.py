@@ -39,10 +39,11 @@ class StatsDB:
                    data = excluded.data where excluded.at >= day_stats.at""",
                 [aggregate["site"], aggregate["day"], at, int(final), json.dumps(aggregate, ensure_ascii=False)])
 
-    def aggregates(self, day_from: str, day_to: str) -> list[dict]:
-        rows = self.db.query("select data from day_stats where day >= ? and day <= ? order by day, site",
+    def aggregates(self, day_from: str, day_to: str) -> list[tuple[str, dict]]:
+        """``(saved at, aggregate)`` of every site and day in the range."""
+        rows = self.db.query("select at, data from day_stats where day >= ? and day <= ? order by day, site",
                              [day_from, day_to])
-        return [json.loads(r["data"]) for r in rows]
+        return [(r["at"], json.loads(r["data"])) for r in rows]
 
     def saved_at(self, site: str, day: str) -> str | None:
         rows = list(self.db.query("select at from day_stats where site = ? and day = ?", [site, day]))

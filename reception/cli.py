@@ -12,7 +12,7 @@ import sys
 
 from reception.errors import ConfigError, ReceptionError
 
-PARTS = ("reception.commands", "reception.up", "hub.cli", "kiosk.cli", "display_board.cli", "hardware.cli", "bench.cli")
+PARTS = ("reception.commands", "reception.up", "hub.cli", "kiosk.cli", "display_board.cli", "hardware.cli", "bench.cli", "hub.report.cli")
 
 EXIT_CONFIG = 78  # EX_CONFIG: systemd shows it, and Restart=on-failure will not loop forever on it
 

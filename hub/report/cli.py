@@ -1,0 +1,81 @@
+"""``reception report`` (HTML + CSV for a date range) and ``reception collect`` (gather sites' statistics)."""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from reception.errors import ReceptionError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DB = os.environ.get("RECEPTION_DB", "var/hub.db")
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser("report", help="write the office's report (HTML with charts, and CSV) for a date range")
+    p.add_argument("--from", dest="day_from", type=date.fromisoformat, required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="day_to", type=date.fromisoformat, required=True, help="last day, YYYY-MM-DD")
+    p.add_argument("--db", action="append", help="a hub's SQLite file or a central one from `reception collect`; "
+                                                 f"repeat for several (default $RECEPTION_DB or {DEFAULT_DB})")
+    p.add_argument("--out", default="var/reports", help="folder for the files (default %(default)s)")
+    p.set_defaults(func=run_report)
+
+    c = sub.add_parser("collect", help="store every site's bridged statistics in a central SQLite file")
+    c.add_argument("--broker-host", default=os.environ.get("RECEPTION_BROKER_HOST", "127.0.0.1"))
+    c.add_argument("--broker-port", type=int, default=int(os.environ.get("RECEPTION_BROKER_PORT", 1883)))
+    c.add_argument("--username", default=os.environ.get("RECEPTION_MQTT_USERNAME"))
+    c.add_argument("--password-file", default=os.environ.get("RECEPTION_MQTT_PASSWORD_FILE"))
+    c.add_argument("--db", default="var/central.db", help="central SQLite file (default %(default)s)")
+    c.set_defaults(func=run_collect)
+
+
+def gather(paths: list[str], day_from: str, day_to: str) -> list[dict]:
+    """Aggregates from several files; where two hold the same site and day, the newest wins."""
+    from hub.stats_db import StatsDB
+
+    newest: dict[tuple[str, str], tuple[str, dict]] = {}
+    for path in paths:
+        if not Path(path).is_file():
+            raise ReceptionError(f"no database at {path}")
+        db = StatsDB.open(path)
+        for at, aggregate in db.aggregates(day_from, day_to):
+            key = (aggregate["site"], aggregate["day"])
+            if key not in newest or at > newest[key][0]:
+                newest[key] = (at, aggregate)
+        db.db.close()
+    return [aggregate for _at, aggregate in newest.values()]
+
+
+def run_report(args) -> int:
+    from hub.report import build
+
+    if args.day_from > args.day_to:
+        raise ReceptionError("--from is after --to")
+    day_from, day_to = args.day_from.isoformat(), args.day_to.isoformat()
+    aggregates = gather(args.db or [DEFAULT_DB], day_from, day_to)
+    html_path, csv_path = build(aggregates, args.out, day_from=day_from, day_to=day_to,
+                                now=datetime.now(timezone.utc).astimezone())
+    print(f"{len(aggregates)} site-days; wrote {html_path} and {csv_path}")
+    return 0
+
+
+def run_collect(args) -> int:
+    from reception.mqtt import BrokerAddress
+
+    from hub.report.collect import Collector
+    from hub.stats_db import StatsDB
+
+    password = Path(args.password_file).read_text().strip() if args.password_file else None
+    broker = BrokerAddress(args.broker_host, args.broker_port, args.username, password)
+    collector = Collector(StatsDB.open(args.db), broker).start()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    log.info("collecting statistics from %s:%d into %s", broker.host, broker.port, args.db)
+    stop.wait()
+    collector.stop()
+    return 0
