@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 # Debian packages the project needs on a fresh Debian 12 / Raspberry Pi OS Lite.
 APT_PACKAGES=(python3 python3-venv python3-pip mosquitto mosquitto-clients espeak-ng
               libgl1 libegl1 libgles2 libmtdev1 xclip xsel fonts-dejavu-core)
-APT_TEST_PACKAGES=(xvfb xauth systemd shellcheck)  # systemd-analyze and shellcheck check the units and the installer
+APT_TEST_PACKAGES=(xvfb xauth systemd shellcheck chromium)  # systemd-analyze and shellcheck check the units and the installer; chromium opens the report
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
