@@ -37,6 +37,8 @@ case "$ROLE" in
 esac
 ON_MACHINE=0
 PROJECT_CHANGED=0
+BROKER_HERE=0
+case "$ROLE" in all-in-one|hub|central) BROKER_HERE=1 ;; esac
 [ "$ROOT" = / ] && [ "$DRY_RUN" -eq 0 ] && ON_MACHINE=1
 
 say() { echo "install: $*" >&2; }
@@ -134,16 +136,25 @@ if [ "$ON_MACHINE" -eq 0 ]; then
   exit 0
 fi
 
-if [[ "$ROLE" =~ ^(all-in-one|hub|central)$ ]]; then
-  systemctl is-enabled --quiet mosquitto || systemctl enable mosquitto
-  if [ "$BROKER_CHANGED" = 1 ]; then say "restarting mosquitto"; systemctl restart mosquitto; fi
+services=("${UNITS[@]}")
+if [ "$BROKER_HERE" -eq 1 ]; then services=(mosquitto.service "${UNITS[@]}"); fi
+for unit in "${services[@]}"; do
+  systemctl is-enabled --quiet "$unit" 2>/dev/null || systemctl enable "$unit"
+done
+if [ ! -d /run/systemd/system ]; then  # an image being built in a chroot: enabled, they start at boot
+  say "$CHANGES file(s) changed; systemd is not running here, so ${services[*]} start at the next boot"
+  exit 0
 fi
 [ "$UDEV_CHANGED" = 0 ] || { udevadm control --reload-rules && udevadm trigger --subsystem-match=usb; }
 [ "$UNITS_CHANGED" = 0 ] || systemctl daemon-reload
+if [ "$BROKER_HERE" -eq 1 ] && { [ "$BROKER_CHANGED" = 1 ] || ! systemctl is-active --quiet mosquitto; }; then
+  say "restarting mosquitto"
+  systemctl restart mosquitto
+fi
 for unit in "${UNITS[@]}"; do
-  systemctl is-enabled --quiet "$unit" || systemctl enable "$unit"
   if [ "$UNITS_CHANGED" = 1 ] || [ "$PROJECT_CHANGED" = 1 ] || ! systemctl is-active --quiet "$unit"; then
+    say "restarting $unit"
     systemctl restart "$unit"
   fi
 done
-say "$CHANGES file(s) changed; running: ${ENABLE:-mosquitto}"
+say "$CHANGES file(s) changed; running: ${services[*]}"
