@@ -14,7 +14,6 @@ import threading
 from typing import Any, Callable
 
 from reception import protocol
-from reception.errors import MessageError
 from reception.mqtt import BrokerAddress, Connection
 
 log = logging.getLogger(__name__)
@@ -35,15 +34,15 @@ class HubLink:
         self.kiosk_id = kiosk_id
         self.hub_status = "offline"
         self.board: protocol.BoardSnapshot | None = None
-        self._on_change = on_change or (lambda: None)
+        self.on_change = on_change or (lambda: None)
         self._waiting: dict[str, _Waiter] = {}
         self._lock = threading.Lock()
         self._status: dict[str, Any] = {"printer": "ok", "detail": "", "outbox": 0}
         self.conn = Connection(kiosk_id, broker, on_connect=self._after_connect,
-                               on_connection_change=lambda _up: self._on_change())
-        self.conn.subscribe(self.topics.hub_available, self._on_available)
-        self.conn.subscribe(self.topics.board, self._on_board)
-        self.conn.subscribe(self.topics.ticket_reply(kiosk_id), self._on_reply)
+                               on_connection_change=lambda _up: self.on_change())
+        self.conn.subscribe_parsed(self.topics.hub_available, protocol.parse_hub_available, self._on_available)
+        self.conn.subscribe_parsed(self.topics.board, protocol.parse_board_snapshot, self._on_board)
+        self.conn.subscribe_parsed(self.topics.ticket_reply(kiosk_id), protocol.parse_ticket_reply, self._on_reply)
 
     def start(self) -> "HubLink":
         self.conn.start()
@@ -93,31 +92,15 @@ class HubLink:
         for w in waiting:
             self.conn.publish(w.topic, w.payload, qos=1)
 
-    def _on_available(self, topic: str, payload: bytes) -> None:
-        if not payload:
-            self.hub_status = "offline"  # retained message cleared
-        else:
-            try:
-                self.hub_status = protocol.parse_hub_available(payload).status
-            except MessageError as exc:
-                log.warning("ignored %s: %s", topic, exc)
-                return
-        self._on_change()
+    def _on_available(self, message: protocol.HubAvailability) -> None:
+        self.hub_status = message.status
+        self.on_change()
 
-    def _on_board(self, topic: str, payload: bytes) -> None:
-        try:
-            self.board = protocol.parse_board_snapshot(payload)
-        except MessageError as exc:
-            log.warning("ignored %s: %s", topic, exc)
-            return
-        self._on_change()
+    def _on_board(self, board: protocol.BoardSnapshot) -> None:
+        self.board = board
+        self.on_change()
 
-    def _on_reply(self, topic: str, payload: bytes) -> None:
-        try:
-            reply = protocol.parse_ticket_reply(payload)
-        except MessageError as exc:
-            log.warning("ignored %s: %s", topic, exc)
-            return
+    def _on_reply(self, reply: protocol.TicketReply) -> None:
         with self._lock:
             waiter = self._waiting.get(reply.id)
         if waiter is None:

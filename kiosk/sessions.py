@@ -1,50 +1,26 @@
-"""When and where volunteers next help with IT, for the choice screen and the ticket.
+"""When and where volunteers next help with IT, as lines a citizen reads on the screen and the ticket.
 
-Computed from ``site.volunteer_sessions`` for the local date and time, so a citizen
-who comes on a day without volunteers learns the next time and place instead.
+The calendar itself is ``reception.schedule`` (shared with the board); this only words it,
+so a citizen who comes on a day without volunteers learns the next time and place.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from reception.config import WEEKDAYS, VolunteerSession
+from reception.config import Site
+from reception.schedule import Session, upcoming_sessions, weekday
 from kiosk.i18n import tr
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    day: date
-    session: VolunteerSession
+def describe(session: Session, lang: str, today: date) -> str:
+    """One line: "Tirsdag kl. 09:00-12:00: Her på rådhuset"."""
+    day = session.start.date()
+    delta = (day - today).days
+    name = tr(lang, "today") if delta == 0 else tr(lang, "tomorrow") if delta == 1 else tr(lang, weekday(day))
+    return tr(lang, "session_line", day=name, time=f"{session.start:%H:%M}-{session.end:%H:%M}",
+              place=session.place.get_text(lang))
 
 
-def upcoming(sessions: tuple[VolunteerSession, ...], now: datetime, limit: int = 3) -> list[Occurrence]:
-    """The next ``limit`` sessions that have not ended yet, soonest first, within a week."""
-    found = []
-    for offset in range(8):
-        day = now.date() + timedelta(days=offset)
-        for s in sessions:
-            if WEEKDAYS[day.weekday()] not in s.days:
-                continue
-            if offset == 0 and now.time() >= s.time.end:
-                continue
-            found.append(Occurrence(day, s))
-    found.sort(key=lambda o: (o.day, o.session.time.start))
-    return found[:limit]
-
-
-def describe(occurrence: Occurrence, lang: str, today: date) -> str:
-    """One line a citizen reads: "Tirsdag kl. 09:00-12:00: Her på rådhuset"."""
-    delta = (occurrence.day - today).days
-    if delta == 0:
-        day = tr(lang, "today")
-    elif delta == 1:
-        day = tr(lang, "tomorrow")
-    else:
-        day = tr(lang, WEEKDAYS[occurrence.day.weekday()])
-    return tr(lang, "session_line", day=day, time=str(occurrence.session.time),
-              place=occurrence.session.place.get_text(lang))
-
-
-def next_sessions_text(sessions, now: datetime, lang: str, limit: int = 3) -> tuple[str, ...]:
-    return tuple(describe(o, lang, now.date()) for o in upcoming(sessions, now, limit))
+def next_sessions_text(site: Site, now: datetime, lang: str, limit: int = 3) -> tuple[str, ...]:
+    today = now.astimezone(site.tz).date()
+    return tuple(describe(s, lang, today) for s in upcoming_sessions(site, now, limit))

@@ -20,7 +20,7 @@ DEFAULT_DPI = 133.0
 
 MIN_TARGET_MM = 20.0        # every touch target, both sides
 BODY_PT = 24.0              # body text
-MIN_FIT_PT = 18.0           # auto-fitting may shrink a long label to this, never below
+MIN_FIT_PT = 16.0           # auto-fitting may shrink a long label (German compounds on the 7" panel) to this, never below
 TITLE_PT = 26.0
 NUMBER_PT = 90.0            # the ticket number: readable from well over a metre
 MIN_CONTRAST = 7.0          # WCAG AAA for normal text

@@ -1,0 +1,282 @@
+"""The kiosk's Kivy app: screens follow ``flow``; services do the work off the UI thread.
+
+Only this module and ``screens/`` know Kivy.  Every tap goes to one method here,
+which moves the pure ``Flow`` on and shows the screen for its step.  Network,
+printer and voice results come back through ``@mainthread``/Clock, never by
+touching widgets from another thread.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock, mainthread
+from kivy.core.window import Window
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.modalview import ModalView
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from hardware.printer import TicketContent
+from kiosk import flow as steps
+from kiosk.flow import Flow
+from kiosk.i18n import tr
+from kiosk.issuer import TicketRefused
+from kiosk.outbox import RangeExhausted
+from kiosk.screens import KV_DIR, load_kv
+from kiosk.screens.choice import ChoiceScreen
+from kiosk.screens.extras import ExtrasScreen
+from kiosk.screens.first_visit import FirstVisitScreen
+from kiosk.screens.question import QuestionScreen
+from kiosk.screens.start import StartScreen
+from kiosk.screens.ticket import TicketScreen
+from kiosk.services import KioskServices
+from kiosk.sessions import next_sessions_text
+from kiosk.theme import ScreenProfile
+from kiosk.window import is_staff_exit
+
+log = logging.getLogger(__name__)
+
+SCREENS = {steps.LANGUAGE: ("start", StartScreen), steps.QUESTION: ("question", QuestionScreen),
+           steps.CHOICE: ("choice", ChoiceScreen), steps.EXTRAS: ("extras", ExtrasScreen),
+           steps.FIRST_VISIT: ("first_visit", FirstVisitScreen), steps.TICKET: ("ticket", TicketScreen)}
+TICKET_SECONDS = 25          # the ticket screen returns to the start by itself after this
+TICKET_FAILED_SECONDS = 90   # ... or this, when the printer failed: the citizen must read the number
+TICKET_SESSIONS = 3
+
+
+class IdleWarning(ModalView):
+    text = StringProperty("")
+
+
+class KioskApp(App):
+    lang = StringProperty("da")
+    target = NumericProperty(100)
+    body = NumericProperty(40)
+    min_font = NumericProperty(30)
+    title_font = NumericProperty(44)
+    number_font = NumericProperty(160)
+    gap = NumericProperty(10)
+    nav_width = NumericProperty(160)
+    wide = BooleanProperty(False)
+    can_speak = BooleanProperty(False)
+    services = ObjectProperty(None, rebind=True)
+
+    def __init__(self, services: KioskServices, *, dpi: float | None = None, tap_guard: float = 0.35,
+                 kiosk_mode: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.title = "Borgerservice"
+        self.dpi = dpi
+        self.tap_guard = tap_guard
+        self.kiosk_mode = kiosk_mode
+        self._blocked_until = 0.0
+        self._last_touch = time.monotonic()
+        self._ticket_timeout = None
+        self._refresh_trigger = Clock.create_trigger(self._hub_changed, 0.05)
+        self.idle_warning: IdleWarning | None = None
+        self.use(services)
+
+    # -- wiring ---------------------------------------------------------------
+
+    def use(self, services: KioskServices) -> None:
+        """Attach services (tests swap them between cases; the screens keep working)."""
+        self.services = services
+        self.site = services.site
+        self.flow = Flow(services.site)
+        self.lang = self.flow.lang
+        self.can_speak = services.site.kiosk.read_aloud and services.speaker.available
+        services.watch(self._refresh_trigger)
+        if self.root:
+            self.show()
+
+    def build(self):
+        load_kv(Path(__file__).parent / "widgets.kv")
+        for name in ("start", "question", "choice", "extras", "first_visit", "ticket", "idle"):
+            load_kv(KV_DIR / f"{name}.kv")
+        manager = ScreenManager(transition=NoTransition())
+        for name, cls in SCREENS.values():
+            manager.add_widget(cls(name=name))
+        self.idle_warning = IdleWarning()
+        Window.bind(on_resize=self.apply_profile, on_touch_down=self._touched, on_keyboard=self._on_key)
+        self.apply_profile()
+        Clock.schedule_interval(self._idle_tick, 0.5)
+        Clock.schedule_once(lambda _dt: self.show(), 0)
+        return manager
+
+    def apply_profile(self, *_):
+        """Sizes from the panel's density: targets of 20 mm, text of 24 pt, the number far larger."""
+        p = ScreenProfile.for_size(int(Window.width), int(Window.height), self.dpi)
+        self.profile = p
+        self.target, self.body, self.min_font = p.target, p.body, p.min_fit
+        self.title_font, self.number_font, self.gap = p.title, p.number, p.gap
+        self.nav_width = max(p.target, p.pt(18) * 5)  # the longest nav word ("Спочатку") at 18 pt
+        self.wide = Window.width >= 4 * p.target * 2.4
+        if self.root:
+            self.show()
+
+    def t(self, key: str, lang: str) -> str:
+        """A catalogue text; kv passes ``app.lang`` so the text follows a language change."""
+        return tr(lang, key)
+
+    # -- taps (one method per button) ---------------------------------------------
+
+    def choose_language(self, lang):
+        self._step(self.flow.choose_language, lang)
+
+    def answer(self, index):
+        self._step(self.flow.answer, index)
+
+    def choose(self, preference):
+        self._step(self.flow.choose, preference)
+
+    def toggle_extra(self, key):
+        self.flow.toggle_extra(key)
+        self.root.current_screen.refresh()
+
+    def extras_done(self):
+        self._step(self.flow.extras_done)
+
+    def answer_first_visit(self, value):
+        self._step(self.flow.answer_first_visit, value)
+        self._issue()
+
+    def back(self):
+        self._step(self.flow.back)
+
+    def start_over(self, keep_language: bool = True):
+        self.flow.start_over(keep_language=keep_language)
+        self.show()
+
+    def finish(self):
+        """The citizen has their ticket: the next person starts in Danish."""
+        self.start_over(keep_language=False)
+
+    def read_aloud(self):
+        self.services.speaker.say(self.root.current_screen.spoken(), self.lang)
+
+    def more_time(self):
+        self._last_touch = time.monotonic()
+        self.idle_warning.dismiss()
+
+    def input_blocked(self) -> bool:
+        return time.monotonic() < self._blocked_until
+
+    # -- showing ----------------------------------------------------------------
+
+    def show(self):
+        """Put the screen for the flow's step up and redraw it."""
+        self.lang = self.flow.lang
+        name = SCREENS[self.flow.step][0]
+        screen = self.root.get_screen(name)
+        if self.flow.step != steps.TICKET:
+            self._cancel_ticket_timeout()
+            screen.refresh()
+        self.root.current = name
+        self.services.speaker.silence()
+
+    def _step(self, move, *args):
+        move(*args)
+        self._blocked_until = time.monotonic() + self.tap_guard
+        self.show()
+
+    def next_sessions(self, limit: int) -> list[str]:
+        return list(next_sessions_text(self.site, self.services.now(), self.lang, limit))
+
+    # -- issuing and printing ---------------------------------------------------------
+
+    def _issue(self):
+        order = self.flow.order()
+        service = self.site.services[order.service]
+        screen = self.root.get_screen("ticket")
+        screen.begin(service.name.get_text(order.lang))
+        threading.Thread(target=self._issue_in_background, args=(order,), name="issue", daemon=True).start()
+
+    def _issue_in_background(self, order):
+        try:
+            ticket = self.services.issuer.issue(order)
+        except (TicketRefused, RangeExhausted) as exc:
+            log.error("no ticket for %s: %s", order.service, exc)
+            self._refused()
+            return
+        except Exception:  # the citizen sees a plain message, never a traceback
+            log.exception("issuing failed")
+            self._refused()
+            return
+        self._issued(order, ticket)
+
+    @mainthread
+    def _refused(self):
+        self.root.get_screen("ticket").refuse()
+        self._schedule_ticket_timeout(TICKET_SECONDS)
+
+    @mainthread
+    def _issued(self, order, ticket):
+        screen = self.root.get_screen("ticket")
+        screen.show(ticket)
+        self.ticket_shown_at = time.monotonic()
+        self._schedule_ticket_timeout(TICKET_SECONDS)
+        service = self.site.services[order.service]
+        sessions = next_sessions_text(self.site, self.services.now(), order.lang, TICKET_SESSIONS) if service.volunteer_may_serve else ()
+        content = TicketContent(number=ticket.number, reason=service.name.get_text(order.lang), lang=order.lang,
+                                issued_at=ticket.issued_at, eta_min=ticket.eta_min, ahead=ticket.ahead,
+                                volunteer_sessions=sessions, offline=ticket.offline)
+        if self.services.printing:
+            self.services.printing.submit(content, self._printed)
+
+    @mainthread
+    def _printed(self, state):
+        if self.flow.step != steps.TICKET:
+            return  # the citizen has already left the ticket screen
+        screen = self.root.get_screen("ticket")
+        screen.printed(state)
+        if screen.printer_failed:
+            self._schedule_ticket_timeout(TICKET_FAILED_SECONDS)
+
+    def _schedule_ticket_timeout(self, seconds):
+        self._cancel_ticket_timeout()
+        self._ticket_timeout = Clock.schedule_once(lambda _dt: self.finish(), seconds)
+
+    def _cancel_ticket_timeout(self):
+        if self._ticket_timeout is not None:
+            self._ticket_timeout.cancel()
+            self._ticket_timeout = None
+
+    # -- hub updates, idle, keys ----------------------------------------------------
+
+    def _hub_changed(self, *_):
+        """The board or the hub's availability changed: expected waits on the choice screen follow."""
+        if self.root and self.flow.step == steps.CHOICE:
+            self.root.current_screen.refresh()
+
+    def _touched(self, _window, _touch):
+        self._last_touch = time.monotonic()
+
+    def _idle_tick(self, _dt):
+        idle = time.monotonic() - self._last_touch
+        settings = self.site.kiosk
+        if self.flow.step == steps.TICKET:
+            return
+        if self.flow.step == steps.LANGUAGE:
+            if idle >= settings.idle_reset_seconds and self.lang != self.site.default_language:
+                self.start_over(keep_language=False)
+            return
+        left = settings.idle_reset_seconds - idle
+        if left <= 0:
+            self.idle_warning.dismiss()
+            self.start_over(keep_language=False)
+        elif left <= settings.idle_warning_seconds:
+            self.idle_warning.text = tr(self.lang, "idle_warning", seconds=int(left + 0.99))
+            if not self.idle_warning.parent:
+                self.idle_warning.open()
+
+    def _on_key(self, _window, key, _scancode, codepoint, modifiers):
+        if is_staff_exit(modifiers, codepoint):
+            log.info("staff key combination: closing the kiosk")
+            self.stop()
+            return True
+        return self.kiosk_mode  # in kiosk mode no other key does anything (Escape, F1...)
+
+    def open_settings(self, *_):
+        return False  # F1 must not open Kivy's settings panel in the lobby

@@ -1,0 +1,49 @@
+"""``reception kiosk``: the lobby kiosk; ``reception bench-kiosk``: its speed figures."""
+from __future__ import annotations
+
+import logging
+
+from reception import config
+from reception.commands import add_broker_arguments, add_config_argument, broker_address
+
+log = logging.getLogger(__name__)
+
+
+def _size(text: str) -> tuple[int, int]:
+    w, _, h = text.lower().partition("x")
+    return int(w), int(h)
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser("kiosk", help="run the lobby kiosk (touch screen)")
+    add_config_argument(p)
+    add_broker_arguments(p)
+    p.add_argument("--kiosk", default="kiosk-1", help="this kiosk's id in the site file (default %(default)s)")
+    p.add_argument("--fullscreen", action="store_true",
+                   help="kiosk mode: fullscreen, no decorations; only Ctrl+Alt+Shift+Q closes it")
+    p.add_argument("--size", type=_size, default=(800, 480), help="window size in development (default 800x480)")
+    p.add_argument("--dpi", type=float, default=None,
+                   help="the panel's real pixel density (default: 133 for 800x480, 150 for 1280x800)")
+    p.add_argument("--state-dir", default=None, help="offline outbox directory (default var/<kiosk id>/)")
+    p.set_defaults(func=run_kiosk)
+
+    b = sub.add_parser("bench-kiosk", help="measure kiosk cold start and touch-to-ticket time (JSON last line)")
+    add_config_argument(b)
+    b.add_argument("--rounds", type=int, default=5, help="tickets to time (default %(default)s)")
+    b.set_defaults(func=lambda args: __import__("bench.kiosk", fromlist=["main"]).main(args))
+
+
+def run_kiosk(args) -> int:
+    from kiosk.window import configure
+
+    site = config.load(args.config)
+    configure(*args.size, fullscreen=args.fullscreen)
+    from kiosk.app import KioskApp
+    from kiosk.services import KioskServices
+
+    services = KioskServices.build(site, args.kiosk, broker_address(args, site), state_dir=args.state_dir).start()
+    try:
+        KioskApp(services, dpi=args.dpi, kiosk_mode=args.fullscreen).run()
+    finally:
+        services.stop()
+    return 0

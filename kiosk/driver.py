@@ -1,0 +1,101 @@
+"""Drives a running kiosk app the way a finger does, for the tests, the bench and screenshots.
+
+``tap`` sends a real touch (down, then up) through Kivy's event loop at the centre of
+a widget, so it only works if that widget is really on screen and on top there.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterator
+
+from kivy.base import EventLoop
+from kivy.core.window import Window
+from kivy.tests.common import UnitTestTouch
+from kivy.uix.widget import Widget
+
+from kiosk.widgets import FitLabel, KioskButton
+
+
+class KioskDriver:
+    def __init__(self, app):
+        self.app = app
+
+    def start(self) -> "KioskDriver":
+        """Build the app and show its first frame, without entering Kivy's blocking main loop."""
+        self.app._run_prepare()
+        EventLoop.ensure_window()
+        self.pump(0.1)
+        return self
+
+    def stop(self) -> None:
+        self.app.stop()
+
+    def pump(self, seconds: float = 0.0) -> None:
+        """Let Kivy run its clock, layout and drawing for ``seconds`` (at least one frame)."""
+        end = time.monotonic() + seconds
+        while True:
+            EventLoop.idle()
+            if time.monotonic() >= end:
+                return
+            time.sleep(0.005)
+
+    def wait_until(self, predicate: Callable[[], object], timeout: float = 10.0):
+        end = time.monotonic() + timeout
+        while True:
+            self.pump()
+            value = predicate()
+            if value:
+                return value
+            if time.monotonic() > end:
+                raise TimeoutError(f"kiosk did not reach the expected state in {timeout}s "
+                                   f"(screen {self.app.root.current!r})")
+            time.sleep(0.01)
+
+    def resize(self, width: int, height: int) -> None:
+        Window.size = (width, height)
+        self.wait_until(lambda: tuple(Window.size) == (width, height), 5)
+        self.settle()
+
+    def settle(self, frames: int = 3) -> None:
+        """Let layouts and label fitting finish (they run on the next frames)."""
+        for _ in range(frames):
+            EventLoop.idle()
+
+    @property
+    def screen(self):
+        return self.app.root.current_screen
+
+    def widgets(self, kind=Widget, root: Widget | None = None) -> Iterator[Widget]:
+        root = root or self.screen
+        for w in root.walk(restrict=True):
+            if isinstance(w, kind) and w.opacity > 0 and w.width > 0 and w.height > 0:
+                yield w
+
+    def buttons(self) -> list[KioskButton]:
+        return [b for b in self.widgets(KioskButton) if not b.disabled]
+
+    def labels(self, root: Widget | None = None) -> list[FitLabel]:
+        return [lb for lb in self.widgets(FitLabel, root) if lb.text]
+
+    def button(self, text: str) -> KioskButton:
+        found = [b for b in self.buttons() if b.text == text]
+        if len(found) != 1:
+            raise LookupError(f"{len(found)} buttons {text!r} on {self.app.root.current!r}: "
+                              f"{[b.text for b in self.buttons()]}")
+        return found[0]
+
+    def tap(self, widget_or_text) -> None:
+        """A finger on the widget's centre and off again, through the event loop."""
+        widget = self.button(widget_or_text) if isinstance(widget_or_text, str) else widget_or_text
+        self.settle()
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.pump()
+        touch.touch_up()
+        self.settle()
+
+    def screenshot(self, path: str) -> str:
+        self.settle()
+        Window.screenshot(name=path)
+        return path

@@ -1,0 +1,43 @@
+"""Volunteer or staff, with the expected wait for each; when no volunteer is in, when they next are."""
+from __future__ import annotations
+
+from kiosk.i18n import tr
+from kiosk.screens import KioskScreen
+from kiosk.waits import expected_wait, volunteers_in
+from kiosk.widgets import KioskButton, FitLabel
+from kiosk import textfit
+
+SESSIONS_ON_SCREEN = 2
+
+
+class ChoiceScreen(KioskScreen):
+    def refresh(self) -> None:
+        app, lang = self.app, self.app.lang
+        board, service = app.services.link.board, app.flow.state.service
+        box = self.ids.options
+        box.clear_widgets()
+        if volunteers_in(board):
+            box.add_widget(self._option("volunteer", "choice_volunteer", expected_wait(board, service, "volunteer")))
+        else:
+            box.add_widget(FitLabel(text=self.sessions_text(), font_name=textfit.FONT, size_hint_y=1.4,
+                                    halign="left"))
+        box.add_widget(self._option("staff", "choice_staff", expected_wait(board, service, "staff")))
+
+    def sessions_text(self) -> str:
+        app, lang = self.app, self.app.lang
+        lines = [tr(lang, "no_volunteers"), tr(lang, "next_sessions")]
+        lines += app.next_sessions(SESSIONS_ON_SCREEN)
+        return "\n".join(lines)
+
+    def _option(self, kind: str, key: str, eta: int | None) -> KioskButton:
+        lang = self.app.lang
+        button = KioskButton(text=tr(lang, key), icon=kind, style="answer",
+                             detail=tr(lang, "wait_about", minutes=eta) if eta is not None else "")
+        button.bind(on_release=lambda _b: self.app.choose(kind))
+        return button
+
+    def spoken(self) -> str:
+        parts = [tr(self.app.lang, "choice_title")]
+        for child in reversed(self.ids.options.children):
+            parts.append(f"{child.text}. {getattr(child, 'detail', '')}".strip())
+        return " ".join(parts)

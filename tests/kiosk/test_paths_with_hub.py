@@ -1,0 +1,71 @@
+"""Every path of the example site in every language, by touches, against a real hub and Mosquitto:
+what the hub received, what the screen shows, what the Dummy printer got."""
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from kiosk.i18n import tr
+from tests.kiosk.paths import all_paths, tap_through
+
+
+def open_desks(recorder, site, *desks):
+    """Desks open as staff and volunteers would, by their own command; wait until the board shows them."""
+    r = recorder(f"reception/{site.id}/board")
+    for desk in desks:
+        r.publish(f"reception/{site.id}/desk/{desk}/command", {"v": 1, "id": uuid.uuid4().hex, "action": "open"})
+
+    def all_open(msgs):
+        kinds = [json.loads(p)["kinds"] for _t, p in msgs if p]
+        return kinds and all(kinds[-1].get(site.desks[d].kind, {}).get("open") for d in desks)
+    r.wait_for(all_open)
+    return r
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "de", "uk"])
+def test_every_path_reaches_the_hub_and_the_printer(lang, kiosk, hub, recorder, site):
+    requests = recorder(f"reception/{site.id}/kiosk/kiosk-1/ticket/request")
+    open_desks(recorder, site, "vol-1", "desk-1")
+    drv, app = kiosk.driver, kiosk.app
+    drv.wait_until(lambda: kiosk.services.link.hub_online and kiosk.services.link.board)
+    for n, path in enumerate(all_paths(site)):
+        tap_through(drv, site, lang, path)
+        screen = drv.wait_until(lambda: drv.screen.name == "ticket" and drv.screen.phase == "shown" and drv.screen)
+        body = requests.wait_for(lambda msgs: len(msgs) > n and json.loads(msgs[n][1]))
+        assert {k: body[k] for k in ("service", "preference", "extras", "first_visit", "lang")} == {
+            "service": path.service, "preference": path.preference, "extras": list(path.extras),
+            "first_visit": path.first_visit, "lang": lang}
+        assert "offline_number" not in body
+        letter = site.services[path.service].letter
+        assert screen.number.startswith(letter) and int(screen.number[1:]) < 900
+        assert screen.reason == site.services[path.service].name.get_text(lang)
+        drv.wait_until(lambda: screen.message == tr(lang, "called"))
+        printed = kiosk.printer.device.output
+        assert screen.number.encode() in printed
+        assert printed.endswith(b"\x1dV\x00")  # the cut
+        if lang == "da":  # the reason, wrapped to the paper, Danish letters in code page 865
+            for word in site.services[path.service].name.get_text("da").split():
+                assert word.encode("cp865") in printed
+        kiosk.printer.device.clear()
+        drv.tap(tr(lang, "done"))
+        assert drv.screen.name == "start" and app.lang == "da"
+    assert len(requests.messages) == len(all_paths(site))
+
+
+def test_choice_shows_both_waits_from_the_board_and_the_ticket_its_place(kiosk, hub, recorder, site):
+    open_desks(recorder, site, "vol-1", "desk-1")
+    drv = kiosk.driver
+    drv.wait_until(lambda: kiosk.services.link.board and kiosk.services.link.board.kinds["volunteer"].open)
+    drv.tap("English")
+    drv.tap("MitID, Digital Post and apps")
+    drv.tap("Show me how to use it")
+    vol, staff = drv.button(tr("en", "choice_volunteer")), drv.button(tr("en", "choice_staff"))
+    assert vol.detail.startswith("Wait about ") and staff.detail.startswith("Wait about ")
+    drv.tap(vol)
+    drv.tap("Continue")
+    drv.tap("Skip")
+    screen = drv.wait_until(lambda: drv.screen.phase == "shown" and drv.screen)
+    assert screen.number.startswith("A")
+    assert "0 ahead of you" in screen.wait and "Wait about" in screen.wait
