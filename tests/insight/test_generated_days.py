@@ -1,0 +1,130 @@
+"""A generated week through the real queue and store; the report against a separate computation from raw rows.
+
+The recomputation below reads the SQLite tables with its own SQL and arithmetic and
+shares no code with ``hub.stats``; then the hub's own retention purge drops the
+ticket rows and the report must come out the same from the aggregates alone.
+"""
+import dataclasses
+import math
+import random
+import sqlite3
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reception import config
+from reception.mqtt import BrokerAddress
+from hub.service import Hub
+from tests.conftest import EXAMPLE_CONFIG
+from tests.insight.generate import new_store, play_day
+from tests.insight.helpers import about, number, report
+
+FIRST, LAST = date(2026, 11, 16), date(2026, 11, 22)  # Monday to Sunday: five opening days
+PERIOD = dict(day_from=FIRST.isoformat(), day_to=LAST.isoformat())
+TZ = ZoneInfo("Europe/Copenhagen")
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory):
+    site = dataclasses.replace(config.load(EXAMPLE_CONFIG), retention_days=1)
+    path = tmp_path_factory.mktemp("week") / "hub.db"
+    store = new_store(site, path)
+    rng = random.Random(20261116)
+    d = FIRST
+    while d <= LAST:
+        play_day(site, store, d, rng)
+        d += timedelta(days=1)
+    raw = raw_rows(path)
+    # The hub's own day change: final aggregates first, then the purge of rows older than retention allows.
+    hub = Hub(site, store, BrokerAddress(port=1))  # never started: only its purge runs here
+    hub._purge(datetime(2026, 11, 24, 6, tzinfo=timezone.utc))
+    store.close()
+    return path, raw
+
+
+def raw_rows(path):
+    with sqlite3.connect(path) as db:
+        db.row_factory = sqlite3.Row
+        return {table: [dict(r) for r in db.execute(f"select * from {table}")]
+                for table in ("tickets", "events", "feedback")}
+
+
+def minutes(a, b):
+    return (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds() / 60
+
+
+def whole(m):
+    return math.floor(m + 0.5)
+
+
+def nearest_rank(values, p):
+    values = sorted(values)
+    return values[math.ceil(p / 100 * len(values)) - 1]
+
+
+def test_the_purge_dropped_the_rows_but_kept_the_days(week):
+    path, raw = week
+    after = raw_rows(path)
+    assert raw["tickets"] and not after["tickets"] and not after["feedback"]
+    with sqlite3.connect(path) as db:
+        assert db.execute("select count(*), min(final) from day_stats").fetchone() == (5, 1)
+
+
+def test_report_after_the_purge_matches_a_recomputation_from_the_raw_rows(week, tmp_path):
+    path, raw = week
+    _html, f = report(tmp_path, path, **PERIOD)
+    tickets = raw["tickets"]
+    reason = lambda t: t["original_service"] or t["service"]  # noqa: E731
+    assert number(f, "overall", "all", "visits") == len(tickets) > 200
+    by_reason = Counter(reason(t) for t in tickets)
+    for r, n in by_reason.items():
+        assert number(f, "reasons", r, "visits") == n
+        mine = [t for t in tickets if reason(t) == r]
+        assert number(f, "reasons", r, "no_show") == sum(t["state"] == "no_show" for t in mine)
+        waits = [whole(minutes(t["issued_at"], t["first_called_at"])) for t in mine if t["first_called_at"]]
+        if len(waits) >= 3:
+            assert number(f, "reasons", r, "wait_median") == nearest_rank(waits, 50)
+            assert number(f, "reasons", r, "wait_p90") == nearest_rank(waits, 90)
+        answered = [t["first_visit"] for t in mine if t["first_visit"] is not None]
+        if len(answered) >= 3:
+            assert number(f, "reasons", r, "repeat_share") == about(answered.count(0) / len(answered))
+
+    served = [t for t in tickets if t["state"] == "served"]
+    assert number(f, "overall", "all", "served") == len(served)
+    assert number(f, "overall", "all", "volunteer_share") == about(
+        sum(t["served_by_kind"] == "volunteer" for t in served) / len(served))
+    services = [whole(minutes(t["called_at"], t["finished_at"])) for t in served]
+    assert number(f, "overall", "all", "service_median") == nearest_rank(services, 50)
+
+    promised = [t for t in tickets if t["eta_at_issue"] is not None and (t["first_called_at"] or t["state"] == "expired")]
+    kept = [t for t in promised if t["first_called_at"] and
+            minutes(t["issued_at"], t["first_called_at"]) <= math.ceil(t["eta_at_issue"]) + 3]
+    assert number(f, "overall", "all", "eta_met_share") == about(len(kept) / len(promised))
+
+    arrivals = Counter(datetime.fromisoformat(t["issued_at"]).astimezone(TZ).hour for t in tickets)
+    for hour, n in arrivals.items():
+        assert number(f, "hours", str(hour), "arrivals") == n
+        assert number(f, "hours", str(hour), "arrivals_per_day") == about(n / 5)
+
+    moves = Counter((e["detail"] or "") for e in raw["events"] if e["kind"] == "transferred")
+    to_staff = sum(n for detail, n in moves.items() if '"from_kind": "volunteer", "to_kind": "staff"' in detail)
+    assert number(f, "overall", "all", "transfers_to_staff") == to_staff > 0
+
+    scores = defaultdict(list)
+    for answer in raw["feedback"]:
+        scores[answer["service"] or "-"].append(answer["score"])
+    for r, values in scores.items():
+        assert number(f, "feedback", r, "answers") == len(values)
+        assert number(f, "feedback", r, "mean_score") == about(sum(values) / len(values))
+
+
+def test_weekdays_count_each_opening_day_once(week, tmp_path):
+    path, raw = week
+    _html, f = report(tmp_path, path, **PERIOD)
+    for day, n in Counter(t["day"] for t in raw["tickets"]).items():
+        weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[date.fromisoformat(day).weekday()]
+        assert number(f, "weekdays", weekday, "visits") == n
+        assert number(f, "weekdays", weekday, "site_days") == 1
+    assert ("weekdays", "sat", "visits") not in f
