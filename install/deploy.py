@@ -57,7 +57,7 @@ class Planned:
     mode: int
     owner: str = "root"
     group: str = "root"
-    keep_existing: bool = False  # the site's own file, or a secret: never overwritten
+    keep_existing: bool = False  # the site's own file: never overwritten
 
 
 class Target:
@@ -164,14 +164,14 @@ def accounts_here(args, site: config.Site, chosen: dict[str, list[str]]) -> list
 
 
 def password_for(target: Target, args, username: str) -> str:
-    """The account's password: kept if present, copied from --secrets-from, or generated on the broker."""
-    existing = target.read(SECRETS / f"{username}.password")
-    if existing:
-        return existing.strip()
+    """The account's password: from --secrets-from (a new one replaces the old), kept, or generated."""
     if args.secrets_from:
         source = Path(args.secrets_from) / f"{username}.password"
         if source.exists():
             return source.read_text().strip()
+    existing = target.read(SECRETS / f"{username}.password")
+    if existing:
+        return existing.strip()
     if args.role in BROKER_ROLES:
         return broker_accounts.new_password()
     raise ConfigError(f"no password for broker account {username!r}: copy {SECRETS}/{username}.password "
@@ -179,7 +179,7 @@ def password_for(target: Target, args, username: str) -> str:
 
 
 def secret_file(username: str, password: str) -> Planned:
-    return Planned(SECRETS / f"{username}.password", f"{password}\n".encode(), 0o600, keep_existing=True)
+    return Planned(SECRETS / f"{username}.password", f"{password}\n".encode(), 0o600)
 
 
 def broker_files(target: Target, args, site: config.Site, passwords: dict[str, str]) -> list[Planned]:

@@ -158,6 +158,12 @@ def test_a_device_pi_gets_only_its_own_password(installed, tmp_path):
     wants = [p.name for p in (root / "etc/systemd/system/multi-user.target.wants").iterdir()]
     assert wants == ["reception-kiosk@kiosk-1.service"]
 
+    handed_over = tmp_path / "usb-stick"
+    handed_over.mkdir()
+    (handed_over / "kiosk-1.password").write_text("a new password after the old one leaked\n")
+    install("kiosk", "--root", str(root), "--broker-host", "hub.local", "--secrets-from", str(handed_over))
+    assert secret(root, "kiosk-1") == "a new password after the old one leaked"
+
 
 def test_dry_run_writes_nothing(tmp_path):
     result = install("hub", "--root", str(tmp_path / "m"), "--dry-run")
