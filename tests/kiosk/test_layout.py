@@ -1,0 +1,129 @@
+"""Every screen at 800x480 and 1280x800 in every language: no text cut off or overlapping,
+no touch target under 20 mm, no text under the floor size, Back and Start over everywhere."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+import pytest
+
+from kiosk import textfit
+from kiosk.i18n import tr
+from kiosk.issuer import Issued
+from kiosk.theme import BODY_PT, MIN_FIT_PT, ScreenProfile
+from kiosk.widgets import KioskButton
+
+SIZES = [(800, 480), (1280, 800)]
+SHOTS = os.environ.get("KIOSK_SCREENSHOTS")  # a directory: also save a PNG of every state checked
+LANGS = ["da", "en", "de", "uk"]
+
+
+def board(volunteers_open: int) -> dict:
+    eta = {"volunteer": 6 if volunteers_open else None, "staff": 125}
+    return {"v": 1, "at": "2026-11-25T10:00:00+01:00", "calls": [], "volunteers_until": None,
+            "services": [{"service": "mitid_learn", "letter": "A", "waiting": 14, "eta_min": eta}],
+            "kinds": {"staff": {"open": 2, "waiting": 30, "eta_min": 125},
+                      "volunteer": {"open": volunteers_open, "waiting": 3, "eta_min": eta["volunteer"]}}}
+
+
+def states(app, kiosk, recorder_publish):
+    """Put the app in each state a citizen can see; yield a name for each."""
+    flow = app.flow
+    yield "start"
+    app.choose_language(app.lang)
+    yield "question-start"
+    for i, answer in enumerate(app.site.questions["start"].answers):
+        if answer.next:
+            app.answer(i)
+            yield f"question-{answer.next}"
+            app.back()
+    app.answer(0)
+    app.answer(0)  # mitid_learn: the choice
+    for open_desks in (1, 0):
+        recorder_publish(board(open_desks))
+        kiosk.driver.wait_until(lambda: app.services.link.board.kinds["volunteer"].open == open_desks)
+        kiosk.driver.wait_until(lambda: len(app.root.current_screen.ids.options.children) == 2)
+        yield f"choice-volunteers-{open_desks}"
+    app.choose("staff")
+    yield "extras"
+    for key in flow.extras_offered():
+        app.toggle_extra(key)
+    yield "extras-ticked"
+    app.extras_done()
+    yield "first-visit"
+    app.flow.answer_first_visit(None)
+    app.show()
+    screen = app.root.get_screen("ticket")
+    screen.begin(app.site.services["mitid_learn"].name.get_text(app.lang))
+    screen.show(Issued("A123", "mitid_learn", datetime.now(timezone.utc), eta_min=125, ahead=14))
+    screen.printed("paper_out")
+    yield "ticket-printer-failed"
+    screen.refuse()
+    yield "ticket-refused"
+    app.start_over()
+    app.choose_language(app.lang)
+    app.idle_warning.text = tr(app.lang, "idle_warning", seconds=15)
+    app.idle_warning.open()
+    yield "idle-warning"
+    app.idle_warning.dismiss()
+
+
+def check_screen(driver, profile, where):
+    app = driver.app
+    root = app.idle_warning if app.idle_warning.parent else driver.screen
+    labels = driver.labels(root)
+    assert labels, where
+    problems = []
+    floor = profile.pt(MIN_FIT_PT) - 0.01
+    for lb in labels:
+        w, h = lb.box
+        name = f"{where}: {lb.text[:40]!r}"
+        if lb.font_size < floor:
+            problems.append(f"{name} font {lb.font_size:.1f}px < {floor:.1f}px")
+        if textfit.longest_word(lb.text, lb.font_size, lb.font_name) > w + 0.5:
+            problems.append(f"{name} a word is wider than its box ({w:.0f}px)")
+        if textfit.needed_height(lb.text, lb.font_size, lb.font_name, w, lb.line_height) > h + 0.5:
+            problems.append(f"{name} needs more height than its box ({h:.0f}px)")
+        x, y = lb.to_window(*lb.pos)
+        if x < -0.5 or y < -0.5 or x + lb.width > profile.width + 0.5 or y + lb.height > profile.height + 0.5:
+            problems.append(f"{name} lies outside the window")
+    rects = [(lb, *lb.to_window(*lb.pos), lb.width, lb.height) for lb in labels]
+    for i, (a, ax, ay, aw, ah) in enumerate(rects):
+        for b, bx, by, bw, bh in rects[i + 1:]:
+            if ax < bx + bw - 1 and bx < ax + aw - 1 and ay < by + bh - 1 and by < ay + ah - 1:
+                problems.append(f"{where}: {a.text[:30]!r} overlaps {b.text[:30]!r}")
+    for button in driver.widgets(KioskButton, root):
+        if not button.disabled and min(button.size) < profile.target - 0.5:
+            problems.append(f"{where}: button {button.text!r} is {button.width:.0f}x{button.height:.0f}px, "
+                            f"under {profile.target:.0f}px (20 mm)")
+    return problems, labels
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_screen_fits_in_every_language(size, kiosk, recorder, site):
+    drv, app = kiosk.driver, kiosk.app
+    board_pub = recorder()
+    publish = lambda payload: board_pub.publish(f"reception/{site.id}/board", payload, retain=True)  # noqa: E731
+    drv.resize(*size)
+    profile = ScreenProfile.for_size(*size)
+    problems, sizes_used = [], []
+    try:
+        for lang in LANGS:
+            app.flow.start_over()
+            app.flow.state = type(app.flow.state)(lang=lang)
+            app.show()
+            for where in states(app, kiosk, publish):
+                drv.settle(4)
+                if SHOTS:
+                    drv.screenshot(f"{SHOTS}/{size[0]}x{size[1]}-{lang}-{where}.png")
+                found, labels = check_screen(drv, profile, f"{size[0]}x{size[1]} {lang} {where}")
+                problems += found
+                sizes_used += [lb.font_size for lb in labels]
+                if where not in ("start", "ticket-printer-failed", "ticket-refused", "idle-warning"):
+                    texts = {b.text for b in drv.buttons()}
+                    assert {tr(lang, "back"), tr(lang, "start_over")} <= texts, where
+    finally:
+        drv.resize(800, 480)
+    assert not problems, "\n".join(problems)
+    full = sum(s >= profile.pt(BODY_PT) - 0.5 for s in sizes_used) / len(sizes_used)
+    print(f"{size}: {full:.0%} of texts at the full 24 pt or larger, smallest {min(sizes_used) / profile.dpi * 72:.1f} pt")
