@@ -19,6 +19,7 @@ from gpiozero import LED, Button, Buzzer
 
 from hardware.desk_client import KEY_ACTIONS, DeskClient
 from reception import protocol
+from reception.config import DESK_BUTTONS
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +50,14 @@ class DeskUnit:
         self.buttons: dict[str, Button] = {
             role: Button(pins[role], pull_up=True, bounce_time=bounce_time, hold_time=hold_time,
                          pin_factory=pin_factory)
-            for role in ("next", "recall", "noshow", "transfer", "done") if role in pins
+            for role in DESK_BUTTONS if role in pins
         }
         self.led = LED(pins["led"], pin_factory=pin_factory) if "led" in pins else None
         self.buzzer = Buzzer(pins["buzzer"], pin_factory=pin_factory) if "buzzer" in pins else None
         self._next_held = False
         self._call: tuple | None = None
         self._settle: threading.Timer | None = None
+        self._led_lock = threading.Lock()  # states arrive on the MQTT thread, the blink ends on a timer
         self._wire()
         client.on_state.append(self.show)
         client.on_result.append(self._result)
@@ -91,7 +93,10 @@ class DeskUnit:
         """Set the LED for ``state``; a new call blinks for a while, then the LED stays on."""
         if self.led is None:
             return
-        mode = led_mode(state)
+        with self._led_lock:
+            self._show(led_mode(state), state)
+
+    def _show(self, mode: str, state: protocol.DeskState | None) -> None:
         if mode == "calling":
             if call_key(state) == self._call:
                 return  # the same call republished: keep blinking (or already settled)
@@ -107,8 +112,9 @@ class DeskUnit:
         self.led.on() if mode == "on" else self.led.off()
 
     def _settled(self, key: tuple) -> None:
-        if self._call == key and self.led is not None:
-            self.led.on()
+        with self._led_lock:
+            if self._call == key:
+                self.led.on()
 
     def _cancel_settle(self) -> None:
         if self._settle is not None:

@@ -132,6 +132,11 @@ class TicketPrinter:
                 self._forget_connection()
                 raise PrinterUnavailable("offline") from exc
 
+    def close(self) -> None:
+        """Release the device (the kiosk calls this when it shuts down)."""
+        with self._lock:
+            self._forget_connection()
+
     def _status(self) -> str:
         try:
             return printer_state(self.device)

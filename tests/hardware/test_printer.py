@@ -111,6 +111,7 @@ def test_missing_file_printer_is_offline_then_recovers(tmp_path):
         printer.print_ticket(content())
     device_file.parent.mkdir()  # the printer is plugged in again
     printer.print_ticket(content())
+    printer.close()
     assert b"C004\n" in device_file.read_bytes()
 
 
