@@ -51,14 +51,15 @@ def add_commands(sub) -> None:
 
 
 def sample_ticket(site: config.Site, number: str, lang: str, eta: int | None, ahead: int | None):
-    """A ticket as the kiosk would fill it, for previews and printer set-up."""
+    """A ticket filled as the kiosk fills it (its own session texts), for previews and printer set-up."""
     from hardware.ticket_layout import TicketContent
+    from kiosk.sessions import next_sessions_text
 
+    now = datetime.now(site.tz)
     service = site.service_by_letter(number[:1]) or next(iter(site.services.values()))
-    sessions = tuple(f"{'/'.join(s.days)} {s.time}: {s.place.get_text(lang)}" for s in site.volunteer_sessions)
-    return TicketContent(number=number, reason=service.name.get_text(lang), lang=lang,
-                         issued_at=datetime.now(site.tz), eta_min=eta, ahead=ahead,
-                         volunteer_sessions=sessions if service.volunteer_may_serve else ())
+    sessions = next_sessions_text(site, now, lang) if service.volunteer_may_serve else ()
+    return TicketContent(number=number, reason=service.name.get_text(lang), lang=lang, issued_at=now,
+                         eta_min=eta, ahead=ahead, volunteer_sessions=sessions)
 
 
 def print_preview(args) -> int:

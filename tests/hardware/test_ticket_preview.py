@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PIL import Image
+from escpos.printer import Dummy
+from PIL import Image, ImageDraw
 
+from hardware.printer import TicketPrinter
 from hardware.ticket_layout import TicketContent, TicketLayout, compose
 from hardware.ticket_preview import MARGIN, render_png
 from reception.cli import main
@@ -28,3 +30,18 @@ def test_print_preview_command(tmp_path, capsys):
     assert image.width == 576 and image.height > 2 * MARGIN + 8 * 24
     assert image.convert("L").getextrema() == (0, 255)  # something is drawn
     assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_logo_is_printed_as_raster_and_previewed_at_its_size(tmp_path):
+    logo = tmp_path / "logo.png"
+    image = Image.new("1", (200, 60), 1)
+    ImageDraw.Draw(image).rectangle((10, 10, 190, 50), fill=0)
+    image.save(logo)
+    layout = TicketLayout("X", lines=("logo", "number"), logo=str(logo))
+    ticket = TicketContent("A012", "Pas", "da", datetime(2026, 11, 25, 9, tzinfo=timezone.utc), 5, 1)
+    printer = TicketPrinter(Dummy(profile="TM-T20II"), layout, "TM-T20II")
+    printer.print_ticket(ticket)
+    out = printer.device.output
+    assert b"\x1dv0" in out and out.index(b"\x1dv0") < out.index(b"A012")  # GS v 0 raster image first
+    preview = Image.open(render_png(compose(ticket, layout), tmp_path / "t.png"))
+    assert preview.size == (576, 2 * MARGIN + 60 + 24 + 8 * 24)  # logo, blank line, number
