@@ -1,0 +1,41 @@
+"""The generated week the insight tests share: five opening days played once per session, then purged."""
+import dataclasses
+import random
+import sqlite3
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from reception import config
+from reception.mqtt import BrokerAddress
+from hub.service import Hub
+from tests.conftest import EXAMPLE_CONFIG
+from tests.insight.generate import new_store, play_day
+
+FIRST, LAST = date(2026, 11, 16), date(2026, 11, 22)  # Monday to Sunday: five opening days
+PERIOD = dict(day_from=FIRST.isoformat(), day_to=LAST.isoformat())
+
+
+@pytest.fixture(scope="session")
+def week(tmp_path_factory):
+    site = dataclasses.replace(config.load(EXAMPLE_CONFIG), retention_days=1)
+    path = tmp_path_factory.mktemp("week") / "hub.db"
+    store = new_store(site, path)
+    rng = random.Random(20261116)
+    d = FIRST
+    while d <= LAST:
+        play_day(site, store, d, rng)
+        d += timedelta(days=1)
+    raw = raw_rows(path)
+    # The hub's own day change: final aggregates first, then the purge of rows older than retention allows.
+    hub = Hub(site, store, BrokerAddress(port=1))  # never started: only its purge runs here
+    hub._purge(datetime(2026, 11, 24, 6, tzinfo=timezone.utc))
+    store.close()
+    return path, raw
+
+
+def raw_rows(path):
+    with sqlite3.connect(path) as db:
+        db.row_factory = sqlite3.Row
+        return {table: [dict(r) for r in db.execute(f"select * from {table}")]
+                for table in ("tickets", "events", "feedback")}
