@@ -1,16 +1,21 @@
 """The hub on the broker: takes kiosk and desk messages, applies them to the queue, publishes.
 
-Every message is handled in paho's network thread, under one lock, and fully
-persisted before the reply goes out and before paho acknowledges it (QoS 1 with a
-persistent session): a hub killed at any moment either never acknowledged a
-command, so the broker delivers it again, or stored it with its reply, so the
-repeat is answered from the store.  A ticker thread expires tickets at closing,
-refreshes the wait estimates when the queue has changed, and pings the watchdog.
+Nothing is answered, announced or acknowledged before it is stored.  A message is
+applied to the in-memory queue at once (in paho's network thread, under one lock)
+and *staged*; a flusher thread commits everything staged in one transaction (one
+fsync for a burst: group commit), then sends the replies and only then the MQTT
+acknowledgements (paho manual ack, persistent session).  A hub killed at any
+moment has either not acknowledged a message, so the broker delivers it again, or
+stored it with its reply, so a repeat is answered from the store.  A ticker thread
+expires tickets at closing, refreshes the wait estimates when the queue changed,
+publishes the day's statistics and pings the systemd watchdog.
 """
 from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
@@ -31,10 +36,23 @@ from hub.store import Store
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 0.5  # estimates and desk queues follow the queue at most this often
+ANSWER_CACHE = 20_000  # answers to recent command ids kept in memory; older ones are looked up in the store
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@dataclass
+class Pending:
+    """A handled message waiting for the next commit: what to store, what to answer, what to acknowledge."""
+
+    effects: Effects
+    at: datetime
+    key: str | None = None
+    reply_topic: str | None = None
+    reply: bytes | None = None
+    ack: Callable[[], None] | None = None
 
 
 class Hub:
@@ -43,13 +61,19 @@ class Hub:
         self.site, self.store, self.clock = site, store, clock
         self.topics = Topics(site.id)
         self.estimator = estimator or default_estimator(site)
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the queue and everything derived from it
+        self._db_lock = threading.Lock()  # the SQLite connection; never wait for _lock while holding it
+        self._batch: list[Pending] = []
+        self._wake = threading.Event()
+        self._answers: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         self._stop = threading.Event()
         self._dirty = True
         self.alerts: dict[str, dict] = {}
         self.daily = DailyStats(site, StatsDB(store.db))
         self._load()
-        self.conn = Connection(f"hub-{site.id}", broker, persistent=True,
+        for key, topic, reply in reversed(store.recent_answers(ANSWER_CACHE)):
+            self._remember(key, topic, reply)
+        self.conn = Connection(f"hub-{site.id}", broker, persistent=True, manual_ack=True,
                                will=(self.topics.hub_available, protocol.availability("offline")),
                                on_connect=self._publish_everything)
         handlers = {
@@ -61,17 +85,20 @@ class Hub:
         for topic_filter, handler in handlers.items():
             self.conn.subscribe(topic_filter, self._guarded(handler))
         self._ticker = threading.Thread(target=self._tick_loop, name="hub-ticker", daemon=True)
+        self._flusher = threading.Thread(target=self._flush_loop, name="hub-flusher", daemon=True)
 
     def _load(self) -> None:
         """Rebuild the queue exactly as stored (at start, and after a failed write)."""
         now = self.clock()
-        tickets, desks = self.store.load(since_day=schedule.local_day(self.site, now))
+        with self._db_lock:
+            tickets, desks = self.store.load(since_day=schedule.local_day(self.site, now))
+            recent = self.store.recent_calls(self.site.board.recent_calls + 1)
+            self.last_seq = self.store.last_event_id()  # call numbers keep growing across restarts
         self.queue = Queue(self.site, tickets, desks)
         for t in tickets:
             if t.state in (SERVED, NO_SHOW):  # no-shows teach how often a call is in vain
                 self.estimator.observe(t)
-        self.calls = [self._stored_call(row) for row in self.store.recent_calls(self.site.board.recent_calls + 1)]
-        self.last_seq = self.store.last_event_id()  # call numbers keep growing across restarts
+        self.calls = [self._stored_call(row) for row in recent]
         self.estimates = Estimates()
         self._refresh_estimates(now)
 
@@ -83,6 +110,7 @@ class Hub:
     # -- lifecycle ---------------------------------------------------------
 
     def start(self) -> "Hub":
+        self._flusher.start()
         self.conn.start()
         self._ticker.start()
         return self
@@ -90,9 +118,12 @@ class Hub:
     def stop(self) -> None:
         service_notify.stopping()
         self._stop.set()
+        self._wake.set()
+        for thread in (self._flusher, self._ticker):
+            if thread.is_alive():
+                thread.join(5)
+        self._flush()  # whatever was staged last
         self.conn.stop(final=(self.topics.hub_available, protocol.availability("stopped")))
-        if self._ticker.is_alive():
-            self._ticker.join(2)
 
     def _publish_everything(self) -> None:
         """After every (re)connect: the retained state first, then "online"."""
@@ -109,25 +140,26 @@ class Hub:
     # -- handlers ----------------------------------------------------------
 
     def _guarded(self, handler):
-        def run(topic: str, payload: bytes) -> None:
+        """Parse the topic, serialise on the lock; a rejected or failed message is acknowledged at once."""
+        def run(topic: str, payload: bytes, ack: Callable[[], None]) -> None:
             try:
                 where = protocol.parse_topic(topic)
+                with self._lock:
+                    handler(where, payload, ack)
             except MessageError as exc:
-                log.warning("ignored message on %s: %s", topic, exc)
-                return
-            with self._lock:
-                try:
-                    handler(where, payload)
-                except MessageError as exc:
-                    log.warning("rejected message on %s: %s", topic, exc)
+                log.warning("rejected message on %s: %s", topic, exc)
+                ack()
+            except Exception:
+                log.exception("failed to handle message on %s", topic)
+                ack()  # a message that breaks the hub must not come back for ever
         return run
 
-    def _on_ticket_request(self, where: protocol.Topic, payload: bytes) -> None:
+    def _on_ticket_request(self, where: protocol.Topic, payload: bytes, ack) -> None:
         request = protocol.parse_ticket_request(payload)
         kiosk, now = where.device_id, self.clock()
         reply_topic = self.topics.ticket_reply(kiosk)
         key = f"kiosk/{kiosk}/{request.id}"
-        if self._repeat(key):
+        if self._answer_again(key, ack, now):
             return
         try:
             if request.offline_number:
@@ -140,35 +172,37 @@ class Hub:
                                                    kiosk=kiosk)
         except QueueError as exc:
             log.warning("refused ticket request %s from %s: %s", request.id, kiosk, exc)
-            self._commit(Effects(), key, reply_topic, protocol.ticket_reply(request.id, error=str(exc)), now)
+            self._stage(Pending(Effects(), now, key, reply_topic,
+                                protocol.ticket_reply(request.id, error=str(exc)), ack))
             return
         eta, ahead = self.estimator.estimate_new(self.queue, now, ticket)
         if ticket.eta_at_issue is None:
             ticket.eta_at_issue = eta
             effects.touch(ticket)
         reply = protocol.ticket_reply(request.id, views.ticket_view(ticket, eta, ahead))
-        self._commit(effects, key, reply_topic, reply, now)
+        self._stage(Pending(effects, now, key, reply_topic, reply, ack))
 
-    def _on_desk_command(self, where: protocol.Topic, payload: bytes) -> None:
+    def _on_desk_command(self, where: protocol.Topic, payload: bytes, ack) -> None:
         desk_id, now = where.device_id, self.clock()
         result_topic = self.topics.desk_result(desk_id)
         command = protocol.parse_desk_command(payload)
         key = f"desk/{desk_id}/{command.id}"
-        if self._repeat(key):
+        if self._answer_again(key, ack, now):
             return
         try:
             effects = self.queue.command(desk_id, command.action, now, ticket=command.ticket,
                                          service=command.service, to_kind=command.to_kind)
         except QueueError as exc:
             log.warning("refused %s from %s: %s", command.action, desk_id, exc)
-            if desk_id in self.site.desks:  # answer known desks; an unknown one has nobody to read it
-                self._commit(Effects(), key, result_topic, protocol.desk_result(command, error=str(exc)), now)
+            if desk_id not in self.site.desks:  # an unknown desk has nobody to read an answer
+                raise MessageError(str(exc)) from None
+            self._stage(Pending(Effects(), now, key, result_topic, protocol.desk_result(command, error=str(exc)), ack))
             return
         current = self.queue.current(desk_id) if desk_id in self.site.desks else None
         reply = protocol.desk_result(command, ticket=current.number if current else None)
-        self._commit(effects, key, result_topic, reply, now)
+        self._stage(Pending(effects, now, key, result_topic, reply, ack))
 
-    def _on_kiosk_status(self, where: protocol.Topic, payload: bytes) -> None:
+    def _on_kiosk_status(self, where: protocol.Topic, payload: bytes, ack) -> None:
         if not payload:  # a cleared retained status
             self.alerts.pop(where.device_id, None)
         else:
@@ -179,8 +213,9 @@ class Hub:
                 self.alerts[where.device_id] = {"device": where.device_id, "problem": status.printer,
                                                 "detail": status.detail, "since": self.clock().isoformat()}
         self._publish_alerts(self.clock())
+        ack()  # alerts live in the retained status messages, not in the store
 
-    def _on_feedback(self, where: protocol.Topic, payload: bytes) -> None:
+    def _on_feedback(self, where: protocol.Topic, payload: bytes, ack) -> None:
         """Store an anonymous answer once (by kiosk and id); it only ever feeds the statistics."""
         answer = protocol.parse_feedback(payload)
         if answer.service is not None and answer.service not in self.site.services:
@@ -189,29 +224,74 @@ class Hub:
         late = answer.at is not None and answer.at <= now and \
             schedule.local_day(self.site, answer.at) == schedule.local_day(self.site, now)
         local = schedule.local(self.site, answer.at if late else now)  # a past day's figures are final
-        self.store.add_feedback(f"{where.device_id}/{answer.id}", day=local.date().isoformat(), hour=local.hour,
-                                score=answer.score, tags=answer.tags, service=answer.service)
+        with self._db_lock:
+            self.store.add_feedback(f"{where.device_id}/{answer.id}", day=local.date().isoformat(), hour=local.hour,
+                                    score=answer.score, tags=answer.tags, service=answer.service)
+        ack()
 
     # -- effects -----------------------------------------------------------
 
-    def _repeat(self, key: str) -> bool:
-        """A command seen before: send the stored answer again and do nothing else."""
-        handled = self.store.handled(key)
-        if handled is None:
+    def _answer_again(self, key: str, ack, now: datetime) -> bool:
+        """A command seen before: answer it again (after the next commit, so the original is stored too)."""
+        answer = self._answers.get(key)
+        if answer is None:
+            with self._db_lock:
+                answer = self.store.handled(key)
+        if answer is None:
             return False
-        log.info("repeated command %s answered from the store", key)
-        self.conn.publish(handled[0], handled[1], qos=1)
+        log.info("repeated command %s answered again", key)
+        self._stage(Pending(Effects(), now, None, answer[0], answer[1], ack))
         return True
 
-    def _commit(self, effects: Effects, key: str, reply_topic: str, reply: bytes, now: datetime) -> None:
+    def _remember(self, key: str, topic: str, reply: bytes) -> None:
+        self._answers[key] = (topic, reply)
+        while len(self._answers) > ANSWER_CACHE:
+            self._answers.popitem(last=False)
+
+    def _stage(self, pending: Pending) -> None:
+        """Queue a handled message for the flusher (called under the lock)."""
+        self._batch.append(pending)
+        if pending.key:
+            self._remember(pending.key, pending.reply_topic, pending.reply)
+        self._wake.set()
+
+    def _flush_loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(REFRESH_SECONDS)
+            self._wake.clear()
+            try:
+                self._flush()
+            except Exception:
+                log.exception("flush failed")
+
+    def _flush(self) -> None:
+        """Commit everything staged in one transaction, then announce, answer and acknowledge it."""
+        with self._lock:
+            batch, self._batch = self._batch, []
+        if not batch:
+            return
         try:
-            self.store.apply(effects, command_key=key, reply_topic=reply_topic, reply=reply, at=now)
+            with self._db_lock, self.store.transaction():
+                for p in batch:
+                    if p.effects.tickets or p.effects.desks or p.effects.events or p.key:
+                        self.store.apply(p.effects, command_key=p.key, reply_topic=p.reply_topic,
+                                         reply=p.reply, at=p.at)
         except Exception:
-            log.exception("could not store %s; reloading the last stored state", key)
-            self._load()
-            raise
-        self.conn.publish(reply_topic, reply, qos=1)
-        self._after(effects, now)
+            log.exception("could not store %d changes; going back to the stored state", len(batch))
+            with self._lock:
+                self._answers.clear()
+                self._batch.clear()
+                self._load()
+            self.conn.reconnect()  # unacknowledged messages come again, onto the stored state
+            return
+        with self._lock:  # state first: a device that reads its answer finds its new state already there
+            for p in batch:
+                self._after(p.effects, p.at)
+        for p in batch:
+            if p.reply_topic:
+                self.conn.publish(p.reply_topic, p.reply, qos=1)
+            if p.ack:
+                p.ack()
 
     def _after(self, effects: Effects, now: datetime) -> None:
         """Tell the devices what changed: calls at once, the rest on the next refresh."""
@@ -274,23 +354,25 @@ class Hub:
     def _tick(self, now: datetime) -> None:
         effects = self.queue.expire_due(now)
         if effects.events:
-            self.store.apply(effects)
-            self._after(effects, now)
+            self._stage(Pending(effects, now))
         if self._dirty and self.conn.connected:
             self._refresh_estimates(now)
             for desk_id in self.site.desks:
                 self._publish_desk(desk_id, now)
             self._publish_board(now)
             self._publish(self.topics.queue, views.queue_snapshot(self.queue, self.estimates, now), retain=True)
-        stats = self.daily.today(now)
+        with self._db_lock:
+            stats = self.daily.today(now)
         if stats is not None and self.conn.connected:
             self._publish(self.topics.stats_daily, stats, retain=True)
 
     def _purge(self, now: datetime) -> None:
-        for finished in self.daily.finish_past_days(now):  # the aggregates outlive the rows purged below
+        with self._db_lock:
+            finished_days = list(self.daily.finish_past_days(now))  # the aggregates outlive the rows purged below
+            keep_from = schedule.local_day(self.site, now - timedelta(days=self.site.retention_days))
+            dropped = self.store.purge(keep_from, now)
+        for finished in finished_days:
             self._publish(self.topics.stats_daily, finished)
-        keep_from = schedule.local_day(self.site, now - timedelta(days=self.site.retention_days))
-        dropped = self.store.purge(keep_from, now)
         self.queue.forget_before(schedule.local_day(self.site, now))
         if dropped:
             log.info("retention: aggregated and removed %d ticket rows before %s", dropped, keep_from)

@@ -69,6 +69,10 @@ class Store:
 
     # -- writing -----------------------------------------------------------
 
+    def transaction(self):
+        """One transaction around several ``apply`` calls: the hub's group commit (one fsync a batch)."""
+        return self.db.atomic()
+
     def apply(self, effects: Effects, *, command_key: str | None = None, reply_topic: str | None = None,
               reply: bytes | None = None, at: datetime | None = None) -> None:
         """Persist one operation's effects, and the command that caused it, atomically."""
@@ -99,6 +103,11 @@ class Store:
         return cursor.rowcount == 1
 
     # -- reading -----------------------------------------------------------
+
+    def recent_answers(self, limit: int) -> list[tuple[str, str, bytes]]:
+        """(key, reply topic, reply) of the latest handled commands, newest first, to warm the hub's cache."""
+        return [(r["key"], r["reply_topic"], r["reply"]) for r in self.db.query(
+            "select key, reply_topic, reply from commands order by at desc limit ?", [limit])]
 
     def handled(self, command_key: str) -> tuple[str, bytes] | None:
         """The stored reply of a command handled before, or None."""

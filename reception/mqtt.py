@@ -5,6 +5,9 @@ background (``connect_async`` + ``loop_start``), keeps retrying while the broker
 is away, restores its subscriptions and calls ``on_connect`` after every
 (re)connect so the owner can republish retained state, as Frigate does.
 Handlers get ``(topic, payload)``; an exception in one is logged, never fatal.
+With ``manual_ack=True`` they get ``(topic, payload, ack)`` and must call ``ack()``
+once the message is safe (the hub: once it is stored), so that a crash before that
+makes the broker deliver it again.
 """
 from __future__ import annotations
 
@@ -37,7 +40,8 @@ class Connection:
     def __init__(self, client_id: str, broker: BrokerAddress, *, persistent: bool = False,
                  will: tuple[str, bytes] | None = None,
                  on_connect: Callable[[], None] | None = None,
-                 on_connection_change: Callable[[bool], None] | None = None):
+                 on_connection_change: Callable[[bool], None] | None = None,
+                 manual_ack: bool = False):
         self.client_id = client_id
         self.broker = broker
         self._handlers: dict[str, tuple[Handler, int]] = {}
@@ -45,8 +49,10 @@ class Connection:
         self._on_change = on_connection_change
         self._connected = threading.Event()
         self._stopping = False
+        self._manual_ack = manual_ack
         self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
-                                   clean_session=not persistent, reconnect_on_failure=True)
+                                   clean_session=not persistent, reconnect_on_failure=True,
+                                   manual_ack=manual_ack)
         self._client.reconnect_delay_set(min_delay=1, max_delay=5)
         self._client.max_queued_messages_set(0)
         # No in-flight window: with one, paho holds back a QoS 1 reply while it still sends the
@@ -76,6 +82,10 @@ class Connection:
             self._client.publish(final[0], final[1], qos=1, retain=True).wait_for_publish(2)
         self._client.disconnect()
         self._client.loop_stop()
+
+    def reconnect(self) -> None:
+        """Drop and renew the connection: the broker then sends every unacknowledged message again."""
+        self._client.reconnect()
 
     @property
     def connected(self) -> bool:
@@ -113,10 +123,13 @@ class Connection:
 
     # -- paho callbacks ----------------------------------------------------
 
-    def _wrap(self, handler: Handler):
-        def call(_client, _userdata, msg: mqtt.MQTTMessage) -> None:
+    def _wrap(self, handler):
+        def call(client, _userdata, msg: mqtt.MQTTMessage) -> None:
             try:
-                handler(msg.topic, msg.payload)
+                if self._manual_ack:
+                    handler(msg.topic, msg.payload, lambda: client.ack(msg.mid, msg.qos))
+                else:
+                    handler(msg.topic, msg.payload)
             except Exception:  # a bad message or bug must not kill the network thread
                 log.exception("handler for %s failed", msg.topic)
         return call
