@@ -40,8 +40,6 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-LANGUAGES = tuple(TEXTS["wait"])
-
 
 def ticket_text(key: str, lang: str, **values: object) -> str:
     """The text ``key`` in ``lang`` (Danish if the language is missing), with ``{n}`` filled in."""
