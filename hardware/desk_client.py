@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from typing import Any, Callable
+from typing import Callable
 
 from hardware.outbox import Outbox
 from reception import protocol
