@@ -87,13 +87,12 @@ class KioskDriver:
     def tap(self, widget_or_text) -> None:
         """A finger on the widget's centre and off again, through the event loop."""
         widget = self.button(widget_or_text) if isinstance(widget_or_text, str) else widget_or_text
-        self.settle()
+        self.settle(2)
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
-        self.pump()
         touch.touch_up()
-        self.settle()
+        self.settle(2)
 
     def screenshot(self, path: str) -> str:
         self.settle()

@@ -1,0 +1,86 @@
+"""Printer failure, idle reset, read-aloud, the double-tap guard and the staff exit, on the running app."""
+from __future__ import annotations
+
+import json
+import time
+
+from hardware.printer import TicketLayout, TicketPrinter
+from kiosk.i18n import tr
+from kiosk.window import is_staff_exit
+from tests.hardware.test_printer import PAPER_OUT, AnsweringDummy
+from tests.kiosk.conftest import make_kiosk
+from tests.kiosk.paths import Path, tap_through
+
+PASSPORT = Path((1, 0), "passport", "any", (), None)
+
+
+def test_paper_out_is_said_plainly_kept_longer_and_reaches_staff(kiosk_app, broker, hub, recorder, site, tmp_path):
+    alerts = recorder(f"reception/{site.id}/alerts")
+    printer = TicketPrinter(AnsweringDummy(PAPER_OUT, profile="TM-T20II"), TicketLayout.from_site(site), "TM-T20II")
+    k = make_kiosk(kiosk_app, broker, tmp_path, printer=printer)
+    try:
+        drv = k.driver
+        drv.wait_until(lambda: k.services.link.hub_online)
+        tap_through(drv, site, "en", PASSPORT)
+        screen = drv.wait_until(lambda: drv.screen.name == "ticket" and drv.screen.printer_failed and drv.screen)
+        assert screen.message == "The printer is not working. Please remember your number."
+        assert screen.number.startswith("C")
+        timeout = k.app._ticket_timeout
+        assert timeout is not None and timeout.timeout >= 60  # the number stays up longer
+        alert = alerts.wait_for(lambda msgs: [a for _t, p in msgs if p for a in json.loads(p)["alerts"]
+                                              if a["device"] == "kiosk-1"])
+        assert alert[-1]["problem"] == "paper_out"
+        assert b"C" not in printer.device.output.replace(b"\x10\x04", b"")  # nothing but status queries sent
+    finally:
+        k.services.stop()
+
+
+def test_idle_warning_more_time_then_reset_to_danish(kiosk, site):
+    drv, app = kiosk.driver, kiosk.app
+    drv.tap("Deutsch")
+    drv.tap("Reisepass und Führerschein")
+    settings = site.kiosk
+    app._last_touch = time.monotonic() - (settings.idle_reset_seconds - settings.idle_warning_seconds + 1)
+    drv.wait_until(lambda: app.idle_warning.parent is not None, 3)
+    assert "Sind Sie noch da?" in app.idle_warning.text
+    drv.tap(app.idle_warning.ids.more)
+    drv.wait_until(lambda: app.idle_warning.parent is None, 3)
+    assert drv.screen.name == "question" and app.lang == "de"
+    app._last_touch = time.monotonic() - settings.idle_reset_seconds - 1
+    drv.wait_until(lambda: drv.screen.name == "start", 3)
+    assert app.lang == "da" and app.idle_warning.parent is None
+
+
+def test_read_aloud_speaks_the_screen_in_the_chosen_language(kiosk):
+    drv = kiosk.driver
+    drv.tap("Українська")
+    drv.tap(tr("uk", "read_aloud"))
+    kiosk.services.speaker.wait(20)
+    wavs = list(kiosk.wav_dir.glob("*.wav"))
+    assert len(wavs) == 1 and wavs[0].stat().st_size > 10_000
+    assert "З якою метою" in drv.screen.spoken()
+
+
+def test_a_shaky_double_tap_is_one_tap(kiosk):
+    drv, app = kiosk.driver, kiosk.app
+    app.tap_guard = 0.4
+    drv.tap("English")
+    time.sleep(0.45)
+    drv.tap("Not sure / something else")  # lands on the extras screen...
+    assert drv.screen.name == "extras"
+    carer = drv.button("I am here with a carer")
+    drv.tap(carer)  # ... and the second tap at once must not tick anything there
+    assert app.flow.state.extras == frozenset()
+    time.sleep(0.45)
+    drv.tap(carer)
+    assert app.flow.state.extras == {"carer"}
+
+
+def test_only_the_staff_key_combination_leaves_kiosk_mode(kiosk):
+    assert is_staff_exit(["ctrl", "alt", "shift"], "q")
+    assert not is_staff_exit(["ctrl"], "q") and not is_staff_exit([], "escape")
+    kiosk.app.kiosk_mode = True
+    try:
+        assert kiosk.app._on_key(None, 27, 41, None, []) is True  # Escape swallowed
+    finally:
+        kiosk.app.kiosk_mode = False
