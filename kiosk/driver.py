@@ -85,14 +85,18 @@ class KioskDriver:
         return found[0]
 
     def tap(self, widget_or_text) -> None:
-        """A finger on the widget's centre and off again, through the event loop."""
-        widget = self.button(widget_or_text) if isinstance(widget_or_text, str) else widget_or_text
+        """A finger on the widget's centre and off again, then the frames that follow."""
         self.settle(2)
+        self.touch(widget_or_text)
+        self.settle(2)
+
+    def touch(self, widget_or_text) -> None:
+        """Only the touch, down and up at the widget's centre, through the event loop."""
+        widget = self.button(widget_or_text) if isinstance(widget_or_text, str) else widget_or_text
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         touch.touch_up()
-        self.settle(2)
 
     def screenshot(self, path: str) -> str:
         self.settle()
