@@ -29,6 +29,7 @@ def add_commands(sub) -> None:
     c.add_argument("--broker-port", type=int, default=int(os.environ.get("RECEPTION_BROKER_PORT", 1883)))
     c.add_argument("--username", default=os.environ.get("RECEPTION_MQTT_USERNAME"))
     c.add_argument("--password-file", default=os.environ.get("RECEPTION_MQTT_PASSWORD_FILE"))
+    c.add_argument("--ca-file", help="CA certificate of a TLS broker (the central one listens on 8883 with TLS)")
     c.add_argument("--db", default="var/central.db", help="central SQLite file (default %(default)s)")
     c.set_defaults(func=run_collect)
 
@@ -70,7 +71,7 @@ def run_collect(args) -> int:
     from hub.stats_db import StatsDB
 
     password = Path(args.password_file).read_text().strip() if args.password_file else None
-    broker = BrokerAddress(args.broker_host, args.broker_port, args.username, password)
+    broker = BrokerAddress(args.broker_host, args.broker_port, args.username, password, args.ca_file)
     collector = Collector(StatsDB.open(args.db), broker).start()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
