@@ -23,7 +23,7 @@ from display_board import info, palette, wording
 from display_board.announcer import Announcer
 from display_board.feed import BoardFeed
 from display_board.model import BoardModel, BoardView, WaitRow
-from display_board.widgets import FitLabel  # noqa: F401  (the kv file uses it)
+from display_board.widgets import BoardLabel  # noqa: F401  (the kv file uses it)
 from reception.config import Site
 from reception.mqtt import BrokerAddress
 
@@ -41,18 +41,18 @@ def muted(text: str) -> str:
     return f"[color={palette.MUTED}]{esc(text)}[/color]" if text else ""
 
 
-class Filled(BoxLayout):
+class BoardFill(BoxLayout):
     """A box painted in one palette colour."""
 
     bg = StringProperty(palette.NAVY)
 
 
-class CallCell(BoxLayout):
+class BoardCallCell(BoxLayout):
     number = StringProperty("")
     desk = StringProperty("")
 
 
-class WaitRowView(BoxLayout):
+class BoardWaitRow(BoxLayout):
     letter = StringProperty("")
     name = StringProperty("")
     name2 = StringProperty("")
@@ -81,10 +81,10 @@ class BoardScreen(FloatLayout):
     def __init__(self, site: Site, languages: tuple[str, ...], **kwargs):
         super().__init__(**kwargs)
         self.site, self.languages = site, languages
-        self.cells = [CallCell() for _ in range(site.board.recent_calls)]
+        self.cells = [BoardCallCell() for _ in range(site.board.recent_calls)]
         for cell in self.cells:
             self.ids.previous.add_widget(cell)
-        self.rows: list[WaitRowView] = []
+        self.rows: list[BoardWaitRow] = []
         self._shown_seq: int | None = None
         self._flash = None
         self.site_name = esc(site.name)
@@ -119,7 +119,7 @@ class BoardScreen(FloatLayout):
 
     def _show_waits(self, waits: tuple[WaitRow, ...]) -> None:
         while len(self.rows) < len(waits):
-            self.rows.append(WaitRowView())
+            self.rows.append(BoardWaitRow())
             self.ids.waits.add_widget(self.rows[-1])
         first, second = self.languages[0], self.languages[-1]
         for view, row in zip(self.rows, waits):
@@ -144,17 +144,20 @@ class BoardScreen(FloatLayout):
         self.info = esc("\n".join(page.lines))
         self.info2 = esc("\n".join(other.lines)) if other.lines != page.lines else ""
 
-    def _start_flash(self) -> None:
-        """Blink the latest call a few times: a recall must catch the eye like a new call."""
+    def stop_flash(self) -> None:
         if self._flash:
             self._flash.cancel()
+        self.latest_bg = palette.YELLOW
+
+    def _start_flash(self) -> None:
+        """Blink the latest call a few times: a recall must catch the eye like a new call."""
+        self.stop_flash()
         left = [FLASHES]
 
         def step(_dt):
             left[0] -= 1
             self.latest_bg = palette.FLASH if left[0] % 2 else palette.YELLOW
             return left[0] > 0
-        self.latest_bg = palette.YELLOW
         self._flash = Clock.schedule_interval(step, 0.4)
 
 
@@ -193,15 +196,21 @@ class BoardApp(App):
         self.redraw_soon = Clock.create_trigger(self.redraw)
         self.redraw()
         self.tick()
-        Clock.schedule_interval(self.tick, 1)
+        self._clock_events = [Clock.schedule_interval(self.tick, 1)]
         if self.broker:
             self.feed = BoardFeed(self.site.id, self.board_id, self.broker, on_snapshot=self.on_snapshot,
                                   on_call=self.on_call, on_hub_status=self.on_hub_status,
                                   on_connection=self.on_connection).start()
-            Clock.schedule_once(self._check_started, STARTUP_GRACE)
+            self._clock_events.append(Clock.schedule_once(self._check_started, STARTUP_GRACE))
         return self.screen
 
     def on_stop(self):
+        """Leave nothing running: in tests another app may use this process's window next."""
+        Window.unbind(size=self._resized)
+        for event in self._clock_events:
+            event.cancel()
+        self.redraw_soon.cancel()
+        self.screen.stop_flash()
         if self.feed:
             self.feed.stop()
         if self.announcer:

@@ -1,7 +1,7 @@
 """Widgets the board's kv files use: a label that shrinks its text until it fits, never clipping it.
 
 Desk names, reasons and messages come from the site file in up to four languages, so
-no fixed font size fits them all at both resolutions.  ``FitLabel`` starts at
+no fixed font size fits them all at both resolutions.  ``BoardLabel`` starts at
 ``max_font_size`` and steps down until the text fits its box (on one line, or
 wrapped when ``wrap`` is set), stopping at ``min_font_size``.
 """
@@ -14,7 +14,7 @@ from kivy.uix.label import Label
 STEP = 0.92
 
 
-class FitLabel(Label):
+class BoardLabel(Label):
     max_font_size = NumericProperty(24)
     min_font_size = NumericProperty(10)
     wrap = BooleanProperty(False)

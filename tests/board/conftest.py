@@ -1,5 +1,8 @@
 """One real board app for all board tests (Kivy allows one window per process), on its own Mosquitto.
 
+Package scope: the app stops after the last board test, leaving the window empty for the
+next part's app (the kiosk's tests run in the same process).
+
 Before the app starts, the broker already holds what a running hub leaves retained: its
 availability and a board snapshot, so the first test sees the board "correct at once".
 """
@@ -12,14 +15,14 @@ import pytest
 from reception import config, protocol
 from reception.broker import PrivateBroker
 from tests.board.helpers import call, snapshot
-from tests.board.screen import configure, pump, start_app
+from tests.board.screen import configure, pump, start_app, stop_app
 from tests.conftest import EXAMPLE_CONFIG, Recorder
 
 SITE = config.load(EXAMPLE_CONFIG)
 TOPICS = protocol.Topics(SITE.id)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def board_mqtt(tmp_path_factory):
     """(broker, publisher): the publisher speaks as the hub where a test wants exact control."""
     broker = PrivateBroker(tmp_path_factory.mktemp("board-broker")).start()
@@ -33,7 +36,7 @@ def board_mqtt(tmp_path_factory):
     broker.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def board(xvfb, board_mqtt, tmp_path_factory):
     configure((1280, 720))
     from display_board.announcer import Announcer
@@ -46,4 +49,4 @@ def board(xvfb, board_mqtt, tmp_path_factory):
                              now=lambda: datetime(2026, 11, 24, 10, 0, tzinfo=SITE.tz)))
     assert pump(lambda: app.screen.latest_number == "C004", 10), "the retained snapshot never showed"
     yield app
-    app.stop()
+    stop_app(app)

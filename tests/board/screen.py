@@ -15,6 +15,18 @@ def start_app(app):
     return app
 
 
+def stop_app(app) -> None:
+    """Stop ``app`` and leave the window and event loop usable for the next app in this process.
+
+    Kivy's stop marks the event loop as quitting, after which ``EventLoop.idle`` no longer
+    lays out or draws anything; the kiosk's tests run their app in the same process after ours.
+    """
+    from kivy.base import EventLoop
+
+    app.stop()
+    EventLoop.quit = False
+
+
 def pump(until=lambda: False, timeout: float = 10.0) -> bool:
     """Run Kivy frames until ``until()`` is true; False if it never was."""
     from kivy.base import EventLoop
@@ -25,10 +37,6 @@ def pump(until=lambda: False, timeout: float = 10.0) -> bool:
         if until():
             return True
     return False
-
-
-def pump_for(seconds: float) -> None:
-    pump(timeout=seconds)
 
 
 def visible(widget) -> bool:
@@ -61,4 +69,4 @@ def clipped_texts(root, window_size) -> list[str]:
     return problems
 
 
-__all__ = ["configure", "start_app", "pump", "pump_for", "clipped_texts"]
+__all__ = ["configure", "start_app", "stop_app", "pump", "clipped_texts"]

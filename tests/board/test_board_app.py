@@ -158,4 +158,5 @@ def test_no_text_is_clipped_in_any_language_or_state(board, size):
             Window.remove_widget(screen)
     board.model.set_hub_status("online")
     board.screen.show(view)
+    Window.size = (1280, 720)  # back to the size the board started with
     assert not problems, "\n".join(problems)
