@@ -55,7 +55,6 @@ class BoardCallCell(BoxLayout):
 class BoardWaitRow(BoxLayout):
     letter = StringProperty("")
     name = StringProperty("")
-    name2 = StringProperty("")
     eta = StringProperty("")
     waiting = StringProperty("")
 
@@ -73,7 +72,6 @@ class BoardScreen(FloatLayout):
     volunteers = StringProperty("")
     info_title = StringProperty("")
     info = StringProperty("")
-    info2 = StringProperty("")
     offline = BooleanProperty(False)
     offline_text = StringProperty("")
     offline_text2 = StringProperty("")
@@ -121,28 +119,20 @@ class BoardScreen(FloatLayout):
         while len(self.rows) < len(waits):
             self.rows.append(BoardWaitRow())
             self.ids.waits.add_widget(self.rows[-1])
-        first, second = self.languages[0], self.languages[-1]
+        first = self.languages[0]  # one language per row keeps it large; the letters match the tickets
         for view, row in zip(self.rows, waits):
             view.letter = row.letter
             view.name = esc(row.name.get(first) or next(iter(row.name.values())))
-            view.name2 = esc(row.name.get(second, "")) if second != first else ""
             view.eta = esc(eta_text(row, first))
             view.waiting = esc(wording.text("waiting", first, n=row.waiting)) if row.eta_min else ""
 
     def show_time(self, now: datetime) -> None:
-        lang = self.languages[0]
         self.clock = f"{now:%H:%M}"
-        self.date = esc(wording.date_text(now, lang))
-        pages = info.info_pages(self.site, now, lang)
-        if not pages:
-            self.info_title = self.info = self.info2 = ""
-            return
-        i = info.page_index(now, len(pages), self.site.board.info_rotate_seconds)
-        page = pages[i]
-        other = info.info_pages(self.site, now, self.languages[-1])[i] if len(self.languages) > 1 else page
-        self.info_title = esc(page.title) + (f"   {muted(other.title)}" if other.title != page.title else "")
-        self.info = esc("\n".join(page.lines))
-        self.info2 = esc("\n".join(other.lines)) if other.lines != page.lines else ""
+        self.date = esc(wording.date_text(now, self.languages[0]))
+        pages = info.rotation(self.site, now, self.languages)
+        page = pages[info.page_index(now, len(pages), self.site.board.info_rotate_seconds)] if pages else None
+        self.info_title = esc(page.title) if page else ""
+        self.info = esc("\n".join(page.lines)) if page else ""
 
     def stop_flash(self) -> None:
         if self._flash:

@@ -27,6 +27,14 @@ def add_commands(sub) -> None:
     p.add_argument("--announce-dir", help="test mode: write each announcement as WAV files here, play nothing")
     p.set_defaults(func=run)
 
+    s = sub.add_parser("board-screenshot", help="draw the board with example calls and waits into a PNG file")
+    add_config_argument(s)
+    s.add_argument("--size", default="1920x1080", help="screen size (default %(default)s)")
+    s.add_argument("--offline", action="store_true", help="show the out-of-service banner")
+    s.add_argument("--at", default="2026-11-24T10:00", help="local time shown on the board (default %(default)s)")
+    s.add_argument("out", help="PNG file to write")
+    s.set_defaults(func=screenshot)
+
     try:  # until ``reception bench board`` lists it (bench/cli.py BENCHMARKS)
         from bench import board as bench_board
     except ModuleNotFoundError:
@@ -58,4 +66,16 @@ def run(args) -> int:
     announcer = Announcer(site.board.announce_languages or board_languages(site), work_dir,
                           record_only=test_mode).start()
     BoardApp(site, board_id=board, broker=broker_address(args, site), announcer=announcer).run()
+    return 0
+
+
+def screenshot(args) -> int:
+    from datetime import datetime
+
+    from display_board.screenshots import capture
+    from display_board.window import parse_size
+
+    site = config.load(args.config)
+    now = datetime.fromisoformat(args.at).replace(tzinfo=site.tz)
+    print(capture(site, Path(args.out), size=parse_size(args.size), offline=args.offline, now=now))
     return 0

@@ -67,6 +67,15 @@ def info_pages(site: Site, now: datetime, lang: str) -> list[InfoPage]:
     return pages
 
 
+def rotation(site: Site, now: datetime, languages: tuple[str, ...]) -> list[InfoPage]:
+    """Each page in each board language in turn, one language at a time so the text can be large;
+    a page with no text of its own in a language (a message falling back to Danish) is not repeated."""
+    by_lang = {lang: info_pages(site, now, lang) for lang in languages}
+    first = by_lang[languages[0]]
+    return [by_lang[lang][i] for i in range(len(first)) for lang in languages
+            if lang == languages[0] or by_lang[lang][i] != first[i]]
+
+
 def page_index(now: datetime, page_count: int, rotate_seconds: float) -> int:
     """Which page shows now: a function of the clock, so every board in the room agrees."""
     if page_count == 0:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -150,8 +150,9 @@ def test_no_text_is_clipped_in_any_language_or_state(board, size):
             for offline in (False, True):
                 board.model.set_hub_status("offline" if offline else "online")
                 screen.show(board.model.view())
-                for page in range(3):
-                    screen.show_time(datetime(2026, 11, 24, 10, 0, page * 12, tzinfo=SITE.tz))
+                for page in range(6):
+                    screen.show_time(datetime(2026, 11, 24, 10, 0, page * 12 % 60, tzinfo=SITE.tz)
+                                     + timedelta(minutes=page * 12 // 60))
                     pump(timeout=0.15)
                     problems += [f"{size} {second} offline={offline}: {p}" for p in clipped_texts(screen, size)]
         finally:

@@ -129,3 +129,11 @@ def test_info_rotates_with_the_clock(site):
     assert len(pages) == 3
     seen = {info.page_index(now.replace(second=s), len(pages), 12) for s in range(0, 36)}
     assert seen == {0, 1, 2}
+
+
+def test_info_shows_each_page_in_each_language_without_repeating_a_fallback(site):
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=site.tz)
+    pages = info.rotation(site, now, ("da", "uk"))
+    titles = [p.title for p in pages]
+    assert titles == ["", "Næste IT-hjælp fra frivillige", "Наступна ІТ-допомога волонтерів", "Åbningstider",
+                      "Години роботи"]  # the site message has no Ukrainian text: shown once, in Danish
