@@ -11,7 +11,10 @@ import importlib
 
 BENCHMARKS = {
     "eta": ("bench.eta", "wait estimates: our estimator against the textbook predictors on simulated days"),
-    # "hub": ("bench.hub", "..."), "kiosk": ("bench.kiosk", "..."), "board": ("bench.board", "..."),
+    "hub": ("bench.hub", "hub throughput, call-to-board latency and memory through a real broker"),
+    "kiosk": ("bench.kiosk", "kiosk cold start to first frame and touch-to-ticket time"),
+    "board": ("bench.board", "desk call-next to the board showing it"),
+    "desk": ("hardware.bench", "desk button press to command on the broker, ticket rendering"),
 }
 
 

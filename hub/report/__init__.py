@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from hub import stats
-from hub.report import charts, html, table
 
 
 def build(aggregates: Iterable[Mapping], out_dir: str | Path, *, day_from: str, day_to: str,
           now: datetime) -> tuple[Path, Path]:
     """Write ``report-<from>-<to>.html`` and ``.csv`` into ``out_dir``; return both paths."""
+    from hub.report import charts, html, table  # matplotlib only when a report is written, never in the hub
+
     summary = stats.summarise(aggregates)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

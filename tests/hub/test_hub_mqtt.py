@@ -16,14 +16,19 @@ def request(rec, kiosk="kiosk-1", rid=None, **fields):
     return rid
 
 
-def reply_for(rec, rid, timeout=10):
+def answer_for(rec, suffix, message_id, timeout=10):
+    """The hub's answer (a ticket reply or a desk result) to the message with this id."""
     def found(msgs):
         for topic, payload in msgs:
-            if topic.endswith("/ticket/reply"):
+            if topic.endswith(suffix):
                 body = json.loads(payload)
-                if body["id"] == rid:
+                if body["id"] == message_id:
                     return body
     return rec.wait_for(found, timeout)
+
+
+def reply_for(rec, rid, timeout=10):
+    return answer_for(rec, "/ticket/reply", rid, timeout)
 
 
 def command(rec, desk, action, cid=None, **fields):
@@ -33,13 +38,7 @@ def command(rec, desk, action, cid=None, **fields):
 
 
 def result_for(rec, cid, timeout=10):
-    def found(msgs):
-        for topic, payload in msgs:
-            if topic.endswith("/result"):
-                body = json.loads(payload)
-                if body["id"] == cid:
-                    return body
-    return rec.wait_for(found, timeout)
+    return answer_for(rec, "/result", cid, timeout)
 
 
 def tickets_in_db(hub):
