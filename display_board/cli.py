@@ -5,7 +5,6 @@ Kivy is imported only inside the commands, after the window is configured, so
 """
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 from pathlib import Path
@@ -13,8 +12,6 @@ from pathlib import Path
 from reception import config
 from reception.commands import add_broker_arguments, add_config_argument, broker_address
 from reception.errors import ConfigError
-
-log = logging.getLogger(__name__)
 
 
 def add_commands(sub) -> None:
@@ -59,12 +56,10 @@ def run(args) -> int:
     configure(parse_size(args.size), fullscreen=args.fullscreen)
     from display_board.announcer import Announcer
     from display_board.app import BoardApp
-    from display_board.wording import board_languages
 
     test_mode = args.announce_dir is not None
     work_dir = Path(args.announce_dir or os.environ.get("RUNTIME_DIRECTORY") or tempfile.mkdtemp(prefix="board-"))
-    announcer = Announcer(site.board.announce_languages or board_languages(site), work_dir,
-                          record_only=test_mode).start()
+    announcer = Announcer(site.board.announce_languages, work_dir, record_only=test_mode).start()
     BoardApp(site, board_id=board, broker=broker_address(args, site), announcer=announcer).run()
     return 0
 

@@ -1,0 +1,35 @@
+"""``reception board`` as systemd runs it: its own process and window, announcing into WAV files in test mode."""
+import json
+import subprocess
+import sys
+import time
+
+from reception.cli import EXIT_CONFIG, main
+from tests.board.helpers import call
+from tests.conftest import EXAMPLE_CONFIG, ROOT
+
+
+def test_an_unknown_board_id_is_a_configuration_error(capsys):
+    assert main(["board", "-c", str(EXAMPLE_CONFIG), "--board", "board-9"]) == EXIT_CONFIG
+    assert "boards: no board 'board-9'" in capsys.readouterr().err
+
+
+def test_the_board_command_shows_and_announces_a_call(xvfb, broker, recorder, tmp_path):
+    speech = tmp_path / "speech"
+    hub = recorder()
+    hub.publish("reception/toender/hub/available", {"v": 1, "status": "online"}, retain=True)
+    proc = subprocess.Popen([sys.executable, "-m", "reception.cli", "board", "-c", str(EXAMPLE_CONFIG),
+                             "--broker-port", str(broker.port), "--announce-dir", str(speech), "--size", "1280x720"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not list(speech.glob("*-A042-*.wav")) and time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise AssertionError(proc.stderr.read().decode()[-2000:])
+            hub.publish("reception/toender/calls", json.dumps(call("A042", "vol-1", 42)))
+            time.sleep(1)
+        assert sorted(p.name for p in speech.glob("*-A042-*.wav"))[:2] == ["00001-A042-da.wav", "00001-A042-en.wav"]
+        assert (speech / "chime.wav").exists()
+    finally:
+        proc.terminate()
+        proc.wait(10)
