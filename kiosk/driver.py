@@ -5,6 +5,7 @@ a widget, so it only works if that widget is really on screen and on top there.
 """
 from __future__ import annotations
 
+import os
 import time
 from typing import Callable, Iterator
 
@@ -99,6 +100,7 @@ class KioskDriver:
         touch.touch_up()
 
     def screenshot(self, path: str) -> str:
+        """A PNG of the whole window at exactly ``path`` (Kivy itself would number the name)."""
         self.settle()
-        Window.screenshot(name=path)
+        os.replace(Window.screenshot(name=path), path)
         return path

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 
 from kivy.graphics import Color, Ellipse, Line, Rectangle, Triangle
-from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.clock import Clock
+from kivy.properties import ListProperty, StringProperty
 from kivy.uix.widget import Widget
 
 
@@ -143,12 +144,12 @@ class Icon(Widget):
     """A square pictogram centred in the widget, drawn in ``color``."""
 
     name = StringProperty("question")
-    has_icon = BooleanProperty(True)
     color = ListProperty([1, 1, 1, 1])
 
     def __init__(self, **kwargs):
+        self._redraw = Clock.create_trigger(self.redraw, -1)  # once per frame, with the final geometry
         super().__init__(**kwargs)
-        self.bind(pos=self.redraw, size=self.redraw, name=self.redraw, color=self.redraw)
+        self.bind(pos=self._redraw, size=self._redraw, name=self._redraw, color=self._redraw)
 
     def redraw(self, *_):
         self.canvas.clear()

@@ -7,7 +7,7 @@ from kiosk.waits import expected_wait, volunteers_in
 from kiosk.widgets import KioskButton, FitLabel
 from kiosk import textfit
 
-SESSIONS_ON_SCREEN = 2
+SESSIONS_ON_SCREEN = {False: 1, True: 2}  # small panel, wide panel: room for the sessions at a readable size
 
 
 class ChoiceScreen(KioskScreen):
@@ -19,14 +19,14 @@ class ChoiceScreen(KioskScreen):
         if volunteers_in(board):
             box.add_widget(self._option("volunteer", "choice_volunteer", expected_wait(board, service, "volunteer")))
         else:
-            box.add_widget(FitLabel(text=self.sessions_text(), font_name=textfit.FONT, size_hint_y=1.4,
-                                    halign="left"))
+            box.add_widget(FitLabel(text=self.sessions_text(), font_name=textfit.FONT, size_hint_y=1.6,
+                                    halign="left", line_height=1.0))
         box.add_widget(self._option("staff", "choice_staff", expected_wait(board, service, "staff")))
 
     def sessions_text(self) -> str:
         app, lang = self.app, self.app.lang
         lines = [tr(lang, "no_volunteers"), tr(lang, "next_sessions")]
-        lines += app.next_sessions(SESSIONS_ON_SCREEN)
+        lines += app.next_sessions(SESSIONS_ON_SCREEN[app.wide])
         return "\n".join(lines)
 
     def _option(self, kind: str, key: str, eta: int | None) -> KioskButton:

@@ -1,0 +1,204 @@
+"""The "Tell us how it went" view over the start screen, and the start screen's button that opens it.
+
+A full-screen ``ModalView`` so the kiosk's own flow and screens stay untouched: the
+start screen only places a ``FeedbackButton`` in its second row.  Steps come from the
+pure ``FeedbackForm``; the answer leaves on ``kiosk/<kiosk>/feedback`` (QoS 1, a fresh
+id) through the kiosk's own broker connection.  After an answer the button rests for
+``LOCKOUT_SECONDS``; the thanks close by themselves (or with "Done"), and an
+unattended view closes like any idle kiosk screen.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.graphics import Ellipse, Line
+from kivy.properties import ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.modalview import ModalView
+
+from kiosk import icons
+from kiosk.feedback import (FACES, FACES_STEP, LETTER_STEP, TAGS, TAGS_STEP, FeedbackForm, Lockout,
+                            services_by_letter)
+from kiosk.feedback_texts import ftr
+from kiosk.i18n import LANGUAGE_NAMES, tr
+from kiosk.screens import load_kv
+from kiosk.widgets import FitLabel, KioskButton
+from reception import protocol
+
+log = logging.getLogger(__name__)
+
+THANKS_SECONDS = 4.0
+
+
+def _face(score: int):
+    """A round face whose mouth bends from a frown (1) through straight (3) to a smile (5)."""
+    def draw(x, y, s, w):
+        Line(circle=(x + s * .5, y + s * .5, s * .42), width=w)
+        Ellipse(pos=(x + s * .32, y + s * .56), size=(s * .11, s * .11))
+        Ellipse(pos=(x + s * .57, y + s * .56), size=(s * .11, s * .11))
+        bend = (score - 3) / 2 * s * .13
+        points = []
+        for i in range(11):
+            t = -1 + i / 5
+            points += [x + s * .5 + t * s * .2, y + s * .32 - bend * (1 - t * t)]
+        Line(points=points, width=w)
+    return draw
+
+
+icons.DRAWINGS.update({f"face_{score}": _face(score) for score in FACES})
+
+
+def send(link, body: dict) -> None:
+    """Publish one answer; the broker connection queues it while it is away."""
+    link.conn.publish(link.topics.feedback(link.kiosk_id), protocol.encode(body), qos=1)
+
+
+class FeedbackButton(KioskButton):
+    """The start screen's "Tell us how it went"; disabled while the lock-out after an answer runs."""
+
+    def __init__(self, **kwargs):
+        self.lockout = Lockout()
+        super().__init__(**kwargs)
+        Clock.schedule_interval(self._follow_lockout, 1.0)
+
+    def _follow_lockout(self, _dt=None) -> None:
+        self.disabled = not self.lockout.ready
+
+    def on_release(self):
+        if self.lockout.ready:
+            FeedbackView(opener=self).open()
+
+
+class FeedbackView(ModalView):
+    opener = ObjectProperty(None)
+    title = StringProperty("")
+    lang = StringProperty("da")  # its own: choosing a language on the start screen would start a ticket
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.form = FeedbackForm()
+        self._last_touch = self._blocked_until = 0.0
+        self._timers = []
+
+    @property
+    def app(self):
+        return App.get_running_app()
+
+    def on_open(self):
+        self.lang = self.app.lang
+        self._last_touch = time.monotonic()
+        self._timers.append(Clock.schedule_interval(self._idle_tick, 0.5))
+        self.refresh()
+
+    def on_dismiss(self):
+        for timer in self._timers:
+            timer.cancel()
+
+    def on_touch_down(self, touch):
+        self._last_touch = time.monotonic()
+        if self._last_touch < self._blocked_until:
+            return True  # the second half of a shaky double tap must not answer the next step
+        return super().on_touch_down(touch)
+
+    # -- taps -------------------------------------------------------------------------
+
+    def choose_language(self, lang: str) -> None:
+        self.lang = lang
+        self.refresh()
+
+    def choose_face(self, score: int) -> None:
+        self._move(self.form.choose_face, score)
+
+    def toggle(self, tag: str) -> None:
+        self.form.toggle(tag)
+        self.refresh()
+
+    def tags_done(self) -> None:
+        self._move(self.form.tags_done)
+
+    def choose_service(self, service: str | None) -> None:
+        self._move(self.form.choose_service, service)
+        services = self.app.services
+        send(services.link, self.form.message(services.now()))
+        self.opener.lockout.answered()
+        self.opener._follow_lockout()
+        self._timers.append(Clock.schedule_once(lambda _dt: self.dismiss(), THANKS_SECONDS))
+
+    def back(self) -> None:
+        if self.form.back():
+            self.refresh()
+        else:
+            self.dismiss()
+
+    def _move(self, step, *args) -> None:
+        step(*args)
+        self._blocked_until = time.monotonic() + self.app.tap_guard
+        self.refresh()
+
+    def _idle_tick(self, _dt) -> None:
+        if time.monotonic() - self._last_touch >= self.app.site.kiosk.idle_reset_seconds:
+            self.dismiss()
+
+    # -- drawing ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        lang, body = self.lang, self.ids.body
+        body.clear_widgets()
+        self.ids.nav.opacity = 0 if self.form.step == "thanks" else 1
+        self.ids.nav.disabled = self.form.step == "thanks"
+        self.title = ftr(lang, f"{self.form.step}_title")
+        body.add_widget({FACES_STEP: self._faces, TAGS_STEP: self._tags, LETTER_STEP: self._letters}
+                        .get(self.form.step, self._thanks)(lang))
+
+    def _faces(self, lang: str):
+        box = BoxLayout(orientation="vertical", spacing=self.app.gap)
+        row = GridLayout(rows=1, spacing=self.app.gap)
+        for score in FACES:
+            row.add_widget(self._button(ftr(lang, f"face_{score}"), lambda s=score: self.choose_face(s),
+                                        icon=f"face_{score}", orientation="vertical"))
+        languages = GridLayout(rows=1, spacing=self.app.gap, size_hint_y=None, height=self.app.target)
+        for code in self.app.site.languages:
+            languages.add_widget(self._button(LANGUAGE_NAMES.get(code, code), lambda c=code: self.choose_language(c),
+                                              style="nav", show_icon=False, selected=code == lang))
+        box.add_widget(row)
+        box.add_widget(languages)
+        return box
+
+    def _tags(self, lang: str):
+        grid = GridLayout(cols=3, spacing=self.app.gap)
+        for tag in TAGS:
+            ticked = tag in self.form.tags
+            grid.add_widget(self._button(ftr(lang, f"tag_{tag}"), lambda t=tag: self.toggle(t), style="option",
+                                         selected=ticked, show_icon=False))
+        grid.add_widget(self._button(tr(lang, "extras_continue"), self.tags_done, style="primary", icon="forward"))
+        return grid
+
+    def _letters(self, lang: str):
+        grid = GridLayout(cols=5, spacing=self.app.gap)
+        for letter, sid in services_by_letter(self.app.site):
+            grid.add_widget(self._button(letter, lambda s=sid: self.choose_service(s), show_icon=False,
+                                         detail=self.app.site.services[sid].name.get_text(lang)))
+        grid.add_widget(self._button(tr(lang, "skip"), lambda: self.choose_service(None), style="nav",
+                                     show_icon=False))
+        return grid
+
+    def _thanks(self, lang: str):
+        box = BoxLayout(orientation="vertical", spacing=self.app.gap)
+        box.add_widget(FitLabel(text=ftr(lang, "thanks_text")))
+        box.add_widget(self._button(tr(lang, "done"), self.dismiss, style="primary", icon="check", size_hint_y=None,
+                                    height=self.app.target * 1.3))
+        return box
+
+    @staticmethod
+    def _button(text: str, action, **properties) -> KioskButton:
+        button = KioskButton(text=text, **properties)
+        button.bind(on_release=lambda _b: action())
+        return button
+
+
+load_kv(Path(__file__).parent / "feedback.kv")
