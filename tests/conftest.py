@@ -142,7 +142,12 @@ class HubProcess:
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(10)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:  # never leave a hub behind a failed test
+                self.proc.kill()
+                self.proc.wait()
+                raise
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 
-from tests.conftest import HubProcess
 
 BASE = "reception/toender"
 
@@ -139,9 +138,8 @@ def test_unknown_service_is_answered_with_an_error(hub, rec):
     assert tickets_in_db(hub) == []
 
 
-def test_sigkill_in_a_burst_loses_and_doubles_nothing(broker, recorder, tmp_path):
+def test_sigkill_in_a_burst_loses_and_doubles_nothing(hub, recorder):
     """Kill the hub while 60 requests pour in; restart it; every request gets exactly one ticket."""
-    hub = HubProcess(broker, tmp_path / "hub.db").start()
     rec = recorder(f"{BASE}/kiosk/+/ticket/reply")
     ids = [uuid.uuid4().hex for _ in range(60)]
     for i, rid in enumerate(ids):
@@ -161,12 +159,9 @@ def test_sigkill_in_a_burst_loses_and_doubles_nothing(broker, recorder, tmp_path
     numbers = [n for n, _s, _svc in tickets_in_db(hub)]
     assert len(numbers) == len(ids) == len(set(numbers))
     assert sorted(numbers) == sorted(replies.values())
-    hub.stop()
-    hub.available.close()
 
 
-def test_state_survives_a_restart_and_devices_see_offline_then_online(broker, recorder, tmp_path):
-    hub = HubProcess(broker, tmp_path / "hub.db").start()
+def test_state_survives_a_restart_and_devices_see_offline_then_online(hub, recorder):
     rec = recorder(f"{BASE}/#")
     reply_for(rec, request(rec, service="passport"))
     reply_for(rec, request(rec, service="passport"))
@@ -181,5 +176,3 @@ def test_state_survives_a_restart_and_devices_see_offline_then_online(broker, re
     board = watcher.wait_for(lambda msgs: [json.loads(p) for t, p in msgs if t.endswith("/board")])[0]
     assert board["calls"][0]["number"] == "C001"
     assert reply_for(rec, request(rec, service="passport"))["ticket"]["number"] == "C003"
-    hub.stop()
-    hub.available.close()
