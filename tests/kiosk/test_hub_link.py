@@ -50,6 +50,7 @@ def test_hub_availability_board_and_bad_messages(broker, recorder, site):
     assert link.board is None
     link.report(printer="paper_low", outbox=2)
     status = recorder(f"reception/{site.id}/kiosk/kiosk-1/status")
-    body = status.wait_for(lambda msgs: [json.loads(p) for _t, p in msgs if p])[-1]
-    assert (body["printer"], body["outbox"]) == ("paper_low", 2)
+    body = status.wait_for(lambda msgs: [b for _t, p in msgs if p for b in [json.loads(p)]
+                                         if b["printer"] != "ok"])[-1]
+    assert (body["printer"], body["detail"], body["outbox"]) == ("paper_low", "", 2)
     link.stop()
