@@ -6,6 +6,7 @@ real hub.  Both share the one board app of ``conftest.py`` (Kivy allows one wind
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -31,10 +32,11 @@ def shown(app) -> list[str]:
 
 
 def publish_calls(hub, numbers, first_seq, desk="desk-1", gap=0.0, type="call"):
+    """Publish on a fixed schedule (one every ``gap`` seconds), as desks pressing in a burst would."""
+    start = time.monotonic()
     for i, number in enumerate(numbers):
-        hub.publish(TOPICS.calls, call(number, desk, first_seq + i, type))
-        if gap:
-            time.sleep(gap)
+        time.sleep(max(0.0, start + i * gap - time.monotonic()))
+        hub.conn.publish(TOPICS.calls, json.dumps(call(number, desk, first_seq + i, type)).encode())
 
 
 def test_correct_at_once_from_the_retained_snapshot(board):
