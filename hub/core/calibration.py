@@ -21,11 +21,11 @@ from collections import deque
 from itertools import accumulate
 
 UNDER_SLACK_MIN = 2.0  # a promise is broken when the wait is longer than this past it
-TARGET_UNDER = 0.06
+TARGET_UNDER = 0.085
 WINDOW = 6000
 REFIT_EVERY = 150
 MIN_PAIRS = 200
-BINS = 8
+BINS = 12
 LEVELS = [i / 100 for i in range(20, 100)]
 PRIOR_FACTOR, PRIOR_MINUTES = 1.25, 2.0  # before there is history: a generous margin
 

@@ -32,13 +32,15 @@ from reception.config import DESK_KINDS, Site
 
 from hub.core import routing
 from hub.core.calibration import Calibration
-from hub.core.history import Pauses, VisitLengths, minutes_between
+from hub.core.history import (DeskCalendar, Pauses, PriorityArrivals, VisitLengths, arrivals_within,
+                              minutes_between)
 from hub.core.model import DESK_OPEN, DESK_PAUSED, Ticket
 from hub.core.queue import Queue
 
 PHANTOM = "~new"
 FORECASTS_KEPT = 5000  # raw forecasts of tickets not yet called, to learn from when they are
 INF = float("inf")
+LATE_OPENING_MIN = 5.0  # a closed desk that is usually open by now is expected this soon
 
 
 @dataclass
@@ -69,11 +71,14 @@ class ForwardSimulation:
         self.site = site
         self.visits = VisitLengths(site)
         self.pauses = Pauses()
+        self.calendar = DeskCalendar(site)
+        self.arrivals = PriorityArrivals(site)
         self.calibration = calibration or Calibration()
         self._forecasts: dict[str, float] = {}
 
     def observe(self, ticket: Ticket) -> None:
         self.visits.observe(ticket)
+        self.arrivals.observe(ticket)
         raw = self._forecasts.pop(ticket.key, None)
         if raw is not None and ticket.first_called_at is not None:
             self.calibration.learn(raw, minutes_between(ticket.issued_at, ticket.first_called_at))
@@ -109,24 +114,34 @@ class ForwardSimulation:
         return None if raw is None else self.calibration.promise(raw)
 
     def _plan(self, queue: Queue, now: datetime) -> "_Plan":
-        """Each desk's working window from now on (minutes) and when it is free of its current visit."""
+        """Each desk's working windows from now on (minutes), and when it is free of its current visit."""
         self.pauses.watch(queue.desks)
+        self.calendar.watch(queue.desks, now)
         until = schedule.volunteers_until(self.site, now)
-        windows: dict[str, tuple[float, float, float]] = {}
+        windows: dict[str, tuple[list[tuple[float, float]], float]] = {}
         for did, desk in queue.desks.items():
             cfg = self.site.desks.get(did)
             if cfg is None:
                 continue
-            if desk.status == DESK_OPEN:
-                start = 0.0
-            elif desk.status == DESK_PAUSED and desk.status_since is not None:
-                start = max(2.0, self.pauses.typical() - minutes_between(desk.status_since, now))
-            else:
-                continue
-            end = minutes_between(now, until) if cfg.kind == "volunteer" and until else INF
-            if start < end:
-                windows[did] = (start, end, max(start, self._busy(queue, did, now)))
-        return _Plan(self, queue.waiting(), windows)
+            spans = self._windows(desk, now)
+            if cfg.kind == "volunteer" and until:  # the session's end is known from the site file
+                end = minutes_between(now, until)
+                spans = [(s, min(e, end)) for s, e in spans if s < end]
+            if spans:
+                windows[did] = (spans, max(spans[0][0], self._busy(queue, did, now)))
+        return _Plan(self, queue.waiting(), windows, now)
+
+    def _windows(self, desk, now: datetime) -> list[tuple[float, float]]:
+        """When the desk will take calls: its status now, then its usual days (``DeskCalendar``)."""
+        usual = self.calendar.windows(desk.id, now)
+        paused_for = minutes_between(desk.status_since, now) if desk.status_since else 0.0
+        back = max(2.0, self.pauses.typical() - paused_for)  # a paused desk that is usually open now
+        if usual is None:  # no history yet: as it is now, a pause lasting the typical time
+            return {DESK_OPEN: [(0.0, INF)], DESK_PAUSED: [(back, INF)]}.get(desk.status, [])
+        if desk.status == DESK_OPEN:
+            return [(0.0, usual[0][1] if usual else INF)] + usual[1:]  # open now: until its usual end
+        late = back if desk.status == DESK_PAUSED else LATE_OPENING_MIN
+        return [(max(s, late) if s == 0 else s, e) for s, e in usual if max(s, late) < e or s > 0]
 
     def _busy(self, queue: Queue, desk_id: str, now: datetime) -> float:
         current = queue.current(desk_id)
@@ -145,9 +160,12 @@ class _Plan:
     order it would take them, is built once per regime and shared by all runs.
     """
 
-    def __init__(self, est: ForwardSimulation, waiting: list[Ticket], windows: dict[str, tuple[float, float, float]]):
+    def __init__(self, est: ForwardSimulation, waiting: list[Ticket],
+                 windows: dict[str, tuple[list[tuple[float, float]], float]], now: datetime):
         self.est, self.site, self.waiting, self.windows = est, est.site, waiting, windows
-        self.cuts = sorted({t for s, e, _f in windows.values() for t in (s, e) if 0 < t < INF})
+        self.now = now
+        self.ages = {t.key: minutes_between(t.issued_at, now) for t in waiting}
+        self.cuts = sorted({t for spans, _f in windows.values() for s, e in spans for t in (s, e) if 0 < t < INF})
         self._lists: dict[tuple[int, str], tuple[list, list[Ticket]]] = {}
 
     def _regime(self, t: float) -> int:
@@ -155,7 +173,14 @@ class _Plan:
 
     def _open_at(self, regime: int) -> list:
         t = self.cuts[regime - 1] if regime else 0.0
-        return [self.site.desks[d] for d, (s, e, _f) in self.windows.items() if s <= t < e]
+        return [self.site.desks[d] for d, (spans, _f) in self.windows.items() if any(s <= t < e for s, e in spans)]
+
+    def _next_start(self, desk_id: str, t: float) -> float | None:
+        """``t`` if the desk works then, else when it next starts working (None: not again today)."""
+        for s, e in self.windows[desk_id][0]:
+            if t < e:
+                return max(s, t)
+        return None
 
     def _order(self, desk, ticket: Ticket) -> tuple:
         first = desk.private and not routing.wants_private_room(self.site, ticket)
@@ -185,18 +210,57 @@ class _Plan:
 
     def run(self, extra: Ticket | None = None) -> dict[str, float | None]:
         """Minutes from now until each waiting ticket (and ``extra``) would be called."""
+        return self._overtaken(self._play(extra), extra)
+
+    def _overtaken(self, starts: dict[str, float | None], extra: Ticket | None) -> dict[str, float | None]:
+        """Add the expected delay by citizens still to come who will be ranked ahead (``PriorityArrivals``).
+
+        One arriving ``a`` minutes from now with head start ``h`` overtakes a ticket that has
+        waited ``age`` with head start ``h_t`` when ``a < h - age - h_t``; it costs that
+        ticket one visit shared by its desks, if it goes to one of them.
+        """
+        site, visits = self.site, self.est.visits
+        open_cfgs = self._open_at(0)
+        rivals = []
+        for like, rates in self.est.arrivals.expected(self.now):
+            desks = {d.id for d in open_cfgs if routing.may_serve(site, d, like, open_cfgs)}
+            if desks:
+                rivals.append((rates, routing.head_start(site, like), desks, visits.visit(like.service)))
+        if not rivals:
+            return starts
+        local = self.now.astimezone(site.tz)
+        minute = local.hour * 60 + local.minute
+        desks_of: dict[str, set[str]] = {}
+        for cfg in open_cfgs:
+            for t in self._with(0, cfg.id, extra):
+                desks_of.setdefault(t.key, set()).add(cfg.id)
+        out = dict(starts)
+        for t in self.waiting + ([extra] if extra else []):
+            f, mine = starts[t.key], desks_of.get(t.key)
+            if not f or not mine:
+                continue
+            lead = self.ages.get(t.key, 0.0) + routing.head_start(site, t)
+            delay = sum(arrivals_within(rates, minute, min(f, h - lead)) * m * len(mine & desks) / len(desks)
+                        for rates, h, desks, m in rivals if h > lead) / len(mine)
+            out[t.key] = f + delay
+        return out
+
+    def _play(self, extra: Ticket | None) -> dict[str, float | None]:
         visits = self.est.visits
         tickets = self.waiting + ([extra] if extra else [])
         starts: dict[str, float | None] = {t.key: None for t in tickets}
-        heap = [(free, did) for did, (_s, _e, free) in self.windows.items()]
+        heap = [(free, did) for did, (_spans, free) in self.windows.items()]
         heapq.heapify(heap)
         taken: set[str] = set()
         cursors: dict[tuple[int, str], int] = {}
         lists: dict[tuple[int, str], list[Ticket]] = {}
         while heap and len(taken) < len(tickets):
             at, did = heapq.heappop(heap)
-            end = self.windows[did][1]
-            if at >= end:
+            start = self._next_start(did, at)
+            if start is None:
+                continue
+            if start > at:
+                heapq.heappush(heap, (start, did))  # away now (a break): back then
                 continue
             regime = self._regime(at)
             key = (regime, did)
@@ -207,14 +271,14 @@ class _Plan:
                 i += 1
             cursors[key] = i
             if i == len(mine):
-                later = self.cuts[regime] if regime < len(self.cuts) else INF
-                if later < end:
-                    heapq.heappush(heap, (later, did))  # others may become its citizens when desks change
+                if regime < len(self.cuts):
+                    heapq.heappush(heap, (self.cuts[regime], did))  # others may become its citizens
                 continue
             ticket = mine[i]
             taken.add(ticket.key)
             starts[ticket.key] = at
-            heapq.heappush(heap, (at + visits.per_call(ticket.service) * visits.speed(did), did))
+            waited = self.ages.get(ticket.key, 0.0) + at
+            heapq.heappush(heap, (at + visits.per_call(ticket.service, waited) * visits.speed(did), did))
         return starts
 
 

@@ -2,8 +2,9 @@
 
 * ``VisitLengths``: how long a call keeps a desk busy, per reason (a window of recent
   visits, not one mean: the visit under way at a desk is expected to need the mean
-  of the longer visits still left), how often a called citizen is not there and how
-  long that costs the desk, and how fast each desk is compared with the others.
+  of the longer visits still left), how often a called citizen is no longer there,
+  by how long they had waited (the longer the wait, the more have given up), what
+  that costs the desk, and how fast each desk is compared with the others.
 * ``Pauses``: how long a paused desk (a lunch break) usually stays away.
 
 Both learn only from what the hub already knows: finished tickets and desk states.
@@ -16,12 +17,15 @@ from datetime import datetime
 
 from reception.config import Site
 
+from hub.core import routing
 from hub.core.model import DESK_OPEN, DESK_PAUSED, NO_SHOW, SERVED, Desk, Ticket
 
 WINDOW = 300  # recent visits kept per reason
 MIN_SAMPLES = 8  # below this the configured mean still counts
 SPEED_WEIGHT = 0.03
 DEFAULT_NO_SHOW_MIN = 2.0
+DEFAULT_ABSENT = 0.03
+WAIT_BINS = (5, 10, 20, 30, 45, 60, 90)  # minutes waited: the longer, the more have given up
 DEFAULT_PAUSE_MIN = 30.0
 
 
@@ -36,7 +40,8 @@ class VisitLengths:
         self.site = site
         self.prior = {sid: s.mean_service_minutes for sid, s in site.services.items()}
         self.served: dict[str, deque[float]] = {sid: deque(maxlen=WINDOW) for sid in site.services}
-        self.absent: dict[str, deque[bool]] = {sid: deque(maxlen=WINDOW) for sid in site.services}
+        self.absent_by_wait: list[deque[bool]] = [deque(maxlen=WINDOW) for _ in range(len(WAIT_BINS) + 1)]
+        self._absent_rates: list[float] | None = None
         self.absent_minutes: deque[float] = deque(maxlen=WINDOW)
         self.desk_speed: dict[str, float] = {}  # visit length at this desk / the reason's mean
         self._mean: dict[str, float] = {}
@@ -48,18 +53,20 @@ class VisitLengths:
         minutes = minutes_between(ticket.called_at, ticket.finished_at)
         if not 0 <= minutes < 240:
             return
+        if ticket.state not in (NO_SHOW, SERVED):
+            return
+        if ticket.first_called_at is not None:
+            waited = minutes_between(ticket.issued_at, ticket.first_called_at)
+            self.absent_by_wait[bisect_right(WAIT_BINS, waited)].append(ticket.state == NO_SHOW)
         if ticket.state == NO_SHOW:
-            self.absent[ticket.service].append(True)
             self.absent_minutes.append(minutes)
-        elif ticket.state == SERVED:
-            self.absent[ticket.service].append(False)
+        else:
             if ticket.desk in self.site.desks:
                 ratio = minutes / max(self.visit(ticket.service), 0.5)
                 old = self.desk_speed.get(ticket.desk, 1.0)
                 self.desk_speed[ticket.desk] = min(3.0, max(0.33, old + SPEED_WEIGHT * (ratio - old)))
             self.served[ticket.service].append(minutes)
-        else:
-            return
+        self._absent_rates = None
         self._mean.pop(ticket.service, None)
         self._sorted.pop(ticket.service, None)
 
@@ -71,17 +78,22 @@ class VisitLengths:
             self._mean[service] = (sum(samples) + MIN_SAMPLES * self.prior[service]) / (n + MIN_SAMPLES)
         return self._mean[service]
 
-    def absent_rate(self, service: str) -> float:
-        seen = self.absent[service]
-        return (sum(seen) + 0.03 * MIN_SAMPLES) / (len(seen) + MIN_SAMPLES)
+    def absent_rate(self, waited: float) -> float:
+        """Share of citizens gone when called after waiting this long (no-shows and those who gave up)."""
+        if self._absent_rates is None:
+            overall = [x for seen in self.absent_by_wait for x in seen]
+            base = (sum(overall) + DEFAULT_ABSENT * MIN_SAMPLES) / (len(overall) + MIN_SAMPLES)
+            self._absent_rates = [(sum(seen) + base * MIN_SAMPLES) / (len(seen) + MIN_SAMPLES)
+                                  for seen in self.absent_by_wait]
+        return self._absent_rates[bisect_right(WAIT_BINS, waited)]
 
     def absent_cost(self) -> float:
         seen = self.absent_minutes
         return sum(seen) / len(seen) if seen else DEFAULT_NO_SHOW_MIN
 
-    def per_call(self, service: str) -> float:
-        """Expected desk time for one call of this reason, no-shows included."""
-        p = self.absent_rate(service)
+    def per_call(self, service: str, waited: float) -> float:
+        """Expected desk time for calling a citizen of this reason who will have waited ``waited``."""
+        p = self.absent_rate(waited)
         return (1 - p) * self.visit(service) + p * self.absent_cost()
 
     def speed(self, desk: str) -> float:
@@ -119,3 +131,115 @@ class Pauses:
         if not self.seen:
             return DEFAULT_PAUSE_MIN
         return sorted(self.seen)[len(self.seen) // 2]
+
+
+SLOT_MIN = 5
+SLOTS = 24 * 60 // SLOT_MIN
+DAYS_KEPT = 8
+
+
+class DeskCalendar:
+    """When each desk is usually open, by weekday and time of day, from the desks' own history.
+
+    Staff lunch breaks, a desk that always closes at 13:00 or a meeting room that
+    opens at 9:30 are not in the site file, but they repeat.  The calendar follows
+    every desk's status changes (exact times from ``status_since``) and, each new
+    day, folds the finished day into a per-weekday profile of the last few days.
+    """
+
+    def __init__(self, site: Site):
+        self.site = site
+        self._day: str | None = None
+        self._weekday = 0
+        self._log: dict[str, list[tuple[datetime, bool]]] = {}
+        self._last_seen: datetime | None = None
+        self.days: dict[tuple[int, str], deque[list[bool]]] = {}
+
+    def watch(self, desks: dict[str, Desk], now: datetime) -> None:
+        local = now.astimezone(self.site.tz)
+        day = local.date().isoformat()
+        if day != self._day:
+            self._fold()
+            self._day, self._weekday, self._log = day, local.weekday(), {}
+        for desk in desks.values():
+            since = desk.status_since or now
+            log = self._log.setdefault(desk.id, [])
+            state = (since, desk.status == DESK_OPEN)
+            if not log or log[-1] != state:
+                log.append(state)
+        self._last_seen = now
+
+    def _fold(self) -> None:
+        if self._day is None or self._last_seen is None:
+            return
+        for did, log in self._log.items():
+            profile = [False] * SLOTS
+            changes = sorted(log)
+            ends = [self._slot(until) for until, _open in changes[1:]] + [SLOTS]  # open at the end: stays so
+            for (since, is_open), end in zip(changes, ends):
+                if is_open:
+                    for slot in range(self._slot(since), end):
+                        profile[slot] = True
+            self.days.setdefault((self._weekday, did), deque(maxlen=DAYS_KEPT)).append(profile)
+
+    def _slot(self, t: datetime) -> int:
+        local = t.astimezone(self.site.tz)
+        if local.date().isoformat() != self._day:
+            return 0 if local.date().isoformat() < self._day else SLOTS
+        return (local.hour * 60 + local.minute) // SLOT_MIN
+
+    def windows(self, desk_id: str, now: datetime) -> list[tuple[float, float]] | None:
+        """Minutes from now when the desk is usually open for the rest of today; None without history."""
+        local = now.astimezone(self.site.tz)
+        days = self.days.get((local.weekday(), desk_id))
+        if not days:
+            return None
+        minute = local.hour * 60 + local.minute + local.second / 60
+        usual = [sum(d[s] for d in days) * 2 >= len(days) for s in range(SLOTS)]
+        found, start = [], None
+        for s in range(int(minute) // SLOT_MIN, SLOTS):
+            t = max(0.0, s * SLOT_MIN - minute)
+            if usual[s] and start is None:
+                start = t
+            elif not usual[s] and start is not None:
+                found.append((start, t))
+                start = None
+        if start is not None:
+            found.append((start, float("inf")))
+        return found
+
+
+class PriorityArrivals:
+    """How many citizens arrive, hour by hour, who will be ranked ahead of those already waiting.
+
+    A ticket with a head start (an appointment, a carer) that is issued later can
+    still be called first; on a day with many of them, that is the main reason a
+    plain forward look is too optimistic.  Counted per kind of ticket and hour of day.
+    """
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.days: set[str] = set()
+        self.counts: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
+
+    def observe(self, ticket: Ticket) -> None:
+        self.days.add(ticket.day)
+        if routing.head_start(self.site, ticket) > 0:
+            key = (ticket.original_service or ticket.service, ticket.preference, ticket.extras)
+            self.counts.setdefault(key, [0] * 24)[ticket.issued_at.astimezone(self.site.tz).hour] += 1
+
+    def expected(self, now: datetime) -> list[tuple[Ticket, list[float]]]:
+        """For each kind: a ticket like theirs, and their arrivals per minute in each hour of the day."""
+        days = max(1, len(self.days))
+        return [(Ticket("~priority", service, "", now, preference, extras), [n / days / 60 for n in hours])
+                for (service, preference, extras), hours in self.counts.items()]
+
+
+def arrivals_within(rates: list[float], minute_of_day: float, length: float) -> float:
+    """Expected arrivals in the next ``length`` minutes, from hourly rates (per minute)."""
+    total, t, end = 0.0, minute_of_day, min(minute_of_day + length, 24 * 60)
+    while t < end:
+        hour_end = min(end, (int(t) // 60 + 1) * 60)
+        total += rates[int(t) // 60] * (hour_end - t)
+        t = hour_end
+    return total

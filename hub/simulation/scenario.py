@@ -185,10 +185,11 @@ def _minutes(t) -> float:
 
 
 def _merge(base: dict, over: Mapping) -> dict:
-    """Tables merge key by key; anything else (arrays included) replaces."""
+    """Tables merge key by key; an empty table clears; anything else (arrays included) replaces."""
     out = copy.deepcopy(base)
     for key, value in over.items():
-        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        merge = isinstance(value, dict) and value and isinstance(out.get(key), dict)
+        out[key] = _merge(out[key], value) if merge else value
     return out
 
 
