@@ -19,11 +19,14 @@ INSTALL_HINT = ("Mosquitto is not installed. On Debian or Raspberry Pi OS run: "
                 "sudo apt-get install mosquitto mosquitto-clients")
 
 
+SBIN_DIRS = ("/usr/sbin", "/usr/local/sbin")  # Debian installs mosquitto here, often not on a user's PATH
+
+
 def find_mosquitto() -> str:
-    for candidate in (shutil.which("mosquitto"), "/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto"):
-        if candidate and Path(candidate).exists():
-            return candidate
-    raise BrokerMissing(INSTALL_HINT)
+    found = shutil.which("mosquitto") or shutil.which("mosquitto", path=os.pathsep.join(SBIN_DIRS))
+    if not found:
+        raise BrokerMissing(INSTALL_HINT)
+    return found
 
 
 def free_port() -> int:
