@@ -24,6 +24,7 @@ from display_board.announcer import Announcer
 from display_board.feed import BoardFeed
 from display_board.model import BoardModel, BoardView, WaitRow
 from display_board.widgets import BoardLabel  # noqa: F401  (the kv file uses it)
+from reception import service_notify
 from reception.config import Site
 from reception.mqtt import BrokerAddress
 
@@ -187,6 +188,9 @@ class BoardApp(App):
         self.redraw()
         self.tick()
         self._clock_events = [Clock.schedule_interval(self.tick, 1)]
+        interval = service_notify.watchdog_interval()
+        if interval:  # pinged from Kivy's own loop: a frozen screen stops the pings and systemd restarts it
+            self._clock_events.append(Clock.schedule_interval(lambda _dt: service_notify.watchdog_ping(), interval))
         if self.broker:
             self.feed = BoardFeed(self.site.id, self.board_id, self.broker, on_snapshot=self.on_snapshot,
                                   on_call=self.on_call, on_hub_status=self.on_hub_status,
@@ -194,8 +198,12 @@ class BoardApp(App):
             self._clock_events.append(Clock.schedule_once(self._check_started, STARTUP_GRACE))
         return self.screen
 
+    def on_start(self):
+        service_notify.ready("showing the board")
+
     def on_stop(self):
         """Leave nothing running: in tests another app may use this process's window next."""
+        service_notify.stopping()
         Window.unbind(size=self._resized)
         for event in self._clock_events:
             event.cancel()
@@ -238,6 +246,7 @@ class BoardApp(App):
     @mainthread
     def on_connection(self, connected: bool) -> None:
         self.model.set_connected(connected)
+        service_notify.status("connected to the broker" if connected else "broker unreachable, retrying")
         self.redraw_soon()
 
     def _check_started(self, _dt) -> None:

@@ -6,6 +6,7 @@ Kivy is imported only inside the commands, after the window is configured, so
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from pathlib import Path
 
@@ -60,8 +61,17 @@ def run(args) -> int:
     test_mode = args.announce_dir is not None
     work_dir = Path(args.announce_dir or os.environ.get("RUNTIME_DIRECTORY") or tempfile.mkdtemp(prefix="board-"))
     announcer = Announcer(site.board.announce_languages, work_dir, record_only=test_mode).start()
-    BoardApp(site, board_id=board, broker=broker_address(args, site), announcer=announcer).run()
+    app = BoardApp(site, board_id=board, broker=broker_address(args, site), announcer=announcer)
+    stop_cleanly_on(signal.SIGTERM, app)
+    app.run()
     return 0
+
+
+def stop_cleanly_on(signum: int, app) -> None:
+    """systemd stops a unit with SIGTERM: leave through App.stop so the broker sees a clean goodbye."""
+    from kivy.clock import Clock
+
+    signal.signal(signum, lambda *_: Clock.schedule_once(lambda _dt: app.stop()))
 
 
 def screenshot(args) -> int:

@@ -1,7 +1,10 @@
 """``reception board`` as systemd runs it: its own process and window, announcing into WAV files in test mode."""
 import json
+import os
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 from reception.cli import EXIT_CONFIG, main
@@ -14,14 +17,22 @@ def test_an_unknown_board_id_is_a_configuration_error(capsys):
     assert "boards: no board 'board-9'" in capsys.readouterr().err
 
 
-def test_the_board_command_shows_and_announces_a_call(xvfb, broker, recorder, tmp_path):
+def test_the_board_command_shows_and_announces_a_call_and_tells_systemd(xvfb, broker, recorder, tmp_path):
     speech = tmp_path / "speech"
+    notify_path = os.path.join(tempfile.mkdtemp(prefix="sdn"), "notify")  # AF_UNIX paths are short
+    systemd = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    systemd.bind(notify_path)
+    systemd.settimeout(20)
     hub = recorder()
     hub.publish("reception/toender/hub/available", {"v": 1, "status": "online"}, retain=True)
+    env = {**os.environ, "NOTIFY_SOCKET": notify_path, "WATCHDOG_USEC": "1000000"}
     proc = subprocess.Popen([sys.executable, "-m", "reception.cli", "board", "-c", str(EXAMPLE_CONFIG),
                              "--broker-port", str(broker.port), "--announce-dir", str(speech), "--size", "1280x720"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
+        said = set()
+        while not {"READY=1", "WATCHDOG=1"} <= said:
+            said |= {line for line in systemd.recv(4096).decode().splitlines()}
         deadline = time.monotonic() + 30
         while not list(speech.glob("*-A042-*.wav")) and time.monotonic() < deadline:
             if proc.poll() is not None:
@@ -30,6 +41,13 @@ def test_the_board_command_shows_and_announces_a_call(xvfb, broker, recorder, tm
             time.sleep(1)
         assert sorted(p.name for p in speech.glob("*-A042-*.wav"))[:2] == ["00001-A042-da.wav", "00001-A042-en.wav"]
         assert (speech / "chime.wav").exists()
-    finally:
         proc.terminate()
-        proc.wait(10)
+        assert proc.wait(10) == 0, "SIGTERM must end the board cleanly"
+        while "STOPPING=1" not in said:
+            said |= {line for line in systemd.recv(4096).decode().splitlines()}
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        systemd.close()
+        os.unlink(notify_path)
