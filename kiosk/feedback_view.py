@@ -16,7 +16,8 @@ from pathlib import Path
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.graphics import Ellipse, Line
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.modalview import ModalView
@@ -72,6 +73,13 @@ class FeedbackButton(KioskButton):
     def on_release(self):
         if self.lockout.ready:
             FeedbackView(opener=self).open()
+
+
+class FaceButton(ButtonBehavior, BoxLayout):
+    """One face of the scale, as large as the row allows; ``label`` names it for read-aloud and tests."""
+
+    score = NumericProperty(3)
+    label = StringProperty("")
 
 
 class FeedbackView(ModalView):
@@ -154,20 +162,33 @@ class FeedbackView(ModalView):
         self.title = ftr(lang, f"{self.form.step}_title")
         body.add_widget({FACES_STEP: self._faces, TAGS_STEP: self._tags, LETTER_STEP: self._letters}
                         .get(self.form.step, self._thanks)(lang))
+        self._languages(lang)
 
     def _faces(self, lang: str):
-        box = BoxLayout(orientation="vertical", spacing=self.app.gap)
+        """Five big faces with the scale's two ends named under them (a word per face would not fit 800 px)."""
+        box = BoxLayout(orientation="vertical", spacing=self.app.gap * 0.5)
         row = GridLayout(rows=1, spacing=self.app.gap)
         for score in FACES:
-            row.add_widget(self._button(ftr(lang, f"face_{score}"), lambda s=score: self.choose_face(s),
-                                        icon=f"face_{score}", orientation="vertical"))
-        languages = GridLayout(rows=1, spacing=self.app.gap, size_hint_y=None, height=self.app.target)
-        for code in self.app.site.languages:
-            languages.add_widget(self._button(LANGUAGE_NAMES.get(code, code), lambda c=code: self.choose_language(c),
-                                              style="nav", show_icon=False, selected=code == lang))
+            face = FaceButton(score=score, label=ftr(lang, f"face_{score}"))
+            face.bind(on_release=lambda _b, s=score: self.choose_face(s))
+            row.add_widget(face)
+        ends = BoxLayout(size_hint_y=None, height=self.app.target * 0.45)
+        ends.add_widget(FitLabel(text=ftr(lang, "face_1"), halign="left"))
+        ends.add_widget(FitLabel(text=ftr(lang, "face_5"), halign="right"))
         box.add_widget(row)
-        box.add_widget(languages)
+        box.add_widget(ends)
         return box
+
+    def _languages(self, lang: str) -> None:
+        """The other languages, across the whole width (a Ukrainian name needs it), on the first step only."""
+        row = self.ids.languages
+        row.clear_widgets()
+        row.height = self.app.target if self.form.step == FACES_STEP else 0
+        if self.form.step == FACES_STEP:
+            for code in self.app.site.languages:
+                if code != lang:
+                    row.add_widget(self._button(LANGUAGE_NAMES.get(code, code), lambda c=code: self.choose_language(c),
+                                                style="nav", show_icon=False))
 
     def _tags(self, lang: str):
         grid = GridLayout(cols=3, spacing=self.app.gap)
@@ -179,13 +200,14 @@ class FeedbackView(ModalView):
         return grid
 
     def _letters(self, lang: str):
+        box = BoxLayout(orientation="vertical", spacing=self.app.gap)
         grid = GridLayout(cols=5, spacing=self.app.gap)
-        for letter, sid in services_by_letter(self.app.site):
-            grid.add_widget(self._button(letter, lambda s=sid: self.choose_service(s), show_icon=False,
-                                         detail=self.app.site.services[sid].name.get_text(lang)))
-        grid.add_widget(self._button(tr(lang, "skip"), lambda: self.choose_service(None), style="nav",
-                                     show_icon=False))
-        return grid
+        for letter, sid in services_by_letter(self.app.site):  # the letter is what stands large on the ticket
+            grid.add_widget(self._button(letter, lambda s=sid: self.choose_service(s), show_icon=False))
+        box.add_widget(grid)
+        box.add_widget(self._button(tr(lang, "skip"), lambda: self.choose_service(None), style="nav",
+                                    icon="forward", size_hint_y=None, height=self.app.target))
+        return box
 
     def _thanks(self, lang: str):
         box = BoxLayout(orientation="vertical", spacing=self.app.gap)
