@@ -34,8 +34,7 @@ FLASHES = 6  # half-periods the latest call blinks when it arrives
 STARTUP_GRACE = 5.0  # seconds without a broker before the banner shows at start
 
 
-def esc(text: str) -> str:
-    return escape_markup(text)
+esc = escape_markup  # every text from the site file or the hub is shown literally, never as markup
 
 
 def muted(text: str) -> str:
@@ -124,7 +123,7 @@ class BoardScreen(FloatLayout):
         for view, row in zip(self.rows, waits):
             view.letter = row.letter
             view.name = esc(row.name.get(first) or next(iter(row.name.values())))
-            view.eta = esc(eta_text(row, first))
+            view.eta = esc(wording.wait_text(row.eta_min, row.waiting, first))
             view.waiting = esc(wording.text("waiting", first, n=row.waiting)) if row.eta_min else ""
 
     def show_time(self, now: datetime) -> None:
@@ -150,17 +149,6 @@ class BoardScreen(FloatLayout):
             self.latest_bg = palette.FLASH if left[0] % 2 else palette.YELLOW
             return left[0] > 0
         self._flash = Clock.schedule_interval(step, 0.4)
-
-
-def eta_text(row: WaitRow, lang: str) -> str:
-    """One expected wait, or one per desk kind when both volunteers and staff are open for it."""
-    known = {kind: m for kind, m in row.eta_min.items() if m is not None}
-    if len(known) == 2:
-        return "\n".join(f"{wording.text(kind, lang)} {wording.minutes_text(m, row.waiting, lang)}"
-                         for kind, m in known.items())
-    if known:
-        return wording.minutes_text(next(iter(known.values())), row.waiting, lang)
-    return wording.minutes_text(None, row.waiting, lang) if row.eta_min else ""
 
 
 class BoardApp(App):

@@ -9,6 +9,7 @@ import tomllib
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Mapping
 
 from reception.config import Site
 
@@ -53,6 +54,16 @@ def minutes_text(minutes: int | None, waiting: int, lang: str) -> str:
     if waiting == 0 and minutes == 0:
         return text("no_wait", lang)
     return text("minutes", lang, n=max(minutes, 1))
+
+
+def wait_text(eta_min: Mapping[str, int | None], waiting: int, lang: str) -> str:
+    """A row's expected wait: one figure, or one per desk kind when volunteers and staff are both open."""
+    known = {kind: m for kind, m in eta_min.items() if m is not None}
+    if len(known) > 1:
+        return "\n".join(f"{text(kind, lang)} {minutes_text(m, waiting, lang)}" for kind, m in known.items())
+    if known:
+        return minutes_text(next(iter(known.values())), waiting, lang)
+    return minutes_text(None, waiting, lang) if eta_min else ""
 
 
 def board_languages(site: Site) -> tuple[str, ...]:

@@ -109,6 +109,18 @@ def test_words_for_numbers_waits_and_dates():
         assert wording.has_language(lang)
 
 
+@pytest.mark.parametrize("eta,waiting,shown", [
+    ({}, 0, ""),  # the hub has not reported yet
+    ({"staff": None}, 2, "lukket nu"),
+    ({"staff": 18}, 4, "18 min"),
+    ({"volunteer": None, "staff": 25}, 3, "25 min"),  # no volunteer in: only the staff wait
+    ({"volunteer": 5, "staff": 25}, 3, "Frivillig 5 min\nPersonale 25 min"),
+    ({"staff": 0}, 0, "ingen kø"),
+])
+def test_a_rows_wait_text(eta, waiting, shown):
+    assert wording.wait_text(eta, waiting, "da") == shown
+
+
 def test_next_sessions_follow_the_local_clock(site):
     tuesday_morning = datetime(2026, 11, 24, 11, 59, tzinfo=site.tz)
     page = info.sessions_page(site, tuesday_morning, "da")
