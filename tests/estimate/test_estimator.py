@@ -1,0 +1,123 @@
+"""Our estimator: the forward simulation follows routing and the schedule; the margin keeps promises."""
+import random
+
+import pytest
+
+from hub.core.calibration import Calibration
+from hub.core.estimate import ForwardSimulation
+from hub.core.queue import Queue
+
+from .helpers import T0, at, served
+
+
+@pytest.fixture
+def q(site):
+    return Queue(site)
+
+
+def taught(site, *visits):
+    est = ForwardSimulation(site)
+    for v in visits:
+        est.observe(v)
+    return est
+
+
+def typical_waits(est, q, now):
+    """The forward simulation's typical minutes until each ticket is called (before the margin)."""
+    return {q.tickets[k].number: v for k, v in est._plan(q, now).run().items()}
+
+
+def test_two_free_desks_take_two_then_the_next_two_after_one_visit(site, q):
+    for desk in ("desk-1", "desk-2"):
+        q.command(desk, "open", at(-30))
+    for i in range(4):
+        q.issue("passport", at(i * 0.1))
+    est = taught(site, *[served("passport", 10) for _ in range(200)])
+    visit = est.visits.per_call("passport", 0)  # 10 minutes, a few no-shows priced in
+    assert visit == pytest.approx(10, abs=0.5)
+    waits = typical_waits(est, q, at(0.5))
+    assert waits == {"C001": 0, "C002": 0, "C003": pytest.approx(visit, rel=0.05), "C004": pytest.approx(visit, rel=0.05)}
+
+
+def test_the_visit_under_way_is_expected_to_last_as_long_as_longer_visits_do(site, q):
+    q.command("desk-1", "open", at(-30))
+    q.issue("passport", at(-20))
+    q.command("desk-1", "next", at(-12))  # at the desk for 12 minutes now
+    q.issue("passport", at(0))
+    lengths = [6, 8, 10, 14, 16, 18, 20, 22, 24, 26]  # those longer than 12: mean 20
+    est = taught(site, *[served("passport", m, desk="desk-2") for m in lengths for _ in range(3)])
+    assert typical_waits(est, q, at(0))["C002"] == pytest.approx(20 - 12)
+
+
+def test_volunteer_choice_goes_to_staff_when_the_session_ends(site, q):
+    """Tuesday volunteers leave at 12:00: the routing then lets staff take those who chose a volunteer."""
+    q.command("desk-1", "open", T0.replace(hour=9))
+    q.command("vol-1", "open", T0.replace(hour=9))
+    q.issue("mitid_learn", T0.replace(hour=11, minute=30), preference="volunteer")
+    q.command("vol-1", "next", T0.replace(hour=11, minute=50))
+    q.issue("mitid_learn", T0.replace(hour=11, minute=52), preference="volunteer")
+    est = taught(site, *[served("mitid_learn", 15, desk="vol-1") for _ in range(30)])
+    # The volunteer is busy for ~13 more minutes; the free staff desk may take it from 12:00, 5 minutes on.
+    assert typical_waits(est, q, T0.replace(hour=11, minute=55))["A002"] == pytest.approx(5)
+
+
+def test_a_paused_desk_is_expected_back_after_its_usual_pause(site, q):
+    q.command("desk-1", "open", at(-60))
+    q.command("desk-1", "pause", at(-10))
+    q.issue("passport", at(0))
+    est = taught(site)
+    assert typical_waits(est, q, at(0))["C001"] == pytest.approx(30 - 10)  # no history yet: a 30 minute break
+
+
+def test_the_desk_calendar_learns_a_daily_lunch_break(site):
+    est = ForwardSimulation(site)
+    for week in range(3):
+        day0 = at(week * 7 * 24 * 60)
+        q = Queue(site)
+        q.command("desk-1", "open", day0.replace(hour=9))
+        est.estimate(q, day0.replace(hour=9, minute=1))
+        q.command("desk-1", "pause", day0.replace(hour=11, minute=30))
+        est.estimate(q, day0.replace(hour=11, minute=31))
+        q.command("desk-1", "open", day0.replace(hour=12, minute=15))
+        est.estimate(q, day0.replace(hour=12, minute=16))
+    today = at(21 * 24 * 60)
+    q = Queue(site)
+    q.command("desk-1", "open", today.replace(hour=9))
+    est.estimate(q, today.replace(hour=9, minute=5))
+    for i in range(8):
+        q.issue("passport", today.replace(hour=11, minute=i))
+    waits = typical_waits(est, q, today.replace(hour=11, minute=10))
+    # About 20 minutes of work before 11:30, then the desk is away until 12:15.
+    assert waits["C002"] < 20 < 45 + 10 < waits["C004"]
+
+
+def test_estimate_gives_every_waiting_ticket_and_each_service_and_kind(site, q):
+    q.command("desk-1", "open", at(-30))
+    q.command("vol-1", "open", at(-30))
+    for i in range(5):
+        q.issue("passport", at(i))
+    est = taught(site)
+    result = est.estimate(q, at(5))
+    assert set(result.tickets) == {t.key for t in q.waiting()}
+    assert result.services["mitid_learn"].keys() == {"staff", "volunteer"}
+    assert result.services["passport"]["staff"] > result.services["mitid_learn"]["volunteer"]
+    assert result.kinds["staff"] is not None
+    wait, ahead = est.estimate_new(q, at(5), q.waiting()[-1])
+    assert ahead == 4 and wait == pytest.approx(result.tickets[q.waiting()[-1].key])
+
+
+def test_no_desk_open_means_no_estimate(site, q):
+    ticket, _ = q.issue("passport", at(0))
+    assert ForwardSimulation(site).estimate_new(q, at(0), ticket)[0] is None
+
+
+def test_the_margin_keeps_broken_promises_near_the_target():
+    rng = random.Random(4)
+    cal = Calibration(target=0.08)
+    for _ in range(3000):
+        f = rng.uniform(0, 40)
+        cal.learn(f, f + rng.gauss(0, 1 + f / 5))
+    fresh = [(f, f + rng.gauss(0, 1 + f / 5)) for f in (rng.uniform(0, 40) for _ in range(4000))]
+    broken = sum(a > cal.promise(f) + 2 for f, a in fresh) / len(fresh)
+    assert 0.05 < broken < 0.11
+    assert cal.promise(2) < cal.promise(20) < cal.promise(38)  # longer waits get longer promises
