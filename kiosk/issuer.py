@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
@@ -20,6 +19,7 @@ from kiosk.hub_link import HubLink
 from kiosk.outbox import Outbox
 from reception.config import Site
 from reception.errors import ReceptionError
+from reception.protocol import IssuedTicket
 
 log = logging.getLogger(__name__)
 
@@ -28,18 +28,6 @@ REPLY_TIMEOUT = 3.0
 
 class TicketRefused(ReceptionError, RuntimeError):
     """The hub answered, and said no (the message says why)."""
-
-
-@dataclass(frozen=True)
-class Issued:
-    """A ticket as the citizen sees it."""
-
-    number: str
-    service: str
-    issued_at: datetime
-    eta_min: int | None = None
-    ahead: int | None = None
-    offline: bool = False
 
 
 class TicketIssuer:
@@ -53,15 +41,14 @@ class TicketIssuer:
         self._stopping = False
         self._thread: threading.Thread | None = None
 
-    def issue(self, order: Order) -> Issued:
+    def issue(self, order: Order) -> IssuedTicket:
         """Blocking (at most about ``reply_timeout`` plus hand-over time): call it off the UI thread."""
         with self._lock:
             if self.link.hub_online and self._hand_over():
                 body = order.request(f"{self.kiosk_id}-{uuid.uuid4().hex[:16]}")
                 reply = self.link.request(body, self.reply_timeout)
                 if reply is not None and reply.ok:
-                    t = reply.ticket
-                    return Issued(t.number, t.service, t.issued_at, t.eta_min, t.ahead, t.offline)
+                    return reply.ticket
                 if reply is not None:
                     raise TicketRefused(reply.error or "refused")
                 log.warning("no reply from the hub in %.1fs; issuing offline", self.reply_timeout)
@@ -94,10 +81,10 @@ class TicketIssuer:
         if self._thread:
             self._thread.join(5)
 
-    def _issue_offline(self, order: Order) -> Issued:
+    def _issue_offline(self, order: Order) -> IssuedTicket:
         pending = self.outbox.issue(order, self.site.services[order.service].letter, self.now())
         self.link.report(outbox=len(self.outbox))
-        return Issued(pending.number, order.service, pending.issued_at, offline=True)
+        return IssuedTicket(pending.number, order.service, order.preference, pending.issued_at, offline=True)
 
     def _hand_over(self) -> bool:
         for ticket in self.outbox.pending():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.i18n import tr
-from kiosk.issuer import Issued
+from reception.protocol import IssuedTicket
 from kiosk.screens import KioskScreen
 
 ISSUING, SHOWN, REFUSED = "issuing", "shown", "refused"
@@ -28,7 +28,7 @@ class TicketScreen(KioskScreen):
         self.printer_failed = False
         self.message = tr(self.app.lang, "issuing")
 
-    def show(self, ticket: Issued) -> None:
+    def show(self, ticket: IssuedTicket) -> None:
         lang = self.app.lang
         parts = []
         if ticket.eta_min is not None:

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk import textfit
 from kiosk.i18n import tr
-from kiosk.issuer import Issued
+from reception.protocol import IssuedTicket
 from kiosk.theme import BODY_PT, MIN_FIT_PT, ScreenProfile
 from kiosk.widgets import KioskButton
 
@@ -56,7 +56,7 @@ def states(app, kiosk, recorder_publish):
     app.show()
     screen = app.root.get_screen("ticket")
     screen.begin(app.site.services["mitid_learn"].name.get_text(app.lang))
-    screen.show(Issued("A123", "mitid_learn", datetime.now(timezone.utc), eta_min=125, ahead=14))
+    screen.show(IssuedTicket("A123", "mitid_learn", "staff", datetime.now(timezone.utc), ahead=14, eta_min=125))
     screen.printed("paper_out")
     yield "ticket-printer-failed"
     screen.refuse()
