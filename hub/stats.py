@@ -252,16 +252,21 @@ def mean_score(scores: Mapping[str, int]) -> float | None:
     return sum(int(k) * v for k, v in scores.items()) / n if n >= MIN_COUNT else None
 
 
+def time_figures(t: Mapping) -> dict:
+    """Median and p90 of the waits and service times of a group."""
+    wait, service = t.get("wait", {}), t.get("service", {})
+    return {"wait_median": percentile(wait, 50), "wait_p90": percentile(wait, 90),
+            "service_median": percentile(service, 50), "service_p90": percentile(service, 90)}
+
+
 def visit_figures(t: Mapping) -> dict:
     """The figures of one group of visits (a reason, a day, a site, or all)."""
-    wait, service = t.get("wait", {}), t.get("service", {})
     return {
         "visits": t.get("visits", 0), "served": t.get("served", 0), "no_show": t.get("no_show", 0),
         "expired": t.get("expired", 0), "by_volunteer": t.get("by_volunteer", 0),
         "volunteer_share": share(t.get("by_volunteer", 0), t.get("served", 0)),
         "no_show_share": share(t.get("no_show", 0), t.get("visits", 0)),
-        "wait_median": percentile(wait, 50), "wait_p90": percentile(wait, 90),
-        "service_median": percentile(service, 50), "service_p90": percentile(service, 90),
+        **time_figures(t),
         "repeat_share": share(t.get("repeat", 0), t.get("repeat", 0) + t.get("first", 0)),
         "repeat_answers": t.get("repeat", 0) + t.get("first", 0),
         "eta_met_share": share(t.get("eta_met", 0), t.get("eta_known", 0)),
@@ -285,18 +290,13 @@ def summarise(aggregates: Iterable[Mapping]) -> dict:
     for a in days:
         names.update(a.get("names", {}))
     return {
-        "from": days[0]["day"] if days else None, "to": days[-1]["day"] if days else None,
         "site_days": n_days, "names": names,
         "overall": {**visit_figures(everyone), **_feedback_totals(feedback), **_transfer_totals(days)},
         "reasons": {r: {**visit_figures(t), **_feedback_totals({r: feedback.get(r, {})})}
                     for r, t in sorted(reasons.items())},
-        "kinds": {k: {"served": t.get("served", 0), **{f"{m}_{p}": percentile(t.get(m, {}), q)
-                                                        for m in ("wait", "service")
-                                                        for p, q in (("median", 50), ("p90", 90))}}
+        "kinds": {k: {"served": t.get("served", 0), **time_figures(t)}
                   for k, t in merge(a["kinds"] for a in days).items()},
-        "hours": {int(h): {"arrivals": t.get("arrivals", 0), "arrivals_per_day": t.get("arrivals", 0) / n_days,
-                           "staff_desks": t.get("staff_desks", 0) / n_days,
-                           "volunteer_desks": t.get("volunteer_desks", 0) / n_days}
+        "hours": {int(h): _hour_figures(t, n_days)
                   for h, t in sorted(merge(a["hours"] for a in days).items(), key=lambda i: int(i[0]))},
         "weekdays": _by(days, "weekday"),
         "days": _by(days, "day"),
@@ -304,6 +304,12 @@ def summarise(aggregates: Iterable[Mapping]) -> dict:
         "transfers": dict(sorted(merge(a["transfers"] for a in days).items())),
         "feedback": {r: feedback_figures(f) for r, f in sorted(feedback.items())},
     }
+
+
+def _hour_figures(t: Mapping, n_days: int) -> dict:
+    """Totals of one hour of the day, and the same per site-day (arrivals, average desks open)."""
+    return {"arrivals": t.get("arrivals", 0), "arrivals_per_day": t.get("arrivals", 0) / n_days,
+            "staff_desks": t.get("staff_desks", 0) / n_days, "volunteer_desks": t.get("volunteer_desks", 0) / n_days}
 
 
 def _by(days: list[Mapping], key: str) -> dict:
