@@ -30,6 +30,9 @@ class StatsDB:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return cls(sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False)))
 
+    def close(self) -> None:
+        self.db.close()
+
     def save(self, aggregate: dict, *, at: str, final: bool = False) -> None:
         """Store a day's aggregate, unless a newer one is already there (a late, reordered message)."""
         with self.db.conn:

@@ -47,7 +47,7 @@ def gather(paths: list[str], day_from: str, day_to: str) -> list[dict]:
             key = (aggregate["site"], aggregate["day"])
             if key not in newest or at > newest[key][0]:
                 newest[key] = (at, aggregate)
-        db.db.close()
+        db.close()
     return [aggregate for _at, aggregate in newest.values()]
 
 

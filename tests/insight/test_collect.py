@@ -27,7 +27,7 @@ def week_payloads(path, site):
     payloads = []
     for at, aggregate in db.aggregates(PERIOD["day_from"], PERIOD["day_to"]):
         payloads.append(DailyStats.payload({**aggregate, "site": site}, datetime.fromisoformat(at), final=True))
-    db.db.close()
+    db.close()
     return payloads
 
 
@@ -97,7 +97,7 @@ def test_a_site_and_the_centre_holding_the_same_day_count_it_once(week, tmp_path
     for payload in week_payloads(week[0], "toender"):
         aggregate = {k: v for k, v in payload.items() if k not in ("at", "final", "live")}
         central.save(aggregate, at=payload["at"], final=True)
-    central.db.close()
+    central.close()
     _html, alone = report(tmp_path / "alone", week[0], **PERIOD)
     _html, merged = report(tmp_path / "merged", week[0], tmp_path / "central.db", **PERIOD)
     assert number(merged, "overall", "all", "visits") == number(alone, "overall", "all", "visits")
