@@ -102,3 +102,24 @@ def test_a_site_and_the_centre_holding_the_same_day_count_it_once(week, tmp_path
     _html, merged = report(tmp_path / "merged", week[0], tmp_path / "central.db", **PERIOD)
     assert number(merged, "overall", "all", "visits") == number(alone, "overall", "all", "visits")
     assert json.dumps(sorted(merged.items())) == json.dumps(sorted(alone.items()))
+
+
+def test_a_running_hub_reaches_the_central_file_and_its_report(hub, collector, recorder, tmp_path):
+    """The whole way without hand-made payloads: kiosk request -> hub -> stats/daily -> collect -> report."""
+    from tests.hub.test_hub_mqtt import reply_for, request
+
+    central, log = collector
+    rec = recorder("reception/toender/#")
+    for service in ("passport", "passport", "moving"):
+        reply_for(rec, request(rec, service=service, first_visit=False))
+
+    def today_visits():
+        with sqlite3.connect(central) as db:
+            rows = db.execute("select data from day_stats where site = 'toender'").fetchall() if stored(central) else []
+        return rows and sum(r["visits"] for r in json.loads(rows[0][0])["reasons"].values())
+
+    wait_until(lambda: today_visits() == 3, why=log, timeout=20)
+    day = stored(central)[0][1]
+    _html, f = report(tmp_path / "central", central, day_from=day, day_to=day)
+    assert (number(f, "overall", "all", "visits"), number(f, "reasons", "passport", "visits")) == (3, 2)
+    assert number(f, "overall", "all", "repeat_share") == 1.0  # all three had been here before
