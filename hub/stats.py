@@ -18,7 +18,7 @@ import json
 import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from reception import schedule
 from reception.config import DESK_KINDS, Site
@@ -298,9 +298,10 @@ def summarise(aggregates: Iterable[Mapping]) -> dict:
                   for k, t in merge(a["kinds"] for a in days).items()},
         "hours": {int(h): _hour_figures(t, n_days)
                   for h, t in sorted(merge(a["hours"] for a in days).items(), key=lambda i: int(i[0]))},
-        "weekdays": _by(days, "weekday"),
-        "days": _by(days, "day"),
-        "sites": _by(days, "site"),
+        "weekdays": _by(days, lambda a: a["weekday"]),
+        "days": _by(days, lambda a: a["day"]),
+        "weeks": _by(days, lambda a: iso_week(a["day"])),
+        "sites": _by(days, lambda a: a["site"]),
         "transfers": dict(sorted(merge(a["transfers"] for a in days).items())),
         "feedback": {r: feedback_figures(f) for r, f in sorted(feedback.items())},
     }
@@ -312,11 +313,17 @@ def _hour_figures(t: Mapping, n_days: int) -> dict:
             "staff_desks": t.get("staff_desks", 0) / n_days, "volunteer_desks": t.get("volunteer_desks", 0) / n_days}
 
 
-def _by(days: list[Mapping], key: str) -> dict:
-    """Visit figures grouped by weekday, day or site, with the number of site-days in each group."""
+def iso_week(day: str) -> str:
+    """``2026-W48``: the week a day belongs to, as Danish calendars count weeks."""
+    year, week, _ = date.fromisoformat(day).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _by(days: list[Mapping], key: Callable[[Mapping], str]) -> dict:
+    """Visit figures grouped by weekday, day, week or site, with the number of site-days in each group."""
     groups: dict[str, list[Mapping]] = defaultdict(list)
     for a in days:
-        groups[a[key]].append(a)
+        groups[key(a)].append(a)
     out = {}
     for name, members in groups.items():
         fig = visit_figures(merge(merge(a["reasons"].values()) for a in members))

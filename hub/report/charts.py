@@ -18,6 +18,7 @@ STAFF, VOLUNTEER, ARRIVALS = "#1f5f99", "#e08a00", "#9aaebf"
 SCORE_COLOURS = ("#b2182b", "#ef8a62", "#bdbdbd", "#67a9cf", "#2166ac")  # 1 (unhappy) .. 5 (happy)
 WIDTH, HEIGHT = 7.5, 3.4  # inches; 96 dpi in the browser gives about 720 x 330 px
 LABEL_CHARS = 34
+DAYS_SHOWN = 31  # longer periods are drawn by week
 
 rcParams["svg.fonttype"] = "path"
 
@@ -65,30 +66,30 @@ def waits_by_reason(summary: Mapping) -> Figure:
 
 
 def repeat_share_over_time(summary: Mapping) -> Figure:
-    days = summary["days"]
+    periods = _periods(summary)
     fig, ax = _figure()
-    points = [(d, f["repeat_share"]) for d, f in days.items() if f["repeat_share"] is not None]
+    points = [(d, f["repeat_share"]) for d, f in periods.items() if f["repeat_share"] is not None]
     if not points:
         return _empty(fig, ax)
     xs = range(len(points))
     ax.plot(xs, [100 * s for _, s in points], marker="o", color=VOLUNTEER, linewidth=2)
-    _day_ticks(ax, [d for d, _ in points])
+    _period_ticks(ax, [d for d, _ in points])
     ax.set_ylim(0, 100)
     ax.set_ylabel("% came before for the same reason")
     return fig
 
 
 def volunteer_share(summary: Mapping) -> Figure:
-    days = summary["days"]
+    periods = _periods(summary)
     fig, ax = _figure()
-    if not days:
+    if not periods:
         return _empty(fig, ax)
-    xs = range(len(days))
-    by_volunteer = [f["by_volunteer"] for f in days.values()]
-    by_staff = [f["served"] - f["by_volunteer"] for f in days.values()]
+    xs = range(len(periods))
+    by_volunteer = [f["by_volunteer"] for f in periods.values()]
+    by_staff = [f["served"] - f["by_volunteer"] for f in periods.values()]
     ax.bar(xs, by_staff, color=STAFF, label="served by staff")
     ax.bar(xs, by_volunteer, bottom=by_staff, color=VOLUNTEER, label="served by volunteers")
-    _day_ticks(ax, list(days))
+    _period_ticks(ax, list(periods))
     ax.set_ylabel("visits served")
     _legend_on_top(ax)
     return fig
@@ -115,8 +116,8 @@ def feedback_scores(summary: Mapping) -> Figure:
 CHARTS: dict[str, tuple[str, Callable[[Mapping], Figure]]] = {
     "arrivals": ("Arrivals by hour against desks open", arrivals_by_hour),
     "waits": ("Waits by visit reason", waits_by_reason),
-    "repeats": ("Repeat visits over time", repeat_share_over_time),
-    "volunteers": ("Visits served by volunteers and staff", volunteer_share),
+    "repeats": ("Repeat visits over time (by day, or by week over longer periods)", repeat_share_over_time),
+    "volunteers": ("Visits served by volunteers and staff (by day, or by week)", volunteer_share),
     "feedback": ("What citizens said, by visit reason", feedback_scores),
 }
 
@@ -144,11 +145,16 @@ def _empty(fig: Figure, ax) -> Figure:
     return fig
 
 
-def _day_ticks(ax, days: list[str]) -> None:
-    """Days as "24.11" along the x axis (every day while they fit, then every n-th)."""
-    step = max(1, len(days) // 20)
-    ax.set_xticks(range(0, len(days), step), [f"{d[8:10]}.{d[5:7]}" for d in days[::step]], fontsize=8,
-                  rotation=45)
+def _periods(summary: Mapping) -> Mapping[str, Mapping]:
+    """Days over a month or less; weeks over longer periods, where days would be a blur."""
+    return summary["days"] if len(summary["days"]) <= DAYS_SHOWN else summary["weeks"]
+
+
+def _period_ticks(ax, periods: list[str]) -> None:
+    """Days as "24.11", weeks as "W48" along the x axis (every one while they fit, then every n-th)."""
+    step = max(1, len(periods) // 20)
+    labels = [p[5:] if "W" in p else f"{p[8:10]}.{p[5:7]}" for p in periods[::step]]
+    ax.set_xticks(range(0, len(periods), step), labels, fontsize=8, rotation=45)
 
 
 def _label(summary: Mapping, reason: str) -> str:

@@ -69,6 +69,7 @@ def render(summary: Mapping, charts: Mapping[str, tuple[str, str]], *, day_from:
                HOUR_COLUMNS),
         _table("By weekday", "weekday", {d: summary["weekdays"][d] for d in WEEKDAYS if d in summary["weekdays"]},
                DAY_COLUMNS),
+        _table("By week", "week", summary["weeks"], DAY_COLUMNS),
         _table("By day", "day", summary["days"], DAY_COLUMNS),
     ]
     if len(summary["sites"]) > 1:

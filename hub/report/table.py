@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 from hub.stats import SCORES
 
 HEADER = ("section", "group", "metric", "value")
-SECTIONS = ("reasons", "kinds", "hours", "weekdays", "days", "sites")
+SECTIONS = ("reasons", "kinds", "hours", "weekdays", "days", "weeks", "sites")
 
 
 def rows(summary: Mapping) -> list[tuple[str, str, str, object]]:

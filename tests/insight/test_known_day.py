@@ -123,6 +123,7 @@ def test_hours_weekdays_and_feedback(figures):
     assert number(f, "hours", "10", "volunteer_desks") == 0.5
     assert ("hours", "11", "arrivals") not in f
     assert (number(f, "weekdays", "tue", "visits"), number(f, "days", "2026-11-24", "visits")) == (6, 6)
+    assert number(f, "weeks", "2026-W48", "visits") == 6
     assert number(f, "feedback", "mitid_learn", "answers") == 3
     assert number(f, "feedback", "mitid_learn", "mean_score") == about(11 / 3)
     assert [number(f, "feedback", "mitid_learn", f"score_{s}") for s in "12345"] == [0, 1, 0, 1, 1]
