@@ -20,6 +20,7 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from hardware.printer import TicketContent
+from reception import service_notify
 from kiosk import flow as steps
 from kiosk.flow import Flow
 from kiosk.i18n import tr
@@ -101,9 +102,24 @@ class KioskApp(App):
         self.idle_warning = IdleWarning()
         Window.bind(on_resize=self.apply_profile, on_touch_down=self._touched, on_keyboard=self._on_key)
         self.apply_profile()
-        Clock.schedule_interval(self._idle_tick, 0.5)
+        self._clock_events = [Clock.schedule_interval(self._idle_tick, 0.5)]
+        interval = service_notify.watchdog_interval()
+        if interval:  # pinged from Kivy's own loop: a frozen screen stops the pings and systemd restarts it
+            self._clock_events.append(Clock.schedule_interval(lambda _dt: service_notify.watchdog_ping(), interval))
         Clock.schedule_once(lambda _dt: self.show(), 0)
         return manager
+
+    def on_start(self):
+        service_notify.ready("showing the start screen")
+
+    def on_stop(self):
+        """Leave the window to the next app (tests run several apps in one process)."""
+        service_notify.stopping()
+        Window.unbind(on_resize=self.apply_profile, on_touch_down=self._touched, on_keyboard=self._on_key)
+        for event in self._clock_events:
+            event.cancel()
+        self._cancel_ticket_timeout()
+        self.idle_warning.dismiss()
 
     def apply_profile(self, *_):
         """Sizes from the panel's density: targets of 20 mm, text of 24 pt, the number far larger."""

@@ -29,7 +29,9 @@ class KioskDriver:
         return self
 
     def stop(self) -> None:
+        """Stop the app and leave the window and event loop usable for the next app in this process."""
         self.app.stop()
+        EventLoop.quit = False
 
     def pump(self, seconds: float = 0.0) -> None:
         """Let Kivy run its clock, layout and drawing for ``seconds`` (at least one frame)."""

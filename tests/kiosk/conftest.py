@@ -34,7 +34,9 @@ def kiosk_app(xvfb, tmp_path_factory):
                                state_dir=tmp_path_factory.mktemp("idle-kiosk"))
     app = KioskApp(idle, tap_guard=0)
     driver = KioskDriver(app).start()
+    driver.resize(800, 480)  # another part's app may have used this process's window before
     yield driver
+    driver.stop()
     app.services.stop()
     idle.outbox.close()
 
