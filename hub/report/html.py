@@ -34,7 +34,7 @@ HOUR_COLUMNS = (("arrivals", "arrivals"), ("arrivals_per_day", "per day"),
 DAY_COLUMNS = (("site_days", "days"), ("visits_per_day", "visits per day")) + VISIT_COLUMNS
 
 STYLE = """
-body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2rem auto; max-width: 62rem; color: #1b1b1b;
+body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2rem auto; max-width: 70rem; color: #1b1b1b;
        padding: 0 1rem; line-height: 1.4; }
 h1 { font-size: 1.7rem; margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border-bottom: 2px solid #1f5f99; }
 .meta { color: #555; }
@@ -45,7 +45,7 @@ figure.chart { margin: 1.2rem 0; } figure.chart svg { width: 100%; height: auto;
 figcaption { font-weight: bold; margin-bottom: 0.3rem; }
 table { border-collapse: collapse; margin: 0.6rem 0 1.2rem; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #d0d7de; padding: 0.25rem 0.6rem; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
+td { white-space: nowrap; } th:first-child, td:first-child { text-align: left; white-space: normal; }
 .note { color: #555; font-size: 0.9rem; }
 """
 
