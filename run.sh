@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the project needs on a fresh Debian 12 / Raspberry Pi OS Lite.
-APT_PACKAGES=(python3 python3-venv python3-pip mosquitto mosquitto-clients espeak-ng
+APT_PACKAGES=(python3 python3-venv python3-pip mosquitto mosquitto-clients espeak-ng alsa-utils
               libgl1 libegl1 libgles2 libmtdev1 xclip xsel fonts-dejavu-core libusb-1.0-0)
 APT_TEST_PACKAGES=(xvfb xauth systemd shellcheck chromium)  # systemd-analyze and shellcheck check the units and the installer; chromium opens the report
 

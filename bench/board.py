@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from reception import config, protocol
+from reception.commands import add_config_argument
 from reception.broker import PrivateBroker
 from reception.mqtt import BrokerAddress, Connection
 
@@ -34,6 +35,7 @@ DESKS = ("desk-1", "desk-2", "desk-3")
 
 
 def add_arguments(p) -> None:
+    add_config_argument(p)
     p.add_argument("--calls", type=int, default=200, help="calls to measure (default %(default)s)")
     p.add_argument("--interval", type=float, default=0.05, help="seconds between calls (default %(default)s)")
     p.add_argument("--via", choices=("auto", "hub", "calls"), default="auto",

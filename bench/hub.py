@@ -22,14 +22,13 @@ import psutil
 
 from reception import config
 from reception.broker import PrivateBroker
+from reception.commands import add_config_argument
 from reception.mqtt import BrokerAddress, Connection
 from reception.protocol import Topics
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def add_arguments(p) -> None:
-    p.add_argument("-c", "--config", default=str(ROOT / "config" / "site.example.toml"))
+    add_config_argument(p)
     p.add_argument("--rate", type=float, default=200, help="operations per second, issues and calls together")
     p.add_argument("--seconds", type=float, default=20, help="length of the measured run")
     p.add_argument("--kiosks", type=int, default=4, help="simulated kiosks")

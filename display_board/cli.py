@@ -1,4 +1,4 @@
-"""``reception board``: the waiting-room display; ``reception bench-board``: its call-to-screen latency.
+"""``reception board``: the waiting-room display; ``reception bench board`` measures its call-to-screen latency.
 
 Kivy is imported only inside the commands, after the window is configured, so
 ``reception --help`` stays fast and works on machines without a screen.
@@ -32,15 +32,6 @@ def add_commands(sub) -> None:
     s.add_argument("--at", default="2026-11-24T10:00", help="local time shown on the board (default %(default)s)")
     s.add_argument("out", help="PNG file to write")
     s.set_defaults(func=screenshot)
-
-    try:  # until ``reception bench board`` lists it (bench/cli.py BENCHMARKS)
-        from bench import board as bench_board
-    except ModuleNotFoundError:
-        return  # bench/ is not installed on this device
-    b = sub.add_parser("bench-board", help="measure call-next to board-shows-it latency (p50/p99, JSON last line)")
-    add_config_argument(b)
-    bench_board.add_arguments(b)
-    b.set_defaults(func=bench_board.main)
 
 
 def board_id(site: config.Site, wanted: str) -> str:

@@ -39,13 +39,6 @@ def add_commands(sub) -> None:
     p.add_argument("--outbox", type=Path, help="file keeping unconfirmed commands (default: state directory)")
     p.set_defaults(func=run_console)
 
-    from hardware import bench
-
-    p = sub.add_parser("bench-desk", help="time button press -> command on the broker, and ticket rendering "
-                                          "(JSON last line)")
-    bench.add_arguments(p)
-    p.set_defaults(func=bench.main)
-
     p = sub.add_parser("print-preview", help="draw a sample ticket as PNG (or print it with --print)")
     add_config_argument(p)
     p.add_argument("--number", default="A012", help="ticket number; its letter picks the service")

@@ -12,6 +12,7 @@ publishes the day's statistics and pings the systemd watchdog.
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections import OrderedDict
@@ -93,7 +94,7 @@ class Hub:
         with self._db_lock:
             tickets, desks = self.store.load(since_day=schedule.local_day(self.site, now))
             recent = self.store.recent_calls(self.site.board.recent_calls + 1)
-            self.last_seq = self.store.last_event_id()  # call numbers keep growing across restarts
+            self.last_seq = self.store.last_call_seq()  # call numbers keep growing across restarts
         self.queue = Queue(self.site, tickets, desks)
         for t in tickets:
             if t.state in (SERVED, NO_SHOW):  # no-shows teach how often a call is in vain
@@ -104,8 +105,9 @@ class Hub:
 
     def _stored_call(self, row: dict) -> dict:
         number = row["ticket"].split("/", 1)[1]
+        seq = json.loads(row["detail"] or "{}").get("seq", 0)
         return {"type": "recall" if row["kind"] == "recalled" else "call", "number": number, "desk": row["desk"],
-                "desk_name": dict(self.site.desks[row["desk"]].name), "at": row["at"], "seq": 0}
+                "desk_name": dict(self.site.desks[row["desk"]].name), "at": row["at"], "seq": seq}
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -249,7 +251,10 @@ class Hub:
             self._answers.popitem(last=False)
 
     def _stage(self, pending: Pending) -> None:
-        """Queue a handled message for the flusher (called under the lock)."""
+        """Queue a handled message for the flusher (called under the lock); calls get their number here."""
+        for event in pending.effects.calls:
+            self.last_seq += 1
+            event.detail["seq"] = self.last_seq  # stored with the event, so it survives a restart
         self._batch.append(pending)
         if pending.key:
             self._remember(pending.key, pending.reply_topic, pending.reply)
@@ -299,8 +304,7 @@ class Hub:
             if ticket.state in (SERVED, NO_SHOW):
                 self.estimator.observe(ticket)
         for event in effects.calls:
-            self.last_seq += 1
-            call = views.call_event(self.site, event, self.queue.tickets[event.ticket].number, self.last_seq)
+            call = views.call_event(self.site, event, self.queue.tickets[event.ticket].number, event.detail["seq"])
             self.calls.insert(0, call)
             del self.calls[self.site.board.recent_calls + 1:]
             self._publish(self.topics.calls, call)

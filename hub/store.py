@@ -124,14 +124,19 @@ class Store:
         return tickets, desks
 
     def recent_calls(self, limit: int) -> list[dict]:
-        """The latest call events, newest first, for the board after a restart."""
+        """The latest call events (with their ``seq`` in ``detail``), newest first, for the board after a restart."""
         q = ",".join("?" for _ in CALL_EVENTS)
         return list(self.db.query(
-            f"select kind, at, ticket, desk from events where kind in ({q}) order by id desc limit ?",
+            f"select kind, at, ticket, desk, detail from events where kind in ({q}) order by id desc limit ?",
             [*CALL_EVENTS, limit]))
 
-    def last_event_id(self) -> int:
-        return next(self.db.query("select coalesce(max(id), 0) as n from events"))["n"]
+    def last_call_seq(self) -> int:
+        """The highest call sequence number given out, so numbering goes on after a restart."""
+        q = ",".join("?" for _ in CALL_EVENTS)
+        row = next(self.db.query(
+            f"select coalesce(max(cast(json_extract(detail, '$.seq') as integer)), 0) as n from events"
+            f" where kind in ({q})", CALL_EVENTS))
+        return row["n"]
 
     def events(self, day_from: str, day_to: str) -> Iterable[dict]:
         return self.db.query("select * from events where day >= ? and day <= ? order by id", [day_from, day_to])

@@ -174,5 +174,8 @@ def test_state_survives_a_restart_and_devices_see_offline_then_online(hub, recor
     state = watcher.wait_for(lambda msgs: [json.loads(p) for t, p in msgs if t.endswith("/state")])[0]
     assert state["status"] == "open" and state["current"]["number"] == "C001"
     board = watcher.wait_for(lambda msgs: [json.loads(p) for t, p in msgs if t.endswith("/board")])[0]
-    assert board["calls"][0]["number"] == "C001"
+    assert board["calls"][0]["number"] == "C001" and board["calls"][0]["seq"] == 1
     assert reply_for(rec, request(rec, service="passport"))["ticket"]["number"] == "C003"
+    assert result_for(rec, command(rec, "desk-2", "next"))["ticket"] == "C002"
+    rec.wait_for(lambda msgs: len(calls(rec)) == 2)
+    assert [c["seq"] for c in rec.json("/calls")] == [1, 2], "call numbers go on after a restart"
