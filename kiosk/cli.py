@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 
 from reception import config
 from reception.commands import add_broker_arguments, add_config_argument, broker_address
@@ -39,12 +40,18 @@ def run_kiosk(args) -> int:
 
     site = config.load(args.config)
     configure(*args.size, fullscreen=args.fullscreen)
+    from kivy.clock import Clock
+
     from kiosk.app import KioskApp
     from kiosk.services import KioskServices
 
     services = KioskServices.build(site, args.kiosk, broker_address(args, site), state_dir=args.state_dir).start()
+    app = KioskApp(services, dpi=args.dpi, kiosk_mode=args.fullscreen)
+    # systemd stops us with SIGTERM: leave through Kivy's loop so the app and services close cleanly
+    signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: app.stop()))
     try:
-        KioskApp(services, dpi=args.dpi, kiosk_mode=args.fullscreen).run()
+        app.run()
     finally:
         services.stop()
+    log.info("kiosk %s stopped", args.kiosk)
     return 0
