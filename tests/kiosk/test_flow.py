@@ -124,3 +124,9 @@ def test_request_body_matches_the_contract(site):
     at = datetime(2026, 11, 25, 10, 1, 2, tzinfo=timezone.utc)
     offline = protocol.parse_ticket_request(protocol.encode(order.request("r2", offline_number="C901", issued_at=at)))
     assert (offline.offline_number, offline.issued_at) == ("C901", at)
+
+
+def test_every_question_of_the_example_offers_not_sure(site):
+    """A citizen who does not recognise their errand is never stuck: "not sure" leads to general reception."""
+    for qid, question in site.questions.items():
+        assert any(a.service == "reception" for a in question.answers), qid
