@@ -75,6 +75,7 @@ class KioskApp(App):
         self._blocked_until = 0.0
         self._last_touch = time.monotonic()
         self._ticket_timeout = None
+        self._visit = 0
         self._refresh_trigger = Clock.create_trigger(self._hub_changed, 0.05)
         self.idle_warning: IdleWarning | None = None
         self.use(services)
@@ -205,45 +206,52 @@ class KioskApp(App):
     def _issue(self):
         order = self.flow.order()
         service = self.site.services[order.service]
+        self._visit += 1  # results of an earlier visit must not touch this one's screen
         screen = self.root.get_screen("ticket")
         screen.begin(service.name.get_text(order.lang))
-        threading.Thread(target=self._issue_in_background, args=(order,), name="issue", daemon=True).start()
+        threading.Thread(target=self._issue_in_background, args=(order, self._visit), name="issue",
+                         daemon=True).start()
 
-    def _issue_in_background(self, order):
+    def _issue_in_background(self, order, visit):
         try:
             ticket = self.services.issuer.issue(order)
         except (TicketRefused, RangeExhausted) as exc:
             log.error("no ticket for %s: %s", order.service, exc)
-            self._refused()
+            self._refused(visit)
             return
         except Exception:  # the citizen sees a plain message, never a traceback
             log.exception("issuing failed")
-            self._refused()
+            self._refused(visit)
             return
-        self._issued(order, ticket)
+        self._issued(order, ticket, visit)
+
+    def _on_ticket_screen(self, visit) -> bool:
+        return visit == self._visit and self.flow.step == steps.TICKET
 
     @mainthread
-    def _refused(self):
-        self.root.get_screen("ticket").refuse()
-        self._schedule_ticket_timeout(TICKET_SECONDS)
+    def _refused(self, visit):
+        if self._on_ticket_screen(visit):
+            self.root.get_screen("ticket").refuse()
+            self._schedule_ticket_timeout(TICKET_SECONDS)
 
     @mainthread
-    def _issued(self, order, ticket):
-        screen = self.root.get_screen("ticket")
-        screen.show(ticket)
-        self.ticket_shown_at = time.monotonic()
-        self._schedule_ticket_timeout(TICKET_SECONDS)
+    def _issued(self, order, ticket, visit):
+        """Show the number (if the citizen still looks) and print it (always: the number exists now)."""
+        if self._on_ticket_screen(visit):
+            self.root.get_screen("ticket").show(ticket)
+            self._schedule_ticket_timeout(TICKET_SECONDS)
         service = self.site.services[order.service]
-        sessions = next_sessions_text(self.site, self.services.now(), order.lang, TICKET_SESSIONS) if service.volunteer_may_serve else ()
+        sessions = (next_sessions_text(self.site, self.services.now(), order.lang, TICKET_SESSIONS)
+                    if service.volunteer_may_serve else ())
         content = TicketContent(number=ticket.number, reason=service.name.get_text(order.lang), lang=order.lang,
                                 issued_at=ticket.issued_at, eta_min=ticket.eta_min, ahead=ticket.ahead,
                                 volunteer_sessions=sessions, offline=ticket.offline)
         if self.services.printing:
-            self.services.printing.submit(content, self._printed)
+            self.services.printing.submit(content, lambda state: self._printed(state, visit))
 
     @mainthread
-    def _printed(self, state):
-        if self.flow.step != steps.TICKET:
+    def _printed(self, state, visit):
+        if not self._on_ticket_screen(visit):
             return  # the citizen has already left the ticket screen
         screen = self.root.get_screen("ticket")
         screen.printed(state)

@@ -77,11 +77,6 @@ class HubLink:
         if self.conn.connected:
             self.conn.publish(self.topics.kiosk_status(self.kiosk_id), payload, qos=1, retain=True)
 
-    @property
-    def status(self) -> dict[str, Any]:
-        with self._lock:
-            return dict(self._status)
-
     # -- network thread -----------------------------------------------------
 
     def _after_connect(self) -> None:

@@ -84,3 +84,25 @@ def test_only_the_staff_key_combination_leaves_kiosk_mode(kiosk):
         assert kiosk.app._on_key(None, 27, 41, None, []) is True  # Escape swallowed
     finally:
         kiosk.app.kiosk_mode = False
+
+
+def test_a_silent_hub_never_freezes_the_screen_and_a_late_number_still_prints(kiosk_app, broker, recorder,
+                                                                              site, tmp_path):
+    """The hub says online but never answers: the screen stays responsive; the citizen may leave;
+    the number issued offline after the timeout is printed, and the next visit is not disturbed."""
+    recorder().publish(f"reception/{site.id}/hub/available", {"v": 1, "status": "online"}, retain=True)
+    k = make_kiosk(kiosk_app, broker, tmp_path, reply_timeout=1.5)
+    try:
+        drv = k.driver
+        drv.wait_until(lambda: k.services.link.hub_online)
+        tap_through(drv, site, "da", PASSPORT)
+        assert drv.screen.name == "ticket" and drv.screen.phase == "issuing"
+        assert drv.screen.message == tr("da", "issuing")
+        drv.tap(tr("da", "done"))  # the citizen gives up waiting: the screen answers at once
+        assert drv.screen.name == "start"
+        drv.tap("English")
+        drv.wait_until(lambda: b"C901" in k.printer.device.output, 10)
+        drv.pump(0.3)
+        assert drv.screen.name == "question" and k.app._ticket_timeout is None
+    finally:
+        k.services.stop()
