@@ -5,7 +5,7 @@ from kiosk.i18n import CATALOGUES, DEFAULT
 
 TEXTS: dict[str, dict[str, str]] = {
     "da": {
-        "button": "Fortæl os, hvordan det gik",
+        "button": "Hvordan gik det?",
         "faces_title": "Hvordan gik dit besøg?",
         "face_1": "Meget dårligt", "face_2": "Dårligt", "face_3": "Nogenlunde", "face_4": "Godt", "face_5": "Meget godt",
         "tags_title": "Hvad passer? (valgfrit)",
@@ -29,7 +29,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "thanks_text": "We use the answers to get better.",
     },
     "de": {
-        "button": "Sagen Sie uns, wie es war",
+        "button": "Wie war es?",
         "faces_title": "Wie war Ihr Besuch?",
         "face_1": "Sehr schlecht", "face_2": "Schlecht", "face_3": "Geht so", "face_4": "Gut", "face_5": "Sehr gut",
         "tags_title": "Was trifft zu? (freiwillig)",
@@ -41,7 +41,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "thanks_text": "Wir nutzen die Antworten, um besser zu werden.",
     },
     "uk": {
-        "button": "Розкажіть, як усе пройшло",
+        "button": "Як усе пройшло?",
         "faces_title": "Як пройшов ваш візит?",
         "face_1": "Дуже погано", "face_2": "Погано", "face_3": "Нормально", "face_4": "Добре", "face_5": "Дуже добре",
         "tags_title": "Що підходить? (необов'язково)",

@@ -191,13 +191,16 @@ class FeedbackView(ModalView):
                                                 style="nav", show_icon=False))
 
     def _tags(self, lang: str):
+        box = BoxLayout(orientation="vertical", spacing=self.app.gap)
         grid = GridLayout(cols=3, spacing=self.app.gap)
         for tag in TAGS:
             ticked = tag in self.form.tags
             grid.add_widget(self._button(ftr(lang, f"tag_{tag}"), lambda t=tag: self.toggle(t), style="option",
                                          selected=ticked, show_icon=False))
-        grid.add_widget(self._button(tr(lang, "extras_continue"), self.tags_done, style="primary", icon="forward"))
-        return grid
+        box.add_widget(grid)
+        box.add_widget(self._button(tr(lang, "extras_continue"), self.tags_done, style="primary", icon="forward",
+                                    size_hint_y=None, height=self.app.target))
+        return box
 
     def _letters(self, lang: str):
         box = BoxLayout(orientation="vertical", spacing=self.app.gap)
