@@ -1,104 +1,123 @@
 """From a typical wait to a promise that is rarely broken, learned from the site's own history.
 
-The forward simulation says when a ticket would be called if every visit took its
-typical time.  Real days scatter around that, and telling a citizen too short a
-wait is worse than too long.  ``Calibration`` keeps recent (forecast, actual wait)
-pairs and learns, for each range of forecasts, the margin ``c`` to add that
-minimises
+The forward simulation says when a ticket would typically be called, and how
+uncertain that is (its spread: the visits ahead vary, rivals may still come).
+Real days scatter around that, and telling a citizen too short a wait is worse
+than too long.  ``Calibration`` keeps recent (forecast, actual wait) pairs and
+learns, for each range of typical waits, how many spreads ``z`` to add:
 
-    mean |actual - (forecast + c)|  +  lam * share(actual > forecast + c + 2 min)
+    promise = typical + z * (spread + 1 min)
 
-with one ``lam`` for all ranges, chosen as the smallest that keeps the overall share
-of broken promises at ``target`` or below.  Short forecasts are nearly certain and
-get a small margin; long ones are uncertain and get the margin they need, so the
-promise is as tight as it can be for the rate of broken promises we accept.
-Margins are interpolated between ranges, so a promise moves smoothly.
+choosing each range's ``z`` to minimise
+
+    mean |actual - promise|  +  lam * share(actual > promise + 2 min)
+
+with one ``lam`` for all ranges: the smallest that keeps the overall share of
+broken promises at ``target`` or below.  A sure forecast (a free desk, one person
+ahead) gets a small margin, an uncertain one the margin it needs, so promises are
+as tight as they can be for the rate of broken promises we accept.  Margins are
+interpolated between ranges, so a promise moves smoothly with the forecast.
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import deque
-from itertools import accumulate
+from dataclasses import dataclass
 
 UNDER_SLACK_MIN = 2.0  # a promise is broken when the wait is longer than this past it
 TARGET_UNDER = 0.085
 WINDOW = 6000
-REFIT_EVERY = 150
+REFIT_EVERY = 300
 MIN_PAIRS = 200
-BINS = 12
-LEVELS = [i / 100 for i in range(20, 100)]
-PRIOR_FACTOR, PRIOR_MINUTES = 1.25, 2.0  # before there is history: a generous margin
+BINS = 10
+LEVELS = [i / 50 for i in range(10, 50)] + [0.99]
+SPREAD_FLOOR_MIN = 1.0
+PRIOR_Z = 1.3  # before there is history: a generous margin
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The forward simulation's view of one ticket: typical minutes until called, and their spread."""
+
+    minutes: float
+    spread: float  # standard deviation, minutes
+
+    @property
+    def scale(self) -> float:
+        return self.spread + SPREAD_FLOOR_MIN
 
 
 class Calibration:
     def __init__(self, target: float = TARGET_UNDER):
         self.target = target
-        self.pairs: deque[tuple[float, float]] = deque(maxlen=WINDOW)
+        self.pairs: deque[tuple[Forecast, float]] = deque(maxlen=WINDOW)
         self.centres: list[float] = []
-        self.margins: list[float] = []
+        self.z: list[float] = []
         self._new = 0
 
-    def learn(self, forecast: float, actual: float) -> None:
+    def learn(self, forecast: Forecast, actual: float) -> None:
         self.pairs.append((forecast, actual))
         self._new += 1
-        if len(self.pairs) >= MIN_PAIRS and (self._new >= REFIT_EVERY or not self.margins):
+        if len(self.pairs) >= MIN_PAIRS and (self._new >= REFIT_EVERY or not self.z):
             self.fit()
 
-    def promise(self, forecast: float) -> float:
-        if not self.margins:
-            return forecast * PRIOR_FACTOR + PRIOR_MINUTES
-        i = bisect_left(self.centres, forecast)
+    def promise(self, forecast: Forecast) -> float:
+        return max(0.0, forecast.minutes + self._z(forecast.minutes) * forecast.scale)
+
+    def _z(self, minutes: float) -> float:
+        if not self.z:
+            return PRIOR_Z
+        i = bisect_left(self.centres, minutes)
         if i == 0:
-            margin = self.margins[0]
-        elif i == len(self.centres):
-            margin = self.margins[-1]
-        else:
-            c0, c1 = self.centres[i - 1], self.centres[i]
-            w = (forecast - c0) / (c1 - c0) if c1 > c0 else 0.0
-            margin = self.margins[i - 1] + w * (self.margins[i] - self.margins[i - 1])
-        return max(0.0, forecast + margin)
+            return self.z[0]
+        if i == len(self.centres):
+            return self.z[-1]
+        c0, c1 = self.centres[i - 1], self.centres[i]
+        w = (minutes - c0) / (c1 - c0) if c1 > c0 else 0.0
+        return self.z[i - 1] + w * (self.z[i] - self.z[i - 1])
 
     def fit(self) -> None:
-        """Choose the margins for the pairs kept (equal-count ranges of the forecast)."""
+        """Choose each range's z for the pairs kept (equal-count ranges of the typical wait)."""
         self._new = 0
-        pairs = sorted(self.pairs)
+        pairs = sorted(self.pairs, key=lambda p: p[0].minutes)
         size = max(1, len(pairs) // BINS)
         groups = [pairs[i:i + size] for i in range(0, len(pairs), size)]
         if len(groups) > 1 and len(groups[-1]) < size // 2:
             groups[-2].extend(groups.pop())
-        options = [_options([a - f for f, a in g]) for g in groups]
-        total = len(pairs)
+        options = [_options(g) for g in groups]
         lo, hi = 0.0, 64.0
         choice = _choose(options, hi)
-        for _ in range(24):  # bisection on lam: the smallest that meets the target
+        for _ in range(20):  # bisection on lam: the smallest that meets the target
             mid = (lo + hi) / 2
             picked = _choose(options, mid)
-            if sum(u * n for _m, u, n in picked) / total <= self.target:
+            if sum(broken * n for _z, broken, n in picked) / len(pairs) <= self.target:
                 hi, choice = mid, picked
             else:
                 lo = mid
-        self.centres = [sum(f for f, _a in g) / len(g) for g in groups]
-        self.margins = [m for m, _u, _n in choice]
+        self.centres = [sum(f.minutes for f, _a in g) / len(g) for g in groups]
+        self.z = [z for z, _b, _n in choice]
 
 
-def _options(residuals: list[float]) -> list[tuple[float, float, float, int]]:
-    """(margin, mean abs error, share broken, n) for candidate margins at many quantiles."""
-    r = sorted(residuals)
-    n = len(r)
-    prefix = [0.0, *accumulate(r)]
+def _options(group: list[tuple[Forecast, float]]) -> list[tuple[float, float, float, int]]:
+    """(z, mean abs error, share broken, n) for candidate z at many quantiles of the standardised residual."""
+    rows = [(f.minutes, f.scale, a) for f, a in group]
+    zs = sorted((a - m) / s for m, s, a in rows)
+    n = len(rows)
     out = []
     for level in LEVELS:
-        c = r[min(n - 1, int(level * n))]
-        k = bisect_left(r, c)
-        mae = (c * k - prefix[k] + (prefix[n] - prefix[k]) - c * (n - k)) / n
-        broken = (n - bisect_right(r, c + UNDER_SLACK_MIN)) / n
-        out.append((c, mae, broken, n))
+        z = zs[min(n - 1, int(level * n))]
+        mae = broken = 0.0
+        for m, s, a in rows:
+            p = m + z * s
+            mae += abs(a - p)
+            broken += a > p + UNDER_SLACK_MIN
+        out.append((z, mae / n, broken / n, n))
     return out
 
 
 def _choose(options, lam: float) -> list[tuple[float, float, int]]:
     picked = []
     for opts in options:
-        c, _mae, broken, n = min(opts, key=lambda o: o[1] + lam * o[2])
-        picked.append((c, broken, n))
+        z, _mae, broken, n = min(opts, key=lambda o: o[1] + lam * o[2])
+        picked.append((z, broken, n))
     return picked

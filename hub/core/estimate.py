@@ -22,6 +22,7 @@ all sharing the routing work: a few milliseconds for 100 waiting tickets.
 from __future__ import annotations
 
 import heapq
+import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +32,7 @@ from reception import schedule
 from reception.config import DESK_KINDS, Site
 
 from hub.core import routing
-from hub.core.calibration import Calibration
+from hub.core.calibration import Calibration, Forecast
 from hub.core.history import (DeskCalendar, Pauses, PriorityArrivals, VisitLengths, arrivals_within,
                               minutes_between)
 from hub.core.model import DESK_OPEN, DESK_PAUSED, Ticket
@@ -40,7 +41,8 @@ from hub.core.queue import Queue
 PHANTOM = "~new"
 FORECASTS_KEPT = 5000  # raw forecasts of tickets not yet called, to learn from when they are
 INF = float("inf")
-LATE_OPENING_MIN = 5.0  # a closed desk that is usually open by now is expected this soon
+LATE_OPENING_MIN = 5.0
+STEADY_MIN = 1.0  # a republished promise moves only when it changes by at least this  # a closed desk that is usually open by now is expected this soon
 
 
 @dataclass
@@ -74,19 +76,21 @@ class ForwardSimulation:
         self.calendar = DeskCalendar(site)
         self.arrivals = PriorityArrivals(site)
         self.calibration = calibration or Calibration()
-        self._forecasts: dict[str, float] = {}
+        self._forecasts: dict[str, Forecast] = {}
+        self._published: dict[str, float | None] = {}  # ticket key -> promised call time (epoch minutes)
 
     def observe(self, ticket: Ticket) -> None:
         self.visits.observe(ticket)
         self.arrivals.observe(ticket)
-        raw = self._forecasts.pop(ticket.key, None)
-        if raw is not None and ticket.first_called_at is not None:
-            self.calibration.learn(raw, minutes_between(ticket.issued_at, ticket.first_called_at))
+        forecast = self._forecasts.pop(ticket.key, None)
+        if forecast is not None and ticket.first_called_at is not None:
+            self.calibration.learn(forecast, minutes_between(ticket.issued_at, ticket.first_called_at))
 
     def estimate(self, queue: Queue, now: datetime) -> Estimates:
         plan = self._plan(queue, now)
-        starts = plan.run()
-        result = Estimates(tickets={k: self._promise(v) for k, v in starts.items()}, ahead=_ahead(starts))
+        forecasts = plan.run()
+        result = Estimates(tickets=self._steady(now, {k: self._promise(v) for k, v in forecasts.items()}),
+                           ahead=_ahead(forecasts))
         open_cfgs = queue.open_desks()
         for sid, svc in self.site.services.items():
             result.services[sid] = {}
@@ -102,16 +106,33 @@ class ForwardSimulation:
         return result
 
     def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> tuple[float | None, int]:
-        starts = self._plan(queue, now).run()
-        raw = starts.get(ticket.key)
-        if raw is not None:
-            self._forecasts[ticket.key] = raw
+        forecasts = self._plan(queue, now).run()
+        forecast = forecasts.get(ticket.key)
+        if forecast is not None:
+            self._forecasts[ticket.key] = forecast
             if len(self._forecasts) > FORECASTS_KEPT:
                 del self._forecasts[next(iter(self._forecasts))]
-        return self._promise(raw), _ahead(starts).get(ticket.key, 0)
+        return self._promise(forecast), _ahead(forecasts).get(ticket.key, 0)
 
-    def _promise(self, raw: float | None) -> float | None:
-        return None if raw is None else self.calibration.promise(raw)
+    def _steady(self, now: datetime, promises: dict[str, float | None]) -> dict[str, float | None]:
+        """Keep a ticket's promised call time while the new one is within ``STEADY_MIN`` of it.
+
+        Every finished visit shifts the forecasts a little; republishing each shift makes
+        the board and the queue flicker without telling anyone anything useful.
+        """
+        clock = now.timestamp() / 60
+        published = {}
+        for key, minutes in promises.items():
+            old = self._published.get(key)
+            if minutes is not None and old is not None and abs(clock + minutes - old) < STEADY_MIN:
+                minutes = max(0.0, old - clock)
+            published[key] = None if minutes is None else clock + minutes
+            promises[key] = minutes
+        self._published = published
+        return promises
+
+    def _promise(self, forecast: Forecast | None) -> float | None:
+        return None if forecast is None else self.calibration.promise(forecast)
 
     def _plan(self, queue: Queue, now: datetime) -> "_Plan":
         """Each desk's working windows from now on (minutes), and when it is free of its current visit."""
@@ -167,6 +188,7 @@ class _Plan:
         self.ages = {t.key: minutes_between(t.issued_at, now) for t in waiting}
         self.cuts = sorted({t for spans, _f in windows.values() for s, e in spans for t in (s, e) if 0 < t < INF})
         self._lists: dict[tuple[int, str], tuple[list, list[Ticket]]] = {}
+        self._sharing: dict[int, dict[str, list[str]]] = {}
 
     def _regime(self, t: float) -> int:
         return bisect_right(self.cuts, t)
@@ -208,11 +230,13 @@ class _Plan:
         mine.insert(bisect_right(orders, self._order(cfg, extra)), extra)
         return mine
 
-    def run(self, extra: Ticket | None = None) -> dict[str, float | None]:
-        """Minutes from now until each waiting ticket (and ``extra``) would be called."""
-        return self._overtaken(self._play(extra), extra)
+    def run(self, extra: Ticket | None = None) -> dict[str, Forecast | None]:
+        """Minutes from now until each waiting ticket (and ``extra``) would be called, typically and its spread."""
+        starts, variances = self._play(extra)
+        return self._overtaken(starts, variances, extra)
 
-    def _overtaken(self, starts: dict[str, float | None], extra: Ticket | None) -> dict[str, float | None]:
+    def _overtaken(self, starts: dict[str, float | None], variances: dict[str, float],
+                   extra: Ticket | None) -> dict[str, Forecast | None]:
         """Add the expected delay by citizens still to come who will be ranked ahead (``PriorityArrivals``).
 
         One arriving ``a`` minutes from now with head start ``h`` overtakes a ticket that has
@@ -226,29 +250,36 @@ class _Plan:
             desks = {d.id for d in open_cfgs if routing.may_serve(site, d, like, open_cfgs)}
             if desks:
                 rivals.append((rates, routing.head_start(site, like), desks, visits.visit(like.service)))
-        if not rivals:
-            return starts
         local = self.now.astimezone(site.tz)
         minute = local.hour * 60 + local.minute
         desks_of: dict[str, set[str]] = {}
         for cfg in open_cfgs:
             for t in self._with(0, cfg.id, extra):
                 desks_of.setdefault(t.key, set()).add(cfg.id)
-        out = dict(starts)
+        out: dict[str, Forecast | None] = {}
         for t in self.waiting + ([extra] if extra else []):
             f, mine = starts[t.key], desks_of.get(t.key)
-            if not f or not mine:
+            if f is None:
+                out[t.key] = None
                 continue
+            delay = var = 0.0
             lead = self.ages.get(t.key, 0.0) + routing.head_start(site, t)
-            delay = sum(arrivals_within(rates, minute, min(f, h - lead)) * m * len(mine & desks) / len(desks)
-                        for rates, h, desks, m in rivals if h > lead) / len(mine)
-            out[t.key] = f + delay
+            for rates, h, desks, m in rivals if f and mine else ():
+                if h > lead:  # expected rivals (Poisson: their count varies as much), one visit each
+                    n = arrivals_within(rates, minute, min(f, h - lead)) * len(mine & desks) / len(desks)
+                    delay += n * m / len(mine)
+                    var += n * (m / len(mine)) ** 2
+            out[t.key] = Forecast(f + delay, math.sqrt(variances.get(t.key, 0.0) + var))
         return out
 
-    def _play(self, extra: Ticket | None) -> dict[str, float | None]:
+    def _play(self, extra: Ticket | None) -> tuple[dict[str, float | None], dict[str, float]]:
+        """Typical start of each ticket, and its variance: with ``c`` desks sharing the work ahead,
+        the variances of the visits before it at those desks, divided by ``c`` squared."""
         visits = self.est.visits
         tickets = self.waiting + ([extra] if extra else [])
         starts: dict[str, float | None] = {t.key: None for t in tickets}
+        variances: dict[str, float] = {}
+        piled = {did: (0.5 * free) ** 2 for did, (_spans, free) in self.windows.items()}  # the visits under way
         heap = [(free, did) for did, (_spans, free) in self.windows.items()]
         heapq.heapify(heap)
         taken: set[str] = set()
@@ -277,9 +308,26 @@ class _Plan:
             ticket = mine[i]
             taken.add(ticket.key)
             starts[ticket.key] = at
+            sharing = self._desks_of(regime, ticket, extra) or [did]
+            variances[ticket.key] = sum(piled[d] for d in sharing) / len(sharing) ** 2
             waited = self.ages.get(ticket.key, 0.0) + at
-            heapq.heappush(heap, (at + visits.per_call(ticket.service, waited) * visits.speed(did), did))
-        return starts
+            speed = visits.speed(did)
+            piled[did] += visits.spread(ticket.service) * speed ** 2
+            heapq.heappush(heap, (at + visits.per_call(ticket.service, waited) * speed, did))
+        return starts, variances
+
+    def _desks_of(self, regime: int, ticket: Ticket, extra: Ticket | None) -> list[str]:
+        """The desks working in this regime that may take the ticket."""
+        if regime not in self._sharing:
+            members: dict[str, list[str]] = {}
+            for cfg in self._open_at(regime):
+                for t in self._list(regime, cfg.id)[1]:
+                    members.setdefault(t.key, []).append(cfg.id)
+            self._sharing[regime] = members
+        if ticket is extra:
+            open_cfgs = self._open_at(regime)
+            return [d.id for d in open_cfgs if routing.may_serve(self.site, d, ticket, open_cfgs)]
+        return self._sharing[regime].get(ticket.key, [])
 
 
 def default_estimator(site: Site) -> WaitEstimator:
@@ -287,7 +335,7 @@ def default_estimator(site: Site) -> WaitEstimator:
     return ForwardSimulation(site)
 
 
-def _ahead(starts: dict[str, float | None]) -> dict[str, int]:
-    known = sorted((m, k) for k, m in starts.items() if m is not None)
+def _ahead(forecasts: dict[str, Forecast | None]) -> dict[str, int]:
+    known = sorted((f.minutes, k) for k, f in forecasts.items() if f is not None)
     ahead = {k: i for i, (_m, k) in enumerate(known)}
-    return {k: ahead.get(k, len(known)) for k in starts}
+    return {k: ahead.get(k, len(known)) for k in forecasts}

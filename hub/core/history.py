@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections import deque
 from datetime import datetime
 
-from reception.config import Site
+from reception.config import WEEKDAYS, Site
 
 from hub.core import routing
 from hub.core.model import DESK_OPEN, DESK_PAUSED, NO_SHOW, SERVED, Desk, Ticket
@@ -45,6 +45,7 @@ class VisitLengths:
         self.absent_minutes: deque[float] = deque(maxlen=WINDOW)
         self.desk_speed: dict[str, float] = {}  # visit length at this desk / the reason's mean
         self._mean: dict[str, float] = {}
+        self._var: dict[str, float] = {}
         self._sorted: dict[str, list[float]] = {}
 
     def observe(self, ticket: Ticket) -> None:
@@ -68,6 +69,7 @@ class VisitLengths:
             self.served[ticket.service].append(minutes)
         self._absent_rates = None
         self._mean.pop(ticket.service, None)
+        self._var.pop(ticket.service, None)
         self._sorted.pop(ticket.service, None)
 
     def visit(self, service: str) -> float:
@@ -77,6 +79,16 @@ class VisitLengths:
             n = len(samples)
             self._mean[service] = (sum(samples) + MIN_SAMPLES * self.prior[service]) / (n + MIN_SAMPLES)
         return self._mean[service]
+
+    def spread(self, service: str) -> float:
+        """Variance of a visit's length (minutes squared), shrunk to a coefficient of variation of 0.5."""
+        if service not in self._var:
+            samples = self.served[service]
+            mean = self.visit(service)
+            prior = (0.5 * mean) ** 2
+            var = sum((x - mean) ** 2 for x in samples) / (len(samples) - 1) if len(samples) > 1 else prior
+            self._var[service] = (var * len(samples) + prior * MIN_SAMPLES) / (len(samples) + MIN_SAMPLES)
+        return self._var[service]
 
     def absent_rate(self, waited: float) -> float:
         """Share of citizens gone when called after waiting this long (no-shows and those who gave up)."""
@@ -196,13 +208,16 @@ class DeskCalendar:
             return None
         minute = local.hour * 60 + local.minute + local.second / 60
         usual = [sum(d[s] for d in days) * 2 >= len(days) for s in range(SLOTS)]
+        hours = self.site.hours.get(WEEKDAYS[local.weekday()])
+        closing = hours.end.hour * 60 + hours.end.minute if hours else 0
         found, start = [], None
         for s in range(int(minute) // SLOT_MIN, SLOTS):
             t = max(0.0, s * SLOT_MIN - minute)
             if usual[s] and start is None:
                 start = t
             elif not usual[s] and start is not None:
-                found.append((start, t))
+                # Working until closing or later: staff see everyone still inside, however long that takes.
+                found.append((start, float("inf") if s * SLOT_MIN >= closing else t))
                 start = None
         if start is not None:
             found.append((start, float("inf")))

@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from hub.core.calibration import Calibration
+from hub.core.calibration import Calibration, Forecast
 from hub.core.estimate import ForwardSimulation
 from hub.core.queue import Queue
 
@@ -24,7 +24,7 @@ def taught(site, *visits):
 
 def typical_waits(est, q, now):
     """The forward simulation's typical minutes until each ticket is called (before the margin)."""
-    return {q.tickets[k].number: v for k, v in est._plan(q, now).run().items()}
+    return {q.tickets[k].number: f.minutes for k, f in est._plan(q, now).run().items()}
 
 
 def test_two_free_desks_take_two_then_the_next_two_after_one_visit(site, q):
@@ -114,10 +114,15 @@ def test_no_desk_open_means_no_estimate(site, q):
 def test_the_margin_keeps_broken_promises_near_the_target():
     rng = random.Random(4)
     cal = Calibration(target=0.08)
-    for _ in range(3000):
+
+    def day():  # typical waits with a spread that grows with them; the forecast knows the spread
         f = rng.uniform(0, 40)
-        cal.learn(f, f + rng.gauss(0, 1 + f / 5))
-    fresh = [(f, f + rng.gauss(0, 1 + f / 5)) for f in (rng.uniform(0, 40) for _ in range(4000))]
+        return Forecast(f, 1 + f / 5), f + rng.gauss(0, 1 + f / 5)
+
+    for _ in range(3000):
+        cal.learn(*day())
+    fresh = [day() for _ in range(4000)]
     broken = sum(a > cal.promise(f) + 2 for f, a in fresh) / len(fresh)
     assert 0.05 < broken < 0.11
-    assert cal.promise(2) < cal.promise(20) < cal.promise(38)  # longer waits get longer promises
+    assert cal.promise(Forecast(2, 1.4)) < cal.promise(Forecast(20, 5)) < cal.promise(Forecast(38, 8.6))
+    assert cal.promise(Forecast(20, 1)) < cal.promise(Forecast(20, 5)), "a surer forecast, a tighter promise"

@@ -6,7 +6,7 @@ import pytest
 from hub.simulation import scenario
 from reception.errors import ConfigError
 
-SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.toml"))
+SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").rglob("*.toml"))
 
 MINIMAL = '''
 [scenario]
