@@ -1,6 +1,7 @@
-"""The generated week the insight tests share: five opening days played once per session, then purged."""
+"""Shared by the insight tests: a generated week (played once per session, then purged), and a hub that never closes."""
 import dataclasses
 import random
+import re
 import sqlite3
 from datetime import date, datetime, timedelta, timezone
 
@@ -9,7 +10,7 @@ import pytest
 from reception import config
 from reception.mqtt import BrokerAddress
 from hub.service import Hub
-from tests.conftest import EXAMPLE_CONFIG
+from tests.conftest import EXAMPLE_CONFIG, HubProcess
 from tests.insight.generate import new_store, play_day
 
 FIRST, LAST = date(2026, 11, 16), date(2026, 11, 22)  # Monday to Sunday: five opening days
@@ -39,3 +40,20 @@ def raw_rows(path):
         db.row_factory = sqlite3.Row
         return {table: [dict(r) for r in db.execute(f"select * from {table}")]
                 for table in ("tickets", "events", "feedback")}
+
+
+@pytest.fixture
+def open_hub(broker, tmp_path):
+    """The hub with the example site open around the clock, so tickets do not expire at closing.
+
+    A test at 16:30 on a Wednesday would otherwise see every new ticket expire at once
+    (closing 15:00 plus the hour's margin) and wait in vain for it to be called.
+    """
+    always = "\n".join(f'{day} = "00:00-23:59"' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    text = re.sub(r"\[hours\][^\[]*", f"[hours]\n{always}\n\n", EXAMPLE_CONFIG.read_text(encoding="utf-8"), count=1)
+    path = tmp_path / "site.toml"
+    path.write_text(text, encoding="utf-8")
+    hub = HubProcess(broker, tmp_path / "hub.db", config_path=path).start()
+    yield hub
+    hub.stop()
+    hub.available.close()

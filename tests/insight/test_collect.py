@@ -104,7 +104,7 @@ def test_a_site_and_the_centre_holding_the_same_day_count_it_once(week, tmp_path
     assert json.dumps(sorted(merged.items())) == json.dumps(sorted(alone.items()))
 
 
-def test_a_running_hub_reaches_the_central_file_and_its_report(hub, collector, recorder, tmp_path):
+def test_a_running_hub_reaches_the_central_file_and_its_report(open_hub, collector, recorder, tmp_path):
     """The whole way without hand-made payloads: kiosk request -> hub -> stats/daily -> collect -> report."""
     from tests.hub.test_hub_mqtt import reply_for, request
 

@@ -23,7 +23,8 @@ def answers(message):
     return sum(sum(f["scores"].values()) for f in message.aggregate["feedback"].values())
 
 
-def test_feedback_sent_twice_is_stored_once_and_bad_answers_change_nothing(hub, recorder):
+def test_feedback_sent_twice_is_stored_once_and_bad_answers_change_nothing(open_hub, recorder):
+    hub = open_hub
     rec = recorder(f"{BASE}/#")
     good = {"v": 1, "id": "f-1", "score": 4, "tags": ["kind", "got_help"], "service": "mitid_learn"}
     rec.publish(FEEDBACK, good)
@@ -43,7 +44,8 @@ def test_feedback_sent_twice_is_stored_once_and_bad_answers_change_nothing(hub, 
     assert "score' must be 1 to 5" in log and "unknown feedback reason 'Jens'" in log and "unknown service 'nope'" in log
 
 
-def test_live_figures_for_the_desk_consoles_follow_the_queue(hub, recorder):
+def test_live_figures_for_the_desk_consoles_follow_the_queue(open_hub, recorder):
+    hub = open_hub
     rec = recorder(f"{BASE}/#")
     first = reply_for(rec, request(rec, service="passport"))["ticket"]["number"]
     reply_for(rec, request(rec, service="passport"))
