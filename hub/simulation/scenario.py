@@ -20,7 +20,18 @@ from reception.errors import ConfigError
 
 DEFAULT_SITE = Path(__file__).resolve().parents[2] / "config" / "site.example.toml"
 PREFERENCES = ("any", "staff", "volunteer")
-TOP = {"scenario", "site_overrides", "arrivals", "reasons", "extras", "abandonment", "desks", "groups"}
+# Every key a scenario may use, per section (docs/scenarios.md documents each; a test checks it).
+KEYS = {
+    "scenario": {"name", "description", "site", "weekday", "day_to_day_spread", "noshow_after_min"},
+    "site_overrides": set(),
+    "arrivals": {"per_hour"},
+    "reasons": {"share", "median_min", "spread", "no_show", "preference", "transfer_to_staff", "transfer_service"},
+    "extras": set(),
+    "abandonment": {"share", "median_min", "spread"},
+    "desks": {"shifts", "speed"},
+    "groups": {"at", "size", "reason", "probability", "within_min", "extras"},
+}
+TOP = set(KEYS)
 
 
 @dataclass(frozen=True)
@@ -95,8 +106,7 @@ def parse(raw: Mapping[str, Any], source: str = "<memory>", base: Path | None = 
         if key not in TOP:
             r.fail(key, f"unknown section (known: {', '.join(sorted(TOP))})")
     head = r.table(raw, "scenario")
-    r.known(head, "scenario", {"name", "description", "site", "weekday", "day_to_day_spread",
-                                "noshow_after_min"})
+    r.known(head, "scenario", KEYS["scenario"])
     site = _site(r, head, raw.get("site_overrides", {}), base)
     weekday = r.choice(head, "scenario", "weekday", WEEKDAYS, "tue")
     hours = site.hours.get(weekday)
@@ -210,7 +220,7 @@ def _site(r: _Reader, head, overrides, base: Path | None) -> Site:
 
 def _arrivals(r: _Reader, raw) -> tuple[tuple[float, float], ...]:
     t = r.table(raw, "arrivals")
-    r.known(t, "arrivals", {"per_hour"})
+    r.known(t, "arrivals", KEYS["arrivals"])
     profile = r.table(t, "per_hour", "arrivals")
     if not profile:
         r.fail("arrivals.per_hour", "needs at least one \"HH:MM\" = citizens per hour")
@@ -230,8 +240,7 @@ def _reasons(r: _Reader, raw, site: Site) -> dict[str, Reason]:
             r.fail(where, f"no such service in the site file (known: {', '.join(site.services)})")
         if not isinstance(spec, dict):
             r.fail(where, "must be a table")
-        r.known(spec, where, {"share", "median_min", "spread", "no_show", "preference", "transfer_to_staff",
-                              "transfer_service"})
+        r.known(spec, where, KEYS["reasons"])
         svc = site.services[sid]
         preference = spec.get("preference", {"any": 1.0})
         if not isinstance(preference, dict) or not preference:
@@ -270,7 +279,7 @@ def _patience(r: _Reader, raw) -> Patience | None:
     t = r.table(raw, "abandonment", required=False)
     if not t:
         return None
-    r.known(t, "abandonment", {"share", "median_min", "spread"})
+    r.known(t, "abandonment", KEYS["abandonment"])
     return Patience(share=r.number(t, "abandonment", "share", 1.0, maximum=1),
                     median_min=r.number(t, "abandonment", "median_min", minimum=0.5),
                     spread=r.number(t, "abandonment", "spread", 0.5, maximum=3))
@@ -290,7 +299,7 @@ def _desks(r: _Reader, raw, site: Site, weekday: str, open_min: float, close_min
         where = f"desks.{did}"
         if not isinstance(spec, dict):
             r.fail(where, "must be a table")
-        r.known(spec, where, {"shifts", "speed"})
+        r.known(spec, where, KEYS["desks"])
         default = ((open_min, close_min),) if desk.kind == "staff" else sessions
         shifts = spec.get("shifts")
         if shifts is None:
@@ -315,7 +324,7 @@ def _groups(r: _Reader, raw, reasons: Mapping[str, Reason], site: Site) -> tuple
         where = f"groups[{i}]"
         if not isinstance(g, dict):
             r.fail(where, "must be a table")
-        r.known(g, where, {"at", "size", "reason", "probability", "within_min", "extras"})
+        r.known(g, where, KEYS["groups"])
         reason = r.str(g, where, "reason")
         if reason not in reasons:
             r.fail(f"{where}.reason", f"must be one of the scenario's [reasons], not {reason!r}")

@@ -87,3 +87,11 @@ def test_errors_in_other_sections_name_the_key(tmp_path, extra, key):
     with pytest.raises(ConfigError) as err:
         scenario.load(path)
     assert str(err.value).startswith(f"{path}: {key}")
+
+
+def test_every_section_and_key_is_documented():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    for section, keys in scenario.KEYS.items():
+        assert f"[{section}" in doc or f"[[{section}" in doc, section
+        for key in keys:
+            assert f"`{key}`" in doc, f"{section}.{key} is not documented"
