@@ -4,7 +4,8 @@ The hub's ticker asks ``today`` for a fresh payload; it gets one at most every
 ``every`` seconds after something changed (a new event or feedback answer), and
 once a minute anyway (desk-hours grow while desks stay open).  At the day change
 ``finish_past_days`` writes the final aggregate of every past day that still has
-ticket rows, so the retention purge can drop those rows without losing a figure.
+ticket rows, so the retention purge (which keeps ``retention_days`` of rows, at least
+a day) can drop those rows without losing a figure.
 """
 from __future__ import annotations
 
@@ -44,13 +45,19 @@ class DailyStats:
         return self.payload(aggregate, now, final=False)
 
     def finish_past_days(self, now: datetime) -> list[dict]:
-        """Write (and return as payloads) the final aggregates of past days not finished yet."""
+        """Write (and return as payloads) the aggregates of past days not finished yet.
+
+        A day is final once none of its tickets is open any more; one whose expiry is not
+        stored yet (the hub commits in the background) is written again at the next day change.
+        """
         payloads = []
         for day in self.db.days_not_final(self.site.id, schedule.local_day(self.site, now)):
             end = schedule.at_local(self.site, date.fromisoformat(day) + timedelta(days=1), datetime.min.time())
             aggregate = self.aggregate(day, min(now, end))
-            self.db.save(aggregate, at=now.isoformat(), final=True)
-            payloads.append(self.payload(aggregate, now, final=True))
+            final = stats.live_figures(aggregate)["waiting"] == 0 and not any(
+                r["called"] for r in aggregate["reasons"].values())
+            self.db.save(aggregate, at=now.isoformat(), final=final)
+            payloads.append(self.payload(aggregate, now, final=final))
         return payloads
 
     @staticmethod

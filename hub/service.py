@@ -366,8 +366,8 @@ class Hub:
             self._publish_board(now)
             self._publish(self.topics.queue, views.queue_snapshot(self.queue, self.estimates, now), retain=True)
         with self._db_lock:
-            stats = self.daily.today(now)
-        if stats is not None and self.conn.connected:
+            stats = self.daily.today(now) if self.conn.connected else None  # due again as soon as it is back
+        if stats is not None:
             self._publish(self.topics.stats_daily, stats, retain=True)
 
     def _purge(self, now: datetime) -> None:

@@ -7,7 +7,7 @@ ticket rows and the report must come out the same from the aggregates alone.
 import math
 import sqlite3
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from tests.insight.conftest import PERIOD, raw_rows
@@ -93,3 +93,24 @@ def test_weekdays_count_each_opening_day_once(week, tmp_path):
         assert number(f, "weekdays", weekday, "visits") == n
         assert number(f, "weekdays", weekday, "site_days") == 1
     assert ("weekdays", "sat", "visits") not in f
+
+
+def test_a_day_with_tickets_still_open_is_not_final_until_they_are_closed(site, tmp_path):
+    """The hub commits in the background: at the day change yesterday's expiry may not be stored yet."""
+    from hub.core.queue import Queue
+    from hub.daily_stats import DailyStats
+    from hub.stats_db import StatsDB
+    from tests.insight.generate import new_store
+
+    store = new_store(site, tmp_path / "hub.db")
+    queue = Queue(site)
+    issued = datetime(2026, 11, 24, 9, tzinfo=timezone.utc)
+    _ticket, effects = queue.issue("passport", issued)
+    store.apply(effects)
+    daily = DailyStats(site, StatsDB(store.db))
+    morning = datetime(2026, 11, 25, 7, tzinfo=timezone.utc)
+    assert [p["final"] for p in daily.finish_past_days(morning)] == [False]
+    store.apply(queue.expire_due(morning))
+    (final,) = daily.finish_past_days(morning)
+    assert final["final"] and final["reasons"]["passport"]["expired"] == 1
+    assert daily.finish_past_days(morning) == []  # done once
