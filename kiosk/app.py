@@ -129,7 +129,8 @@ class KioskApp(App):
         self.target, self.body, self.min_font = p.target, p.body, p.min_fit
         self.title_font, self.number_font, self.gap = p.title, p.number, p.gap
         self.nav_width = max(p.target, p.pt(18) * 5)  # the longest nav word ("Спочатку") at 18 pt
-        self.wide = Window.width >= 4 * p.target * 2.4
+        # pictograms beside the text even in two columns of answers, when each is >= 4.5 targets wide
+        self.wide = (Window.width - self.nav_width) / 2 >= 4.5 * p.target
         if self.root:
             self.show()
 
