@@ -64,18 +64,18 @@ class Outbox:
         """Take the next number for ``letter`` today and store the ticket, in one transaction."""
         day = now.date().isoformat()
         first, last = self.kiosk.offline_numbers
-        with self._lock, self.db.conn:
+        with self._lock, self.db.conn:  # one transaction: plain SQL, sqlite-utils' writes would commit early
             self.db.execute("BEGIN IMMEDIATE")
             row = self.db.execute("SELECT last FROM counters WHERE day = ? AND letter = ?", [day, letter]).fetchone()
             n = first if row is None else row[0] + 1
             if n > last:
                 raise RangeExhausted(f"offline numbers {first}-{last} for {letter} are used up today")
-            self.db["counters"].upsert({"day": day, "letter": letter, "last": n}, pk=("day", "letter"))
+            self.db.execute("INSERT OR REPLACE INTO counters (day, letter, last) VALUES (?, ?, ?)", [day, letter, n])
             number = f"{letter}{n:03d}"
             rid = f"{self.kiosk.id}-off-{uuid.uuid4().hex[:12]}"
             body = order.request(rid, offline_number=number, issued_at=now)
-            self.db["pending"].insert({"id": rid, "number": number, "issued_at": now.isoformat(),
-                                       "body": json.dumps(body, ensure_ascii=False)})
+            self.db.execute("INSERT INTO pending (id, number, issued_at, body) VALUES (?, ?, ?, ?)",
+                            [rid, number, now.isoformat(), json.dumps(body, ensure_ascii=False)])
         log.info("issued %s offline (%d waiting for the hub)", number, len(self))
         return Pending(rid, number, now, body)
 

@@ -54,3 +54,13 @@ def test_pending_in_issue_order_with_contract_bodies_until_delivered(tmp_path, k
     box.rejected(b.id, "unknown service")
     assert len(box) == 0
     assert box.db["rejected"].count == 1
+
+
+def test_counter_and_ticket_are_one_transaction(tmp_path, kiosk):
+    """If storing the ticket fails, the number is not taken either."""
+    box = Outbox(tmp_path / "o.db", kiosk)
+    box.db.execute("CREATE TRIGGER no_more BEFORE INSERT ON pending BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with pytest.raises(Exception, match="disk full"):
+        box.issue(Order("passport"), "C", T0)
+    box.db.execute("DROP TRIGGER no_more")
+    assert box.issue(Order("passport"), "C", T0).number == "C901"
