@@ -64,7 +64,7 @@ class Outbox:
         """Take the next number for ``letter`` today and store the ticket, in one transaction."""
         day = now.date().isoformat()
         first, last = self.kiosk.offline_numbers
-        with self._lock, self.db.conn:  # one transaction: plain SQL, sqlite-utils' writes would commit early
+        with self._lock, self.db.conn:  # one explicit transaction for the counter and the ticket
             self.db.execute("BEGIN IMMEDIATE")
             row = self.db.execute("SELECT last FROM counters WHERE day = ? AND letter = ?", [day, letter]).fetchone()
             n = first if row is None else row[0] + 1
