@@ -88,7 +88,7 @@ def day_aggregate(site: Site, day: str, tickets: Iterable[Ticket], events: Itera
         desk = first_desk.get(t.key)
         _count_kind(kinds, t, site.desks[desk].kind if desk in site.desks else t.served_by_kind)
     return {
-        "site": site.id, "day": day, "weekday": schedule.weekday(date.fromisoformat(day)),
+        "site": site.id, "site_name": site.name, "day": day, "weekday": schedule.weekday(date.fromisoformat(day)),
         "names": {sid: svc.name.get_text() for sid, svc in site.services.items()},
         "reasons": reasons, "kinds": kinds,
         "hours": _hours(site, day, arrivals, events, now),
@@ -287,10 +287,12 @@ def summarise(aggregates: Iterable[Mapping]) -> dict:
     everyone = merge(reasons.values())
     n_days = len(days)
     names: dict[str, str] = {}
-    for a in days:
+    site_names: dict[str, str] = {}
+    for a in days:  # the newest names win: a site may rename a service
         names.update(a.get("names", {}))
+        site_names[a["site"]] = a.get("site_name", a["site"])
     return {
-        "site_days": n_days, "names": names,
+        "site_days": n_days, "names": names, "site_names": site_names,
         "overall": {**visit_figures(everyone), **_feedback_totals(feedback), **_transfer_totals(days)},
         "reasons": {r: {**visit_figures(t), **_feedback_totals({r: feedback.get(r, {})})}
                     for r, t in sorted(reasons.items())},

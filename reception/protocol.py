@@ -298,7 +298,7 @@ class DailyStatsMessage:
     at: datetime
     final: bool
     live: LiveFigures
-    aggregate: Mapping[str, Any]  # site, day, weekday, names and the count sections, as published
+    aggregate: Mapping[str, Any]  # site, site_name, day, weekday, names and the count sections, as published
 
 
 def _counts(tree: Mapping, where: str, depth: int = 0) -> None:
@@ -326,13 +326,15 @@ def parse_stats_daily(raw: bytes | str) -> DailyStatsMessage:
     names = _field(data, "names", dict, required=False, default={})
     if not all(isinstance(v, str) for v in names.values()):
         raise MessageError("field 'names' must map services to texts")
+    _field(data, "site_name", str, required=False)
     live = _field(data, "live", dict)
     avg = _field(live, "avg_wait_min", (int, float), required=False)
     return DailyStatsMessage(
         site=site, day=day, at=_timestamp(data, "at", required=True),
         final=_field(data, "final", bool, required=False, default=False),
         live=LiveFigures(_count(live, "waiting"), _count(live, "served"), None if avg is None else max(0.0, avg)),
-        aggregate={k: data[k] for k in ("site", "day", "weekday", "names", *STATS_SECTIONS) if k in data},
+        aggregate={k: data[k] for k in ("site", "site_name", "day", "weekday", "names", *STATS_SECTIONS)
+                   if k in data},
     )
 
 

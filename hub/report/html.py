@@ -53,7 +53,7 @@ td { white-space: nowrap; } th:first-child, td:first-child { text-align: left; w
 def render(summary: Mapping, charts: Mapping[str, tuple[str, str]], *, day_from: str, day_to: str,
            now: datetime, csv_name: str) -> str:
     names = summary["names"]
-    sites = ", ".join(escape(s) for s in summary["sites"]) or "no site"
+    sites = ", ".join(escape(name) for name in summary["site_names"].values()) or "no site"
     parts = [
         f"<h1>Borgerservice: visits {escape(day_from)} to {escape(day_to)}</h1>",
         f'<p class="meta">Sites: {sites} · {summary["site_days"]} site-days with data · made '
@@ -73,7 +73,8 @@ def render(summary: Mapping, charts: Mapping[str, tuple[str, str]], *, day_from:
         _table("By day", "day", summary["days"], DAY_COLUMNS),
     ]
     if len(summary["sites"]) > 1:
-        parts.append(_table("By site", "site", summary["sites"], DAY_COLUMNS))
+        by_site = {f"{summary['site_names'][s]} ({s})": f for s, f in summary["sites"].items()}
+        parts.append(_table("By site", "site", by_site, DAY_COLUMNS))
     parts += [_transfers(summary["transfers"]), _feedback(summary["feedback"], names), _notes()]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>Borgerservice report {escape(day_from)} – {escape(day_to)}</title>"
@@ -99,14 +100,16 @@ def _table(title: str, group_label: str, groups: Mapping[str, Mapping], columns:
 
 
 def _transfers(transfers: Mapping[str, int]) -> str:
-    body = "".join(f"<tr><td>{escape(move.replace('>', ' → '))}</td><td>{n}</td></tr>" for move, n in transfers.items())
+    body = "".join(f"<tr><td>{escape(move.replace('>', ' → '))}</td><td>{n}</td></tr>"
+                   for move, n in transfers.items())
     return (f"<h2>Hand-overs between desk kinds</h2><table><thead><tr><th>from → to</th><th>visits</th></tr>"
             f"</thead><tbody>{body or _nothing(2)}</tbody></table>")
 
 
 def _feedback(feedback: Mapping[str, Mapping], names: Mapping[str, str]) -> str:
     tags = sorted({t for f in feedback.values() for t in f["tags"]})
-    head = "".join(f"<th>face {s}</th>" for s in SCORES) + "".join(f"<th>{escape(t)}</th>" for t in tags)
+    head = "".join(f"<th>face {s}</th>" for s in SCORES) + "".join(f"<th>{escape(t.replace('_', ' '))}</th>"
+                                                                  for t in tags)
     body = "".join(
         f"<tr><td>{escape(reason)}</td><td>{f['answers']}</td><td>{escape(shown('mean', f['mean_score']))}</td>"
         + "".join(f"<td>{f['scores'][s]}</td>" for s in SCORES)

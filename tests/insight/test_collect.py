@@ -26,7 +26,8 @@ def week_payloads(path, site):
     db = StatsDB.open(path)
     payloads = []
     for at, aggregate in db.aggregates(PERIOD["day_from"], PERIOD["day_to"]):
-        payloads.append(DailyStats.payload({**aggregate, "site": site}, datetime.fromisoformat(at), final=True))
+        renamed = {**aggregate, "site": site, "site_name": f"Borgerservice {site.title()}"}
+        payloads.append(DailyStats.payload(renamed, datetime.fromisoformat(at), final=True))
     db.close()
     return payloads
 
@@ -88,7 +89,8 @@ def test_two_sites_gathered_centrally_add_up_and_bad_messages_are_ignored(week, 
     # Same visits twice over: every median, p90 and share stays what one site had.
     for metric in ("wait_median", "wait_p90", "repeat_share", "eta_met_share", "volunteer_share"):
         assert number(both, "overall", "all", metric) == number(alone, "overall", "all", metric)
-    assert "By site" in html.read_text()
+    text = html.read_text()
+    assert "Borgerservice Ribe (ribe)" in text and "Borgerservice Toender (toender)" in text
 
 
 def test_a_site_and_the_centre_holding_the_same_day_count_it_once(week, tmp_path):
