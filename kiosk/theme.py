@@ -15,7 +15,8 @@ PT_PER_INCH = 72.0
 # Known panels: (width, height) in pixels -> dots per inch.
 #   Raspberry Pi official 7" touch display: 800x480 on 154 x 86 mm  -> ~133 dpi
 #   a typical 10.1" 1280x800 touch panel: 217 x 136 mm              -> ~150 dpi
-SCREENS = {(800, 480): 133.0, (1280, 800): 150.0, (1920, 1080): 96.0}
+#   a 21.5" 1920x1080 touch monitor: 476 x 268 mm                  -> ~102 dpi
+SCREENS = {(800, 480): 133.0, (1280, 800): 150.0, (1920, 1080): 102.0}
 DEFAULT_DPI = 133.0
 
 MIN_TARGET_MM = 20.0        # every touch target, both sides

@@ -14,7 +14,7 @@ from reception.protocol import IssuedTicket
 from kiosk.theme import BODY_PT, MIN_FIT_PT, ScreenProfile
 from kiosk.widgets import KioskButton
 
-SIZES = [(800, 480), (1280, 800)]
+SIZES = [(800, 480), (1280, 800), (1920, 1080)]
 SHOTS = os.environ.get("KIOSK_SCREENSHOTS")  # a directory: also save a PNG of every state checked
 LANGS = ["da", "en", "de", "uk"]
 
