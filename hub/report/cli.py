@@ -5,7 +5,7 @@ import logging
 import os
 import signal
 import threading
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from reception.errors import ReceptionError
@@ -17,8 +17,11 @@ DEFAULT_DB = os.environ.get("RECEPTION_DB", "var/hub.db")
 
 def add_commands(sub) -> None:
     p = sub.add_parser("report", help="write the office's report (HTML with charts, and CSV) for a date range")
-    p.add_argument("--from", dest="day_from", type=date.fromisoformat, required=True, help="first day, YYYY-MM-DD")
-    p.add_argument("--to", dest="day_to", type=date.fromisoformat, required=True, help="last day, YYYY-MM-DD")
+    period = p.add_mutually_exclusive_group(required=True)
+    period.add_argument("--from", dest="day_from", type=date.fromisoformat, help="first day, YYYY-MM-DD (with --to)")
+    period.add_argument("--last-week", action="store_true",
+                        help="Monday to Sunday of the week before this one (for a weekly timer)")
+    p.add_argument("--to", dest="day_to", type=date.fromisoformat, help="last day, YYYY-MM-DD")
     p.add_argument("--db", action="append", help="a hub's SQLite file or a central one from `reception collect`; "
                                                  f"repeat for several (default $RECEPTION_DB or {DEFAULT_DB})")
     p.add_argument("--out", default="var/reports", help="folder for the files (default %(default)s)")
@@ -51,9 +54,19 @@ def gather(paths: list[str], day_from: str, day_to: str) -> list[dict]:
     return [aggregate for _at, aggregate in newest.values()]
 
 
+def last_week(today: date) -> tuple[date, date]:
+    """Monday and Sunday of the week before the one ``today`` is in."""
+    monday = today - timedelta(days=today.weekday() + 7)
+    return monday, monday + timedelta(days=6)
+
+
 def run_report(args) -> int:
     from hub.report import build
 
+    if args.last_week:
+        args.day_from, args.day_to = last_week(date.today())
+    elif args.day_to is None:
+        raise ReceptionError("--from needs --to")
     if args.day_from > args.day_to:
         raise ReceptionError("--from is after --to")
     day_from, day_to = args.day_from.isoformat(), args.day_to.isoformat()

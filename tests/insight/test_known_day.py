@@ -137,3 +137,21 @@ def test_a_period_without_data_still_gives_a_report(known_db, tmp_path):
     html, f = report(tmp_path / "empty", known_db, day_from="2026-12-01", day_to="2026-12-07")
     assert number(f, "overall", "all", "visits") == 0
     assert "no data in this period" in html.read_text()
+
+
+def test_last_week_is_monday_to_sunday_before_this_week():
+    from hub.report.cli import last_week
+
+    assert last_week(date(2026, 11, 25)) == (date(2026, 11, 16), date(2026, 11, 22))  # from a Wednesday
+    assert last_week(date(2026, 11, 30)) == (date(2026, 11, 23), date(2026, 11, 29))  # from the Monday after
+
+
+def test_a_report_needs_a_whole_period(known_db, tmp_path, capsys):
+    from reception.cli import main
+
+    assert main(["report", "--from", "2026-11-24", "--db", str(known_db), "--out", str(tmp_path)]) == 1
+    assert main(["report", "--from", "2026-11-25", "--to", "2026-11-24", "--db", str(known_db)]) == 1
+    assert main(["report", "--from", "2026-11-23", "--to", "2026-11-29", "--db", str(tmp_path / "none.db")]) == 1
+    err = capsys.readouterr().err
+    assert "--from needs --to" in err and "--from is after --to" in err and "no database at" in err
+    assert main(["report", "--last-week", "--db", str(known_db), "--out", str(tmp_path)]) == 0
