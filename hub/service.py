@@ -177,12 +177,26 @@ class Hub:
             self._stage(Pending(Effects(), now, key, reply_topic,
                                 protocol.ticket_reply(request.id, error=str(exc)), ack))
             return
+        if request.replaces:
+            effects.merge(self._withdraw_unanswered(kiosk, request.replaces, now))
         eta, ahead = self.estimator.estimate_new(self.queue, now, ticket)
         if ticket.eta_at_issue is None:
             ticket.eta_at_issue = eta
             effects.touch(ticket)
         reply = protocol.ticket_reply(request.id, views.ticket_view(ticket, eta, ahead))
         self._stage(Pending(effects, now, key, reply_topic, reply, ack))
+
+    def _withdraw_unanswered(self, kiosk: str, request_id: str, now: datetime) -> Effects:
+        """The ticket issued for a request whose answer never reached the kiosk, if there was one."""
+        answer = self._answers.get(f"kiosk/{kiosk}/{request_id}")
+        if answer is None:
+            with self._db_lock:
+                answer = self.store.handled(f"kiosk/{kiosk}/{request_id}")
+        ticket = json.loads(answer[1]).get("ticket") if answer else None
+        if not ticket or ticket.get("offline"):
+            return Effects()
+        day = schedule.local_day(self.site, datetime.fromisoformat(ticket["issued_at"]))
+        return self.queue.withdraw(ticket["number"], day, kiosk, now)
 
     def _on_desk_command(self, where: protocol.Topic, payload: bytes, ack) -> None:
         desk_id, now = where.device_id, self.clock()

@@ -146,10 +146,10 @@ def _field(data: Mapping, key: str, types, *, required: bool = True, default=Non
     return value
 
 
-def _command_id(data: Mapping) -> str:
-    cid = _field(data, "id", str)
+def _command_id(data: Mapping, key: str = "id") -> str:
+    cid = _field(data, key, str)
     if not 1 <= len(cid) <= MAX_ID_LEN or not cid.isprintable():
-        raise MessageError(f"field 'id' must be 1-{MAX_ID_LEN} printable characters")
+        raise MessageError(f"field {key!r} must be 1-{MAX_ID_LEN} printable characters")
     return cid
 
 
@@ -178,7 +178,11 @@ def _number(value: str, key: str = "number") -> str:
 
 @dataclass(frozen=True)
 class TicketRequest:
-    """A kiosk asks for a ticket.  With ``offline_number`` it hands over one it issued itself."""
+    """A kiosk asks for a ticket.  With ``offline_number`` it hands over one it issued itself.
+
+    ``replaces`` names an earlier request of the same kiosk that got no answer in time: if the
+    hub did issue a ticket for it, nobody holds that ticket, and the hub withdraws it.
+    """
 
     id: str
     service: str
@@ -188,6 +192,7 @@ class TicketRequest:
     lang: str = "da"
     offline_number: str | None = None
     issued_at: datetime | None = None
+    replaces: str | None = None
 
 
 def parse_ticket_request(raw: bytes | str) -> TicketRequest:
@@ -207,6 +212,7 @@ def parse_ticket_request(raw: bytes | str) -> TicketRequest:
         lang=_field(data, "lang", str, required=False, default="da"),
         offline_number=_number(offline, "offline_number") if offline else None,
         issued_at=issued_at,
+        replaces=_command_id(data, "replaces") if data.get("replaces") is not None else None,
     )
 
 

@@ -99,6 +99,15 @@ class Queue:
             effects.merge(self._finish(ticket, EXPIRED, now))
         return ticket, effects
 
+    def withdraw(self, number: str, day: str, kiosk: str, now: datetime) -> Effects:
+        """A kiosk gave up waiting for this ticket and printed its own: nobody holds this one."""
+        ticket = self.tickets.get(f"{day}/{number}")
+        if ticket is None or ticket.kiosk != kiosk or ticket.state != WAITING:
+            return Effects()
+        effects = self._finish(ticket, EXPIRED, now)
+        effects.events.append(Event("withdrawn", now, ticket.key, detail={"kiosk": kiosk}))
+        return effects
+
     def _add(self, ticket: Ticket, now: datetime) -> Effects:
         self.tickets[ticket.key] = ticket
         effects = Effects()

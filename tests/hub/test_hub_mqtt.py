@@ -2,6 +2,7 @@
 import json
 import sqlite3
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 
@@ -179,3 +180,18 @@ def test_state_survives_a_restart_and_devices_see_offline_then_online(hub, recor
     assert result_for(rec, command(rec, "desk-2", "next"))["ticket"] == "C002"
     rec.wait_for(lambda msgs: len(calls(rec)) == 2)
     assert [c["seq"] for c in rec.json("/calls")] == [1, 2], "call numbers go on after a restart"
+
+
+def test_an_offline_ticket_that_replaces_an_unanswered_request_withdraws_the_ghost(hub, rec):
+    """The kiosk gave up waiting for r1 and printed C901 itself; the hub's C001 for r1 has no holder."""
+    assert reply_for(rec, request(rec, rid="r1", service="passport"))["ticket"]["number"] == "C001"
+    issued_at = datetime.now(timezone.utc).isoformat()
+    handed = reply_for(rec, request(rec, rid="r1-offline", service="passport", offline_number="C901",
+                                    issued_at=issued_at, replaces="r1"))
+    assert handed["ok"] and handed["ticket"]["number"] == "C901"
+    assert dict((n, s) for n, s, _ in tickets_in_db(hub)) == {"C001": "expired", "C901": "waiting"}
+    # Another kiosk cannot withdraw kiosk-1's tickets.
+    reply_for(rec, request(rec, rid="r2", service="moving"))
+    reply_for(rec, request(rec, kiosk="kiosk-2", rid="x", service="moving", offline_number="F951",
+                           issued_at=issued_at, replaces="r2"))
+    assert dict((n, s) for n, s, _ in tickets_in_db(hub))["F001"] == "waiting"
