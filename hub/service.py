@@ -79,6 +79,7 @@ class Hub:
                                on_connect=self._publish_everything)
         handlers = {
             self.topics.ticket_request(): self._on_ticket_request,
+            self.topics.ticket_first_visit(): self._on_ticket_first_visit,
             self.topics.desk_command(): self._on_desk_command,
             self.topics.kiosk_status(): self._on_kiosk_status,
             self.topics.feedback(): self._on_feedback,
@@ -197,6 +198,19 @@ class Hub:
             return Effects()
         day = schedule.local_day(self.site, datetime.fromisoformat(ticket["issued_at"]))
         return self.queue.withdraw(ticket["number"], day, kiosk, now)
+
+    def _on_ticket_first_visit(self, where: protocol.Topic, payload: bytes, ack) -> None:
+        """The first-visit answer given after the number: stored with this kiosk's ticket, once per id; no reply."""
+        answer = protocol.parse_ticket_first_visit(payload)
+        kiosk, now = where.device_id, self.clock()
+        key = f"kiosk/{kiosk}/first_visit/{answer.id}"
+        if self._answer_again(key, ack, now):
+            return
+        try:
+            effects = self.queue.set_first_visit(answer.number, kiosk, answer.first_visit, now)
+        except QueueError as exc:
+            raise MessageError(str(exc)) from None
+        self._stage(Pending(effects, now, key, ack=ack))
 
     def _on_desk_command(self, where: protocol.Topic, payload: bytes, ack) -> None:
         desk_id, now = where.device_id, self.clock()

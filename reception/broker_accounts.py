@@ -56,7 +56,8 @@ def acl_rules(site: Site, account: Account) -> list[tuple[str, str]]:
     if account.role == "hub":
         return [("readwrite", f"{t.base}/#")]
     if account.role == "kiosk":
-        return ([("write", topic) for topic in (t.ticket_request(me), t.kiosk_status(me), t.feedback(me))]
+        writes = (t.ticket_request(me), t.ticket_first_visit(me), t.kiosk_status(me), t.feedback(me))
+        return ([("write", topic) for topic in writes]
                 + [("read", topic) for topic in (t.ticket_reply(me), t.queue, *board_view)])
     if account.role == "board":
         return [("read", topic) for topic in (*board_view, t.calls, t.stats_daily)]

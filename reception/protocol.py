@@ -9,6 +9,7 @@ Topic tree (``<site>`` is ``site.id`` from the configuration)::
     reception/<site>/hub/available              hub    retained  {"v":1,"status":"online"|"offline"|"stopped"}
     reception/<site>/kiosk/<kiosk>/ticket/request  kiosk           ticket request (or hand-over of an offline ticket)
     reception/<site>/kiosk/<kiosk>/ticket/reply    hub             the ticket, or why not
+    reception/<site>/kiosk/<kiosk>/ticket/first_visit  kiosk       "first visit about this?", answered after the number
     reception/<site>/kiosk/<kiosk>/status       kiosk  retained  printer state, outbox length
     reception/<site>/kiosk/<kiosk>/feedback     kiosk            anonymous "how did it go" answer
     reception/<site>/desk/<desk>/command        desk             next, recall, noshow, transfer, done, call, open, pause, close
@@ -77,6 +78,9 @@ class Topics:
 
     def ticket_reply(self, kiosk: str = "+") -> str:
         return f"{self.base}/kiosk/{kiosk}/ticket/reply"
+
+    def ticket_first_visit(self, kiosk: str = "+") -> str:
+        return f"{self.base}/kiosk/{kiosk}/ticket/first_visit"
 
     def kiosk_status(self, kiosk: str = "+") -> str:
         return f"{self.base}/kiosk/{kiosk}/status"
@@ -214,6 +218,24 @@ def parse_ticket_request(raw: bytes | str) -> TicketRequest:
         issued_at=issued_at,
         replaces=_command_id(data, "replaces") if data.get("replaces") is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class TicketFirstVisit:
+    """The citizen's answer to "is this your first visit about this?", given on the ticket screen.
+
+    It comes after the number, so the question never stands between a citizen and a ticket;
+    ``number`` is a ticket this kiosk issued today.
+    """
+
+    id: str
+    number: str
+    first_visit: bool
+
+
+def parse_ticket_first_visit(raw: bytes | str) -> TicketFirstVisit:
+    data = decode(raw)
+    return TicketFirstVisit(_command_id(data), _number(_field(data, "number", str)), _field(data, "first_visit", bool))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ def test_every_topic_in_the_code_is_documented_and_no_other():
     assert documented_topics() == code_topics()
     t = protocol.Topics("site")
     built = {t.hub_available, t.calls, t.board, t.queue, t.alerts, t.stats_daily, t.ticket_request("<kiosk>"),
-             t.ticket_reply("<kiosk>"), t.kiosk_status("<kiosk>"), t.feedback("<kiosk>"),
+             t.ticket_reply("<kiosk>"), t.ticket_first_visit("<kiosk>"), t.kiosk_status("<kiosk>"), t.feedback("<kiosk>"),
              t.desk_command("<desk>"), t.desk_result("<desk>"), t.desk_state("<desk>")}
     assert {b.replace("reception/site/", "reception/<site>/") for b in built} == documented_topics()
 

@@ -108,6 +108,19 @@ class Queue:
         effects.events.append(Event("withdrawn", now, ticket.key, detail={"kiosk": kiosk}))
         return effects
 
+    def set_first_visit(self, number: str, kiosk: str, value: bool, now: datetime) -> Effects:
+        """The citizen answered "first visit about this?" on the ticket screen, after the number was issued."""
+        ticket = self.find(number, now)
+        if ticket is None:
+            raise QueueError(f"no ticket {number} today")
+        if ticket.kiosk != kiosk:
+            raise QueueError(f"ticket {number} was not issued by kiosk {kiosk!r}")
+        effects = Effects()
+        if ticket.first_visit is not value:
+            ticket.first_visit = value
+            effects.touch(ticket)
+        return effects
+
     def _add(self, ticket: Ticket, now: datetime) -> Effects:
         self.tickets[ticket.key] = ticket
         effects = Effects()

@@ -30,7 +30,8 @@ def delivered_to_hub(hub, sender, topic: str) -> bool:
 
 def test_each_device_may_publish_what_its_job_needs(accounts_broker, hub):
     kiosk, desk = accounts_broker.login("kiosk-1"), accounts_broker.login("desk-1")
-    for topic in ("kiosk/kiosk-1/ticket/request", "kiosk/kiosk-1/status", "kiosk/kiosk-1/feedback"):
+    for topic in ("kiosk/kiosk-1/ticket/request", "kiosk/kiosk-1/ticket/first_visit", "kiosk/kiosk-1/status",
+                  "kiosk/kiosk-1/feedback"):
         assert delivered_to_hub(hub, kiosk, f"{BASE}/{topic}")
     assert delivered_to_hub(hub, desk, f"{BASE}/desk/desk-1/command")
 

@@ -195,3 +195,20 @@ def test_an_offline_ticket_that_replaces_an_unanswered_request_withdraws_the_gho
     reply_for(rec, request(rec, kiosk="kiosk-2", rid="x", service="moving", offline_number="F951",
                            issued_at=issued_at, replaces="r2"))
     assert dict((n, s) for n, s, _ in tickets_in_db(hub))["F001"] == "waiting"
+
+
+def first_visit_in_db(hub, number):
+    with sqlite3.connect(hub.db_path) as db:
+        return db.execute("select first_visit from tickets where number = ?", [number]).fetchone()[0]
+
+
+def test_first_visit_answered_on_the_ticket_screen_is_stored_with_that_kiosks_ticket_once(hub, rec):
+    number = reply_for(rec, request(rec, service="passport"))["ticket"]["number"]
+    topic = f"{BASE}/kiosk/kiosk-1/ticket/first_visit"
+    rec.publish(topic, {"v": 1, "id": "fv-1", "number": number, "first_visit": False})
+    rec.publish(f"{BASE}/kiosk/kiosk-2/ticket/first_visit", {"v": 1, "id": "fv-2", "number": number,
+                                                             "first_visit": True})  # not kiosk-2's ticket
+    rec.publish(topic, {"v": 1, "id": "fv-3", "number": number, "first_visit": "yes"})  # not a boolean
+    marker = request(rec, service="moving")  # handled after the answers above: they are stored by then
+    reply_for(rec, marker)
+    assert first_visit_in_db(hub, number) == 0

@@ -243,3 +243,16 @@ def test_a_volunteer_cannot_call_out_of_order_a_citizen_who_chose_staff(q):
     with pytest.raises(QueueError, match="asked for staff"):
         q.command("vol-1", "call", at(1), ticket=t.number)
     assert q.tickets[t.key].state == WAITING
+
+
+def test_first_visit_answered_after_the_ticket_is_kept_for_the_issuing_kiosk_only(q):
+    ticket, _ = q.issue("passport", at(0), kiosk="kiosk-1")
+    assert ticket.first_visit is None
+    effects = q.set_first_visit(ticket.number, "kiosk-1", False, at(1))
+    assert ticket.first_visit is False and ticket.key in effects.tickets
+    assert not q.set_first_visit(ticket.number, "kiosk-1", False, at(1)).tickets  # the same answer again: nothing
+    with pytest.raises(QueueError, match="kiosk-2"):
+        q.set_first_visit(ticket.number, "kiosk-2", True, at(2))
+    with pytest.raises(QueueError, match="no ticket"):
+        q.set_first_visit("C077", "kiosk-1", True, at(2))
+    assert ticket.first_visit is False
