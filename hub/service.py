@@ -318,30 +318,37 @@ class Hub:
             self.conn.reconnect()  # unacknowledged messages come again, onto the stored state
             return
         with self._lock:  # state first: a device that reads its answer finds its new state already there
-            for p in batch:
-                self._after(p.effects, p.at)
+            self._announce(batch)
         for p in batch:
             if p.reply_topic:
                 self.conn.publish(p.reply_topic, p.reply, qos=1)
             if p.ack:
                 p.ack()
 
-    def _after(self, effects: Effects, now: datetime) -> None:
-        """Tell the devices what changed: calls at once, the rest on the next refresh."""
-        for ticket in effects.tickets.values():
-            if ticket.state in (SERVED, NO_SHOW):
-                self.estimator.observe(ticket)
-        for event in effects.calls:
-            call = views.call_event(self.site, event, self.queue.tickets[event.ticket].number, event.detail["seq"])
-            self.calls.insert(0, call)
-            del self.calls[self.site.board.recent_calls + 1:]
-            self._publish(self.topics.calls, call)
-        for desk_id in effects.desks:
-            self._publish_desk(desk_id, now)
-        if effects.calls:
-            self._publish_board(now)
-        if effects.tickets or effects.desks:
-            self._dirty = True
+    def _announce(self, batch: list[Pending]) -> None:
+        """Tell the devices what a committed batch changed: every call, then each changed desk and
+        the board once (a burst costs one snapshot, not one each); the rest on the next refresh."""
+        desks: dict[str, None] = {}
+        called = False
+        for p in batch:
+            for ticket in p.effects.tickets.values():
+                if ticket.state in (SERVED, NO_SHOW):
+                    self.estimator.observe(ticket)
+            for event in p.effects.calls:
+                number = self.queue.tickets[event.ticket].number
+                call = views.call_event(self.site, event, number, event.detail["seq"])
+                self.calls.insert(0, call)
+                del self.calls[self.site.board.recent_calls + 1:]
+                self._publish(self.topics.calls, call)
+                called = True
+            desks.update(dict.fromkeys(p.effects.desks))
+            if p.effects.tickets or p.effects.desks:
+                self._dirty = True
+        at = batch[-1].at  # never earlier than any call listed
+        for desk_id in desks:
+            self._publish_desk(desk_id, at)
+        if called:
+            self._publish_board(at)
 
     # -- publishing --------------------------------------------------------
 

@@ -65,6 +65,7 @@ class PrivateBroker:
             "allow_anonymous true" if "allow_anonymous" not in self.extra_config else "",
             # as root, Mosquitto would drop to user "mosquitto", which cannot write data_dir: no persistence
             "user root" if os.geteuid() == 0 and "user " not in self.extra_config else "",
+            "set_tcp_nodelay true",  # small messages go out at once, not after a delayed ACK
             "persistence true",
             f"persistence_location {self.data_dir}/",
             "autosave_interval 1",

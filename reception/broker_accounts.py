@@ -154,6 +154,7 @@ def secured_listeners(password_file: str, acl_file: str, port: int = 1883, tls: 
     machine) and the network sees only the TLS port.
     """
     lines = ["per_listener_settings false",
+             "set_tcp_nodelay true",  # a call must not wait out Nagle and delayed ACKs (about 40 ms)
              "allow_anonymous false",
              f"password_file {password_file}",
              f"acl_file {acl_file}",

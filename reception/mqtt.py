@@ -12,6 +12,7 @@ makes the broker deliver it again.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -141,6 +142,9 @@ class Connection:
         if reason_code.is_failure:
             log.warning("%s: broker refused connection: %s", self.client_id, reason_code)
             return
+        sock = client.socket()
+        if sock is not None and hasattr(sock, "setsockopt"):  # no Nagle: a call is one small packet
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         for topic_filter, (_handler, qos) in self._handlers.items():
             client.subscribe(topic_filter, qos)
         self._connected.set()
