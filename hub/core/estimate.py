@@ -76,15 +76,16 @@ class ForwardSimulation:
         self.calendar = DeskCalendar(site)
         self.arrivals = PriorityArrivals(site)
         self.calibration = calibration or Calibration()
-        self._forecasts: dict[str, Forecast] = {}
+        self._forecasts: dict[str, tuple[Forecast, float]] = {}  # at issue: forecast and promise
         self._published: dict[str, float | None] = {}  # ticket key -> promised call time (epoch minutes)
 
     def observe(self, ticket: Ticket) -> None:
         self.visits.observe(ticket)
         self.arrivals.observe(ticket)
-        forecast = self._forecasts.pop(ticket.key, None)
-        if forecast is not None and ticket.first_called_at is not None:
-            self.calibration.learn(forecast, minutes_between(ticket.issued_at, ticket.first_called_at))
+        issued = self._forecasts.pop(ticket.key, None)
+        if issued is not None and ticket.first_called_at is not None:
+            forecast, promised = issued
+            self.calibration.learn(forecast, minutes_between(ticket.issued_at, ticket.first_called_at), promised)
 
     def estimate(self, queue: Queue, now: datetime) -> Estimates:
         plan = self._plan(queue, now)
@@ -108,11 +109,12 @@ class ForwardSimulation:
     def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> tuple[float | None, int]:
         forecasts = self._plan(queue, now).run()
         forecast = forecasts.get(ticket.key)
+        promised = self._promise(forecast)
         if forecast is not None:
-            self._forecasts[ticket.key] = forecast
+            self._forecasts[ticket.key] = (forecast, promised)
             if len(self._forecasts) > FORECASTS_KEPT:
                 del self._forecasts[next(iter(self._forecasts))]
-        return self._promise(forecast), _ahead(forecasts).get(ticket.key, 0)
+        return promised, _ahead(forecasts).get(ticket.key, 0)
 
     def _steady(self, now: datetime, promises: dict[str, float | None]) -> dict[str, float | None]:
         """Keep a ticket's promised call time while the new one is within ``STEADY_MIN`` of it.
