@@ -7,14 +7,18 @@
    (``routing.may_serve``, ``routing.rank_key``, the private room first): each desk
    is free when the visit at it should end (the mean of the recent visits of that
    reason that lasted longer than this one has so far), then takes the ticket the
-   routing would give it and is busy for that reason's typical desk time (no-shows
-   included) at that desk's own speed.  It follows the known schedule: volunteer
-   desks stop when the running volunteer session ends (their citizens then go to
-   staff, as routing says), and a paused desk comes back after the site's typical
-   pause.  This gives each ticket's *typical* wait.
+   routing would give it and is busy for that reason's typical desk time at that
+   desk's own speed, less when the citizen may be gone by then (``VisitLengths``
+   learns how often, by how long they will have waited).  It follows the schedule:
+   the desks' usual hours learned from their own history (``DeskCalendar``: lunch
+   breaks, early closing, a room opening late), the volunteer session's end from
+   the site file (those who chose a volunteer then go to staff, as routing says),
+   and the expected citizens still to come who will be ranked ahead
+   (``PriorityArrivals``).  This gives each ticket's *typical* wait and its spread.
 2. A learned margin (``Calibration``) turns the typical wait into a promise that
    is rarely broken: from the site's own (forecast, actual) pairs, the smallest
-   margins that keep waits more than 2 minutes past the promise rare.
+   margins that keep waits more than 2 minutes past the promise at about 9%.
+   Republished promises move only when they change by a minute or more.
 
 It costs one simulation per update plus one per (service, kind) for the board,
 all sharing the routing work: a few milliseconds for 100 waiting tickets.
