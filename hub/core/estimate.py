@@ -195,6 +195,7 @@ class _Plan:
         self.cuts = sorted({t for spans, _f in windows.values() for s, e in spans for t in (s, e) if 0 < t < INF})
         self._lists: dict[tuple[int, str], tuple[list, list[Ticket]]] = {}
         self._sharing: dict[int, dict[str, list[str]]] = {}
+        self._rivals_now: tuple[list, int] | None = None
 
     def _regime(self, t: float) -> int:
         return bisect_right(self.cuts, t)
@@ -249,22 +250,12 @@ class _Plan:
         waited ``age`` with head start ``h_t`` when ``a < h - age - h_t``; it costs that
         ticket one visit shared by its desks, if it goes to one of them.
         """
-        site, visits = self.site, self.est.visits
-        open_cfgs = self._open_at(0)
-        rivals = []
-        for like, rates in self.est.arrivals.expected(self.now):
-            desks = {d.id for d in open_cfgs if routing.may_serve(site, d, like, open_cfgs)}
-            if desks:
-                rivals.append((rates, routing.head_start(site, like), desks, visits.visit(like.service)))
-        local = self.now.astimezone(site.tz)
-        minute = local.hour * 60 + local.minute
-        desks_of: dict[str, set[str]] = {}
-        for cfg in open_cfgs:
-            for t in self._with(0, cfg.id, extra):
-                desks_of.setdefault(t.key, set()).add(cfg.id)
+        site = self.site
+        rivals, minute = self._rivals()
         out: dict[str, Forecast | None] = {}
         for t in self.waiting + ([extra] if extra else []):
-            f, mine = starts[t.key], desks_of.get(t.key)
+            f = starts[t.key]
+            mine = set(self._desks_of(0, t, extra))
             if f is None:
                 out[t.key] = None
                 continue
@@ -277,6 +268,20 @@ class _Plan:
                     var += n * (m / len(mine)) ** 2
             out[t.key] = Forecast(f + delay, math.sqrt(variances.get(t.key, 0.0) + var))
         return out
+
+    def _rivals(self) -> tuple[list, int]:
+        """The kinds of citizens still to come who may be ranked ahead, with the desks open now for them."""
+        if self._rivals_now is None:
+            site, visits = self.site, self.est.visits
+            open_cfgs = self._open_at(0)
+            rivals = []
+            for like, rates in self.est.arrivals.expected(self.now):
+                desks = {d.id for d in open_cfgs if routing.may_serve(site, d, like, open_cfgs)}
+                if desks:
+                    rivals.append((rates, routing.head_start(site, like), desks, visits.visit(like.service)))
+            local = self.now.astimezone(site.tz)
+            self._rivals_now = (rivals, local.hour * 60 + local.minute)
+        return self._rivals_now
 
     def _play(self, extra: Ticket | None) -> tuple[dict[str, float | None], dict[str, float]]:
         """Typical start of each ticket, and its variance: with ``c`` desks sharing the work ahead,

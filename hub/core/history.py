@@ -166,6 +166,7 @@ class DeskCalendar:
         self._log: dict[str, list[tuple[datetime, bool]]] = {}
         self._last_seen: datetime | None = None
         self.days: dict[tuple[int, str], deque[list[bool]]] = {}
+        self._profiles: dict[tuple[int, str], list[bool] | None] = {}
 
     def watch(self, desks: dict[str, Desk], now: datetime) -> None:
         local = now.astimezone(self.site.tz)
@@ -193,6 +194,7 @@ class DeskCalendar:
                     for slot in range(self._slot(since), end):
                         profile[slot] = True
             self.days.setdefault((self._weekday, did), deque(maxlen=DAYS_KEPT)).append(profile)
+        self._profiles.clear()
 
     def _slot(self, t: datetime) -> int:
         local = t.astimezone(self.site.tz)
@@ -200,14 +202,21 @@ class DeskCalendar:
             return 0 if local.date().isoformat() < self._day else SLOTS
         return (local.hour * 60 + local.minute) // SLOT_MIN
 
+    def _usual(self, weekday: int, desk_id: str) -> list[bool] | None:
+        """Per slot of the day: open on at least half of the days kept."""
+        key = (weekday, desk_id)
+        if key not in self._profiles:
+            days = self.days.get(key)
+            self._profiles[key] = [sum(d[s] for d in days) * 2 >= len(days) for s in range(SLOTS)] if days else None
+        return self._profiles[key]
+
     def windows(self, desk_id: str, now: datetime) -> list[tuple[float, float]] | None:
         """Minutes from now when the desk is usually open for the rest of today; None without history."""
         local = now.astimezone(self.site.tz)
-        days = self.days.get((local.weekday(), desk_id))
-        if not days:
+        usual = self._usual(local.weekday(), desk_id)
+        if usual is None:
             return None
         minute = local.hour * 60 + local.minute + local.second / 60
-        usual = [sum(d[s] for d in days) * 2 >= len(days) for s in range(SLOTS)]
         hours = self.site.hours.get(WEEKDAYS[local.weekday()])
         closing = hours.end.hour * 60 + hours.end.minute if hours else 0
         found, start = [], None
