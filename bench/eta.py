@@ -136,6 +136,13 @@ def write_csv(path: Path, table: dict[str, dict[str, dict]]) -> None:
                 w.writerow([name, reason, *(m[k] if m[k] is None or k == "n" else round(m[k], 4) for k in keys)])
 
 
+LABELS = {  # what each method is, in words a manager reads
+    "ours": "Our estimate", "ql": "Queue length", "ql_class": "Queue length per desk type",
+    "les": "Last one called", "les_reason": "Last one called, same reason", "hol": "Longest waiting now",
+    "les_smooth": "Recent calls, smoothed", "slot": "Slot formula",
+}
+
+
 def write_chart(path: Path, title: str, table: dict[str, dict[str, dict]]) -> None:
     """Two bars per method a manager can read: how far off, and how often citizens were kept longer."""
     import matplotlib
@@ -144,12 +151,15 @@ def write_chart(path: Path, title: str, table: dict[str, dict[str, dict]]) -> No
 
     names = sorted(table, key=lambda n: table[n]["ALL"]["mae_min"])
     colours = ["#1b7f3b" if n == "ours" else "#9aa5b1" for n in names]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
-    left.barh(names, [table[n]["ALL"]["mae_min"] for n in names], color=colours)
+    labels = [f"{LABELS.get(n, n)} ({n})" for n in names]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8))
+    left.barh(labels, [table[n]["ALL"]["mae_min"] for n in names], color=colours)
     left.set_xlabel("minutes")
     left.set_title("How far off the promised wait is, on average")
-    right.barh(names, [100 * table[n]["ALL"]["under_rate"] for n in names], color=colours)
-    right.axvline(10, color="#c0392b", linestyle="--", linewidth=1)
+    right.barh(labels, [100 * table[n]["ALL"]["under_rate"] for n in names], color=colours)
+    right.axvline(10, color="#c0392b", linestyle="--", linewidth=1, label="our limit: 10%")
+    right.legend(loc="lower right")
+    right.set_yticklabels([])
     right.set_xlabel("% of citizens")
     right.set_title("Citizens kept > 2 min longer than promised")
     for ax in (left, right):
