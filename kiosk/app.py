@@ -29,7 +29,6 @@ from kiosk.outbox import RangeExhausted
 from kiosk.screens import KV_DIR, load_kv
 from kiosk.screens.choice import ChoiceScreen
 from kiosk.screens.extras import ExtrasScreen
-from kiosk.screens.first_visit import FirstVisitScreen
 from kiosk.screens.question import QuestionScreen
 from kiosk.screens.start import StartScreen
 from kiosk.screens.ticket import TicketScreen
@@ -40,9 +39,9 @@ from kiosk.window import is_staff_exit
 
 log = logging.getLogger(__name__)
 
-SCREENS = {steps.LANGUAGE: ("start", StartScreen), steps.QUESTION: ("question", QuestionScreen),
+SCREENS = {steps.START: ("start", StartScreen), steps.QUESTION: ("question", QuestionScreen),
            steps.CHOICE: ("choice", ChoiceScreen), steps.EXTRAS: ("extras", ExtrasScreen),
-           steps.FIRST_VISIT: ("first_visit", FirstVisitScreen), steps.TICKET: ("ticket", TicketScreen)}
+           steps.TICKET: ("ticket", TicketScreen)}
 TICKET_SECONDS = 25          # the ticket screen returns to the start by itself after this
 TICKET_FAILED_SECONDS = 90   # ... or this, when the printer failed: the citizen must read the number
 TICKET_SESSIONS = 3
@@ -61,6 +60,7 @@ class KioskApp(App):
     number_font = NumericProperty(160)
     gap = NumericProperty(10)
     nav_width = NumericProperty(160)
+    language_width = NumericProperty(200)
     wide = BooleanProperty(False)
     can_speak = BooleanProperty(False)
     services = ObjectProperty(None, rebind=True)
@@ -95,7 +95,7 @@ class KioskApp(App):
 
     def build(self):
         load_kv(Path(__file__).parent / "widgets.kv")
-        for name in ("start", "question", "choice", "extras", "first_visit", "ticket", "idle"):
+        for name in ("question", "start", "choice", "extras", "ticket", "idle"):
             load_kv(KV_DIR / f"{name}.kv")
         manager = ScreenManager(transition=NoTransition())
         for name, cls in SCREENS.values():
@@ -129,6 +129,7 @@ class KioskApp(App):
         self.target, self.body, self.min_font = p.target, p.body, p.min_fit
         self.title_font, self.number_font, self.gap = p.title, p.number, p.gap
         self.nav_width = max(p.target, p.pt(18) * 5)  # the longest nav word ("Спочатку") at 18 pt
+        self.language_width = max(p.target, p.pt(18) * 6)  # "Українська" at 18 pt
         # pictograms beside the text even in two columns of answers, when each is >= 4.5 targets wide
         self.wide = (Window.width - self.nav_width) / 2 >= 4.5 * p.target
         if self.root:
@@ -149,16 +150,30 @@ class KioskApp(App):
     def choose(self, preference):
         self._step(self.flow.choose, preference)
 
+    def open_extras(self):
+        self._step(self.flow.open_extras)
+
     def toggle_extra(self, key):
         self.flow.toggle_extra(key)
         self.root.current_screen.refresh()
 
-    def extras_done(self):
-        self._step(self.flow.extras_done)
+    def close_extras(self):
+        self._step(self.flow.close_extras)
 
-    def answer_first_visit(self, value):
-        self._step(self.flow.answer_first_visit, value)
-        self._issue()
+    def answer_first_visit(self, value: bool):
+        """After the number: kept with the ticket at the hub (or in the outbox hand-over); may be changed."""
+        self.flow.answer_first_visit(value)
+        screen = self.root.get_screen("ticket")
+        screen.first_visit = "yes" if value else "no"
+        ticket = screen.ticket
+        threading.Thread(target=self._send_first_visit, args=(ticket, value), name="first-visit",
+                         daemon=True).start()
+
+    def _send_first_visit(self, ticket, value):
+        try:
+            self.services.issuer.first_visit(ticket, value)
+        except Exception:  # an answer lost is a figure lost, never a problem for the citizen
+            log.exception("could not pass on the first-visit answer for %s", ticket.number)
 
     def back(self):
         self._step(self.flow.back)
@@ -198,6 +213,8 @@ class KioskApp(App):
         move(*args)
         self._blocked_until = time.monotonic() + self.tap_guard
         self.show()
+        if self.flow.step == steps.TICKET:
+            self._issue()
 
     def next_sessions(self, limit: int) -> list[str]:
         return list(next_sessions_text(self.site, self.services.now(), self.lang, limit))
@@ -283,8 +300,9 @@ class KioskApp(App):
         settings = self.site.kiosk
         if self.flow.step == steps.TICKET:
             return
-        if self.flow.step == steps.LANGUAGE:
-            if idle >= settings.idle_reset_seconds and self.lang != self.site.default_language:
+        if self.flow.step == steps.START:
+            left_behind = self.lang != self.site.default_language or self.flow.state.extras
+            if idle >= settings.idle_reset_seconds and left_behind:  # the next citizen starts afresh
                 self.start_over(keep_language=False)
             return
         left = settings.idle_reset_seconds - idle

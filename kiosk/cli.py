@@ -1,4 +1,4 @@
-"""``reception kiosk``: the lobby kiosk; ``reception bench-kiosk``: its speed figures."""
+"""``reception kiosk``: the lobby kiosk (its speed figures: ``reception bench kiosk``, in ``bench/``)."""
 from __future__ import annotations
 
 import logging
@@ -27,12 +27,6 @@ def add_commands(sub) -> None:
                    help="the panel's real pixel density (default: 133 for 800x480, 150 for 1280x800)")
     p.add_argument("--state-dir", default=None, help="offline outbox directory (default var/<kiosk id>/)")
     p.set_defaults(func=run_kiosk)
-
-    # Until bench/cli.py lists "kiosk" in BENCHMARKS (then: reception bench kiosk).
-    from bench import kiosk as bench_kiosk
-    b = sub.add_parser("bench-kiosk", help="measure kiosk cold start and touch-to-ticket time (JSON last line)")
-    bench_kiosk.add_arguments(b)
-    b.set_defaults(func=bench_kiosk.main)
 
 
 def run_kiosk(args) -> int:

@@ -1,8 +1,15 @@
-"""The citizen's walk through the kiosk, without any Kivy: language, questions, choice, extras.
+"""The citizen's walk through the kiosk, without any Kivy: questions, choice, a ticket.
 
-The walk is a stack of immutable states: every tap pushes one, Back pops one, Start
+The walk is a stack of immutable states: every step pushes one, Back pops one, Start
 over empties the stack.  So Back always returns exactly to what the citizen saw,
 and the screens only render ``flow.state`` and call one method per button.
+
+Only answers and the volunteer-or-staff choice are steps, so every service of the
+example site is at most three taps from the start screen.  The language is picked on
+the start screen itself (Danish is already chosen), the extra needs are an optional
+detour that returns to the same question, and "first visit about this?" is asked
+after the number is on the screen.  The extra needs and the language belong to the
+visit, not to a screen: Back keeps them.
 """
 from __future__ import annotations
 
@@ -12,12 +19,11 @@ from typing import Any
 
 from reception.config import Site
 
-LANGUAGE = "language"
+START = "start"            # welcome, the first question and the languages, on one screen
 QUESTION = "question"
 CHOICE = "choice"
-EXTRAS = "extras"
-FIRST_VISIT = "first_visit"
-TICKET = "ticket"
+EXTRAS = "extras"          # optional: opened from a question screen, returns to it
+TICKET = "ticket"          # the number; "first visit about this?" is asked here, after it
 START_QUESTION = "start"
 
 
@@ -32,21 +38,27 @@ class Order:
     lang: str = "da"
 
     def request(self, request_id: str, *, offline_number: str | None = None,
-                issued_at: datetime | None = None) -> dict[str, Any]:
-        """The ticket request body (``reception.protocol.encode`` adds the version)."""
+                issued_at: datetime | None = None, replaces: str | None = None) -> dict[str, Any]:
+        """The ticket request body (``reception.protocol.encode`` adds the version).
+
+        ``replaces``: the id of an online request that got no reply, so the hub can withdraw
+        the ticket it may have issued for it (nobody holds that one).
+        """
         body: dict[str, Any] = {"id": request_id, "service": self.service, "preference": self.preference,
                                 "extras": list(self.extras), "first_visit": self.first_visit, "lang": self.lang}
         if offline_number is not None:
             body["offline_number"] = offline_number
             body["issued_at"] = issued_at.isoformat(timespec="seconds")
+        if replaces is not None:
+            body["replaces"] = replaces
         return body
 
 
 @dataclass(frozen=True)
 class State:
-    step: str = LANGUAGE
+    step: str = START
     lang: str = "da"
-    question: str | None = None
+    question: str = START_QUESTION
     service: str | None = None
     preference: str = "any"
     extras: frozenset[str] = field(default_factory=frozenset)
@@ -73,7 +85,8 @@ class Flow:
 
     @property
     def taps(self) -> int:
-        return len(self.history)
+        """Steps taken from the start screen (a language tap or a tick is not a step)."""
+        return len(self.history) - (self.state.step == EXTRAS)
 
     def question(self):
         return self.site.questions[self.state.question]
@@ -82,32 +95,39 @@ class Flow:
         return self.site.services[self.state.service] if self.state.service else None
 
     def extras_offered(self) -> list[str]:
-        return self._offered(self.state.service)
+        """The site's extra needs, minus one that repeats the chosen service or an answer on this question.
+
+        "I have an appointment" is an answer on the first question of the example site: offering it
+        again among the extra needs there would only ask the same thing twice.
+        """
+        s = self.state
+        repeated = {s.service} | {a.service for a in self.site.questions[s.question].answers}
+        return [key for key in self.site.extras if key not in repeated]
 
     def order(self) -> Order:
         if self.state.step != TICKET:
             raise ValueError("the citizen has not finished yet")
         s = self.state
-        return Order(s.service, s.preference, tuple(k for k in self.site.extras if k in s.extras),
+        return Order(s.service, s.preference, tuple(k for k in self.site.extras if k in s.extras and k != s.service),
                      s.first_visit, s.lang)
 
     # -- taps ---------------------------------------------------------------
 
     def choose_language(self, lang: str) -> None:
-        """On the start screen: pick the language and go to the first question."""
-        self._expect(LANGUAGE)
+        """On the start screen: the same screen again, in ``lang`` (not a step: Back does not undo it)."""
+        self._expect(START)
         if lang not in self.site.languages:
             raise ValueError(f"language {lang!r} is not offered at this site")
-        self._push(replace(self.state, lang=lang, step=QUESTION, question=START_QUESTION))
+        self.state = replace(self.state, lang=lang)
 
     def answer(self, index: int) -> None:
-        self._expect(QUESTION)
+        self._expect(START, QUESTION)
         answers = self.question().answers
         if not 0 <= index < len(answers):
             raise ValueError(f"no answer {index} on question {self.state.question!r}")
         chosen = answers[index]
         if chosen.next:
-            self._push(replace(self.state, question=chosen.next))
+            self._push(replace(self.state, step=QUESTION, question=chosen.next))
         else:
             self._push(self._after_service(replace(self.state, service=chosen.service)))
 
@@ -116,27 +136,37 @@ class Flow:
         self._expect(CHOICE)
         if preference not in ("volunteer", "staff"):
             raise ValueError(f"unknown preference {preference!r}")
-        self._push(self._after_choice(replace(self.state, preference=preference)))
+        self._push(replace(self.state, step=TICKET, preference=preference))
+
+    def open_extras(self) -> None:
+        """The optional "special needs" detour from a question screen."""
+        self._expect(START, QUESTION)
+        if not self.extras_offered():
+            raise ValueError("no extra needs to offer here")
+        self._push(replace(self.state, step=EXTRAS))
 
     def toggle_extra(self, key: str) -> None:
-        """Ticks or unticks one need on the extras screen (no new step: Back leaves the screen)."""
+        """Ticks or unticks one need on the extras screen (no new step)."""
         self._expect(EXTRAS)
         if key not in self.extras_offered():
             raise ValueError(f"extra {key!r} is not offered")
         self.state = replace(self.state, extras=self.state.extras ^ {key})
 
-    def extras_done(self) -> None:
+    def close_extras(self) -> None:
+        """Back to the question the citizen came from, the ticks kept."""
         self._expect(EXTRAS)
-        self._push(replace(self.state, step=FIRST_VISIT))
+        self.back()
 
-    def answer_first_visit(self, first_visit: bool | None) -> None:
-        """True, False, or None for "skip": the question is optional."""
-        self._expect(FIRST_VISIT)
-        self._push(replace(self.state, step=TICKET, first_visit=first_visit))
+    def answer_first_visit(self, first_visit: bool) -> None:
+        """On the ticket screen, after the number: optional, and may be changed (not a step)."""
+        self._expect(TICKET)
+        self.state = replace(self.state, first_visit=bool(first_visit))
 
     def back(self) -> None:
+        """One step back; the language and the ticked needs stay as they are."""
         if self.history:
-            self.state = self.history.pop()
+            s = self.state
+            self.state = replace(self.history.pop(), lang=s.lang, extras=s.extras)
 
     def start_over(self, *, keep_language: bool = True) -> None:
         lang = self.state.lang if keep_language else self.site.default_language
@@ -149,19 +179,12 @@ class Flow:
         service = self.site.services[state.service]
         if service.citizen_chooses:
             return replace(state, step=CHOICE, preference="any")
-        return self._after_choice(replace(state, preference="any"))
-
-    def _after_choice(self, state: State) -> State:
-        return replace(state, step=EXTRAS if self._offered(state.service) else FIRST_VISIT)
-
-    def _offered(self, service: str | None) -> list[str]:
-        """The site's extra needs, minus one that repeats the chosen service (an appointment)."""
-        return [key for key in self.site.extras if key != service]
+        return replace(state, step=TICKET, preference="any")
 
     def _push(self, state: State) -> None:
         self.history.append(self.state)
         self.state = state
 
-    def _expect(self, step: str) -> None:
-        if self.state.step != step:
-            raise ValueError(f"tap for {step!r} while on {self.state.step!r}")
+    def _expect(self, *steps: str) -> None:
+        if self.state.step not in steps:
+            raise ValueError(f"tap for {' or '.join(steps)!r} while on {self.state.step!r}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from typing import Any, Callable
 
 from reception import protocol
@@ -68,6 +69,11 @@ class HubLink:
         finally:
             with self._lock:
                 self._waiting.pop(body["id"], None)
+
+    def first_visit(self, number: str, value: bool) -> None:
+        """The citizen's "first visit about this?" for a ticket the hub has; no reply comes."""
+        body = {"id": f"{self.kiosk_id}-fv-{uuid.uuid4().hex[:16]}", "number": number, "first_visit": value}
+        self.conn.publish(self.topics.ticket_first_visit(self.kiosk_id), protocol.encode(body), qos=1)
 
     def report(self, **fields: Any) -> None:
         """Update and publish the retained kiosk status (``printer``, ``detail``, ``outbox``)."""

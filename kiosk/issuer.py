@@ -4,7 +4,9 @@ All tickets pass one lock, and offline tickets are handed over before any new
 online request, so the hub receives them once each and in the order they were
 issued.  A request the hub does not answer within ``reply_timeout`` is abandoned
 (its late reply is ignored) and the ticket is issued offline under a new id: a
-citizen must never hold a number the hub does not know.
+citizen must never hold a number the hub does not know.  The offline ticket names
+the abandoned request (``replaces``), so a hub that did issue a ticket for it after
+all withdraws that one: nobody holds it, and nobody is called for it.
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ class TicketIssuer:
     def issue(self, order: Order) -> IssuedTicket:
         """Blocking (at most about ``reply_timeout`` plus hand-over time): call it off the UI thread."""
         with self._lock:
+            abandoned = None
             if self.link.hub_online and self._hand_over():
                 body = order.request(f"{self.kiosk_id}-{uuid.uuid4().hex[:16]}")
                 reply = self.link.request(body, self.reply_timeout)
@@ -52,7 +55,16 @@ class TicketIssuer:
                 if reply is not None:
                     raise TicketRefused(reply.error or "refused")
                 log.warning("no reply from the hub in %.1fs; issuing offline", self.reply_timeout)
-            return self._issue_offline(order)
+                abandoned = body["id"]
+            return self._issue_offline(order, abandoned)
+
+    def first_visit(self, ticket: IssuedTicket, value: bool) -> None:
+        """Pass on the first-visit answer given on the ticket screen: inside the hand-over while the
+        ticket still waits in the outbox, otherwise as its own message (QoS 1, kept while the broker is away)."""
+        with self._lock:  # not while the ticket is being handed over: it is either still here or at the hub
+            if ticket.offline and self.outbox.set_first_visit(ticket.number, ticket.issued_at, value):
+                return
+            self.link.first_visit(ticket.number, value)
 
     def hand_over(self) -> bool:
         """Send every outbox ticket to the hub in issue order; True when the outbox is empty."""
@@ -81,8 +93,8 @@ class TicketIssuer:
         if self._thread:
             self._thread.join(5)
 
-    def _issue_offline(self, order: Order) -> IssuedTicket:
-        pending = self.outbox.issue(order, self.site.services[order.service].letter, self.now())
+    def _issue_offline(self, order: Order, replaces: str | None) -> IssuedTicket:
+        pending = self.outbox.issue(order, self.site.services[order.service].letter, self.now(), replaces=replaces)
         self.link.report(outbox=len(self.outbox))
         return IssuedTicket(pending.number, order.service, order.preference, pending.issued_at, offline=True)
 

@@ -60,8 +60,12 @@ class Outbox:
         self.db["rejected"].create({"id": str, "number": str, "issued_at": str, "body": str, "error": str},
                                    pk="id", if_not_exists=True)
 
-    def issue(self, order: Order, letter: str, now: datetime) -> Pending:
-        """Take the next number for ``letter`` today and store the ticket, in one transaction."""
+    def issue(self, order: Order, letter: str, now: datetime, *, replaces: str | None = None) -> Pending:
+        """Take the next number for ``letter`` today and store the ticket, in one transaction.
+
+        ``replaces``: the online request this ticket stands in for (it got no reply); the hand-over
+        names it, so the hub withdraws a ticket it may have issued for it after all.
+        """
         day = now.date().isoformat()
         first, last = self.kiosk.offline_numbers
         with self._lock, self.db.conn:  # one explicit transaction for the counter and the ticket
@@ -73,7 +77,7 @@ class Outbox:
             self.db.execute("INSERT OR REPLACE INTO counters (day, letter, last) VALUES (?, ?, ?)", [day, letter, n])
             number = f"{letter}{n:03d}"
             rid = f"{self.kiosk.id}-off-{uuid.uuid4().hex[:12]}"
-            body = order.request(rid, offline_number=number, issued_at=now)
+            body = order.request(rid, offline_number=number, issued_at=now, replaces=replaces)
             self.db.execute("INSERT INTO pending (id, number, issued_at, body) VALUES (?, ?, ?, ?)",
                             [rid, number, now.isoformat(), json.dumps(body, ensure_ascii=False)])
         log.info("issued %s offline (%d waiting for the hub)", number, len(self))
@@ -85,6 +89,18 @@ class Outbox:
             rows = list(self.db.query("SELECT * FROM pending ORDER BY issued_at, rowid"))
         return [Pending(r["id"], r["number"], datetime.fromisoformat(r["issued_at"]), json.loads(r["body"]))
                 for r in rows]
+
+    def set_first_visit(self, number: str, issued_at: datetime, first_visit: bool) -> bool:
+        """Put the citizen's first-visit answer into a ticket still waiting here; False when it has left."""
+        with self._lock, self.db.conn:
+            self.db.execute("BEGIN IMMEDIATE")
+            row = self.db.execute("SELECT id, body FROM pending WHERE number = ? AND issued_at = ?",
+                                  [number, issued_at.isoformat()]).fetchone()
+            if row is None:
+                return False
+            body = {**json.loads(row[1]), "first_visit": first_visit}
+            self.db.execute("UPDATE pending SET body = ? WHERE id = ?", [json.dumps(body, ensure_ascii=False), row[0]])
+        return True
 
     def delivered(self, request_id: str) -> None:
         """The hub has the ticket: it may leave the outbox."""

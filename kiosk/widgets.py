@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import AliasProperty, BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -47,7 +47,8 @@ class FitLabel(Label):
 class KioskButton(ButtonBehavior, BoxLayout):
     """A touch target at least ``app.target`` on each side: icon, text, optional detail line.
 
-    ``style`` picks the colours (answer, primary, nav, option); ``selected`` shows a ticked option.
+    ``style`` picks the colours (answer, primary, nav, option; quiet: light with dark text, for the
+    optional ways aside); ``selected`` shows a ticked option.
     """
 
     text = StringProperty("")
@@ -56,6 +57,12 @@ class KioskButton(ButtonBehavior, BoxLayout):
     style = StringProperty("answer")
     selected = BooleanProperty(False)
     show_icon = BooleanProperty(True)
+
+    def _text_colour(self) -> str:
+        """The theme colour of the text and icon (each pair is checked for 7:1 contrast)."""
+        return "selected_text" if self.selected else "text" if self.style == "quiet" else "button_text"
+
+    text_colour = AliasProperty(_text_colour, None, bind=("selected", "style"))
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -1,4 +1,8 @@
-"""Extra needs, asked discreetly: tick any that apply (appointment, carer, private talk), then Continue."""
+"""Extra needs, offered discreetly and only on request ("Special needs" on a question screen).
+
+Tick any that apply (appointment, carer, private talk); Continue or Back returns to the
+question the citizen came from, with the ticks kept for the ticket.
+"""
 from __future__ import annotations
 
 from kiosk.i18n import tr

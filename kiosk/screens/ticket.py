@@ -3,10 +3,14 @@
 The screen fills in as the answers arrive: "getting your number" until the hub (or
 the offline outbox) has issued it, then the number, then the printer's outcome.
 A printer problem is said plainly and the number stays up longer.
+
+Once the number is up, and only then, the screen asks "is this your first visit
+about this?" with a quiet Yes and No: the ticket is already in hand, so nobody has
+to answer, and a changed mind simply taps the other button.
 """
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, ObjectProperty, OptionProperty, StringProperty
 
 from kiosk.i18n import tr
 from reception.protocol import IssuedTicket
@@ -22,10 +26,12 @@ class TicketScreen(KioskScreen):
     wait = StringProperty("")
     message = StringProperty("")
     printer_failed = BooleanProperty(False)
+    first_visit = OptionProperty("", options=["", "yes", "no"])  # "": not answered
+    ticket = ObjectProperty(None, allownone=True)
 
     def begin(self, reason: str) -> None:
         self.phase, self.number, self.reason, self.wait = ISSUING, "", reason, ""
-        self.printer_failed = False
+        self.printer_failed, self.first_visit, self.ticket = False, "", None
         self.message = tr(self.app.lang, "issuing")
 
     def show(self, ticket: IssuedTicket) -> None:
@@ -36,6 +42,7 @@ class TicketScreen(KioskScreen):
         if ticket.ahead is not None:
             parts.append(tr(lang, "ahead", count=ticket.ahead))
         self.phase, self.number, self.wait = SHOWN, ticket.number, "\n".join(parts)
+        self.ticket = ticket
         self.message = tr(lang, "printing")
 
     def refuse(self) -> None:
@@ -52,4 +59,5 @@ class TicketScreen(KioskScreen):
         if self.phase != SHOWN:
             return self.message
         number = " ".join(self.number)  # "C 0 0 4": read digit by digit, as the board calls it
-        return f"{tr(lang, 'ticket_title')}: {number}. {self.reason}. {self.wait}. {self.message}"
+        return (f"{tr(lang, 'ticket_title')}: {number}. {self.reason}. {self.wait}. {self.message} "
+                f"{tr(lang, 'first_visit_title')}")

@@ -11,8 +11,14 @@ class Path:
     answers: tuple[int, ...]
     service: str
     preference: str          # what the request must say
-    extras: tuple[str, ...]
-    first_visit: bool | None
+    extras: tuple[str, ...]  # ticked through "Special needs" on the last question screen
+    first_visit: bool | None  # answered on the ticket screen; None: not answered
+
+
+def offered_on(site, qid: str) -> list[str]:
+    """The extra needs the "Special needs" button offers on a question (not those that are answers there)."""
+    answered = {a.service for a in site.questions[qid].answers}
+    return [key for key in site.extras if key not in answered]
 
 
 def all_paths(site) -> list[Path]:
@@ -27,25 +33,41 @@ def all_paths(site) -> list[Path]:
                 prefs = ("volunteer", "staff") if site.services[a.service].citizen_chooses else ("any",)
                 for pref in prefs:
                     n = len(found)
-                    offered = [k for k in site.extras if k != a.service]
+                    offered = [k for k in offered_on(site, qid) if k != a.service]
                     extras = tuple(offered[j] for j in range(len(offered)) if (n >> j) & 1)
                     found.append(Path(taps + (i,), a.service, pref, extras, (True, False, None)[n % 3]))
     walk("start", ())
     return found
 
 
-def tap_through(driver, site, lang: str, path: Path) -> None:
-    """Tap the buttons of ``path`` by their visible text, as a citizen reads them."""
-    driver.tap(LANGUAGE_NAMES[lang])
+def tap_through(driver, site, lang: str, path: Path) -> int:
+    """Tap the buttons of ``path`` by their visible text, as a citizen reads them, up to the ticket.
+
+    Returns the taps of the way itself: the language (when it is not the default) and every
+    answer and choice; the optional "Special needs" detour is not counted.
+    """
+    taps = 0
+    if lang != site.default_language:
+        driver.tap(LANGUAGE_NAMES[lang])
+        taps += 1
     qid = "start"
-    for i in path.answers:
+    for n, i in enumerate(path.answers):
+        if path.extras and n == len(path.answers) - 1:
+            driver.tap(tr(lang, "needs"))
+            for key in path.extras:
+                driver.tap(site.extras[key].label.get_text(lang))
+            driver.tap(tr(lang, "extras_continue"))
         answer = site.questions[qid].answers[i]
         driver.tap(answer.label.get_text(lang))
+        taps += 1
         qid = answer.next
     if path.preference != "any":
         driver.tap(tr(lang, f"choice_{path.preference}"))
-    for key in path.extras:
-        driver.tap(site.extras[key].label.get_text(lang))
-    driver.tap(tr(lang, "extras_continue"))
-    key = {True: "first_visit_yes", False: "first_visit_no", None: "skip"}[path.first_visit]
-    driver.tap(tr(lang, key))
+        taps += 1
+    return taps
+
+
+def answer_first_visit(driver, lang: str, value: bool | None) -> None:
+    """On the ticket screen, once the number is up: Yes, No, or nothing."""
+    if value is not None:
+        driver.tap(tr(lang, "first_visit_yes" if value else "first_visit_no"))

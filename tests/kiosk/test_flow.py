@@ -1,4 +1,6 @@
-"""The question walk without a screen: every path of the example site, back, start over."""
+"""The question walk without a screen: every path of the example site, taps, extras, back, start over."""
+from dataclasses import replace
+
 import pytest
 
 from kiosk import flow as f
@@ -19,80 +21,97 @@ def test_every_service_reached_by_some_path(site):
 
 
 @pytest.mark.parametrize("lang", ["da", "en", "de", "uk"])
-def test_each_path_ends_in_the_order_the_citizen_chose(site, lang):
+def test_each_path_ends_in_a_ticket_within_three_steps(site, lang):
     for taps, service in walk_paths(site):
         fl = Flow(site)
         fl.choose_language(lang)
+        assert (fl.step, fl.taps) == (f.START, 0)  # the language is not a step
         for i in taps:
             fl.answer(i)
         if site.services[service].citizen_chooses:
             assert fl.step == f.CHOICE
             fl.choose("volunteer")
-        assert fl.step == f.EXTRAS
-        for key in fl.extras_offered():
-            fl.toggle_extra(key)
-        fl.extras_done()
-        fl.answer_first_visit(False)
+        assert fl.step == f.TICKET and fl.taps <= 3, (service, fl.taps)
         expected_pref = "volunteer" if site.services[service].citizen_chooses else "any"
-        offered = tuple(k for k in site.extras if k != service)
-        assert fl.order() == Order(service, expected_pref, offered, False, lang)
+        assert fl.order() == Order(service, expected_pref, (), None, lang)
 
 
-def test_appointment_extra_is_not_offered_for_the_appointment_service(site):
+def test_special_needs_is_a_detour_that_returns_to_the_question_with_the_ticks(site):
     fl = Flow(site)
-    fl.choose_language("da")
-    fl.answer(3)  # "Jeg har en aftale"
-    assert fl.state.service == "appointment"
-    assert fl.extras_offered() == ["carer", "private"]
+    fl.answer(1)  # "Pas og kørekort"
+    question = fl.state
+    fl.open_extras()
+    assert fl.step == f.EXTRAS and fl.extras_offered() == ["appointment", "carer", "private"]
+    fl.toggle_extra("carer")
+    fl.toggle_extra("appointment")
+    fl.close_extras()
+    assert fl.state == replace(question, extras=frozenset({"carer", "appointment"}))
+    assert fl.taps == 1  # the detour is not a step
+    fl.answer(0)  # passport
+    assert fl.order() == Order("passport", "any", ("appointment", "carer"), None, "da")
+
+
+def test_back_keeps_the_language_and_the_ticks(site):
+    fl = Flow(site)
+    fl.choose_language("uk")
+    fl.answer(0)
+    fl.open_extras()
+    fl.toggle_extra("private")
+    fl.back()  # Back on the extras screen returns to the question, ticks kept
+    assert fl.step == f.QUESTION and fl.state.extras == {"private"}
+    fl.back()
+    assert (fl.step, fl.lang, fl.state.extras) == (f.START, "uk", {"private"})
+
+
+def test_an_extra_that_repeats_an_answer_or_the_service_is_not_offered(site):
+    fl = Flow(site)
+    assert fl.extras_offered() == ["carer", "private"]  # "Jeg har en aftale" is an answer right there
     with pytest.raises(ValueError):
         fl.toggle_extra("appointment")
+    fl.open_extras()
+    with pytest.raises(ValueError):
+        fl.toggle_extra("appointment")
+    fl.toggle_extra("private")
+    fl.close_extras()
+    fl.answer(3)  # "Jeg har en aftale"
+    assert fl.order() == Order("appointment", "any", ("private",), None, "da")
 
 
-def test_toggling_twice_unticks(site):
+def test_first_visit_is_answered_on_the_ticket_and_may_change(site):
     fl = Flow(site)
-    fl.choose_language("en")
-    fl.answer(4)
-    fl.toggle_extra("private")
-    fl.toggle_extra("private")
-    fl.toggle_extra("carer")
-    fl.extras_done()
-    fl.answer_first_visit(None)
-    assert fl.order().extras == ("carer",)
-    assert fl.order().first_visit is None
+    with pytest.raises(ValueError):
+        fl.answer_first_visit(True)
+    fl.answer(4)  # "Ved ikke / andet": a ticket in one tap
+    assert fl.step == f.TICKET and fl.taps == 1
+    fl.answer_first_visit(True)
+    fl.answer_first_visit(False)
+    assert fl.order().first_visit is False and fl.taps == 1
 
 
 def test_back_returns_exactly_to_each_earlier_screen(site):
     fl = Flow(site)
+    fl.choose_language("de")
     seen = [fl.state]
-    fl.choose_language("de"); seen.append(fl.state)
     fl.answer(0); seen.append(fl.state)
     fl.answer(0); seen.append(fl.state)
-    fl.choose("staff"); seen.append(fl.state)
-    assert fl.step == f.EXTRAS
+    assert fl.step == f.CHOICE
     while len(seen) > 1:
         seen.pop()
         fl.back()
         assert fl.state == seen[-1]
     fl.back()  # on the start screen Back does nothing
-    assert fl.state == seen[0] and fl.step == f.LANGUAGE
+    assert fl.state == seen[0] and fl.step == f.START
 
 
-def test_back_from_extras_forgets_ticks_made_there(site):
-    fl = Flow(site)
-    fl.choose_language("da")
-    fl.answer(4)
-    fl.toggle_extra("carer")
-    fl.back()
-    fl.answer(4)
-    assert fl.state.extras == frozenset()
-
-
-def test_start_over_keeps_or_resets_language(site):
+def test_start_over_keeps_or_resets_language_and_forgets_the_ticks(site):
     fl = Flow(site)
     fl.choose_language("uk")
+    fl.open_extras()
+    fl.toggle_extra("carer")
+    fl.close_extras()
     fl.answer(1)
     fl.start_over()
-    assert (fl.step, fl.lang, fl.taps) == (f.LANGUAGE, "uk", 0)
+    assert (fl.step, fl.lang, fl.taps, fl.state.extras) == (f.START, "uk", 0, frozenset())
     fl.start_over(keep_language=False)
     assert fl.lang == "da"
 
@@ -100,18 +119,21 @@ def test_start_over_keeps_or_resets_language(site):
 def test_taps_that_cannot_happen_are_refused(site):
     fl = Flow(site)
     with pytest.raises(ValueError):
-        fl.answer(0)
-    with pytest.raises(ValueError):
         fl.choose_language("fr")
-    fl.choose_language("da")
     with pytest.raises(ValueError):
         fl.answer(9)
     with pytest.raises(ValueError):
         fl.order()
+    with pytest.raises(ValueError):
+        fl.choose("volunteer")
     fl.answer(1)
+    with pytest.raises(ValueError):
+        fl.choose_language("en")  # only on the start screen
     fl.answer(0)  # passport: staff only, no choice
     with pytest.raises(ValueError):
         fl.choose("volunteer")
+    with pytest.raises(ValueError):
+        fl.open_extras()
 
 
 def test_request_body_matches_the_contract(site):
@@ -119,11 +141,12 @@ def test_request_body_matches_the_contract(site):
     from reception import protocol
     order = Order("passport", "any", ("carer",), True, "da")
     online = protocol.parse_ticket_request(protocol.encode(order.request("r1")))
-    assert (online.service, online.extras, online.first_visit, online.offline_number) == \
-        ("passport", ("carer",), True, None)
+    assert (online.service, online.extras, online.first_visit, online.offline_number, online.replaces) == \
+        ("passport", ("carer",), True, None, None)
     at = datetime(2026, 11, 25, 10, 1, 2, tzinfo=timezone.utc)
-    offline = protocol.parse_ticket_request(protocol.encode(order.request("r2", offline_number="C901", issued_at=at)))
-    assert (offline.offline_number, offline.issued_at) == ("C901", at)
+    offline = protocol.parse_ticket_request(protocol.encode(
+        order.request("r2", offline_number="C901", issued_at=at, replaces="r1")))
+    assert (offline.offline_number, offline.issued_at, offline.replaces) == ("C901", at, "r1")
 
 
 def test_every_question_of_the_example_offers_not_sure(site):

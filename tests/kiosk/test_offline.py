@@ -1,11 +1,15 @@
 """The broker dies mid-visit: the kiosk keeps issuing from its own range, then hands every
-ticket to the real hub once, in the order issued, when the broker is back."""
+ticket to the real hub once, in the order issued, when the broker is back.  And the hub
+that answers too late: the kiosk's own ticket replaces the one nobody holds."""
 from __future__ import annotations
 
 import json
+import signal
+import sqlite3
 
 from kiosk.i18n import tr
-from tests.kiosk.paths import Path, tap_through
+from tests.kiosk.conftest import make_kiosk
+from tests.kiosk.paths import Path, answer_first_visit, tap_through
 
 PASSPORT = Path((1, 0), "passport", "any", (), None)
 LEARN_STAFF = Path((0, 0), "mitid_learn", "staff", ("carer",), True)
@@ -26,22 +30,22 @@ def test_broker_cut_tickets_issued_offline_reach_the_hub_once_in_issue_order(kio
     drv.tap(tr("da", "done"))
 
     # the citizen is half-way when the broker dies
-    drv.tap("Dansk")
     drv.tap("Pas og kørekort")
     broker.kill()
     drv.wait_until(lambda: not link.hub_online, 10)
     drv.tap("Pas")
-    drv.tap(tr("da", "extras_continue"))
-    drv.tap(tr("da", "skip"))
     numbers = [shown(drv).number]
     assert kiosk.printer.device.output.count(b"\x1dV\x00") == 2  # printed as well: the first and this one
     drv.tap(tr("da", "done"))
     for path in (LEARN_STAFF, PASSPORT):
         tap_through(drv, site, "da", path)
         numbers.append(shown(drv).number)
+        answer_first_visit(drv, "da", path.first_visit)
         drv.tap(tr("da", "done"))
     assert numbers == ["C901", "A901", "C902"]
     assert len(kiosk.services.outbox) == 3
+    # the first-visit answer given on the ticket screen waits in the outbox with its ticket
+    drv.wait_until(lambda: [p.body["first_visit"] for p in kiosk.services.outbox.pending()] == [None, True, None])
 
     broker.start()
     drv.wait_until(lambda: len(kiosk.services.outbox) == 0, 40)
@@ -52,7 +56,8 @@ def test_broker_cut_tickets_issued_offline_reach_the_hub_once_in_issue_order(kio
     assert [b["offline_number"] for b in by_id.values()] == numbers
     issued = [b["issued_at"] for b in by_id.values()]
     assert issued == sorted(issued)
-    assert by_id[next(iter(k for k, b in by_id.items() if b["offline_number"] == "A901"))]["extras"] == ["carer"]
+    learn = next(b for b in by_id.values() if b["offline_number"] == "A901")
+    assert (learn["extras"], learn["first_visit"]) == (["carer"], True)
 
     def waiting_numbers(msgs):
         latest = [json.loads(p) for _t, p in msgs if p]
@@ -61,3 +66,35 @@ def test_broker_cut_tickets_issued_offline_reach_the_hub_once_in_issue_order(kio
         waiting_numbers(msgs)), 20)
     for number in numbers + [online]:
         assert in_queue.count(number) == 1
+
+
+def tickets_in_hub(hub) -> dict[str, str]:
+    with sqlite3.connect(hub.db_path) as db:
+        return dict(db.execute("select number, state from tickets").fetchall())
+
+
+def test_a_hub_that_answers_too_late_keeps_no_ghost_ticket(kiosk_app, broker, hub, recorder, site, tmp_path):
+    """The hub is frozen (SIGSTOP) past the reply timeout: the kiosk prints its own number and, when
+    handing it over, names the unanswered request, so the ticket the hub issued late is withdrawn."""
+    requests = recorder(f"reception/{site.id}/kiosk/kiosk-1/ticket/request")
+    k = make_kiosk(kiosk_app, broker, tmp_path, reply_timeout=1.0)
+    try:
+        drv = k.driver
+        drv.wait_until(lambda: k.services.link.hub_online)
+        hub.proc.send_signal(signal.SIGSTOP)
+        try:
+            tap_through(drv, site, "da", PASSPORT)
+            assert shown(drv).number == "C901"  # after the timeout, from the kiosk's own range
+            drv.wait_until(lambda: b"C901" in k.printer.device.output)
+        finally:
+            hub.proc.send_signal(signal.SIGCONT)
+        k.services.issuer.wake()
+        drv.wait_until(lambda: len(k.services.outbox) == 0, 20)
+        first, handed = [json.loads(p) for _t, p in requests.messages][:2]
+        assert "offline_number" not in first
+        assert (handed["offline_number"], handed["replaces"]) == ("C901", first["id"])
+        # the hub did issue C001 for the first request, late; nobody holds it, so it is withdrawn:
+        # exactly one waiting ticket for this citizen, the one in their hand
+        assert tickets_in_hub(hub) == {"C001": "expired", "C901": "waiting"}
+    finally:
+        k.services.stop()

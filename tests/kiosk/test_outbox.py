@@ -64,3 +64,14 @@ def test_counter_and_ticket_are_one_transaction(tmp_path, kiosk):
         box.issue(Order("passport"), "C", T0)
     box.db.execute("DROP TRIGGER no_more")
     assert box.issue(Order("passport"), "C", T0).number == "C901"
+
+
+def test_the_hand_over_names_the_request_it_replaces_and_carries_a_late_first_visit_answer(tmp_path, kiosk):
+    box = Outbox(tmp_path / "o.db", kiosk)
+    ticket = box.issue(Order("passport"), "C", T0, replaces="kiosk-1-abc")
+    assert box.set_first_visit("C901", T0, True)
+    assert not box.set_first_visit("C901", T0 + timedelta(days=1), True)  # another day's C901: not here
+    parsed = protocol.parse_ticket_request(protocol.encode(box.pending()[0].body))
+    assert (parsed.replaces, parsed.first_visit, parsed.offline_number) == ("kiosk-1-abc", True, "C901")
+    box.delivered(ticket.id)
+    assert not box.set_first_visit("C901", T0, False)  # handed over: the answer must travel on its own

@@ -1,14 +1,17 @@
 """Every path of the example site in every language, by touches, against a real hub and Mosquitto:
-what the hub received, what the screen shows, what the Dummy printer got."""
+the taps it took, what the hub received, what the screen shows, what the Dummy printer got."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 
 import pytest
 
 from kiosk.i18n import tr
-from tests.kiosk.paths import all_paths, tap_through
+from tests.kiosk.paths import all_paths, answer_first_visit, tap_through
+
+MAX_TAPS = 3  # the brief: a ticket in at most three taps from the start screen
 
 
 def open_desks(recorder, site, *desks):
@@ -24,19 +27,30 @@ def open_desks(recorder, site, *desks):
     return r
 
 
+def stored_first_visit(hub, numbers):
+    with sqlite3.connect(hub.db_path) as db:
+        return dict(db.execute(f"select number, first_visit from tickets where number in "
+                               f"({','.join('?' * len(numbers))})", numbers).fetchall())
+
+
 @pytest.mark.parametrize("lang", ["da", "en", "de", "uk"])
 def test_every_path_reaches_the_hub_and_the_printer(lang, kiosk, hub, recorder, site):
     requests = recorder(f"reception/{site.id}/kiosk/kiosk-1/ticket/request")
+    answers = recorder(f"reception/{site.id}/kiosk/kiosk-1/ticket/first_visit")
     open_desks(recorder, site, "vol-1", "desk-1")
     drv, app = kiosk.driver, kiosk.app
     drv.wait_until(lambda: kiosk.services.link.hub_online and kiosk.services.link.board)
+    answered = {}
     for n, path in enumerate(all_paths(site)):
-        tap_through(drv, site, lang, path)
+        taps = tap_through(drv, site, lang, path)
+        language_tap = lang != site.default_language
+        assert taps - language_tap <= MAX_TAPS, (path, taps)
+        assert taps <= MAX_TAPS or (language_tap and path.preference != "any"), (path, taps)
         screen = drv.wait_until(lambda: drv.screen.name == "ticket" and drv.screen.phase == "shown" and drv.screen)
         body = requests.wait_for(lambda msgs: len(msgs) > n and json.loads(msgs[n][1]))
         assert {k: body[k] for k in ("service", "preference", "extras", "first_visit", "lang")} == {
             "service": path.service, "preference": path.preference, "extras": list(path.extras),
-            "first_visit": path.first_visit, "lang": lang}
+            "first_visit": None, "lang": lang}
         assert "offline_number" not in body
         letter = site.services[path.service].letter
         assert screen.number.startswith(letter) and int(screen.number[1:]) < 900
@@ -49,9 +63,20 @@ def test_every_path_reaches_the_hub_and_the_printer(lang, kiosk, hub, recorder, 
             for word in site.services[path.service].name.get_text("da").split():
                 assert word.encode("cp865") in printed
         kiosk.printer.device.clear()
+        answer_first_visit(drv, lang, path.first_visit)
+        if path.first_visit is not None:
+            answered[screen.number] = path.first_visit
+            assert screen.first_visit == ("yes" if path.first_visit else "no")
         drv.tap(tr(lang, "done"))
         assert drv.screen.name == "start" and app.lang == "da"
     assert len(requests.messages) == len(all_paths(site))
+    sent = answers.wait_for(lambda msgs: len(msgs) == len(answered) and [json.loads(p) for _t, p in msgs])
+    assert {m["number"]: m["first_visit"] for m in sent} == answered
+
+    def all_stored():
+        stored = stored_first_visit(hub, list(answered))
+        return all(stored.get(number) is not None for number in answered) and stored
+    assert {number: bool(v) for number, v in drv.wait_until(all_stored).items()} == answered
 
 
 def test_choice_shows_both_waits_from_the_board_and_the_ticket_its_place(kiosk, hub, recorder, site):
@@ -64,8 +89,6 @@ def test_choice_shows_both_waits_from_the_board_and_the_ticket_its_place(kiosk, 
     vol, staff = drv.button(tr("en", "choice_volunteer")), drv.button(tr("en", "choice_staff"))
     assert vol.detail.startswith("Wait about ") and staff.detail.startswith("Wait about ")
     drv.tap(vol)
-    drv.tap("Continue")
-    drv.tap("Skip")
     screen = drv.wait_until(lambda: drv.screen.phase == "shown" and drv.screen)
     assert screen.number.startswith("A")
     assert "0 ahead of you" in screen.wait and "Wait about" in screen.wait
