@@ -5,12 +5,13 @@ the offline outbox) has issued it, then the number, then the printer's outcome.
 A printer problem is said plainly and the number stays up longer.
 
 Once the number is up, and only then, the screen asks "is this your first visit
-about this?" with a quiet Yes and No: the ticket is already in hand, so nobody has
-to answer, and a changed mind simply taps the other button.
+about this?" with a Yes and a No: the ticket is already in hand, so nobody has to
+answer, and a changed mind simply taps the other button.  Not when the printer has
+failed: then the message to remember the number gets the room.
 """
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, ObjectProperty, OptionProperty, StringProperty
+from kivy.properties import AliasProperty, BooleanProperty, ObjectProperty, OptionProperty, StringProperty
 
 from kiosk.i18n import tr
 from reception.protocol import IssuedTicket
@@ -28,6 +29,9 @@ class TicketScreen(KioskScreen):
     printer_failed = BooleanProperty(False)
     first_visit = OptionProperty("", options=["", "yes", "no"])  # "": not answered
     ticket = ObjectProperty(None, allownone=True)
+    # Not while the printer has failed: then the citizen must remember the number, and nothing else.
+    asking = AliasProperty(lambda self: self.phase == SHOWN and not self.printer_failed, None,
+                           bind=("phase", "printer_failed"))
 
     def begin(self, reason: str) -> None:
         self.phase, self.number, self.reason, self.wait = ISSUING, "", reason, ""
@@ -59,5 +63,5 @@ class TicketScreen(KioskScreen):
         if self.phase != SHOWN:
             return self.message
         number = " ".join(self.number)  # "C 0 0 4": read digit by digit, as the board calls it
-        return (f"{tr(lang, 'ticket_title')}: {number}. {self.reason}. {self.wait}. {self.message} "
-                f"{tr(lang, 'first_visit_title')}")
+        question = f" {tr(lang, 'first_visit_title')}" if self.asking and not self.first_visit else ""
+        return f"{tr(lang, 'ticket_title')}: {number}. {self.reason}. {self.wait}. {self.message}{question}"
