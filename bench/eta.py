@@ -179,7 +179,7 @@ def main(args) -> int:
     for name, rows in table.items():
         print_tables(name, rows)
     watch = run["watch"]
-    cost_ms = update_cost(sc, estimate.default_estimator(sc.site))
+    cost_ms = update_cost(sc, watch.estimator)  # the estimator as trained by all those days
     ours = table["ours"]["ALL"]["mae_min"]
     best = min((n for n in table if n != "ours"), key=lambda n: table[n]["ALL"]["mae_min"])
     print(f"\n{sc.name}: {args.days} days ({run['train_days']} for learning), "

@@ -238,7 +238,8 @@ class _Plan:
         return mine
 
     def run(self, extra: Ticket | None = None) -> dict[str, Forecast | None]:
-        """Minutes from now until each waiting ticket (and ``extra``) would be called, typically and its spread."""
+        """Minutes from now until each waiting ticket would be called, typically, and the spread of that;
+        with ``extra`` (a phantom new ticket), only that ticket's."""
         starts, variances = self._play(extra)
         return self._overtaken(starts, variances, extra)
 
@@ -253,7 +254,7 @@ class _Plan:
         site = self.site
         rivals, minute = self._rivals()
         out: dict[str, Forecast | None] = {}
-        for t in self.waiting + ([extra] if extra else []):
+        for t in [extra] if extra else self.waiting:  # with a phantom, only its forecast is wanted
             f = starts[t.key]
             mine = set(self._desks_of(0, t, extra))
             if f is None:
