@@ -15,7 +15,8 @@ def test_bench_eta_prints_tables_and_ends_with_one_json_object(tmp_path, capsys)
     lines = capsys.readouterr().out.strip().splitlines()
     result = json.loads(lines[-1])
     assert result["scenario"] == "Two desks only" and result["days"] == 4
-    assert set(result["predictors"]) == {"ours", "ql", "ql_class", "les", "les_reason", "hol", "les_smooth", "slot"}
+    assert set(result["predictors"]) == {"ours", "ql", "ql_class", "les", "les_reason", "hol", "les_smooth", "slot",
+                                           "ql+margin", "ql_class+margin"}
     for figures in result["predictors"].values():
         assert set(figures) == {"mae_min", "p90_abs_min", "within_5_min", "under_rate"}
     assert result["update_cost_ms_100"] > 0 and result["update_mean_change_min"] >= 0
