@@ -37,6 +37,7 @@ from hub.store import Store
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 0.5  # estimates and desk queues follow the queue at most this often
+LEARN_DAYS = 14  # days of finished visits the estimator learns from at start
 ANSWER_CACHE = 20_000  # answers to recent command ids kept in memory; older ones are looked up in the store
 
 
@@ -72,6 +73,7 @@ class Hub:
         self.alerts: dict[str, dict] = {}
         self.daily = DailyStats(site, StatsDB(store.db))
         self._load()
+        self._learn_history()
         for key, topic, reply in reversed(store.recent_answers(ANSWER_CACHE)):
             self._remember(key, topic, reply)
         self.conn = Connection(f"hub-{site.id}", broker, persistent=True, manual_ack=True,
@@ -97,12 +99,18 @@ class Hub:
             recent = self.store.recent_calls(self.site.board.recent_calls + 1)
             self.last_seq = self.store.last_call_seq()  # call numbers keep growing across restarts
         self.queue = Queue(self.site, tickets, desks)
-        for t in tickets:
-            if t.state in (SERVED, NO_SHOW):  # no-shows teach how often a call is in vain
-                self.estimator.observe(t)
         self.calls = [self._stored_call(row) for row in recent]
         self.estimates = Estimates()
         self._refresh_estimates(now)
+
+    def _learn_history(self) -> None:
+        """Teach the estimator the visits of recent days, so a restarted hub does not start from the
+        configured guesses (no-shows teach how often a call is in vain)."""
+        since = schedule.local_day(self.site, self.clock() - timedelta(days=LEARN_DAYS))
+        with self._db_lock:
+            finished = self.store.finished_since(since)
+        for ticket in finished:
+            self.estimator.observe(ticket)
 
     def _stored_call(self, row: dict) -> dict:
         number = row["ticket"].split("/", 1)[1]

@@ -123,6 +123,12 @@ class Store:
         desks = [Desk.from_record(r) for r in self.db["desks"].rows]
         return tickets, desks
 
+    def finished_since(self, day: str) -> list[Ticket]:
+        """Served and no-show tickets from ``day`` on, in the order they finished."""
+        rows = self.db.query("select * from tickets where day >= ? and state in ('served', 'no_show')"
+                             " order by finished_at", [day])
+        return [Ticket.from_record(r) for r in rows]
+
     def recent_calls(self, limit: int) -> list[dict]:
         """The latest call events (with their ``seq`` in ``detail``), newest first, for the board after a restart."""
         q = ",".join("?" for _ in CALL_EVENTS)

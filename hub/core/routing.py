@@ -43,18 +43,25 @@ def wants_private_room(site: Site, ticket: Ticket) -> bool:
 
 def may_serve(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: Iterable[DeskConfig]) -> bool:
     """Whether ``desk`` may take ``ticket``, given which desks are open now."""
+    open_desks = list(open_desks)
+    if not _suits_choice(site, desk, ticket, open_desks):
+        return False
+    if wants_private_room(site, ticket) and not desk.private:
+        # A private room first, but only one that could take this citizen (their choice included).
+        if any(d.private and _suits_choice(site, d, ticket, open_desks) for d in open_desks):
+            return False
+    return True
+
+
+def _suits_choice(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: list[DeskConfig]) -> bool:
+    """The desk serves the visit, and is of the kind the citizen chose (staff step in for volunteers
+    only when no volunteer who could help is open)."""
     if not serves(site, desk, ticket.service):
         return False
-    open_desks = list(open_desks)
-    if ticket.preference == "staff" and desk.kind != "staff":
-        return False
+    if ticket.preference == "staff":
+        return desk.kind == "staff"
     if ticket.preference == "volunteer" and desk.kind != "volunteer":
-        # The citizen chose a volunteer; staff step in only when no volunteer can help today.
-        if any(d.kind == "volunteer" and ticket.service in d.services for d in open_desks):
-            return False
-    if wants_private_room(site, ticket) and not desk.private:
-        if any(d.private and serves(site, d, ticket.service) for d in open_desks):
-            return False
+        return not any(d.kind == "volunteer" and serves(site, d, ticket.service) for d in open_desks)
     return True
 
 

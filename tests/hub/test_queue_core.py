@@ -256,3 +256,13 @@ def test_first_visit_answered_after_the_ticket_is_kept_for_the_issuing_kiosk_onl
     with pytest.raises(QueueError, match="no ticket"):
         q.set_first_visit("C077", "kiosk-1", True, at(2))
     assert ticket.first_visit is False
+
+
+def test_a_citizen_who_chose_a_volunteer_and_privacy_is_not_stranded(q):
+    """The private room is staff; a volunteer is in: the citizen's own choice wins over the room."""
+    t, _ = q.issue("mitid_learn", at(0), preference="volunteer", extras=("private",))
+    open_desks(q, "vol-1", "room-1")
+    q.command("room-1", "next", at(1))
+    assert called(q, "room-1") is None, "the citizen chose a volunteer"
+    q.command("vol-1", "next", at(2))
+    assert called(q, "vol-1") == t.number
