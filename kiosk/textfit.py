@@ -7,6 +7,8 @@ The layout tests use the same measurement.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kivy.core.text import Label as CoreLabel
 
 FONT = "Roboto"          # ships with Kivy: no download, Latin, Danish and Cyrillic letters
@@ -26,6 +28,7 @@ def _lines(text: str, font_size: float, font_name: str, width: float, line_heigh
     return len(label._cached_lines)
 
 
+@lru_cache(maxsize=4096)
 def longest_word(text: str, font_size: float, font_name: str) -> float:
     words = text.split() or [""]
     probe = _label("", font_size, font_name, None, 1.0)
@@ -38,6 +41,7 @@ def needed_height(text: str, font_size: float, font_name: str, width: float, lin
     return label.content_size[1] if label.texture else 0
 
 
+@lru_cache(maxsize=4096)  # the same screens come back visit after visit: measure each text in its box once
 def fits(text: str, font_size: float, font_name: str, width: float, height: float,
          line_height: float = 1.0) -> bool:
     if width <= 0 or height <= 0:
