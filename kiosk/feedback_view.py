@@ -16,7 +16,7 @@ from pathlib import Path
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.graphics import Ellipse, Line
-from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
@@ -60,7 +60,9 @@ def send(link, body: dict) -> None:
 
 
 class FeedbackButton(KioskButton):
-    """The start screen's "Tell us how it went"; disabled while the lock-out after an answer runs."""
+    """The start screen's "Tell us how it went"; ``resting`` (and disabled) while the lock-out after an answer runs."""
+
+    resting = BooleanProperty(False)
 
     def __init__(self, **kwargs):
         self.lockout = Lockout()
@@ -68,10 +70,10 @@ class FeedbackButton(KioskButton):
         Clock.schedule_interval(self._follow_lockout, 1.0)
 
     def _follow_lockout(self, _dt=None) -> None:
-        self.disabled = not self.lockout.ready
+        self.resting = not self.lockout.ready
 
     def on_release(self):
-        if self.lockout.ready:
+        if self.lockout.ready and not self.disabled:
             FeedbackView(opener=self).open()
 
 
