@@ -561,7 +561,11 @@ def _questions(r: _Reader, services: Mapping[str, Service]) -> dict[str, Questio
 
 
 def _check_reachability(r: _Reader, questions: Mapping[str, Question], services) -> None:
-    """Every service within MAX_TAPS taps of the start screen; no question unreachable."""
+    """Every service within MAX_TAPS taps of the start screen; no question unreachable.
+
+    The start screen is the first question, so its answers are the first tap; where the
+    citizen chooses between a volunteer and staff, that choice is one tap more.
+    """
     depth = {"start": 0}
     frontier = ["start"]
     reached: dict[str, int] = {}
@@ -570,6 +574,7 @@ def _check_reachability(r: _Reader, questions: Mapping[str, Question], services)
         for a in questions[qid].answers:
             taps = depth[qid] + 1
             if a.service:
+                taps += a.service in services and services[a.service].citizen_chooses
                 reached[a.service] = min(taps, reached.get(a.service, taps))
             elif a.next not in depth:
                 depth[a.next] = taps

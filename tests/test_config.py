@@ -65,6 +65,21 @@ def test_a_service_more_than_three_taps_away_is_refused(site):
         config.parse(raw)
 
 
+def test_the_volunteer_or_staff_choice_counts_as_a_tap(site):
+    raw = {
+        "site": {"id": "s", "name": "S"},
+        "services": {"x": {"letter": "X", "served_by": ["volunteer", "staff"], "name": "X"}},
+        "desks": [{"id": "d", "kind": "staff", "name": "D"}],
+        "questions": {
+            "start": {"text": "1", "answers": [{"next": "q2", "label": "a"}]},
+            "q2": {"text": "2", "answers": [{"next": "q3", "label": "a"}]},
+            "q3": {"text": "3", "answers": [{"service": "x", "label": "a"}]},
+        },
+    }
+    with pytest.raises(ConfigError, match="services.x: needs 4 taps"):
+        config.parse(raw)
+
+
 def test_invalid_toml_and_missing_file_are_config_errors(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[site\nid=", encoding="utf-8")
