@@ -2,7 +2,8 @@
 
 A citizen who reads Danish taps their errand at once; anyone else taps their language
 first and the same screen comes back in it (that is not a step, and Back does not undo
-it).  The language buttons stay visible, the chosen one marked.
+it).  The language buttons stay visible, light so the dark errands stand out, the
+chosen one marked yellow.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ class StartScreen(AnswersScreen):
         box = self.ids.languages
         box.clear_widgets()
         for lang in self.app.site.languages:
-            button = KioskButton(text=LANGUAGE_NAMES.get(lang, lang), style="answer", show_icon=False,
+            button = KioskButton(text=LANGUAGE_NAMES.get(lang, lang), style="quiet", show_icon=False,
                                  selected=lang == self.app.lang)
             button.bind(on_release=lambda _b, lang=lang: self.app.choose_language(lang))
             box.add_widget(button)
