@@ -112,3 +112,14 @@ def test_a_silent_hub_never_freezes_the_screen_and_a_late_number_still_prints(ki
         assert drv.screen.name == "start" and k.app.lang == "en" and k.app._ticket_timeout is None
     finally:
         k.services.stop()
+
+
+def test_needs_ticked_on_the_start_screen_are_forgotten_when_the_citizen_walks_away(kiosk, site):
+    drv, app = kiosk.driver, kiosk.app
+    drv.tap(tr("da", "needs"))
+    drv.tap(site.extras["private"].label.get_text("da"))
+    drv.tap(tr("da", "extras_continue"))
+    assert drv.screen.name == "start" and drv.button(tr("da", "needs")).icon == "check"  # marked, quietly
+    app._last_touch = time.monotonic() - site.kiosk.idle_reset_seconds - 1
+    drv.wait_until(lambda: app.flow.state.extras == frozenset(), 3)
+    assert drv.screen.name == "start" and drv.button(tr("da", "needs")).icon == "box"
