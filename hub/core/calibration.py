@@ -4,19 +4,24 @@ The forward simulation says when a ticket would typically be called, and how
 uncertain that is (its spread: the visits ahead vary, rivals may still come).
 Real days scatter around that, and telling a citizen too short a wait is worse
 than too long.  ``Calibration`` keeps recent (forecast, actual wait) pairs and
-learns, for each range of typical waits, how many spreads ``z`` to add:
+learns, for each range of typical waits, a margin of one of two forms:
 
-    promise = typical + z * (spread + 1 min)
+    promise = typical + z * (spread + 1 min)     (in proportion to the uncertainty)
+    promise = typical + c                        (the same minutes for every ticket)
 
-choosing each range's ``z`` to minimise
+choosing each range's form and size to minimise
 
     mean |actual - promise|  +  lam * share(actual > promise + 2 min)
 
 with one ``lam`` for all ranges: the smallest that keeps the overall share of
 broken promises at ``target`` or below.  A sure forecast (a free desk, one person
 ahead) gets a small margin, an uncertain one the margin it needs, so promises are
-as tight as they can be for the rate of broken promises we accept.  Each range
-keeps exactly the z fitted for it, so the rate fitted is the rate promised.
+as tight as they can be for the rate of broken promises we accept.  Where the
+simulation's spread does not tell the sure from the unsure tickets of a range
+(a lunch break or a volunteer session ending matters more than the visits
+ahead), the flat margin is the tighter one, and the fit picks it.  Candidates are
+scored exactly as they will be promised (never below 0 minutes), and each range
+keeps exactly the margin fitted for it, so the rate fitted is the rate promised.
 """
 from __future__ import annotations
 
@@ -53,7 +58,7 @@ class Calibration:
         self.target = target
         self.pairs: deque[tuple[Forecast, float]] = deque(maxlen=WINDOW)
         self.edges: list[float] = []  # typical waits where the next range starts
-        self.z: list[float] = []
+        self.margins: list[tuple[float, float]] = []  # per range: (minutes, spreads) added
         self.kept: deque[bool] = deque(maxlen=KEPT_WINDOW)  # recent promises: True where broken
         self._new = 0
 
@@ -63,25 +68,33 @@ class Calibration:
         if promised is not None:
             self.kept.append(actual > promised + UNDER_SLACK_MIN)
         self._new += 1
-        if len(self.pairs) >= MIN_PAIRS and (self._new >= REFIT_EVERY or not self.z):
+        if len(self.pairs) >= MIN_PAIRS and (self._new >= REFIT_EVERY or not self.margins):
             self.fit()
 
     def promise(self, forecast: Forecast) -> float:
-        return max(0.0, forecast.minutes + self._z(forecast.minutes) * forecast.scale)
+        flat, z = self._margin(forecast.minutes)
+        return _promise(forecast.minutes, forecast.scale, flat, z)
 
-    def _z(self, minutes: float) -> float:
-        if not self.z:
-            return PRIOR_Z
-        return self.z[bisect_right(self.edges, minutes)]
+    def _margin(self, minutes: float) -> tuple[float, float]:
+        if not self.margins:
+            return 0.0, PRIOR_Z
+        return self.margins[bisect_right(self.edges, minutes)]
 
     def fit(self) -> None:
-        """Choose each range's z for the pairs kept (equal-count ranges of the typical wait)."""
+        """Choose each range's margin for the pairs kept (about equal-count ranges of the typical wait).
+
+        A pair belongs to the range ``promise`` will look it up in: many forecasts are
+        exactly equal (0 minutes when a desk is free), and a tie split across two
+        ranges would be fitted in one and promised in the other.
+        """
         self._new = 0
         pairs = sorted(self.pairs, key=lambda p: p[0].minutes)
         size = max(1, len(pairs) // BINS)
-        groups = [pairs[i:i + size] for i in range(0, len(pairs), size)]
-        if len(groups) > 1 and len(groups[-1]) < size // 2:
-            groups[-2].extend(groups.pop())
+        lowest = pairs[0][0].minutes
+        edges = sorted({pairs[i][0].minutes for i in range(size, len(pairs) - size // 2, size)} - {lowest})
+        groups: list[list[tuple[Forecast, float]]] = [[] for _ in range(len(edges) + 1)]
+        for pair in pairs:
+            groups[bisect_right(edges, pair[0].minutes)].append(pair)
         options = [_options(g) for g in groups]
         lo, hi = 0.0, 4096.0
         choice = _choose(options, hi)
@@ -92,9 +105,8 @@ class Calibration:
                 hi, choice = mid, picked
             else:
                 lo = mid
-        self.edges = [g[0][0].minutes for g in groups[1:]]
-        self.z = [z for z, _b, _n in choice]
-
+        self.edges = edges
+        self.margins = [margin for margin, _b, _n in choice]
 
     def _aim(self) -> float:
         """The target, lowered by as much as the promises actually made lately broke it.
@@ -109,26 +121,33 @@ class Calibration:
         return min(self.target, max(self.target / 2, self.target - 0.5 * excess))
 
 
-def _options(group: list[tuple[Forecast, float]]) -> list[tuple[float, float, float, int]]:
-    """(z, mean abs error, share broken, n) for candidate z at many quantiles of the standardised residual."""
+def _promise(minutes: float, scale: float, flat: float, z: float) -> float:
+    return max(0.0, minutes + flat + z * scale)
+
+
+def _options(group: list[tuple[Forecast, float]]) -> list[tuple[tuple[float, float], float, float, int]]:
+    """((flat, z), mean abs error, share broken, n) for candidate margins of both forms,
+    at many quantiles of the residual (in minutes, and in spreads)."""
     rows = [(f.minutes, f.scale, a) for f, a in group]
-    zs = sorted((a - m) / s for m, s, a in rows)
     n = len(rows)
+    zs = sorted((a - m) / s for m, s, a in rows)
+    flats = sorted(a - m for m, _s, a in rows)
     out = []
     for level in LEVELS:
-        z = zs[min(n - 1, int(level * n))]
-        mae = broken = 0.0
-        for m, s, a in rows:
-            p = m + z * s
-            mae += abs(a - p)
-            broken += a > p + UNDER_SLACK_MIN
-        out.append((z, mae / n, broken / n, n))
+        i = min(n - 1, int(level * n))
+        for flat, z in ((0.0, zs[i]), (flats[i], 0.0)):
+            mae = broken = 0.0
+            for m, s, a in rows:
+                p = _promise(m, s, flat, z)
+                mae += abs(a - p)
+                broken += a > p + UNDER_SLACK_MIN
+            out.append(((flat, z), mae / n, broken / n, n))
     return out
 
 
-def _choose(options, lam: float) -> list[tuple[float, float, int]]:
+def _choose(options, lam: float) -> list[tuple[tuple[float, float], float, int]]:
     picked = []
     for opts in options:
-        z, _mae, broken, n = min(opts, key=lambda o: o[1] + lam * o[2])
-        picked.append((z, broken, n))
+        margin, _mae, broken, n = min(opts, key=lambda o: o[1] + lam * o[2])
+        picked.append((margin, broken, n))
     return picked

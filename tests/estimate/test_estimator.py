@@ -126,3 +126,26 @@ def test_the_margin_keeps_broken_promises_near_the_target():
     assert 0.05 < broken < 0.11
     assert cal.promise(Forecast(2, 1.4)) < cal.promise(Forecast(20, 5)) < cal.promise(Forecast(38, 8.6))
     assert cal.promise(Forecast(20, 1)) < cal.promise(Forecast(20, 5)), "a surer forecast, a tighter promise"
+
+
+def test_where_the_spread_says_nothing_the_margin_is_the_same_minutes_for_all():
+    rng = random.Random(5)
+    cal = Calibration(target=0.08)
+    for _ in range(3000):  # the simulation's spread is noise here: every wait varies alike
+        f = rng.uniform(0, 40)
+        cal.learn(Forecast(f, rng.uniform(0, 8)), f + rng.gauss(0, 4))
+    assert cal.promise(Forecast(20, 0)) == cal.promise(Forecast(20, 8)) > 20
+
+
+def test_equal_forecasts_are_fitted_in_the_range_they_are_promised_from():
+    rng = random.Random(6)
+    cal = Calibration(target=0.08)
+    pairs = []
+    for _ in range(3000):  # a third find a free desk (forecast exactly 0), and may yet wait for it
+        f = 0.0 if rng.random() < 0.35 else rng.uniform(1, 30)
+        pairs.append((Forecast(f, 1), f + abs(rng.gauss(0, 6 if f == 0 else 1))))
+    for f, a in pairs:
+        cal.learn(f, a)
+    cal.fit()
+    broken = sum(a > cal.promise(f) + 2 for f, a in pairs) / len(pairs)
+    assert broken <= 0.08, "fitted on the 0-minute ranges, promised from the one where they end: 19%"
