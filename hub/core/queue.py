@@ -254,19 +254,27 @@ class Queue:
     # -- the day -----------------------------------------------------------
 
     def expire_due(self, now: datetime) -> Effects:
-        """At closing (plus a margin) and at midnight, unserved tickets expire and desks close."""
+        """The day's end: what was open at closing expires (after a margin), and everything at midnight.
+
+        Only what began before closing ends with it: a ticket issued or a desk opened after hours
+        (staff working late) lasts until midnight instead of vanishing at once.
+        """
         today = schedule.local_day(self.site, now)
         closing = schedule.closing_time(self.site, now)
         after_close = closing is not None and now >= closing + timedelta(
             minutes=self.site.queue.expire_after_close_minutes)
+
+        def ended(day: str, since: datetime | None) -> bool:
+            return day < today or (after_close and since is not None and since < closing)
+
         effects = Effects()
         for ticket in list(self.tickets.values()):
-            if ticket.is_open and (ticket.day < today or after_close):
+            if ticket.is_open and ended(ticket.day, ticket.issued_at):
                 effects.merge(self._expire(ticket, now))
-        if after_close or effects.tickets:
-            for desk in self.desks.values():
-                if desk.status != DESK_CLOSED or desk.current:
-                    effects.merge(self.set_status(desk.id, DESK_CLOSED, now))
+        for desk in self.desks.values():
+            since = desk.status_since or desk.last_call_at
+            if desk.status != DESK_CLOSED and since is not None and ended(schedule.local_day(self.site, since), since):
+                effects.merge(self.set_status(desk.id, DESK_CLOSED, now))
         return effects
 
     def _expire(self, ticket: Ticket, now: datetime) -> Effects:

@@ -266,3 +266,15 @@ def test_a_citizen_who_chose_a_volunteer_and_privacy_is_not_stranded(q):
     assert called(q, "room-1") is None, "the citizen chose a volunteer"
     q.command("vol-1", "next", at(2))
     assert called(q, "vol-1") == t.number
+
+
+def test_what_begins_after_hours_lasts_until_midnight(q, site):
+    """Staff working late: a desk opened and a ticket issued after closing are not swept away."""
+    margin = site.queue.expire_after_close_minutes
+    late = at(7 * 60 + margin)  # 16:00 + margin on a Tuesday that closed at 15:00
+    t, _ = q.issue("moving", late)
+    q.command("desk-1", "open", late)
+    assert not q.expire_due(late + timedelta(minutes=1)).events
+    assert q.desks["desk-1"].status == "open" and q.tickets[t.key].state == WAITING
+    q.expire_due(at(15 * 60 + 1))  # 00:01 the next day
+    assert q.desks["desk-1"].status == "closed" and q.tickets[t.key].state == EXPIRED
