@@ -37,7 +37,8 @@ class ConsoleView:
     hub: str | None = None  # "online" | "offline" | "stopped" | None (not heard yet)
     connected: bool = False
     last: str = ""  # what happened to the last command
-    kinds: Mapping[str, protocol.KindWait] = field(default_factory=dict)  # live figures from the board snapshot
+    kinds: Mapping[str, protocol.KindWait] = field(default_factory=dict)  # waits per desk kind from the board
+    today: protocol.LiveFigures | None = None  # the day so far, from the hub's statistics
 
 
 def _reason(site, ticket: protocol.TicketAtDesk) -> str:
@@ -75,6 +76,10 @@ def render(site, desk_id: str, view: ConsoleView) -> str:
         lines.append(f"Venter til denne skranke: {state.waiting}")
     if view.kinds:
         lines.append("I alt: " + ", ".join(_kind(KIND_WORDS.get(k, k), w) for k, w in view.kinds.items()))
+    if view.today:
+        avg = f"{view.today.avg_wait_min:.0f} min" if view.today.avg_wait_min is not None else "-"
+        lines.append(f"I dag: {view.today.waiting} venter, {view.today.served} betjent, "
+                     f"gennemsnitlig ventetid {avg}")
     for alert in view.alerts:
         problem = PRINTER_PROBLEMS.get(alert.problem, alert.problem)
         lines.append(f"! {alert.device}: {problem}" + (f" ({alert.detail})" if alert.detail else ""))
@@ -98,6 +103,8 @@ class Console:
         client.conn.subscribe_parsed(topics.alerts, protocol.parse_alerts, lambda a: self._update(alerts=a))
         client.conn.subscribe_parsed(topics.board, protocol.parse_board_snapshot,
                                      lambda board: self._update(kinds=board.kinds))
+        client.conn.subscribe_parsed(topics.stats_daily, protocol.parse_stats_daily,
+                                     lambda stats: self._update(today=stats.live))
         client.conn.subscribe_parsed(topics.hub_available, protocol.parse_hub_available,
                                      lambda h: self._update(hub=h.status))
         client.on_connection.append(lambda up: self._update(connected=up))

@@ -63,7 +63,7 @@ def acl_rules(site: Site, account: Account) -> list[tuple[str, str]]:
         return [("read", topic) for topic in (*board_view, t.calls, t.stats_daily)]
     if account.role == "desk":
         return ([("write", t.desk_command(me)), ("read", f"{t.base}/desk/{me}/#")]
-                + [("read", topic) for topic in (t.queue, t.alerts, *board_view)])
+                + [("read", topic) for topic in (t.queue, t.alerts, t.stats_daily, *board_view)])
     raise ValueError(f"unknown role {account.role!r}")
 
 
