@@ -153,10 +153,22 @@ class HubProcess:
         return self.log_path.read_text(errors="replace")
 
 
+def open_all_day(config_path: Path, dest: Path) -> Path:
+    """The site file with the office open every day, all day: the hub's day-end rules then never
+    interfere with a test, whatever the hour CI runs at (the day-end rules have their own tests)."""
+    text = config_path.read_text(encoding="utf-8")
+    start, end = text.index("[hours]"), text.index("\n[", text.index("[hours]"))
+    days = "\n".join(f'{d} = "00:00-23:59"' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    dest.write_text(text[:start] + "[hours]\n" + days + "\n" + text[end:], encoding="utf-8")
+    config.load(dest)
+    return dest
+
+
 @pytest.fixture
 def hub(broker, tmp_path):
-    """A real hub process on the ``broker`` fixture with a fresh SQLite file (``hub.db_path``)."""
-    h = HubProcess(broker, tmp_path / "hub.db").start()
+    """A real hub process on the ``broker`` fixture with a fresh SQLite file (``hub.db_path``),
+    for the example site open all day (see ``open_all_day``)."""
+    h = HubProcess(broker, tmp_path / "hub.db", open_all_day(EXAMPLE_CONFIG, tmp_path / "site.toml")).start()
     yield h
     h.stop()
     h.available.close()

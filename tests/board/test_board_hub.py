@@ -13,13 +13,14 @@ import pytest
 
 from tests.board.conftest import TOPICS
 from tests.board.screen import pump
-from tests.conftest import HubProcess, Recorder
+from tests.conftest import EXAMPLE_CONFIG, HubProcess, Recorder, open_all_day
 
 
 @pytest.fixture(scope="module")
 def real_hub(board, board_mqtt, tmp_path_factory):
     broker = board_mqtt[0]
-    hub = HubProcess(broker, tmp_path_factory.mktemp("hub") / "hub.db").start()
+    folder = tmp_path_factory.mktemp("hub")
+    hub = HubProcess(broker, folder / "hub.db", open_all_day(EXAMPLE_CONFIG, folder / "site.toml")).start()
     yield hub
     hub.stop()
     hub.available.close()
