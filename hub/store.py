@@ -58,10 +58,6 @@ class Store:
         if "commands" not in db.table_names():
             db["commands"].create({"key": str, "at": str, "reply_topic": str, "reply": bytes}, pk="key")
             db["commands"].create_index(["at"])
-        if "daily" not in db.table_names():
-            db["daily"].create({"day": str, "service": str, "issued": int, "served": int, "no_show": int,
-                                "expired": int, "by_volunteer": int, "transfers": int, "first_visit_no": int,
-                                "wait_sum_min": float, "waits_counted": int}, pk=("day", "service"))
         if "feedback" not in db.table_names():  # anonymous answers at the kiosk: no ticket, no free text
             db["feedback"].create({"key": str, "day": str, "hour": int, "score": int, "tags": str,
                                    "service": str}, pk="key")
@@ -150,19 +146,11 @@ class Store:
     # -- retention ---------------------------------------------------------
 
     def purge(self, keep_from_day: str, now: datetime, command_days: int = 2) -> int:
-        """Aggregate and drop ticket rows of days before ``keep_from_day``; returns rows dropped."""
+        """Drop ticket rows of days before ``keep_from_day``; returns rows dropped.
+
+        The day's aggregates (``hub.daily_stats``, table ``day_stats``) are written before this
+        runs and stay: the report needs nothing of what is dropped here."""
         with self.db.atomic():
-            self.db.execute("""
-                insert or replace into daily (day, service, issued, served, no_show, expired, by_volunteer,
-                    transfers, first_visit_no, wait_sum_min, waits_counted)
-                select day, coalesce(original_service, service), count(*),
-                    sum(state = 'served'), sum(state = 'no_show'), sum(state = 'expired'),
-                    sum(served_by_kind = 'volunteer'), sum(transfers), sum(first_visit = 0),
-                    sum(case when first_called_at is not null then
-                        (julianday(first_called_at) - julianday(issued_at)) * 1440 end),
-                    sum(first_called_at is not null)
-                from tickets where day < ? and state not in ('waiting', 'called')
-                group by day, coalesce(original_service, service)""", [keep_from_day])
             dropped = self.db.execute("delete from tickets where day < ? and state not in ('waiting', 'called')",
                                       [keep_from_day]).rowcount
             self.db.execute("delete from events where day < ?", [keep_from_day])
