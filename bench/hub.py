@@ -153,7 +153,7 @@ def _measure(args, site, broker, hub) -> int:
     rss_peak = proc.memory_info().rss
     interval, start = 1 / args.rate, time.perf_counter()
     n = 0
-    while (elapsed := time.perf_counter() - start) < args.seconds:
+    while time.perf_counter() - start < args.seconds:
         target = start + n * interval
         if target > time.perf_counter():
             time.sleep(target - time.perf_counter())

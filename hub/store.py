@@ -140,9 +140,6 @@ class Store:
             f" where kind in ({q})", CALL_EVENTS))
         return row["n"]
 
-    def events(self, day_from: str, day_to: str) -> Iterable[dict]:
-        return self.db.query("select * from events where day >= ? and day <= ? order by id", [day_from, day_to])
-
     # -- retention ---------------------------------------------------------
 
     def purge(self, keep_from_day: str, now: datetime, command_days: int = 2) -> int:

@@ -38,12 +38,6 @@ def closing_time(site: Site, now: datetime) -> datetime | None:
     return at_local(site, today, hours.end) if hours else None
 
 
-def is_open(site: Site, now: datetime) -> bool:
-    here = local(site, now)
-    hours = site.hours.get(weekday(here.date()))
-    return bool(hours and hours.contains(here.time()))
-
-
 @dataclass(frozen=True)
 class Session:
     start: datetime

@@ -12,7 +12,7 @@ SESSIONS_ON_SCREEN = {False: 1, True: 2}  # small panel, wide panel: room for th
 
 class ChoiceScreen(KioskScreen):
     def refresh(self) -> None:
-        app, lang = self.app, self.app.lang
+        app = self.app
         board, service = app.services.link.board, app.flow.state.service
         box = self.ids.options
         box.clear_widgets()
