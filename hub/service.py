@@ -197,10 +197,7 @@ class Hub:
 
     def _withdraw_unanswered(self, kiosk: str, request_id: str, now: datetime) -> Effects:
         """The ticket issued for a request whose answer never reached the kiosk, if there was one."""
-        answer = self._answers.get(f"kiosk/{kiosk}/{request_id}")
-        if answer is None:
-            with self._db_lock:
-                answer = self.store.handled(f"kiosk/{kiosk}/{request_id}")
+        answer = self._answer_to(f"kiosk/{kiosk}/{request_id}")
         ticket = json.loads(answer[1]).get("ticket") if answer else None
         if not ticket or ticket.get("offline"):
             return Effects()
@@ -271,15 +268,20 @@ class Hub:
 
     def _answer_again(self, key: str, ack, now: datetime) -> bool:
         """A command seen before: answer it again (after the next commit, so the original is stored too)."""
-        answer = self._answers.get(key)
-        if answer is None:
-            with self._db_lock:
-                answer = self.store.handled(key)
+        answer = self._answer_to(key)
         if answer is None:
             return False
         log.info("repeated command %s answered again", key)
         self._stage(Pending(Effects(), now, None, answer[0], answer[1], ack))
         return True
+
+    def _answer_to(self, key: str) -> tuple[str, bytes] | None:
+        """The answer given to a command before: from memory, else from the store."""
+        answer = self._answers.get(key)
+        if answer is None:
+            with self._db_lock:
+                answer = self.store.handled(key)
+        return answer
 
     def _remember(self, key: str, topic: str, reply: bytes) -> None:
         self._answers[key] = (topic, reply)
