@@ -8,7 +8,8 @@ systemctl); this writes everything else, under ``--root`` (default ``/``):
 - ``/etc/reception/secrets/<account>.password``: one generated password per broker account
   on the broker machine, or the ones copied from it (``--secrets-from``) on a device;
 - ``/etc/mosquitto/conf.d/reception.conf`` and ``/etc/mosquitto/reception/{passwd,acl}``;
-- ``/etc/systemd/system/reception-*.service`` from ``systemd/``.
+- ``/etc/systemd/system/reception-*.{service,timer}`` from ``systemd/``: a site's units, or the
+  centre's collector on the central role.
 
 A file is only written when its content, mode or owner differ, and generated
 passwords and their hashes are kept, so a second run changes nothing.  The last
@@ -44,7 +45,8 @@ UNIT_DIR = Path("/etc/systemd/system")
 DOC_DIR = Path("/usr/share/doc/reception")
 UDEV_PRINTER_RULE = Path("/etc/udev/rules.d/60-reception-printer.rules")
 UNIT_FILES = ("reception-hub.service", "reception-kiosk@.service", "reception-board@.service",
-              "reception-desk@.service")
+              "reception-desk@.service", "reception-report.service", "reception-report.timer")
+CENTRAL_UNIT_FILES = ("reception-collect.service",)
 CENTRAL_READER = "report"
 
 
@@ -152,7 +154,8 @@ def devices(args, site: config.Site) -> dict[str, list[str]]:
 
 
 def units(args, chosen: dict[str, list[str]]) -> list[str]:
-    names = ["reception-hub.service"] if args.role in ("all-in-one", "hub") else []
+    """Units to enable: the hub with its weekly report timer, and one instance per device."""
+    names = ["reception-hub.service", "reception-report.timer"] if args.role in ("all-in-one", "hub") else []
     return names + [f"reception-{kind}@{device_id}.service" for kind, ids in chosen.items() for device_id in ids]
 
 
@@ -225,12 +228,14 @@ def tls_files(args) -> broker_accounts.TlsFiles | None:
 
 
 def env_file(args) -> Planned:
+    """Where the units find the broker; the centre's collector uses the plain port of the broker beside it."""
     lines = [f"# Written by the reception installer (role {args.role}); read by every reception unit.",
              "# Change it by running the installer again with other options."]
+    port = args.port if args.role == "central" else args.broker_port
     if args.broker_host:
         lines.append(f"RECEPTION_BROKER_HOST={args.broker_host}")
-    if args.broker_port:
-        lines.append(f"RECEPTION_BROKER_PORT={args.broker_port}")
+    if port:
+        lines.append(f"RECEPTION_BROKER_PORT={port}")
     return Planned(ENV_FILE, ("\n".join(lines) + "\n").encode(), 0o644)
 
 
@@ -247,8 +252,8 @@ def printer_rule(site: config.Site) -> Planned:
                                       f"{rule}\n".encode(), 0o644)
 
 
-def unit_files() -> list[Planned]:
-    return [Planned(UNIT_DIR / name, (CHECKOUT / "systemd" / name).read_bytes(), 0o644) for name in UNIT_FILES]
+def unit_files(names: tuple[str, ...]) -> list[Planned]:
+    return [Planned(UNIT_DIR / name, (CHECKOUT / "systemd" / name).read_bytes(), 0o644) for name in names]
 
 
 def doc_files() -> list[Planned]:
@@ -277,7 +282,8 @@ def deploy(args) -> dict[str, str]:
     enable: list[str] = []
     if args.role == "central":
         central, passwords = central_files(target, args)
-        plans += central
+        plans += [*central, env_file(args), *unit_files(CENTRAL_UNIT_FILES)]
+        enable = ["reception-collect.service"]
     else:
         plans.append(Planned(SITE_FILE, Path(args.config).read_bytes(), 0o644, keep_existing=True))
         site = load_site(target, args)
@@ -285,7 +291,7 @@ def deploy(args) -> dict[str, str]:
         passwords = {u: password_for(target, args, u) for u in accounts_here(args, site, chosen)}
         if args.role in BROKER_ROLES:
             plans += broker_files(target, args, site, passwords)
-        plans += [env_file(args), *unit_files()]
+        plans += [env_file(args), *unit_files(UNIT_FILES)]
         if chosen["kiosk"] and site.printer.connection == "usb":
             plans.append(printer_rule(site))
         enable = units(args, chosen)

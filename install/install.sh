@@ -3,11 +3,12 @@
 # the reception appliance.  Run it from a checkout of this repository, as root:
 #
 #   sudo install/install.sh all-in-one                 broker, hub, first kiosk, desks with pins
-#   sudo install/install.sh hub                        broker and hub
+#   sudo install/install.sh hub                        broker, hub and its weekly report
 #   sudo install/install.sh kiosk --kiosk kiosk-1 --broker-host hub.local --secrets-from /media/usb
 #   sudo install/install.sh board --board board-1 --broker-host hub.local --secrets-from /media/usb
 #   sudo install/install.sh desk  --desk desk-1 --desk vol-1 --broker-host hub.local --secrets-from /media/usb
 #   sudo install/install.sh central --site toender --site aabenraa --tls-cert C --tls-key K
+#                                                      central broker and statistics collector
 #
 # Options are those of install/deploy.py (--help), plus:
 #   --root DIR   write the files under DIR and leave the machine alone: no apt, no user,
@@ -89,12 +90,14 @@ service_user() {
   done
 }
 
-# /opt/reception: a venv with the project, rebuilt only when the checkout changed.
+# /opt/reception: a venv with the project, rebuilt only when the checkout or the extras changed.
+# Machines that make reports (hub, all-in-one, central) also get matplotlib for the charts.
 python_project() {
-  local stamp="$VENV/.source-sha256" sha
-  sha=$(cd "$CHECKOUT" && find pyproject.toml reception hub kiosk display_board hardware bench \
+  local stamp="$VENV/.source-sha256" sha project="$CHECKOUT"
+  case "$ROLE" in all-in-one|hub|central) project="${CHECKOUT}[report]" ;; esac
+  sha=$( (cd "$CHECKOUT" && find pyproject.toml reception hub kiosk display_board hardware bench \
           -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 2>/dev/null | sort -z |
-          xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+          xargs -0 sha256sum; echo "$project") | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sha" ]; then
     say "$VENV is up to date"
     return
@@ -102,7 +105,7 @@ python_project() {
   [ -x "$VENV/bin/python" ] || python3 -m venv --system-site-packages "$VENV"
   say "installing the project into $VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q "$CHECKOUT"
+  "$VENV/bin/python" -m pip install -q "$project"
   echo "$sha" > "$stamp"
   PROJECT_CHANGED=1
 }
@@ -110,7 +113,8 @@ python_project() {
 if [ "$ON_MACHINE" -eq 1 ]; then
   [ "$(id -u)" -eq 0 ] || { echo "run as root (sudo $0 $*)" >&2; exit 1; }
   install_packages "${PACKAGES[@]}"
-  [ "$ROLE" = central ] || { service_user; python_project; }
+  service_user
+  python_project
 else
   say "--root/--dry-run: leaving packages, users and $VENV alone"
 fi

@@ -78,6 +78,7 @@ def run_report(args) -> int:
 
 
 def run_collect(args) -> int:
+    from reception import service_notify
     from reception.mqtt import BrokerAddress
 
     from hub.report.collect import Collector
@@ -90,6 +91,11 @@ def run_collect(args) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     log.info("collecting statistics from %s:%d into %s", broker.host, broker.port, args.db)
+    heartbeat = service_notify.Heartbeat(lambda: not stop.is_set()).start()
+    connected = collector.conn.wait_connected(10)  # not a condition: the connection keeps retrying
+    service_notify.ready("collecting" if connected else "broker unreachable, retrying")
     stop.wait()
+    service_notify.stopping()
+    heartbeat.stop()
     collector.stop()
     return 0

@@ -53,7 +53,7 @@ def installed():
 
 def test_second_run_changes_nothing(installed):
     root, first, second, before = installed
-    assert "24 file(s) changed" in first.stderr
+    assert "26 file(s) changed" in first.stderr
     assert "0 file(s) changed" in second.stderr
     assert snapshot(root) == before
 
@@ -128,19 +128,41 @@ def test_a_usb_printer_gets_a_udev_rule_for_group_lp(installed, tmp_path):
     assert 'ATTR{idVendor}=="04b8", ATTR{idProduct}=="0202", MODE="0660", GROUP="lp"' in rule
 
 
-def test_enabled_units_pass_systemd_analyze_verify(installed, systemd_analyze):
+def enabled(root: Path, target: str) -> list[str]:
+    return sorted(p.name for p in (root / f"etc/systemd/system/{target}.wants").iterdir())
+
+
+def verify(systemd_analyze: str, root: Path, *units: str) -> None:
     """verify needs the root to hold systemd's own units and the program the units start."""
-    root = installed[0]
-    wants = sorted(p.name for p in (root / "etc/systemd/system/multi-user.target.wants").iterdir())
-    assert wants == ["reception-desk@desk-1.service", "reception-desk@vol-1.service",
-                     "reception-hub.service", "reception-kiosk@kiosk-1.service"]
     shutil.copytree("/usr/lib/systemd/system", root / "usr/lib/systemd/system", symlinks=True, dirs_exist_ok=True)
     program = root / "opt/reception/bin/reception"
     program.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(Path(sys.prefix) / "bin" / "reception", program)  # the real entry point of this checkout
-    result = subprocess.run([systemd_analyze, "verify", f"--root={root}", *wants, "reception-board@board-1.service"],
+    result = subprocess.run([systemd_analyze, "verify", f"--root={root}", *units],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_enabled_units_pass_systemd_analyze_verify(installed, systemd_analyze):
+    root = installed[0]
+    wants = enabled(root, "multi-user.target")
+    assert wants == ["reception-desk@desk-1.service", "reception-desk@vol-1.service",
+                     "reception-hub.service", "reception-kiosk@kiosk-1.service"]
+    assert enabled(root, "timers.target") == ["reception-report.timer"]  # the weekly report
+    verify(systemd_analyze, root, *wants, "reception-report.timer", "reception-report.service",
+           "reception-board@board-1.service")
+
+
+def test_the_centre_runs_the_collector_on_its_own_broker(installed, systemd_analyze, tmp_path):
+    root = tmp_path / "centre"
+    install("central", "--root", str(root), "--site", "toender", "--port", "1884")
+    assert enabled(root, "multi-user.target") == ["reception-collect.service"]
+    assert "RECEPTION_BROKER_PORT=1884" in (root / "etc/reception/reception.env").read_text().splitlines()
+    verify(systemd_analyze, root, "reception-collect.service")
+    site_units = {p.name for p in (installed[0] / "etc/systemd/system").glob("reception-*")}
+    centre_units = {p.name for p in (root / "etc/systemd/system").glob("reception-*")}
+    assert centre_units == {"reception-collect.service"}
+    assert site_units | centre_units == {p.name for p in (ROOT / "systemd").iterdir()}, "every unit has a role"
 
 
 def test_a_device_pi_gets_only_its_own_password(installed, tmp_path):
