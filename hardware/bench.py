@@ -75,7 +75,7 @@ def render_ms(site: config.Site, tickets: int) -> tuple[list[float], int]:
     from hardware.ticket_layout import TicketContent, TicketLayout, compose
 
     layout = TicketLayout.from_site(site)
-    content = TicketContent("A012", "Lær at bruge MitID, Digital Post og apps", "da", datetime.now(site.tz), 12, 3,
+    content = TicketContent("A012", "Lær MitID og apps", "da", datetime.now(site.tz), 12, 3,
                             ("Tirsdag 09:00-12:00: Her på rådhuset",))
     times, size = [], 0
     for _ in range(tickets):

@@ -21,9 +21,9 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from hardware.printer import TicketContent
 from reception import service_notify
-from kiosk import flow as steps
+from kiosk import flow as steps, textfit
 from kiosk.flow import Flow
-from kiosk.i18n import tr
+from kiosk.i18n import LANGUAGE_NAMES, tr
 from kiosk.issuer import TicketRefused
 from kiosk.outbox import RangeExhausted
 from kiosk.screens import KV_DIR, load_kv
@@ -128,12 +128,23 @@ class KioskApp(App):
         self.profile = p
         self.target, self.body, self.min_font = p.target, p.body, p.min_fit
         self.title_font, self.number_font, self.gap = p.title, p.number, p.gap
-        self.nav_width = max(p.target, p.pt(18) * 5)  # the longest nav word ("Спочатку") at 18 pt
-        self.language_width = max(p.target, p.pt(18) * 6)  # "Українська" at 18 pt
         # pictograms beside the text even in two columns of answers, when each is >= 4.5 targets wide
-        self.wide = (Window.width - self.nav_width) / 2 >= 4.5 * p.target
+        self.wide = (Window.width - p.pt(18) * 5) / 2 >= 4.5 * p.target
+        # Back and Start over keep their words at body size; read-aloud too where the panel is wide
+        # (on the 7" panel it is the speaker alone).  The language column: flags on the 7" panel, and
+        # the languages' names under them on a wide one.
+        nav_keys = ("back", "start_over", "read_aloud") if self.wide else ("back", "start_over")
+        self.nav_width = self._column_for([tr(lang, key) for lang in self.site.languages for key in nav_keys])
+        self.language_width = (self._column_for([LANGUAGE_NAMES.get(lang, lang) for lang in self.site.languages])
+                               if self.wide else p.target)
         if self.root:
             self.show()
+
+    def _column_for(self, texts: list[str]) -> float:
+        """Width of a column of buttons whose every word fits at body size (and at least one target)."""
+        p = self.profile
+        words = max(textfit.longest_word(text, p.body, textfit.BOLD_FONT) for text in texts)
+        return max(p.target, words + p.gap * 0.8 + p.body * 0.12 + 2)  # + the button's and the label's padding
 
     def t(self, key: str, lang: str) -> str:
         """A catalogue text; kv passes ``app.lang`` so the text follows a language change."""

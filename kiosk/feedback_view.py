@@ -22,7 +22,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.modalview import ModalView
 
-from kiosk import icons
+from kiosk import flags, icons
 from kiosk.feedback import (FACES, FACES_STEP, LETTER_STEP, TAGS, TAGS_STEP, FeedbackForm, Lockout,
                             services_by_letter)
 from kiosk.feedback_texts import ftr
@@ -51,7 +51,14 @@ def _face(score: int):
     return draw
 
 
+def _faces(x, y, s, w):
+    """The feedback button's pictogram on the 7" panel: a smile beside a frown, as on the shops' smiley terminals."""
+    _face(5)(x, y + s * .25, s * .5, w * .7)
+    _face(1)(x + s * .5, y + s * .25, s * .5, w * .7)
+
+
 icons.DRAWINGS.update({f"face_{score}": _face(score) for score in FACES})
+icons.DRAWINGS["feedback"] = _faces
 
 
 def send(link, body: dict) -> None:
@@ -157,8 +164,10 @@ class FeedbackView(ModalView):
     # -- drawing ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        lang, body = self.lang, self.ids.body
+        lang, body, nav = self.lang, self.ids.body, self.ids.nav
         body.clear_widgets()
+        for extra in nav.children[:-2]:  # "Next" of the reasons step, below Back and Start over
+            nav.remove_widget(extra)
         self.ids.nav.opacity = 0 if self.form.step == "thanks" else 1
         self.ids.nav.disabled = self.form.step == "thanks"
         self.title = ftr(lang, f"{self.form.step}_title")
@@ -174,7 +183,7 @@ class FeedbackView(ModalView):
             face = FaceButton(score=score, label=ftr(lang, f"face_{score}"))
             face.bind(on_release=lambda _b, s=score: self.choose_face(s))
             row.add_widget(face)
-        ends = BoxLayout(size_hint_y=None, height=self.app.target * 0.45)
+        ends = BoxLayout(size_hint_y=None, height=self.app.target * 0.55)  # one line at 24 pt
         ends.add_widget(FitLabel(text=ftr(lang, "face_1"), halign="left"))
         ends.add_widget(FitLabel(text=ftr(lang, "face_5"), halign="right"))
         box.add_widget(row)
@@ -189,20 +198,21 @@ class FeedbackView(ModalView):
         if self.form.step == FACES_STEP:
             for code in self.app.site.languages:
                 if code != lang:
+                    flag = flags.icon_name(code)  # the flags alone on the 7" panel, as on the start screen
                     row.add_widget(self._button(LANGUAGE_NAMES.get(code, code), lambda c=code: self.choose_language(c),
-                                                style="nav", show_icon=False))
+                                                style="nav", icon=flag, icon_only=bool(flag) and not self.app.wide))
 
     def _tags(self, lang: str):
-        box = BoxLayout(orientation="vertical", spacing=self.app.gap)
-        grid = GridLayout(cols=3, spacing=self.app.gap)
+        """The reasons in two columns over the whole width; "Next" joins Back and Start over in the
+        left column (a row of its own under three rows of reasons would not leave them 24 pt on the 7" panel)."""
+        grid = GridLayout(cols=2, spacing=self.app.gap)
         for tag in TAGS:
             ticked = tag in self.form.tags
             grid.add_widget(self._button(ftr(lang, f"tag_{tag}"), lambda t=tag: self.toggle(t), style="option",
                                          selected=ticked, show_icon=False))
-        box.add_widget(grid)
-        box.add_widget(self._button(tr(lang, "extras_continue"), self.tags_done, style="primary", icon="forward",
-                                    size_hint_y=None, height=self.app.target))
-        return box
+        self.ids.nav.add_widget(self._button(tr(lang, "extras_continue"), self.tags_done, style="primary",
+                                             icon="forward", orientation="vertical"), index=0)
+        return grid
 
     def _letters(self, lang: str):
         box = BoxLayout(orientation="vertical", spacing=self.app.gap)

@@ -48,7 +48,8 @@ class KioskButton(ButtonBehavior, BoxLayout):
     """A touch target at least ``app.target`` on each side: icon, text, optional detail line.
 
     ``style`` picks the colours (answer, primary, nav, option; quiet: light with dark text, for the
-    optional ways aside); ``selected`` shows a ticked option.
+    optional ways aside); ``selected`` shows a ticked option.  An ``icon_only`` button keeps its
+    ``text`` for read-aloud and tests but shows only its pictogram, as large as the button allows.
     """
 
     text = StringProperty("")
@@ -57,6 +58,8 @@ class KioskButton(ButtonBehavior, BoxLayout):
     style = StringProperty("answer")
     selected = BooleanProperty(False)
     show_icon = BooleanProperty(True)
+    icon_only = BooleanProperty(False)  # the pictogram alone, where the words would not fit at body size
+    icon_share = NumericProperty(0.32)  # of the height, for a pictogram above the words
 
     def _text_colour(self) -> str:
         """The theme colour of the text and icon (each pair is checked for 7:1 contrast)."""
@@ -67,7 +70,7 @@ class KioskButton(ButtonBehavior, BoxLayout):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.bind(icon=self._place_icon, show_icon=self._place_icon, orientation=self._place_icon,
-                  size=self._place_icon)
+                  size=self._place_icon, icon_only=self._place_icon, icon_share=self._place_icon)
         self._place_icon()
 
     def _place_icon(self, *_):
@@ -76,14 +79,18 @@ class KioskButton(ButtonBehavior, BoxLayout):
         if icon is None:
             return
         app = App.get_running_app()
-        self.spacing = app.gap * 0.6 if self.icon and self.show_icon else 0
+        words = self.ids.words
+        words.size_hint, words.size = ((None, None), (0, 0)) if self.icon_only else ((1, 1), words.size)
+        self.spacing = app.gap * 0.6 if self.icon and self.show_icon and not self.icon_only else 0
         if not (self.icon and self.show_icon):
             icon.size_hint, icon.size = (None, None), (0, 0)
+        elif self.icon_only:
+            icon.size_hint = (1, 1)
         elif self.orientation == "horizontal":
             icon.size_hint = (None, 1)
             icon.width = min(self.height * 0.62, app.target * 0.8)
         else:
-            icon.size_hint = (1, 0.4)
+            icon.size_hint = (1, self.icon_share)
 
     def on_touch_down(self, touch):
         app = App.get_running_app()

@@ -19,13 +19,14 @@ class ChoiceScreen(KioskScreen):
         if volunteers_in(board):
             box.add_widget(self._option("volunteer", "choice_volunteer", expected_wait(board, service, "volunteer")))
         else:
-            box.add_widget(FitLabel(text=self.sessions_text(), font_name=textfit.FONT, size_hint_y=1.6,
-                                    halign="left", line_height=1.0))
+            box.add_widget(FitLabel(text=self.sessions_text(), font_name=textfit.FONT, size_hint_y=2.2 if app.wide else 1.3,
+                                    halign="left"))
         box.add_widget(self._option("staff", "choice_staff", expected_wait(board, service, "staff")))
 
     def sessions_text(self) -> str:
         app, lang = self.app, self.app.lang
-        lines = [tr(lang, "no_volunteers"), tr(lang, "next_sessions")]
+        # the 7" panel has room for three lines at 24 pt: no volunteers now, and when they next are
+        lines = [tr(lang, "no_volunteers")] + ([tr(lang, "next_sessions")] if app.wide else [])
         lines += app.next_sessions(SESSIONS_ON_SCREEN[app.wide])
         return "\n".join(lines)
 

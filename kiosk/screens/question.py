@@ -7,6 +7,8 @@ never stand between a citizen and a ticket.
 """
 from __future__ import annotations
 
+from kivy.app import App
+
 from kiosk.screens import KioskScreen
 from kiosk.widgets import KioskButton
 
@@ -16,6 +18,12 @@ class NeedsButton(KioskButton):
 
     def follow(self, flow) -> None:
         self.icon = "check" if flow.state.extras & set(flow.extras_offered()) else "box"
+
+    def on_size(self, *_):
+        """On the 7" panel a tall, narrow button puts its box above the words, so they keep 24 pt."""
+        app = App.get_running_app()
+        if app is not None:
+            self.orientation = "vertical" if not app.wide and self.height > 1.5 * app.target else "horizontal"
 
 
 class AnswersScreen(KioskScreen):

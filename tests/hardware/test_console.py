@@ -23,7 +23,7 @@ def test_render_shows_ticket_reason_in_danish_queue_and_alerts(site):
                        kinds=kinds)
     screen = render(site, "desk-1", view)
     assert screen.splitlines()[0].startswith("Skranke 1 (desk-1): ÅBEN   hub: online")
-    assert "Nu:    A012  Lær at bruge MitID, Digital Post og apps  (ventet 8 min)  [med hjælper]  betjenes" in screen
+    assert "Nu:    A012  Lær MitID og apps  (ventet 8 min)  [med hjælper]  betjenes" in screen
     assert "Næste: C003  Pas  (ventet 4 min)" in screen
     assert "Venter til denne skranke: 7" in screen
     assert "! kiosk-1: mangler papir" in screen
@@ -45,7 +45,7 @@ def test_console_keys_send_commands_and_show_results(site, desk_client, hub_play
     wait_until(lambda: "hub: pause afvist: nobody waiting" in out.getvalue())
     screen = out.getvalue()
     assert "'12' er ikke et billetnummer" in screen and "ukendt tast 'x'" in screen
-    assert "A012  Lær at bruge MitID" in screen and "kaldt igen 1x" in screen
+    assert "A012  Lær MitID og apps" in screen and "kaldt igen 1x" in screen
     assert "I alt: personale 4 venter (ca. 9 min, 1 åbne)" in screen
 
 

@@ -17,15 +17,13 @@ from kiosk.i18n import LANGUAGE_NAMES, tr
 
 @pytest.fixture
 def button(kiosk):
-    """The start screen's feedback button, on a 10" panel (beside the welcome there is no room for it at 800x480)."""
+    """The start screen's feedback button, on the 7" panel (the smallest; the faces pictogram alone)."""
     drv = kiosk.driver
-    drv.resize(1280, 800)
     drv.app.start_over(keep_language=True)
     drv.settle(4)
     found = list(drv.widgets(FeedbackButton))
     assert len(found) == 1, "the start screen shows one feedback button"
-    yield found[0]
-    drv.resize(800, 480)
+    return found[0]
 
 
 def fresh(button: FeedbackButton) -> FeedbackButton:
@@ -125,7 +123,7 @@ class _ViewDriver:
 def test_every_step_fits_in_every_language_and_size(kiosk, button):
     from kiosk.theme import ScreenProfile
     from kiosk.widgets import KioskButton
-    from tests.kiosk.test_layout import SIZES, check_screen
+    from tests.kiosk.test_layout import SHOTS, SIZES, check_screen
 
     drv = kiosk.driver
     problems = []
@@ -144,6 +142,8 @@ def test_every_step_fits_in_every_language_and_size(kiosk, button):
                     if move:
                         move()
                     drv.settle(4)
+                    if SHOTS:
+                        drv.screenshot(f"{SHOTS}/{size[0]}x{size[1]}-{lang}-feedback-{step}.png")
                     problems += check_screen(_ViewDriver(drv, v), profile, f"{size} {lang} feedback {step}")[0]
                     shown = {b.text for b in drv.widgets(KioskButton, v) if not b.disabled}
                     assert {tr(lang, "back"), tr(lang, "start_over")} <= shown, step
@@ -154,10 +154,16 @@ def test_every_step_fits_in_every_language_and_size(kiosk, button):
     assert not problems, "\n".join(problems)
 
 
-def test_the_button_only_shows_where_it_fits_beside_the_welcome(kiosk, button):
+def test_the_button_is_on_the_start_screen_at_every_panel_size(kiosk, button):
+    """The 7" panel shows the faces alone, one target wide; a wide panel adds the words."""
     drv = kiosk.driver
-    assert button.width > 0 and button.opacity == 1 and not button.disabled
-    drv.resize(800, 480)
-    drv.app.start_over(keep_language=True)
-    drv.settle(4)
-    assert button.width == 0 and button.disabled and list(drv.widgets(FeedbackButton)) == []
+    assert button.icon_only and button.icon == "feedback" and not button.disabled
+    assert min(button.size) >= drv.app.target - 0.5 and button.opacity == 1
+    try:
+        drv.resize(1280, 800)
+        drv.app.start_over(keep_language=True)
+        drv.settle(4)
+        assert not button.icon_only and not button.show_icon and not button.disabled
+        assert button.text in {lb.text for lb in drv.labels(button)}
+    finally:
+        drv.resize(800, 480)

@@ -1,0 +1,87 @@
+"""National flags for the language buttons, drawn with Kivy's canvas like the other pictograms.
+
+A flag is recognised at a glance by someone who reads little Danish, and it needs no
+words: on the 7" panel the language column is one touch target wide, where the
+names ("Українська") would not fit at body size.  Wide panels show the name under it.
+A language without a flag here keeps its name on the button.
+"""
+from __future__ import annotations
+
+from kivy.graphics import Color, Line, Quad, Rectangle
+
+from kiosk import icons
+
+BORDER = (0.17, 0.17, 0.17, 1)  # dark edge, so a white or yellow stripe shows on a light or yellow button
+
+
+def _hex(colour: str) -> tuple[float, float, float, float]:
+    return tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)) + (1.0,)
+
+
+def _stripes(*colours: str, vertical: bool = False):
+    """Equal stripes, top to bottom (or left to right)."""
+    def draw(x, y, w, h):
+        n = len(colours)
+        for i, colour in enumerate(colours):
+            Color(*_hex(colour))
+            if vertical:
+                Rectangle(pos=(x + w * i / n, y), size=(w / n, h))
+            else:
+                Rectangle(pos=(x, y + h * (n - 1 - i) / n), size=(w, h / n))
+    return draw
+
+
+def _nordic(field: str, *crosses: tuple[str, float]):
+    """A cross set towards the hoist; each (colour, thickness as a share of the height), widest first."""
+    def draw(x, y, w, h):
+        Color(*_hex(field))
+        Rectangle(pos=(x, y), size=(w, h))
+        for colour, t in crosses:
+            Color(*_hex(colour))
+            Rectangle(pos=(x + w * 0.37 - h * t / 2, y), size=(h * t, h))
+            Rectangle(pos=(x, y + h / 2 - h * t / 2), size=(w, h * t))
+    return draw
+
+
+def _union(x, y, w, h):
+    """The Union Flag, simplified: blue field, white and red diagonals, white and red cross."""
+    Color(*_hex("#012169"))
+    Rectangle(pos=(x, y), size=(w, h))
+    for colour, t in (("#FFFFFF", h * 0.2), ("#C8102E", h * 0.07)):
+        Color(*_hex(colour))
+        Quad(points=[x, y, x + t, y, x + w, y + h, x + w - t, y + h])
+        Quad(points=[x, y + h, x + t, y + h, x + w, y, x + w - t, y])
+    for colour, t in (("#FFFFFF", h * 0.33), ("#C8102E", h * 0.2)):
+        Color(*_hex(colour))
+        Rectangle(pos=(x + w / 2 - t / 2, y), size=(t, h))
+        Rectangle(pos=(x, y + h / 2 - t / 2), size=(w, t))
+
+
+FLAGS = {
+    "da": _nordic("#C8102E", ("#FFFFFF", 0.14)),
+    "sv": _nordic("#006AA7", ("#FECC00", 0.2)),
+    "nb": _nordic("#BA0C2F", ("#FFFFFF", 0.25), ("#00205B", 0.125)),
+    "en": _union,
+    "de": _stripes("#000000", "#DD0000", "#FFCE00"),
+    "uk": _stripes("#0057B7", "#FFD700"),
+    "pl": _stripes("#FFFFFF", "#DC143C"),
+    "fr": _stripes("#0055A4", "#FFFFFF", "#EF4135", vertical=True),
+}
+
+
+def _flag(paint):
+    def draw(x, y, s, w):
+        fw, fh = s * 0.96, s * 0.64  # 3:2, centred in the pictogram's square
+        fx, fy = x + (s - fw) / 2, y + (s - fh) / 2
+        paint(fx, fy, fw, fh)
+        Color(*BORDER)
+        Line(rectangle=(fx, fy, fw, fh), width=max(1.0, w * 0.35))
+    return draw
+
+
+def icon_name(lang: str) -> str:
+    """The pictogram of a language's flag, or "" when there is none (the name is shown instead)."""
+    return f"flag_{lang}" if lang in FLAGS else ""
+
+
+icons.DRAWINGS.update({f"flag_{lang}": _flag(paint) for lang, paint in FLAGS.items()})
