@@ -103,8 +103,10 @@ def hub_file(tmp_path_factory):
 
 def read_only(paths: list[str], argv: list[str]) -> list[str]:
     """``argv`` with ``paths`` read-only, as ``ReadOnlyPaths=`` makes them: a read-only bind mount in a
-    mount namespace of its own for root (file modes do not stop root), the file mode otherwise."""
-    if os.geteuid() != 0:
+    mount namespace of its own for root (file modes do not stop root), the file mode otherwise.
+    A root without the right to make a mount namespace (a locked-down container) gets the file mode
+    too: the report is still made and checked, only the read-only guard is not enforced there."""
+    if os.geteuid() != 0 or subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode != 0:
         for path in paths:
             os.chmod(path, 0o444)
         return argv
