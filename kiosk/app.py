@@ -35,6 +35,7 @@ from kiosk.screens.ticket import TicketScreen
 from kiosk.services import KioskServices
 from kiosk.sessions import next_sessions_text
 from kiosk.theme import ScreenProfile
+from kiosk.widgets import FitLabel
 from kiosk.window import is_staff_exit
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ class KioskApp(App):
         self._ticket_timeout = None
         self._visit = 0
         self._refresh_trigger = Clock.create_trigger(self._hub_changed, 0.05)
+        self._check_sizes_soon = Clock.create_trigger(self._check_sizes, 1.0)  # once the screen is laid out
+        self._small_texts: set[tuple[str, str]] = set()
         self.idle_warning: IdleWarning | None = None
         self.use(services)
 
@@ -219,6 +222,21 @@ class KioskApp(App):
             screen.refresh()
         self.root.current = name
         self.services.speaker.silence()
+        self._check_sizes_soon()
+
+    def _check_sizes(self, _dt=None) -> None:
+        """Name in the log, once each, any text that had to shrink under 24 pt on this panel.
+
+        The words are the site's (labels, places): a long one still fits, smaller; this tells
+        whoever edits the site file which one to shorten.
+        """
+        panel = f"{int(Window.width)}x{int(Window.height)}"
+        for label in self.root.current_screen.walk():
+            if isinstance(label, FitLabel) and label.text and label.opacity and label.font_size < self.body - 0.5:
+                if (label.text, panel) not in self._small_texts:
+                    self._small_texts.add((label.text, panel))
+                    log.warning("%r is shown at %.0f pt on this %s panel, under 24 pt: shorten it in the site file",
+                                label.text, label.font_size / self.profile.dpi * 72, panel)
 
     def _step(self, move, *args):
         move(*args)

@@ -56,11 +56,11 @@ class Kiosk:
         return self.services.printing.printer
 
 
-def make_kiosk(kiosk_app, broker, tmp_path, printer=None, reply_timeout=3.0) -> Kiosk:
+def make_kiosk(kiosk_app, broker, tmp_path, printer=None, reply_timeout=3.0, site_file=EXAMPLE) -> Kiosk:
     from kiosk.services import KioskServices
     from kiosk.speech import Speaker
 
-    site = config.load(EXAMPLE)
+    site = config.load(site_file)
     wav_dir = tmp_path / f"wav-{uuid.uuid4().hex[:6]}"
     services = KioskServices.build(site, "kiosk-1", BrokerAddress(broker.host, broker.port),
                                    state_dir=tmp_path / "kiosk-state", printer=printer,

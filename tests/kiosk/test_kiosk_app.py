@@ -8,7 +8,7 @@ from hardware.printer import TicketLayout, TicketPrinter
 from kiosk.i18n import tr
 from kiosk.window import is_staff_exit
 from tests.hardware.test_printer import PAPER_OUT, AnsweringDummy
-from tests.kiosk.conftest import make_kiosk
+from tests.kiosk.conftest import EXAMPLE, make_kiosk
 from tests.kiosk.paths import Path, tap_through
 
 PASSPORT = Path((1, 0), "passport", "any", (), None)
@@ -123,3 +123,26 @@ def test_needs_ticked_on_the_start_screen_are_forgotten_when_the_citizen_walks_a
     app._last_touch = time.monotonic() - site.kiosk.idle_reset_seconds - 1
     drv.wait_until(lambda: app.flow.state.extras == frozenset(), 3)
     assert drv.screen.name == "start" and drv.button(tr("da", "needs")).icon == "box"
+
+
+def test_a_label_too_long_for_24_pt_is_named_in_the_log(kiosk_app, broker, tmp_path, caplog):
+    """The site's words are the site's: one that must shrink under 24 pt is shown, smaller, and named once."""
+    long_label = "Pas, kørekort, ID-kort, sundhedskort og meget andet"
+    site_file = tmp_path / "site.toml"
+    site_file.write_text(EXAMPLE.read_text(encoding="utf-8").replace('da = "Pas og kørekort"', f'da = "{long_label}"', 1),
+                         encoding="utf-8")
+    k = make_kiosk(kiosk_app, broker, tmp_path, site_file=site_file)
+    try:
+        drv = k.driver
+        drv.app.start_over()
+        drv.wait_until(lambda: any(long_label in r.getMessage() for r in caplog.records), 5)
+        named = [r.getMessage() for r in caplog.records if "under 24 pt" in r.getMessage()]
+        assert len(named) == 1 and "800x480" in named[0], named  # the short labels around it are not named
+        assert drv.button(long_label).opacity == 1
+        drv.app.start_over()
+        drv.settle(4)
+        time.sleep(1.2)
+        drv.settle(2)
+        assert len([r for r in caplog.records if "under 24 pt" in r.getMessage()]) == 1  # once, not every visit
+    finally:
+        k.services.stop()
