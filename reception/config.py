@@ -151,6 +151,7 @@ class BoardSettings:
     info_rotate_seconds: float = 12
     messages: tuple[LocalText, ...] = ()
     groups: tuple[BoardGroup, ...] = ()  # reasons in no group get a row of their own
+    today_figures: bool = True  # an information page with today's served / waiting / average wait
 
 
 @dataclass(frozen=True)
@@ -607,6 +608,7 @@ def _board_settings(r: _Reader, services: Mapping[str, Service]) -> BoardSetting
         info_rotate_seconds=r.number(t, "board", "info_rotate_seconds", default=12.0, minimum=2),
         messages=tuple(r.text({"m": m}, f"board.messages[{i}]", "m") for i, m in enumerate(msgs)),
         groups=_board_groups(r, t, services),
+        today_figures=r.bool(t, "board", "today_figures", default=True),
     )
 
 
