@@ -27,6 +27,7 @@ from display_board.widgets import BoardLabel  # noqa: F401  (the kv file uses it
 from reception import service_notify
 from reception.config import Site
 from reception.mqtt import BrokerAddress
+from reception.protocol import DailyStatsMessage
 
 KV = Path(__file__).with_name("board.kv")
 ARROW = "[font=DejaVuSans]→[/font]"  # Roboto has no arrow; Kivy ships DejaVu Sans
@@ -79,6 +80,7 @@ class BoardScreen(FloatLayout):
     def __init__(self, site: Site, languages: tuple[str, ...], **kwargs):
         super().__init__(**kwargs)
         self.site, self.languages = site, languages
+        self.today: DailyStatsMessage | None = None  # the latest stats/daily, for the "today" information page
         self.cells = [BoardCallCell() for _ in range(site.board.recent_calls)]
         for cell in self.cells:
             self.ids.previous.add_widget(cell)
@@ -129,7 +131,7 @@ class BoardScreen(FloatLayout):
     def show_time(self, now: datetime) -> None:
         self.clock = f"{now:%H:%M}"
         self.date = esc(wording.date_text(now, self.languages[0]))
-        pages = info.rotation(self.site, now, self.languages)
+        pages = info.rotation(self.site, now, self.languages, self.today)
         page = pages[info.page_index(now, len(pages), self.site.board.info_rotate_seconds)] if pages else None
         self.info_title = esc(page.title) if page else ""
         self.info = esc("\n".join(page.lines)) if page else ""
@@ -182,7 +184,7 @@ class BoardApp(App):
         if self.broker:
             self.feed = BoardFeed(self.site.id, self.board_id, self.broker, on_snapshot=self.on_snapshot,
                                   on_call=self.on_call, on_hub_status=self.on_hub_status,
-                                  on_connection=self.on_connection).start()
+                                  on_today=self.on_today, on_connection=self.on_connection).start()
             self._clock_events.append(Clock.schedule_once(self._check_started, STARTUP_GRACE))
         return self.screen
 
@@ -230,6 +232,12 @@ class BoardApp(App):
     def on_hub_status(self, status: str) -> None:
         self.model.set_hub_status(status)
         self.redraw_soon()
+
+    @mainthread
+    def on_today(self, stats: DailyStatsMessage) -> None:
+        """Kept as it came; ``info.today_page`` decides by the clock whether it is still today's."""
+        self.screen.today = stats
+        self.tick()
 
     @mainthread
     def on_connection(self, connected: bool) -> None:

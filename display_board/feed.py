@@ -1,4 +1,4 @@
-"""The board's MQTT side: subscribe to ``board``, ``calls`` and ``hub/available``, parse, hand on.
+"""The board's MQTT side: subscribe to ``board``, ``calls``, ``hub/available`` and ``stats/daily``, parse, hand on.
 
 Every payload is checked by a ``reception.protocol`` parser (``subscribe_parsed``); a bad
 one is logged with its reason and changes nothing.  The callbacks run on paho's network
@@ -17,6 +17,7 @@ class BoardFeed:
                  on_snapshot: Callable[[protocol.BoardSnapshot], None],
                  on_call: Callable[[protocol.CallEvent], None],
                  on_hub_status: Callable[[str], None],
+                 on_today: Callable[[protocol.DailyStatsMessage], None],
                  on_connection: Callable[[bool], None]):
         topics = protocol.Topics(site_id)
         self.connection = Connection(f"board-{board_id}", broker, on_connection_change=on_connection)
@@ -24,6 +25,7 @@ class BoardFeed:
             (topics.board, protocol.parse_board_snapshot, on_snapshot),
             (topics.calls, protocol.parse_call_event, on_call),
             (topics.hub_available, lambda raw: protocol.parse_hub_available(raw).status, on_hub_status),
+            (topics.stats_daily, protocol.parse_stats_daily, on_today),
         )
         for topic, parse, deliver in routes:
             self.connection.subscribe_parsed(topic, parse, deliver)

@@ -1,4 +1,4 @@
-"""The rotating information area: site messages, the next volunteer IT sessions, opening hours.
+"""The rotating information area: site messages, today's figures, the next volunteer IT sessions, opening hours.
 
 Pure functions of the site file and the local time, so a test can ask "what does the
 board say on a Tuesday at 11:59?" without a screen or a clock.
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from display_board.wording import text, weekday_name
-from reception import schedule
+from reception import protocol, schedule
 from reception.config import WEEKDAYS, Site, TimeRange
 
 SESSIONS_SHOWN = 3
@@ -42,6 +42,26 @@ def sessions_page(site: Site, now: datetime, lang: str) -> InfoPage | None:
     return InfoPage(text("next_sessions", lang), lines)
 
 
+def today_page(site: Site, now: datetime, stats: protocol.DailyStatsMessage | None, lang: str) -> InfoPage | None:
+    """The hub's live figures of the day: served so far, waiting now, the average wait.
+
+    Only figures of the site's local *today* show: the message names its day (``day``, the
+    hub's local date), so yesterday's retained figures, left over when the hub is down after
+    midnight, vanish at midnight by the board's own clock without any timer.  A day with
+    nobody served and nobody waiting (before opening) gets no page: zeros tell the waiting
+    room nothing.  ``[board] today_figures = false`` switches the page off.
+    """
+    if not site.board.today_figures or stats is None or stats.day != schedule.local_day(site, now):
+        return None
+    live = stats.live
+    if live.served == 0 and live.waiting == 0:
+        return None
+    lines = [text("served_today", lang, n=live.served), text("waiting_now", lang, n=live.waiting)]
+    if live.avg_wait_min is not None:
+        lines.append(text("average_wait_today", lang, minutes=text("minutes", lang, n=round(live.avg_wait_min))))
+    return InfoPage(text("today", lang), tuple(lines))
+
+
 def opening_hours_page(site: Site, lang: str) -> InfoPage | None:
     """Consecutive days with the same hours share a line: "Mandag–onsdag 09:00-15:00"."""
     runs: list[tuple[int, int, TimeRange | None]] = []
@@ -60,17 +80,21 @@ def opening_hours_page(site: Site, lang: str) -> InfoPage | None:
     return InfoPage(text("opening_hours", lang), tuple(lines)) if site.hours else None
 
 
-def info_pages(site: Site, now: datetime, lang: str) -> list[InfoPage]:
+def info_pages(site: Site, now: datetime, lang: str,
+               stats: protocol.DailyStatsMessage | None = None) -> list[InfoPage]:
     """All pages in rotation order, in one language; site messages fall back to the site's first language."""
     pages = [InfoPage("", (m.get_text(lang),)) for m in site.board.messages]
-    pages += [p for p in (sessions_page(site, now, lang), opening_hours_page(site, lang)) if p]
+    pages += [p for p in (today_page(site, now, stats, lang), sessions_page(site, now, lang),
+                          opening_hours_page(site, lang)) if p]
     return pages
 
 
-def rotation(site: Site, now: datetime, languages: tuple[str, ...]) -> list[InfoPage]:
+def rotation(site: Site, now: datetime, languages: tuple[str, ...],
+             stats: protocol.DailyStatsMessage | None = None) -> list[InfoPage]:
     """Each page in each board language in turn, one language at a time so the text can be large;
-    a page with no text of its own in a language (a message falling back to Danish) is not repeated."""
-    by_lang = {lang: info_pages(site, now, lang) for lang in languages}
+    a page with no text of its own in a language (a message falling back to Danish) is not repeated.
+    ``stats`` is the latest retained ``stats/daily``, if any (see ``today_page``)."""
+    by_lang = {lang: info_pages(site, now, lang, stats) for lang in languages}
     first = by_lang[languages[0]]
     return [by_lang[lang][i] for i in range(len(first)) for lang in languages
             if lang == languages[0] or by_lang[lang][i] != first[i]]

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from hub import stats
+from hub.daily_stats import DailyStats
 from reception import protocol
+from reception.config import Site
 
 DESKS = {"desk-1": ("Skranke 1", "Desk 1"), "desk-2": ("Skranke 2", "Desk 2"), "desk-3": ("Skranke 3", "Desk 3"),
          "room-1": ("Samtalerum", "Meeting room"), "vol-1": ("Frivillig 1", "Volunteer 1"),
@@ -35,3 +38,14 @@ def parsed_call(*args, **kw) -> protocol.CallEvent:
 
 def parsed_snapshot(*args, **kw) -> protocol.BoardSnapshot:
     return protocol.parse_board_snapshot(protocol.encode(snapshot(*args, **kw)))
+
+
+def daily_stats(site: Site, day: str, waiting: int, served: int, avg_wait_min: float | None) -> dict:
+    """A ``stats/daily`` as the hub publishes it (an empty day's aggregate), with these live figures."""
+    at = datetime.fromisoformat(f"{day}T12:00+00:00")
+    published = DailyStats.payload(stats.day_aggregate(site, day, [], [], [], at), at, final=False)
+    return {**published, "live": {"waiting": waiting, "served": served, "avg_wait_min": avg_wait_min}}
+
+
+def parsed_daily_stats(*args) -> protocol.DailyStatsMessage:
+    return protocol.parse_stats_daily(protocol.encode(daily_stats(*args)))

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.board.conftest import SITE, TOPICS
-from tests.board.helpers import call
+from display_board import info
+from tests.board.helpers import call, parsed_daily_stats
 from tests.board.screen import clipped_texts, pump
 
 ROBOTO_DIGIT_HEIGHT = 0.711  # cap height of Roboto's digits and capitals, as a share of the font size
@@ -146,7 +147,7 @@ def test_call_numbers_are_at_least_8_percent_of_the_screen_height(board):
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
 def test_no_text_is_clipped_in_any_language_or_state(board, size):
-    """Every configured language as the second one, every info page, the banner on and off."""
+    """Every configured language as the second one, every info page (today's figures too), the banner on and off."""
     from kivy.core.window import Window
 
     from display_board.app import BoardScreen
@@ -157,14 +158,15 @@ def test_no_text_is_clipped_in_any_language_or_state(board, size):
     problems = []
     for second in SITE.languages:
         screen = BoardScreen(SITE, ("da", second) if second != "da" else ("da",))
+        screen.today = parsed_daily_stats(SITE, "2026-11-24", 23, 148, 104.6)  # three-digit figures
+        pages = len(info.rotation(SITE, datetime(2026, 11, 24, 10, 0, tzinfo=SITE.tz), screen.languages, screen.today))
         Window.add_widget(screen)
         try:
             for offline in (False, True):
                 board.model.set_hub_status("offline" if offline else "online")
                 screen.show(board.model.view())
-                for page in range(6):
-                    screen.show_time(datetime(2026, 11, 24, 10, 0, page * 12 % 60, tzinfo=SITE.tz)
-                                     + timedelta(minutes=page * 12 // 60))
+                for page in range(pages):
+                    screen.show_time(datetime(2026, 11, 24, 10, 0, tzinfo=SITE.tz) + timedelta(seconds=page * 12))
                     pump(timeout=0.15)
                     problems += [f"{size} {second} offline={offline}: {p}" for p in clipped_texts(screen, size)]
         finally:
