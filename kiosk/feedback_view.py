@@ -10,6 +10,7 @@ unattended view closes like any idle kiosk screen.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from pathlib import Path
 
@@ -36,25 +37,33 @@ log = logging.getLogger(__name__)
 THANKS_SECONDS = 4.0
 
 
+# The mouth of each face as an arc: (centre height, radius, half the arc's angle), in shares of
+# the face's size; a smile curves round a centre above it, a frown round one below.
+MOUTHS = {1: (.1, .22, 55), 2: (-.1, .42, 30), 4: (.62, .42, 30), 5: (.46, .26, 62)}
+
+
 def _face(score: int):
-    """A round face whose mouth bends from a frown (1) through straight (3) to a smile (5)."""
+    """A round face whose mouth bends from a deep frown (1) through straight (3) to a broad smile (5)."""
     def draw(x, y, s, w):
+        w = max(1.2, w * .75)
         Line(circle=(x + s * .5, y + s * .5, s * .42), width=w)
-        Ellipse(pos=(x + s * .32, y + s * .56), size=(s * .11, s * .11))
-        Ellipse(pos=(x + s * .57, y + s * .56), size=(s * .11, s * .11))
-        bend = (score - 3) / 2 * s * .13
-        points = []
-        for i in range(11):
-            t = -1 + i / 5
-            points += [x + s * .5 + t * s * .2, y + s * .32 - bend * (1 - t * t)]
-        Line(points=points, width=w)
+        Ellipse(pos=(x + s * .33, y + s * .56), size=(s * .1, s * .1))
+        Ellipse(pos=(x + s * .57, y + s * .56), size=(s * .1, s * .1))
+        if score == 3:
+            Line(points=[x + s * .32, y + s * .32, x + s * .68, y + s * .32], width=w, cap="round")
+            return
+        centre, radius, half = MOUTHS[score]
+        middle = 180 if score > 3 else 0  # the smile is the bottom of its circle, the frown the top
+        angles = [math.radians(middle - half + 2 * half * i / 12) for i in range(13)]
+        points = [c for a in angles for c in (x + s * (.5 + radius * math.sin(a)), y + s * (centre + radius * math.cos(a)))]
+        Line(points=points, width=w, cap="round", joint="round")
     return draw
 
 
 def _faces(x, y, s, w):
-    """The feedback button's pictogram on the 7" panel: a smile beside a frown, as on the shops' smiley terminals."""
-    _face(5)(x, y + s * .25, s * .5, w * .7)
-    _face(1)(x + s * .5, y + s * .25, s * .5, w * .7)
+    """The feedback button's pictogram on the 7" panel: a smile beside a frown, apart, as on the shops' smiley terminals."""
+    _face(5)(x, y + s * .27, s * .46, w * .5)
+    _face(1)(x + s * .54, y + s * .27, s * .46, w * .5)
 
 
 icons.DRAWINGS.update({f"face_{score}": _face(score) for score in FACES})

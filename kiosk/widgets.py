@@ -88,7 +88,7 @@ class KioskButton(ButtonBehavior, BoxLayout):
             icon.size_hint = (1, 1)
         elif self.orientation == "horizontal":
             icon.size_hint = (None, 1)
-            icon.width = min(self.height * 0.62, app.target * 0.8)
+            icon.width = min(self.height * 0.5, app.target * 0.8)
         else:
             icon.size_hint = (1, self.icon_share)
 

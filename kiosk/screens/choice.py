@@ -16,7 +16,9 @@ class ChoiceScreen(KioskScreen):
         board, service = app.services.link.board, app.flow.state.service
         box = self.ids.options
         box.clear_widgets()
-        if volunteers_in(board):
+        here = volunteers_in(board)
+        self.ids.title.text = tr(app.lang, "choice_title" if here else "choice_title_staff")
+        if here:
             box.add_widget(self._option("volunteer", "choice_volunteer", expected_wait(board, service, "volunteer")))
         else:
             box.add_widget(FitLabel(text=self.sessions_text(), font_name=textfit.FONT, size_hint_y=2.2 if app.wide else 1.3,
@@ -25,10 +27,9 @@ class ChoiceScreen(KioskScreen):
 
     def sessions_text(self) -> str:
         app, lang = self.app, self.app.lang
-        # the 7" panel has room for three lines at 24 pt: no volunteers now, and when they next are
-        lines = [tr(lang, "no_volunteers")] + ([tr(lang, "next_sessions")] if app.wide else [])
-        lines += app.next_sessions(SESSIONS_ON_SCREEN[app.wide])
-        return "\n".join(lines)
+        # the title already says nobody is in; this says when and where they next are
+        sessions = app.next_sessions(SESSIONS_ON_SCREEN[app.wide])
+        return "\n".join([tr(lang, "next_sessions"), *sessions]) if sessions else ""
 
     def _option(self, kind: str, key: str, eta: int | None) -> KioskButton:
         lang = self.app.lang
@@ -38,7 +39,7 @@ class ChoiceScreen(KioskScreen):
         return button
 
     def spoken(self) -> str:
-        parts = [tr(self.app.lang, "choice_title")]
+        parts = [self.ids.title.text]
         for child in reversed(self.ids.options.children):
             parts.append(f"{child.text}. {getattr(child, 'detail', '')}".strip())
         return " ".join(parts)

@@ -1,4 +1,4 @@
-"""Extra needs, offered discreetly and only on request ("Special needs" on a question screen).
+"""Extra needs, offered discreetly and only on request ("Special requests" on a question screen).
 
 Tick any that apply (appointment, carer, private talk); Continue or Back returns to the
 question the citizen came from, with the ticks kept for the ticket.

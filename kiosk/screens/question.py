@@ -1,6 +1,6 @@
 """A question from the site's tree: up to six answers, each with a pictogram where there is room.
 
-After the answers, in the same grid, a light "Special needs" button (outlined, dark
+After the answers, in the same grid, a light "Special requests" button (outlined, dark
 text) opens the optional extras screen and comes back here; its box shows a tick once
 the citizen has chosen one.  The answers are the big dark buttons: the extra needs
 never stand between a citizen and a ticket.
@@ -27,7 +27,7 @@ class NeedsButton(KioskButton):
 
 
 class AnswersScreen(KioskScreen):
-    """A question's answers in a grid, then "Special needs" where the site offers extra needs here."""
+    """A question's answers in a grid, then "Special requests" where the site offers extra needs here."""
 
     _needs = None
 

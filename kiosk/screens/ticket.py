@@ -44,7 +44,7 @@ class TicketScreen(KioskScreen):
         if ticket.eta_min is not None:
             parts.append(tr(lang, "wait_about", minutes=ticket.eta_min))
         if ticket.ahead is not None:
-            parts.append(tr(lang, "ahead", count=ticket.ahead))
+            parts.append(tr(lang, "ahead", count=ticket.ahead) if ticket.ahead else tr(lang, "next"))
         self.phase, self.number, self.wait = SHOWN, ticket.number, "\n".join(parts)
         self.ticket = ticket
         self.message = tr(lang, "printing")

@@ -91,4 +91,4 @@ def test_choice_shows_both_waits_from_the_board_and_the_ticket_its_place(kiosk, 
     drv.tap(vol)
     screen = drv.wait_until(lambda: drv.screen.phase == "shown" and drv.screen)
     assert screen.number.startswith("A")
-    assert "0 ahead of you" in screen.wait and "Wait about" in screen.wait
+    assert "You are next" in screen.wait and "ahead of you" not in screen.wait and "Wait about" in screen.wait
