@@ -48,12 +48,13 @@ def parent(args) -> int:
         broker = PrivateBroker(work / "broker").start()
         client = Client(broker, protocol.Topics(site.id))
         hub = start_hub(Path(args.config), broker, work, client)
+        child_log = open(work / "kiosk.log", "w")
         try:
             started = time.time()
             proc = subprocess.Popen([sys.executable, "-m", "bench.kiosk", "--child",
                                      "-c", str(args.config), "--broker-port", str(broker.port),
                                      "--rounds", str(args.rounds), "--state-dir", str(work / "kiosk")],
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=child_log,
                                     text=True, env={**os.environ, "KIVY_NO_CONSOLELOG": "1"})
             results = {}
             for line in proc.stdout:
@@ -72,6 +73,9 @@ def parent(args) -> int:
                 hub.wait(10)
             client.conn.stop()
             broker.stop()
+            child_log.close()
+        if "touch_to_ticket_ms" not in results:  # say why, not only that it failed
+            print((work / "kiosk.log").read_text()[-3000:], file=sys.stderr)
     return report(results, args)
 
 

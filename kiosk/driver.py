@@ -11,10 +11,33 @@ from typing import Callable, Iterator
 
 from kivy.base import EventLoop
 from kivy.core.window import Window
-from kivy.tests.common import UnitTestTouch
+from kivy.input.motionevent import MotionEvent
 from kivy.uix.widget import Widget
 
 from kiosk.widgets import FitLabel, KioskButton
+
+
+class Finger(MotionEvent):
+    """One touch at a window position, put through Kivy's event loop as the touch screen's would be.
+
+    (Kivy's own ``kivy.tests.common.UnitTestTouch`` does the same but imports pytest, which the
+    bench, run on an installed appliance, does not have.)
+    """
+
+    def __init__(self, x: float, y: float):
+        super().__init__("finger", 99, {"x": x / (Window.width - 1.0), "y": y / (Window.height - 1.0)},
+                         is_touch=True, type_id="touch")
+        self.profile = ["pos"]
+
+    def depack(self, args):
+        self.sx, self.sy = args["x"], args["y"]
+        super().depack(args)
+
+    def down(self) -> None:
+        EventLoop.post_dispatch_input("begin", self)
+
+    def up(self) -> None:
+        EventLoop.post_dispatch_input("end", self)
 
 
 class KioskDriver:
@@ -97,9 +120,9 @@ class KioskDriver:
         """Only the touch, down and up at the widget's centre, through the event loop."""
         widget = self.button(widget_or_text) if isinstance(widget_or_text, str) else widget_or_text
         x, y = widget.to_window(*widget.center)
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        touch.touch_up()
+        finger = Finger(x, y)
+        finger.down()
+        finger.up()
 
     def screenshot(self, path: str) -> str:
         """A PNG of the whole window at exactly ``path`` (Kivy itself would number the name)."""
