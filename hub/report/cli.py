@@ -1,18 +1,23 @@
-"""``reception report`` (HTML + CSV for a date range) and ``reception collect`` (gather sites' statistics)."""
+"""``reception report`` (HTML + CSV for a date range), ``reception collect`` (gather sites' statistics)
+and ``reception demo-data`` (generated days to try the report on before the office has any)."""
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import signal
+import sys
 import threading
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from reception.commands import add_config_argument
 from reception.errors import ReceptionError
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DB = os.environ.get("RECEPTION_DB", "var/hub.db")
+EXIT_USAGE = 2  # as argparse exits on a bad command line: the command was wrong, nothing was written
 
 
 def add_commands(sub) -> None:
@@ -35,6 +40,22 @@ def add_commands(sub) -> None:
     c.add_argument("--ca-file", help="CA certificate of a TLS broker (the central one listens on 8883 with TLS)")
     c.add_argument("--db", default="var/central.db", help="central SQLite file (default %(default)s)")
     c.set_defaults(func=run_collect)
+
+    d = sub.add_parser("demo-data", help="write generated opening days into a new file, to try the report on")
+    add_config_argument(d)
+    d.add_argument("--db", default="var/demo.db", help="the file to write; an existing one is replaced only "
+                                                       "if it holds demo data (default %(default)s)")
+    d.add_argument("--days", type=_positive, help="the N days before today (default: from Monday of last week, "
+                                                  "so that `reception report --last-week` has a full week)")
+    d.add_argument("--seed", type=int, default=1, help="random seed: the same seed and days give the same file "
+                                                       "(default %(default)s)")
+    d.set_defaults(func=run_demo_data)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days, 1 or more, not {text!r}")
+    return int(text)
 
 
 def gather(paths: list[str], day_from: str, day_to: str) -> list[dict]:
@@ -98,4 +119,28 @@ def run_collect(args) -> int:
     service_notify.stopping()
     heartbeat.stop()
     collector.stop()
+    return 0
+
+
+def run_demo_data(args) -> int:
+    from reception import config, schedule
+
+    from hub.simulation import demo
+
+    site = config.load(args.config)
+    now = datetime.now(timezone.utc)
+    # ``report --last-week`` counts from the machine's date; a day not over at the site yet has no final figures.
+    today = min(date.today(), schedule.local(site, now).date())
+    monday = last_week(today)[0]
+    first = today - timedelta(days=args.days) if args.days else monday
+    try:
+        written = demo.write(site, args.db, first=first, last=today - timedelta(days=1), seed=args.seed, now=now)
+    except demo.NotDemoData as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote demo data for site {site.id} into {written.path}: {written.opening_days} opening days from "
+          f"{written.first} to {written.last}, {written.visits} visits, {written.feedback} feedback answers "
+          f"(seed {args.seed})")
+    period = "--last-week" if first <= monday else f"--from {first} --to {written.last}"
+    print(f"next: reception report {period} --db {written.path}")
     return 0

@@ -12,11 +12,11 @@ import pytest
 
 from hub.daily_stats import DailyStats
 from hub.report.cli import last_week
+from hub.simulation.demo import new_store, play_day
 from hub.stats_db import StatsDB
 from reception import config
 from reception.cli import EXIT_CONFIG, build_parser
 from tests.conftest import EXAMPLE_CONFIG, ROOT
-from tests.insight.generate import new_store, play_day
 from tests.insight.helpers import number, read_csv
 
 UNIT_DIR = ROOT / "systemd"

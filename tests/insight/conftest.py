@@ -10,8 +10,8 @@ import pytest
 from reception import config
 from reception.mqtt import BrokerAddress
 from hub.service import Hub
+from hub.simulation.demo import new_store, play_days
 from tests.conftest import EXAMPLE_CONFIG, HubProcess
-from tests.insight.generate import new_store, play_day
 
 FIRST, LAST = date(2026, 11, 16), date(2026, 11, 22)  # Monday to Sunday: five opening days
 PERIOD = dict(day_from=FIRST.isoformat(), day_to=LAST.isoformat())
@@ -22,11 +22,7 @@ def week(tmp_path_factory):
     site = dataclasses.replace(config.load(EXAMPLE_CONFIG), retention_days=1)
     path = tmp_path_factory.mktemp("week") / "hub.db"
     store = new_store(site, path)
-    rng = random.Random(20261116)
-    d = FIRST
-    while d <= LAST:
-        play_day(site, store, d, rng)
-        d += timedelta(days=1)
+    play_days(site, store, [FIRST + timedelta(days=n) for n in range((LAST - FIRST).days + 1)], random.Random(20261116))
     raw = raw_rows(path)
     # The hub's own day change: final aggregates first, then the purge of rows older than retention allows.
     hub = Hub(site, store, BrokerAddress(port=1))  # never started: only its purge runs here

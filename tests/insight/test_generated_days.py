@@ -100,7 +100,7 @@ def test_a_day_with_tickets_still_open_is_not_final_until_they_are_closed(site, 
     from hub.core.queue import Queue
     from hub.daily_stats import DailyStats
     from hub.stats_db import StatsDB
-    from tests.insight.generate import new_store
+    from hub.simulation.demo import new_store
 
     store = new_store(site, tmp_path / "hub.db")
     queue = Queue(site)

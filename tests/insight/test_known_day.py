@@ -20,8 +20,8 @@ from reception import config, schedule
 from hub.core.queue import Queue
 from hub.daily_stats import DailyStats
 from hub.stats_db import StatsDB
+from hub.simulation.demo import new_store
 from tests.conftest import EXAMPLE_CONFIG
-from tests.insight.generate import new_store
 from tests.insight.helpers import about, number, report
 
 DAY = date(2026, 11, 24)
