@@ -35,7 +35,7 @@ from hub.stats_db import StatsDB
 from hub.store import Store
 
 TAGS = ("got_help", "kind", "can_do_it_now", "waited_too_long", "still_cannot", "hard_to_understand")
-LOAD = 0.7  # arrivals as a share of what the staff desks can serve: queues at peaks, few sent home
+LOAD = 0.9  # arrivals as a share of what the staff desks can serve: real queues at peaks, a few sent home at closing
 VOLUNTEER_DRAW = 4  # how many citizens a volunteer desk draws while its session runs, to a staff desk's one (_mix)
 FEEDBACK_SHARE = 0.1  # of the day's citizens, those who answer "Tell us how it went" at the kiosk
 # What citizens answer where the kiosk lets them choose who helps (the queue ignores it elsewhere):

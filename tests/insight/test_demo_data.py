@@ -140,4 +140,4 @@ def test_any_site_file_gets_plausible_days(tmp_path, capsys):
     assert number(f, "reasons", "tax", "visits") > 0 and number(f, "reasons", "digital_help", "visits") > 0
     assert number(f, "kinds", "volunteer", "served") > 0, "the Monday session's volunteer served"
     visits = number(f, "overall", "all", "visits")
-    assert number(f, "overall", "all", "served") > 0.8 * visits, "a day the desks can keep up with"
+    assert number(f, "overall", "all", "served") > 0.7 * visits, "busy days, but most are served"
