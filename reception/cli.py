@@ -18,7 +18,8 @@ EXIT_CONFIG = 78  # EX_CONFIG: systemd shows it, and Restart=on-failure will not
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reception", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="reception", description="The Borgerservice reception appliance: "
+                                     "hub, kiosk, display board, desk units, reports and benchmarks.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in PARTS:

@@ -53,7 +53,7 @@ def installed():
 
 def test_second_run_changes_nothing(installed):
     root, first, second, before = installed
-    assert "26 file(s) changed" in first.stderr
+    assert "27 file(s) changed" in first.stderr
     assert "0 file(s) changed" in second.stderr
     assert snapshot(root) == before
 

@@ -61,7 +61,7 @@ def test_a_real_install_twice_changes_nothing_the_second_time(tmp_path):
     installed = in_namespace(INSTALL_TWICE, tmp_path, checkout)
     first, second = (tmp_path / "first.log").read_text(), (tmp_path / "second.log").read_text()
     assert installed.returncode == 0, first + second + installed.stderr
-    assert "24 file(s) changed" in first and (tmp_path / "up/opt/reception/bin/reception").exists()
+    assert "27 file(s) changed" in first and (tmp_path / "up/opt/reception/bin/reception").exists()
     assert "/opt/reception is up to date" in second and "0 file(s) changed" in second
     assert (tmp_path / "first.snapshot").read_text() == (tmp_path / "second.snapshot").read_text()
 
