@@ -33,6 +33,8 @@ def run(args) -> int:
         signal.signal(sig, lambda *_: stop.set())
     log.info("hub for %s running; database %s", site.id, args.db)
     stop.wait()
+    log.info("hub stopping: storing what is staged, announcing \"stopped\"")
     hub.stop()
     store.close()
+    log.info("hub stopped")
     return 0
