@@ -8,6 +8,7 @@ time).  Figures first, the last line one JSON object.
 from __future__ import annotations
 
 import json
+import logging
 import statistics
 import tempfile
 import threading
@@ -87,6 +88,7 @@ def render_ms(site: config.Site, tickets: int) -> tuple[list[float], int]:
 
 def main(args) -> int:
     site = config.load(args.config)
+    logging.getLogger("hardware.desk_client").setLevel(logging.WARNING)  # a line per press is for the journal, not the bench
     with tempfile.TemporaryDirectory() as tmp:
         presses = _percentiles(press_latency_ms(site, args.presses, Path(tmp)))
     render, size = render_ms(site, args.tickets)
