@@ -20,6 +20,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.utils import escape_markup
 
 from display_board import info, palette, wording
+from reception.colour import hex_rgba
 from display_board.announcer import Announcer
 from display_board.feed import BoardFeed
 from display_board.model import BoardModel, BoardView, WaitRow
@@ -170,7 +171,7 @@ class BoardApp(App):
         self.title = f"{site.name}: {board_id}"
 
     def build(self):
-        Window.clearcolor = palette.rgba(palette.NAVY)
+        Window.clearcolor = hex_rgba(palette.NAVY)
         Window.bind(size=self._resized)
         self._resized(Window, Window.size)
         self.screen = BoardScreen(self.site, self.languages)

@@ -1,4 +1,5 @@
-"""The board's colours, and the WCAG 2 contrast check every text/background pair must pass (>= 7:1, AAA).
+"""The board's colours, and every text/background pair, which must pass WCAG 2 AAA (>= 7:1,
+checked with ``reception.colour.contrast_ratio``).
 
 Every pair the kv file draws is listed in ``TEXT_PAIRS`` so a test can hold the
 palette to the bar; a new colour without an entry here is a review question.
@@ -25,21 +26,3 @@ TEXT_PAIRS = {
     "volunteer hours": (YELLOW, PANEL),
     "out-of-service banner": (NAVY, CREAM),
 }
-
-
-def rgba(hex_colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
-    h = hex_colour.lstrip("#")
-    return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255, alpha)
-
-
-def relative_luminance(hex_colour: str) -> float:
-    """WCAG 2.x relative luminance of an sRGB colour."""
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b, _ = rgba(hex_colour)
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast_ratio(fg: str, bg: str) -> float:
-    lighter, darker = sorted((relative_luminance(fg), relative_luminance(bg)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)

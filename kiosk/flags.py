@@ -10,12 +10,9 @@ from __future__ import annotations
 from kivy.graphics import Color, Line, Quad, Rectangle
 
 from kiosk import icons
+from reception.colour import hex_rgba
 
 BORDER = (0.17, 0.17, 0.17, 1)  # dark edge, so a white or yellow stripe shows on a light or yellow button
-
-
-def _hex(colour: str) -> tuple[float, float, float, float]:
-    return tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)) + (1.0,)
 
 
 def _stripes(*colours: str, vertical: bool = False):
@@ -23,7 +20,7 @@ def _stripes(*colours: str, vertical: bool = False):
     def draw(x, y, w, h):
         n = len(colours)
         for i, colour in enumerate(colours):
-            Color(*_hex(colour))
+            Color(*hex_rgba(colour))
             if vertical:
                 Rectangle(pos=(x + w * i / n, y), size=(w / n, h))
             else:
@@ -34,10 +31,10 @@ def _stripes(*colours: str, vertical: bool = False):
 def _nordic(field: str, *crosses: tuple[str, float]):
     """A cross set towards the hoist; each (colour, thickness as a share of the height), widest first."""
     def draw(x, y, w, h):
-        Color(*_hex(field))
+        Color(*hex_rgba(field))
         Rectangle(pos=(x, y), size=(w, h))
         for colour, t in crosses:
-            Color(*_hex(colour))
+            Color(*hex_rgba(colour))
             Rectangle(pos=(x + w * 0.37 - h * t / 2, y), size=(h * t, h))
             Rectangle(pos=(x, y + h / 2 - h * t / 2), size=(w, h * t))
     return draw
@@ -45,14 +42,14 @@ def _nordic(field: str, *crosses: tuple[str, float]):
 
 def _union(x, y, w, h):
     """The Union Flag, simplified: blue field, white and red diagonals, white and red cross."""
-    Color(*_hex("#012169"))
+    Color(*hex_rgba("#012169"))
     Rectangle(pos=(x, y), size=(w, h))
     for colour, t in (("#FFFFFF", h * 0.2), ("#C8102E", h * 0.07)):
-        Color(*_hex(colour))
+        Color(*hex_rgba(colour))
         Quad(points=[x, y, x + t, y, x + w, y + h, x + w - t, y + h])
         Quad(points=[x, y + h, x + t, y + h, x + w, y, x + w - t, y])
     for colour, t in (("#FFFFFF", h * 0.33), ("#C8102E", h * 0.2)):
-        Color(*_hex(colour))
+        Color(*hex_rgba(colour))
         Rectangle(pos=(x + w / 2 - t / 2, y), size=(t, h))
         Rectangle(pos=(x, y + h / 2 - t / 2), size=(w, t))
 

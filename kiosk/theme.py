@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reception.colour import hex_rgba
+
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
 
@@ -55,28 +57,7 @@ READ_PAIRS = (
 
 def rgba(name: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
     """A named colour as Kivy's 0..1 RGBA."""
-    r, g, b = _rgb(COLOURS[name])
-    return (r / 255, g / 255, b / 255, alpha)
-
-
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    h = hex_colour.lstrip("#")
-    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
-
-
-def relative_luminance(hex_colour: str) -> float:
-    """WCAG 2.x relative luminance of an sRGB colour."""
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(c) for c in _rgb(hex_colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG contrast ratio (1..21) between two hex colours."""
-    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
+    return hex_rgba(COLOURS[name], alpha)
 
 
 @dataclass(frozen=True)
