@@ -41,7 +41,8 @@ def board_id(site: config.Site, wanted: str) -> str:
 
 
 def run(args) -> int:
-    from display_board.window import configure, parse_size
+    from display_board.window import configure
+    from reception.window import parse_size
 
     site = config.load(args.config)
     board = board_id(site, args.board)
@@ -69,7 +70,7 @@ def screenshot(args) -> int:
     from datetime import datetime
 
     from display_board.screenshots import capture
-    from display_board.window import parse_size
+    from reception.window import parse_size
 
     site = config.load(args.config)
     now = datetime.fromisoformat(args.at).replace(tzinfo=site.tz)

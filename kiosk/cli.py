@@ -6,13 +6,9 @@ import signal
 
 from reception import config
 from reception.commands import add_broker_arguments, add_config_argument, broker_address
+from reception.window import parse_size
 
 log = logging.getLogger(__name__)
-
-
-def _size(text: str) -> tuple[int, int]:
-    w, _, h = text.lower().partition("x")
-    return int(w), int(h)
 
 
 def add_commands(sub) -> None:
@@ -22,7 +18,7 @@ def add_commands(sub) -> None:
     p.add_argument("--kiosk", default="kiosk-1", help="this kiosk's id in the site file (default %(default)s)")
     p.add_argument("--fullscreen", action="store_true",
                    help="kiosk mode: fullscreen, no decorations; only Ctrl+Alt+Shift+Q closes it")
-    p.add_argument("--size", type=_size, default=(800, 480), help="window size in development (default 800x480)")
+    p.add_argument("--size", type=parse_size, default=(800, 480), help="window size in development (default 800x480)")
     p.add_argument("--dpi", type=float, default=None,
                    help="the panel's real pixel density (default: 133 for 800x480, 150 for 1280x800)")
     p.add_argument("--state-dir", default=None, help="offline outbox directory (default var/<kiosk id>/)")
