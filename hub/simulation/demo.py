@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterable
 
 from reception import schedule
+from reception.protocol import FEEDBACK_TAGS
 from reception.config import Site
 from reception.errors import ReceptionError
 
@@ -34,7 +35,6 @@ from hub.daily_stats import DailyStats
 from hub.stats_db import StatsDB
 from hub.store import Store
 
-TAGS = ("got_help", "kind", "can_do_it_now", "waited_too_long", "still_cannot", "hard_to_understand")
 LOAD = 0.9  # arrivals as a share of what the staff desks can serve: real queues at peaks, a few sent home at closing
 VOLUNTEER_DRAW = 4  # how many citizens a volunteer desk draws while its session runs, to a staff desk's one (_mix)
 FEEDBACK_SHARE = 0.1  # of the day's citizens, those who answer "Tell us how it went" at the kiosk
@@ -195,7 +195,7 @@ def _feedback(site: Site, store: Store, day: date, i: int, hour: int, rng: rando
     common = [r for _w, r in sorted(zip(weights, reasons), key=lambda wr: -wr[0])][:2]
     service = rng.choice((None, *common, common[0]))
     store.add_feedback(f"{_kiosk(site, rng) or 'kiosk'}/{day}-{i}", day=day.isoformat(), hour=hour,
-                       score=rng.randint(1, 5), tags=rng.sample(TAGS, rng.randint(0, 2)), service=service)
+                       score=rng.randint(1, 5), tags=rng.sample(FEEDBACK_TAGS, rng.randint(0, 2)), service=service)
 
 
 # -- the demo file -------------------------------------------------------------
