@@ -131,8 +131,9 @@ class KioskApp(App):
         self.profile = p
         self.target, self.body, self.min_font = p.target, p.body, p.min_fit
         self.title_font, self.number_font, self.gap = p.title, p.number, p.gap
-        # pictograms beside the text even in two columns of answers, when each is >= 4.5 targets wide
-        self.wide = (Window.width - p.pt(18) * 5) / 2 >= 4.5 * p.target
+        # "wide": two columns of answers beside a 90 pt nav column are each >= 4.5 targets wide, room for
+        # pictograms beside the words (fixed 90 pt, not the nav column below, which depends on "wide")
+        self.wide = (Window.width - p.pt(90)) / 2 >= 4.5 * p.target
         # Back and Start over keep their words at body size; read-aloud too where the panel is wide
         # (on the 7" panel it is the speaker alone).  The language column: flags on the 7" panel, and
         # the languages' names under them on a wide one.
