@@ -33,7 +33,7 @@ from kiosk.screens.question import QuestionScreen
 from kiosk.screens.start import StartScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.services import KioskServices
-from kiosk.sessions import next_sessions_text
+from kiosk.sessions import next_here_text, next_sessions_text
 from kiosk.theme import ScreenProfile
 from kiosk.widgets import FitLabel
 from kiosk.window import is_staff_exit
@@ -246,8 +246,11 @@ class KioskApp(App):
         if self.flow.step == steps.TICKET:
             self._issue()
 
-    def next_sessions(self, limit: int) -> list[str]:
-        return list(next_sessions_text(self.site, self.services.now(), self.lang, limit))
+    def next_volunteers_here(self) -> str:
+        return next_here_text(self.site, self.services.now(), self.lang)
+
+    def next_sessions(self, limit: int, *, elsewhere: bool = False) -> list[str]:
+        return list(next_sessions_text(self.site, self.services.now(), self.lang, limit, elsewhere=elsewhere))
 
     # -- issuing and printing ---------------------------------------------------------
 

@@ -14,13 +14,31 @@ from kiosk.i18n import tr
 
 def describe(session: Session, lang: str, today: date) -> str:
     """One line: "Tirsdag kl. 09:00-12:00: Her på rådhuset"."""
-    day = session.start.date()
-    delta = (day - today).days
-    name = tr(lang, "today") if delta == 0 else tr(lang, "tomorrow") if delta == 1 else tr(lang, weekday(day))
+    name = _day_name(session.start.date(), today, "", lang)
     return tr(lang, "session_line", day=name, time=f"{session.start:%H:%M}-{session.end:%H:%M}",
               place=session.place.get_text(lang))
 
 
-def next_sessions_text(site: Site, now: datetime, lang: str, limit: int = 3) -> tuple[str, ...]:
+def _day_name(day: date, today: date, prefix: str, lang: str) -> str:
+    delta = (day - today).days
+    return tr(lang, f"{prefix}today" if delta == 0 else f"{prefix}tomorrow" if delta == 1 else f"{prefix}{weekday(day)}")
+
+
+def next_here_text(site: Site, now: datetime, lang: str) -> str:
+    """When volunteers are next at these desks, in a plain sentence: "Frivillige kommer tirsdag kl. 9:00."
+    Empty when no session here is planned (the sessions elsewhere are then all there is to say)."""
     today = now.astimezone(site.tz).date()
-    return tuple(describe(s, lang, today) for s in upcoming_sessions(site, now, limit))
+    here = [s for s in upcoming_sessions(site, now, limit=len(site.volunteer_sessions) * 7) if s.at_desks]
+    if not here:
+        return ""
+    start = here[0].start
+    return tr(lang, "volunteers_next", when=_day_name(start.date(), today, "when_", lang),
+              time=f"{start.hour}:{start.minute:02d}")
+
+
+def next_sessions_text(site: Site, now: datetime, lang: str, limit: int = 3, *,
+                       elsewhere: bool = False) -> tuple[str, ...]:
+    """The next sessions, one line each; ``elsewhere`` leaves out those at these desks."""
+    today = now.astimezone(site.tz).date()
+    sessions = upcoming_sessions(site, now, limit=len(site.volunteer_sessions) * 7)
+    return tuple(describe(s, lang, today) for s in sessions if not (elsewhere and s.at_desks))[:limit]

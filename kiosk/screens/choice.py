@@ -26,10 +26,13 @@ class ChoiceScreen(KioskScreen):
         box.add_widget(self._option("staff", "choice_staff", expected_wait(board, service, "staff")))
 
     def sessions_text(self) -> str:
+        """The title says nobody is in; this says plainly when volunteers are next here, and (where
+        there is room) where else they help; with no session here planned, where they are next."""
         app, lang = self.app, self.app.lang
-        # the title already says nobody is in; this says when and where they next are
-        sessions = app.next_sessions(SESSIONS_ON_SCREEN[app.wide])
-        return "\n".join([tr(lang, "next_sessions"), *sessions]) if sessions else ""
+        here = app.next_volunteers_here()
+        elsewhere = app.next_sessions(SESSIONS_ON_SCREEN[app.wide] - 1 if here else 1, elsewhere=bool(here))
+        lines = ([here] if here else []) + ([tr(lang, "next_sessions"), *elsewhere] if elsewhere else [])
+        return "\n".join(lines)
 
     def _option(self, kind: str, key: str, eta: int | None) -> KioskButton:
         lang = self.app.lang

@@ -56,7 +56,7 @@ class Kiosk:
         return self.services.printing.printer
 
 
-def make_kiosk(kiosk_app, broker, tmp_path, printer=None, reply_timeout=3.0, site_file=EXAMPLE) -> Kiosk:
+def make_kiosk(kiosk_app, broker, tmp_path, printer=None, reply_timeout=3.0, site_file=EXAMPLE, now=None) -> Kiosk:
     from kiosk.services import KioskServices
     from kiosk.speech import Speaker
 
@@ -64,7 +64,8 @@ def make_kiosk(kiosk_app, broker, tmp_path, printer=None, reply_timeout=3.0, sit
     wav_dir = tmp_path / f"wav-{uuid.uuid4().hex[:6]}"
     services = KioskServices.build(site, "kiosk-1", BrokerAddress(broker.host, broker.port),
                                    state_dir=tmp_path / "kiosk-state", printer=printer,
-                                   speaker=Speaker(True, wav_dir=wav_dir), reply_timeout=reply_timeout).start()
+                                   speaker=Speaker(True, wav_dir=wav_dir), reply_timeout=reply_timeout,
+                                   now=now).start()
     assert services.link.conn.wait_connected(10)
     kiosk_app.app.use(services)
     kiosk_app.app.finish()

@@ -14,6 +14,7 @@ from kiosk.i18n import tr
 from reception.protocol import IssuedTicket
 from kiosk.theme import BODY_PT, ScreenProfile
 from kiosk.widgets import KioskButton
+from tests.kiosk.conftest import make_kiosk
 
 SIZES = [(800, 480), (1280, 800), (1920, 1080)]
 SHOTS = os.environ.get("KIOSK_SCREENSHOTS")  # a directory: also save a PNG of every state checked
@@ -110,8 +111,24 @@ def check_screen(driver, profile, where):
     return problems, labels
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_screen_fits_in_every_language(size, kiosk, recorder, site):
+# Fixed instants (Copenhagen time), never the real clock: what the volunteer line says depends on
+# the day.  Saturday: volunteers next here on Tuesday, elsewhere on Monday; Wednesday morning: the
+# library's IT café today; Thursday after the session: nothing more here this week.
+INSTANTS = {"sat": "2026-12-05T10:00", "wed": "2026-12-09T10:30", "thu-evening": "2026-12-10T18:00"}
+CASES = [((800, 480), day) for day in INSTANTS] + [((1280, 800), "sat"), ((1920, 1080), "wed")]
+
+
+@pytest.mark.parametrize("size,day", CASES, ids=lambda c: f"{c[0]}x{c[1]}" if isinstance(c, tuple) else c)
+def test_every_screen_fits_in_every_language(size, day, kiosk_app, broker, tmp_path, recorder, site):
+    at = datetime.fromisoformat(INSTANTS[day]).replace(tzinfo=site.tz)
+    kiosk = make_kiosk(kiosk_app, broker, tmp_path, now=lambda: at)
+    try:
+        check_every_screen(kiosk, recorder, site, size)
+    finally:
+        kiosk.services.stop()
+
+
+def check_every_screen(kiosk, recorder, site, size):
     drv, app = kiosk.driver, kiosk.app
     board_pub = recorder()
     publish = lambda payload: board_pub.publish(f"reception/{site.id}/board", payload, retain=True)  # noqa: E731

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kiosk import i18n, theme
-from kiosk.sessions import next_sessions_text
+from kiosk.sessions import next_here_text, next_sessions_text
 from reception.colour import contrast_ratio
 
 TZ = ZoneInfo("Europe/Copenhagen")
@@ -57,3 +57,19 @@ def test_a_session_that_has_ended_is_not_offered(site):
 def test_a_running_session_is_still_offered(site):
     tue_ten = datetime(2026, 11, 24, 10, 30, tzinfo=TZ)
     assert next_sessions_text(site, tue_ten, "uk")[0].startswith("Сьогодні 09:00-12:00")
+
+
+@pytest.mark.parametrize("at,lang,said", [
+    (datetime(2026, 12, 5, 10, 0, tzinfo=TZ), "da", "Frivillige kommer tirsdag kl. 9:00."),  # Saturday
+    (datetime(2026, 12, 8, 8, 0, tzinfo=TZ), "en", "Volunteers are here today at 9:00."),  # Tuesday, early
+    (datetime(2026, 12, 9, 23, 59, 59, tzinfo=TZ), "de", "Ehrenamtliche sind morgen um 9:00 Uhr da."),
+    (datetime(2026, 12, 10, 18, 0, tzinfo=TZ), "uk", "Волонтери будуть у вівторок о 9:00."),  # Thursday evening
+])
+def test_the_next_volunteers_here_in_plain_words(site, at, lang, said):
+    assert next_here_text(site, at, lang) == said
+
+
+def test_elsewhere_leaves_out_the_sessions_at_these_desks(site):
+    saturday = datetime(2026, 12, 5, 10, 0, tzinfo=TZ)
+    lines = next_sessions_text(site, saturday, "da", elsewhere=True)
+    assert lines[0].startswith("Mandag kl. 13:00-15:00: Datastue") and "rådhuset" not in " ".join(lines)
