@@ -37,15 +37,14 @@ def open_device(printer) -> Escpos:
     """The python-escpos printer for ``site.printer`` (a ``reception.config.Printer``); opens lazily."""
     p, profile = printer.params, printer.profile
     if printer.connection == "file":
-        return File(devfile=p["path"], profile=profile)
+        return File(devfile=p.path, profile=profile)
     if printer.connection == "usb":
-        return Usb(idVendor=p["vendor_id"], idProduct=p["product_id"], timeout=p.get("timeout", 2000),
-                   in_ep=p.get("in_ep", 0x82), out_ep=p.get("out_ep", 0x01), profile=profile)
+        return Usb(idVendor=p.vendor_id, idProduct=p.product_id, timeout=p.timeout, in_ep=p.in_ep, out_ep=p.out_ep,
+                   profile=profile)
     if printer.connection == "serial":
-        return Serial(devfile=p["device"], baudrate=p.get("baudrate", 9600), timeout=p.get("timeout", 1),
-                      profile=profile)
+        return Serial(devfile=p.device, baudrate=p.baudrate, timeout=p.timeout, profile=profile)
     if printer.connection == "network":
-        return Network(host=p["host"], port=p.get("port", 9100), timeout=p.get("timeout", 5), profile=profile)
+        return Network(host=p.host, port=p.port, timeout=p.timeout, profile=profile)
     return Dummy(profile=profile)
 
 

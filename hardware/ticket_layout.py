@@ -13,11 +13,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hardware.ticket_texts import ticket_text
-from reception.config import DEFAULT_TICKET_LINES
+from reception.config import PrinterLayout
 
 NUMBER_SCALE = 8  # the largest character size ESC/POS offers (GS ! with 8x8)
-DEFAULT_DATE_FORMAT = "%d.%m.%Y %H:%M"
-DEFAULT_CODEPAGE = "CP865"  # the Nordic DOS code page: æøåÆØÅ, and what Epson printers call "PC865"
+SITE_DEFAULTS = PrinterLayout()  # what a site file without [printer.layout] gets
 
 
 @dataclass(frozen=True)
@@ -53,10 +52,10 @@ class TicketLayout:
     site_name: str
     address: str = ""
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Copenhagen"))
-    lines: tuple[str, ...] = DEFAULT_TICKET_LINES
-    date_format: str = DEFAULT_DATE_FORMAT
-    logo: str | None = None
-    codepage: str = DEFAULT_CODEPAGE
+    lines: tuple[str, ...] = SITE_DEFAULTS.lines
+    date_format: str = SITE_DEFAULTS.date_format
+    logo: str | None = SITE_DEFAULTS.logo
+    codepage: str = SITE_DEFAULTS.codepage
     columns: int = 48  # characters per line at normal size (font A)
     paper_px: int = 576  # printable width in dots
 
@@ -67,10 +66,10 @@ class TicketLayout:
             site_name=site.name,
             address=site.address,
             timezone=site.tz,
-            lines=tuple(layout.get("lines", DEFAULT_TICKET_LINES)),
-            date_format=layout.get("date_format", DEFAULT_DATE_FORMAT),
-            logo=layout.get("logo"),
-            codepage=layout.get("codepage", DEFAULT_CODEPAGE),
+            lines=layout.lines,
+            date_format=layout.date_format,
+            logo=layout.logo,
+            codepage=layout.codepage,
             columns=columns,
             paper_px=paper_px,
         )

@@ -246,7 +246,7 @@ def printer_rule(site: config.Site) -> Planned:
     device class, this rule gives the one printer model to group lp.
     """
     p = site.printer.params
-    rule = (f'SUBSYSTEM=="usb", ATTR{{idVendor}}=="{p["vendor_id"]:04x}", ATTR{{idProduct}}=="{p["product_id"]:04x}", '
+    rule = (f'SUBSYSTEM=="usb", ATTR{{idVendor}}=="{p.vendor_id:04x}", ATTR{{idProduct}}=="{p.product_id:04x}", '
             'MODE="0660", GROUP="lp"')
     return Planned(UDEV_PRINTER_RULE, f"# The ticket printer of {site.source}; written by the reception installer.\n"
                                       f"{rule}\n".encode(), 0o644)

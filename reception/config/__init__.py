@@ -6,16 +6,18 @@ dataclasses (``Site``); nothing downstream touches raw dicts.  A broken file rai
 
 - ``model``   the dataclasses and fixed vocabularies (what a site file becomes)
 - ``schema``  typed access to the raw document (``Reader``): the one place errors are worded
-- ``parse``   the sections about the service: reasons, desks, hours, questions, kiosk, board
-- ``devices`` the device sections: kiosks, printer, desk pins, broker, bridge
+- ``parse``   the whole file, and the sections about the service: site, reasons, desks, hours, kiosk, board
+- ``questions`` the kiosk's question tree and the taps each service is away
+- ``devices`` the device sections: kiosks, boards, printer, desk pins, broker, bridge
 - ``load``    reading the file from disk
 """
 # The public names: callers write `from reception import config` or `from reception.config import Site`.
 from reception.config.load import load, read_toml
 from reception.config.model import (
-    DESK_KINDS, WEEKDAYS, EXTRAS, PRINTER_CONNECTIONS, PRINTER_PARAMS, TICKET_LINES, DEFAULT_TICKET_LINES,
-    TICKET_LAYOUT_KEYS, DESK_BUTTONS, MAX_ANSWERS, MAX_TAPS, LocalText, Extra, Service, Desk, TimeRange,
-    VolunteerSession, Kiosk, Answer, Question, QueueRules, KioskSettings, BoardGroup, BoardSettings, Printer,
-    Broker, Bridge, Site
+    DEFAULT_TICKET_LINES, DESK_BUTTONS, DESK_KINDS, EXTRAS, LANGUAGES, MAX_ANSWERS, MAX_TAPS, PIN_ROLES,
+    PRINTER_CONNECTIONS, PRINTER_PARAMS, TICKET_LAYOUT_KEYS, TICKET_LINES, WEEKDAYS, Answer, BoardGroup,
+    BoardSettings, Bridge, Broker, Desk, DummyParams, Extra, FileParams, Kiosk, KioskSettings, LocalText,
+    NetworkParams, Printer, PrinterLayout, Question, QueueRules, SerialParams, Service, Site, TimeRange, UsbParams,
+    VolunteerSession,
 )
 from reception.config.parse import parse

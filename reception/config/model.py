@@ -1,8 +1,14 @@
-"""The site's model: what a validated site file becomes (frozen dataclasses), and the fixed vocabularies."""
+"""The site's model: what a validated site file becomes (frozen dataclasses), and the fixed vocabularies.
+
+A field's default here is the site file's default: the reader (``schema.Reader.record``)
+takes it from the dataclass, so it is written once.  ``setting(default, minimum=...)``
+adds the bounds the reader checks; ``named()`` marks a field that comes from the
+table's name (``[services.passport]``) rather than from a key inside it.
+"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import time
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
@@ -10,17 +16,25 @@ from zoneinfo import ZoneInfo
 DESK_KINDS = ("staff", "volunteer")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EXTRAS = ("appointment", "carer", "private")
-PRINTER_CONNECTIONS = ("dummy", "file", "usb", "serial", "network")
-# What each printer connection needs besides its name (see hardware/printer.py).
-PRINTER_PARAMS = {"dummy": (), "file": ("path",), "usb": ("vendor_id", "product_id"),
-                  "serial": ("device",), "network": ("host",)}
+# Languages the kiosk and the board have catalogues for (tests/test_config.py checks both).
+LANGUAGES = ("da", "en", "de", "uk")
 TICKET_LINES = ("logo", "site", "address", "number", "reason", "wait", "datetime", "volunteer_sessions")
 DEFAULT_TICKET_LINES = ("site", "number", "reason", "wait", "datetime", "volunteer_sessions")
-TICKET_LAYOUT_KEYS = ("lines", "date_format", "logo", "codepage")
 DESK_BUTTONS = ("next", "recall", "noshow", "transfer", "done")
+PIN_ROLES = DESK_BUTTONS + ("led", "buzzer")
 MAX_ANSWERS = 6
 MAX_TAPS = 3
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")  # ids that become topic segments and broker accounts
+
+
+def setting(default: Any = MISSING, *, minimum: float | None = None, maximum: float | None = None) -> Any:
+    """A field the site file may set, with its default and the bounds the reader enforces."""
+    return field(default=default, metadata={"minimum": minimum, "maximum": maximum})
+
+
+def named() -> Any:
+    """A field taken from the table's own name in the file, not from a key inside it."""
+    return field(metadata={"named": True})
 
 
 class LocalText(dict):
@@ -38,19 +52,19 @@ class LocalText(dict):
 
 @dataclass(frozen=True)
 class Extra:
-    key: str
-    priority_minutes: float
+    key: str = named()
     label: LocalText
+    priority_minutes: float = 0.0
     prefer_private_desk: bool = False
 
 
 @dataclass(frozen=True)
 class Service:
-    id: str
+    id: str = named()
     letter: str
     name: LocalText
     served_by: frozenset[str]
-    mean_service_minutes: float
+    mean_service_minutes: float = setting(10.0, minimum=0.1)  # the guess before the site's own history
     priority_minutes: float = 0.0
 
     @property
@@ -77,9 +91,6 @@ class TimeRange:
     start: time
     end: time
 
-    def contains(self, t: time) -> bool:
-        return self.start <= t < self.end
-
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
@@ -101,29 +112,29 @@ class Kiosk:
 @dataclass(frozen=True)
 class Answer:
     label: LocalText
-    icon: str
+    icon: str = "question"
     next: str | None = None
     service: str | None = None
 
 
 @dataclass(frozen=True)
 class Question:
-    id: str
+    id: str = named()
     text: LocalText
     answers: tuple[Answer, ...]
 
 
 @dataclass(frozen=True)
 class QueueRules:
-    no_show_grace_minutes: float = 10
-    double_press_guard_seconds: float = 3
-    expire_after_close_minutes: float = 60
+    no_show_grace_minutes: float = 10.0
+    double_press_guard_seconds: float = 3.0
+    expire_after_close_minutes: float = 60.0
 
 
 @dataclass(frozen=True)
 class KioskSettings:
-    idle_reset_seconds: float = 60
-    idle_warning_seconds: float = 15
+    idle_reset_seconds: float = setting(60.0, minimum=10)
+    idle_warning_seconds: float = setting(15.0, minimum=3)
     read_aloud: bool = True
 
 
@@ -137,26 +148,78 @@ class BoardGroup:
 
 @dataclass(frozen=True)
 class BoardSettings:
-    recent_calls: int = 6
-    announce_languages: tuple[str, ...] = ("da",)
-    info_rotate_seconds: float = 12
+    recent_calls: int = setting(6, minimum=1)
+    announce_languages: tuple[str, ...] = ("da",)  # the file's default: the site's first language
+    info_rotate_seconds: float = setting(12.0, minimum=2)
     messages: tuple[LocalText, ...] = ()
     groups: tuple[BoardGroup, ...] = ()  # reasons in no group get a row of their own
     today_figures: bool = True  # an information page with today's served / waiting / average wait
 
 
 @dataclass(frozen=True)
+class PrinterLayout:
+    """Which blocks a ticket shows and how (``[printer.layout]``); the printer and the PNG preview follow it."""
+
+    lines: tuple[str, ...] = DEFAULT_TICKET_LINES
+    date_format: str = "%d.%m.%Y %H:%M"
+    logo: str | None = None  # an image file, relative to the site file
+    codepage: str = "CP865"  # the Nordic DOS code page: æøåÆØÅ, what Epson printers call "PC865"
+
+
+TICKET_LAYOUT_KEYS = tuple(f.name for f in fields(PrinterLayout))
+
+
+@dataclass(frozen=True)
+class DummyParams:
+    """No device: the bytes stay in memory (development, tests)."""
+
+
+@dataclass(frozen=True)
+class FileParams:
+    path: str  # e.g. /dev/usb/lp0
+
+
+@dataclass(frozen=True)
+class UsbParams:
+    vendor_id: int
+    product_id: int
+    timeout: int = setting(2000, minimum=1)  # milliseconds
+    in_ep: int = setting(0x82, minimum=0)
+    out_ep: int = setting(0x01, minimum=0)
+
+
+@dataclass(frozen=True)
+class SerialParams:
+    device: str
+    baudrate: int = setting(9600, minimum=1)
+    timeout: float = setting(1.0, minimum=0.1)
+
+
+@dataclass(frozen=True)
+class NetworkParams:
+    host: str
+    port: int = setting(9100, minimum=1, maximum=65535)
+    timeout: float = setting(5.0, minimum=0.1)
+
+
+# Each connection's own settings, written beside ``connection`` in [printer] (see hardware/printer.py).
+PRINTER_PARAMS = {"dummy": DummyParams, "file": FileParams, "usb": UsbParams, "serial": SerialParams,
+                  "network": NetworkParams}
+PRINTER_CONNECTIONS = tuple(PRINTER_PARAMS)
+
+
+@dataclass(frozen=True)
 class Printer:
     connection: str = "dummy"
-    profile: str | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
-    layout: Mapping[str, Any] = field(default_factory=dict)
+    profile: str | None = None  # a python-escpos model name such as "TM-T20II"
+    params: DummyParams | FileParams | UsbParams | SerialParams | NetworkParams = DummyParams()
+    layout: PrinterLayout = PrinterLayout()
 
 
 @dataclass(frozen=True)
 class Broker:
     host: str
-    port: int = 1883
+    port: int = setting(1883, minimum=1, maximum=65535)
     tls: bool = False
     ca_file: str | None = None
 
@@ -166,10 +229,10 @@ class Bridge:
     """The municipality's central broker that this site's Mosquitto copies its statistics to."""
 
     host: str
-    port: int = 8883
+    port: int = setting(8883, minimum=1, maximum=65535)  # the file's default is 1883 without TLS
     tls: bool = True
     ca_file: str | None = None
-    username: str = ""
+    username: str = ""  # the file's default: site-<site id>
     password_file: str = "/etc/reception/secrets/central.password"
 
 

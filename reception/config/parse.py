@@ -1,48 +1,49 @@
-"""The site file's sections about the service itself: reasons, desks, hours, questions, kiosk and board."""
+"""The whole site file, and its sections about the service: site, reasons, desks, hours, extras, kiosk, board.
+
+The question tree is in ``questions.py``, the devices (kiosks, printer, pins, brokers) in ``devices.py``.
+"""
 from __future__ import annotations
 
 import re
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from reception.config import devices
-from reception.config.model import (DESK_KINDS, EXTRAS, ID, MAX_ANSWERS, MAX_TAPS, WEEKDAYS, Answer, BoardGroup,
-                                    BoardSettings, Desk, Extra, KioskSettings, Question, QueueRules, Service, Site,
-                                    TimeRange, VolunteerSession)
-from reception.config.schema import REQUIRED, Reader
+from reception.config import devices, questions
+from reception.config.model import (DESK_KINDS, EXTRAS, ID, LANGUAGES, WEEKDAYS, BoardGroup, BoardSettings, Desk,
+                                    Extra, KioskSettings, QueueRules, Service, Site, TimeRange, VolunteerSession)
+from reception.config.schema import Reader, unknown
+
+SECTIONS = ("site", "hours", "queue", "extras", "services", "desks", "volunteer_sessions", "kiosks", "boards",
+            "questions", "kiosk", "board", "printer", "pins", "broker", "bridge")
+SITE_KEYS = ("id", "name", "address", "timezone", "languages", "retention_days")
 
 
 def parse(raw: Mapping[str, Any], source: str = "<memory>") -> Site:
     """Validate an already-decoded TOML document (tests and tools build these directly)."""
     r = Reader(raw, source)
+    r.known(raw, "", SECTIONS, "section")
     site = r.table("site")
-    languages = tuple(r.list_of(site, "site", "languages", str, default=["da"], nonempty=True))
-    r.languages = languages
-    tz = r.str(site, "site", "timezone", default="Europe/Copenhagen")
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        r.fail("site.timezone", f"unknown time zone {tz!r}")
+    r.known(site, "site", SITE_KEYS)
+    r.languages = _languages(r, site)
     services = _services(r)
     desks = _desks(r, services)
-    kiosks = devices.kiosks(r)
-    result = Site(
+    return Site(
         id=r.ident(site, "site", "id"),
         name=r.str(site, "site", "name"),
         address=r.str(site, "site", "address", default=""),
-        timezone=tz,
-        languages=languages,
+        timezone=_timezone(r, site),
+        languages=r.languages,
         retention_days=r.int(site, "site", "retention_days", default=30, minimum=1),
         hours=_hours(r),
-        queue=_queue(r),
+        queue=r.record(QueueRules, r.table("queue", required=False), "queue"),
         extras=_extras(r),
         services=services,
         desks=desks,
         volunteer_sessions=_volunteer_sessions(r),
-        kiosks=kiosks,
-        boards=tuple(r.ident(b, f"boards[{i}]", "id") for i, b in enumerate(r.array("boards"))),
-        questions=_questions(r, services),
-        kiosk=_kiosk_settings(r),
+        kiosks=devices.kiosks(r),
+        boards=devices.boards(r),
+        questions=questions.questions(r, services),
+        kiosk=r.record(KioskSettings, r.table("kiosk", required=False), "kiosk"),
         board=_board_settings(r, services),
         printer=devices.printer(r),
         pins=devices.pins(r, desks),
@@ -50,8 +51,26 @@ def parse(raw: Mapping[str, Any], source: str = "<memory>") -> Site:
         bridge=devices.bridge(r, site),
         source=source,
     )
-    r.unknown_top_level()
-    return result
+
+
+def _languages(r: Reader, site: Mapping[str, Any]) -> tuple[str, ...]:
+    """The site's languages, the first the default; only those the kiosk and board have catalogues for."""
+    languages = r.list_of(site, "site", "languages", str, default=["da"], nonempty=True)
+    for i, lang in enumerate(languages):
+        if lang not in LANGUAGES:
+            r.fail(f"site.languages[{i}]", f"{lang!r}: {unknown(lang, LANGUAGES, 'language')}")
+        if lang in languages[:i]:
+            r.fail(f"site.languages[{i}]", f"{lang!r} is listed twice")
+    return tuple(languages)
+
+
+def _timezone(r: Reader, site: Mapping[str, Any]) -> str:
+    tz = r.str(site, "site", "timezone", default="Europe/Copenhagen")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        r.fail("site.timezone", f"unknown time zone {tz!r}")
+    return tz
 
 
 def _services(r: Reader) -> dict[str, Service]:
@@ -63,8 +82,7 @@ def _services(r: Reader) -> dict[str, Service]:
         where = f"services.{sid}"
         if not ID.match(sid):
             r.fail(where, "service ids must be lower-case letters, digits, '-' or '_'")
-        if not isinstance(s, Mapping):
-            r.fail(where, "must be a table")
+        s = r.keys_of(Service, s, where)
         letter = r.str(s, where, "letter")
         if not re.fullmatch(r"[A-Z]", letter):
             r.fail(f"{where}.letter", f"must be one capital letter A-Z, not {letter!r}")
@@ -73,40 +91,27 @@ def _services(r: Reader) -> dict[str, Service]:
         letters[letter] = sid
         served_by = r.list_of(s, where, "served_by", str, nonempty=True)
         for i, kind in enumerate(served_by):
-            if kind not in DESK_KINDS:
-                r.fail(f"{where}.served_by[{i}]", f"{kind!r} is not a desk kind ({', '.join(DESK_KINDS)})")
-        services[sid] = Service(
-            id=sid,
-            letter=letter,
-            name=r.text(s, where, "name"),
-            served_by=frozenset(served_by),
-            mean_service_minutes=r.number(s, where, "mean_service_minutes", default=10.0, minimum=0.1),
-            priority_minutes=r.number(s, where, "priority_minutes", default=0.0),
-        )
+            _desk_kind(r, kind, f"{where}.served_by[{i}]")
+        services[sid] = r.record(Service, s, where, id=sid, letter=letter, served_by=frozenset(served_by))
     return services
+
+
+def _desk_kind(r: Reader, kind: str, where: str) -> str:
+    if kind not in DESK_KINDS:
+        r.fail(where, f"{kind!r} is not a desk kind ({', '.join(DESK_KINDS)})")
+    return kind
 
 
 def _desks(r: Reader, services: Mapping[str, Service]) -> dict[str, Desk]:
     desks: dict[str, Desk] = {}
     for i, d in enumerate(r.array("desks")):
         where = f"desks[{i}]"
+        d = r.keys_of(Desk, d, where)
         did = r.ident(d, where, "id")
         if did in desks:
             r.fail(f"{where}.id", f"{did!r} is used by another desk")
-        kind = r.str(d, where, "kind")
-        if kind not in DESK_KINDS:
-            r.fail(f"{where}.kind", f"{kind!r} is not a desk kind ({', '.join(DESK_KINDS)})")
-        wanted = r.list_of(d, where, "services", str, default=["*"], nonempty=True)
-        if wanted == ["*"]:
-            serves = frozenset(sid for sid, s in services.items() if kind in s.served_by)
-        else:
-            for j, sid in enumerate(wanted):
-                if sid not in services:
-                    r.fail(f"{where}.services[{j}]", f"unknown service {sid!r}")
-                if kind not in services[sid].served_by:
-                    r.fail(f"{where}.services[{j}]", f"a {kind} desk may not serve {sid!r} (served_by)")
-            serves = frozenset(wanted)
-        desks[did] = Desk(did, r.text(d, where, "name"), kind, serves, r.bool(d, where, "private"))
+        kind = _desk_kind(r, r.str(d, where, "kind"), f"{where}.kind")
+        desks[did] = r.record(Desk, d, where, id=did, kind=kind, services=_desk_services(r, d, where, kind, services))
     if not desks:
         r.fail("desks", "at least one desk is needed")
     for sid in services:
@@ -115,134 +120,58 @@ def _desks(r: Reader, services: Mapping[str, Service]) -> dict[str, Desk]:
     return desks
 
 
+def _desk_services(r: Reader, d: Mapping[str, Any], where: str, kind: str,
+                   services: Mapping[str, Service]) -> frozenset[str]:
+    """The services a desk serves; ["*"] (the default) is every service its kind may serve."""
+    wanted = r.list_of(d, where, "services", str, default=["*"], nonempty=True)
+    if wanted == ["*"]:
+        return frozenset(sid for sid, s in services.items() if kind in s.served_by)
+    for j, sid in enumerate(wanted):
+        if sid not in services:
+            r.fail(f"{where}.services[{j}]", f"{sid!r}: {unknown(sid, services, 'service')}")
+        if kind not in services[sid].served_by:
+            r.fail(f"{where}.services[{j}]", f"a {kind} desk may not serve {sid!r} (served_by)")
+    return frozenset(wanted)
+
+
 def _hours(r: Reader) -> dict[str, TimeRange]:
     table = r.table("hours", required=False)
-    hours = {}
-    for day, value in table.items():
-        if day not in WEEKDAYS:
-            r.fail(f"hours.{day}", f"unknown day (use {', '.join(WEEKDAYS)})")
-        if value:
-            hours[day] = r.time_range(value, f"hours.{day}")
-    return hours
-
-
-def _queue(r: Reader) -> QueueRules:
-    t = r.table("queue", required=False)
-    return QueueRules(
-        no_show_grace_minutes=r.number(t, "queue", "no_show_grace_minutes", default=10.0),
-        double_press_guard_seconds=r.number(t, "queue", "double_press_guard_seconds", default=3.0),
-        expire_after_close_minutes=r.number(t, "queue", "expire_after_close_minutes", default=60.0),
-    )
+    r.known(table, "hours", WEEKDAYS, "day")
+    return {day: r.time_range(value, f"hours.{day}") for day, value in table.items()}
 
 
 def _extras(r: Reader) -> dict[str, Extra]:
     table = r.table("extras", required=False)
-    extras = {}
-    for key, e in table.items():
-        where = f"extras.{key}"
-        if key not in EXTRAS:
-            r.fail(where, f"unknown extra need (use {', '.join(EXTRAS)})")
-        extras[key] = Extra(
-            key=key,
-            priority_minutes=r.number(e, where, "priority_minutes", default=0.0),
-            label=r.text(e, where, "label"),
-            prefer_private_desk=r.bool(e, where, "prefer_private_desk"),
-        )
-    return extras
+    r.known(table, "extras", EXTRAS, "extra need")
+    return {key: r.record(Extra, e, f"extras.{key}", key=key) for key, e in table.items()}
 
 
 def _volunteer_sessions(r: Reader) -> tuple[VolunteerSession, ...]:
     sessions = []
     for i, v in enumerate(r.array("volunteer_sessions")):
         where = f"volunteer_sessions[{i}]"
+        v = r.keys_of(VolunteerSession, v, where)
         days = r.list_of(v, where, "days", str, nonempty=True)
         for j, day in enumerate(days):
             if day not in WEEKDAYS:
-                r.fail(f"{where}.days[{j}]", f"unknown day {day!r} (use {', '.join(WEEKDAYS)})")
-        sessions.append(VolunteerSession(
-            days=tuple(days),
-            time=r.time_range(r.str(v, where, "time"), f"{where}.time"),
-            place=r.text(v, where, "place"),
-            at_desks=r.bool(v, where, "at_desks"),
-        ))
+                r.fail(f"{where}.days[{j}]", f"{day!r}: {unknown(day, WEEKDAYS, 'day')}")
+        when = r.time_range(r.str(v, where, "time"), f"{where}.time")
+        sessions.append(r.record(VolunteerSession, v, where, days=tuple(days), time=when))
     return tuple(sessions)
-
-def _questions(r: Reader, services: Mapping[str, Service]) -> dict[str, Question]:
-    table = r.table("questions")
-    if "start" not in table:
-        r.fail("questions.start", "missing: the kiosk's first question")
-    questions = {}
-    for qid, q in table.items():
-        where = f"questions.{qid}"
-        raw_answers = r.get(q, where, "answers", list, REQUIRED, "a list of answers")
-        if not 1 <= len(raw_answers) <= MAX_ANSWERS:
-            r.fail(f"{where}.answers", f"must have 1 to {MAX_ANSWERS} answers, not {len(raw_answers)}")
-        answers = []
-        for i, a in enumerate(raw_answers):
-            aw = f"{where}.answers[{i}]"
-            if not isinstance(a, Mapping):
-                r.fail(aw, "must be a table")
-            nxt, svc = a.get("next"), a.get("service")
-            if (nxt is None) == (svc is None):
-                r.fail(aw, "needs exactly one of 'next' (a question) or 'service'")
-            if svc is not None and svc not in services:
-                r.fail(f"{aw}.service", f"unknown service {svc!r}")
-            if nxt is not None and nxt not in table:
-                r.fail(f"{aw}.next", f"unknown question {nxt!r}")
-            answers.append(Answer(r.text(a, aw, "label"), r.str(a, aw, "icon", default="question"), nxt, svc))
-        questions[qid] = Question(qid, r.text(q, where, "text"), tuple(answers))
-    _check_reachability(r, questions, services)
-    return questions
-
-
-def _check_reachability(r: Reader, questions: Mapping[str, Question], services) -> None:
-    """Every service within MAX_TAPS taps of the start screen; no question unreachable.
-
-    The start screen is the first question, so its answers are the first tap; where the
-    citizen chooses between a volunteer and staff, that choice is one tap more.
-    """
-    depth = {"start": 0}
-    frontier = ["start"]
-    reached: dict[str, int] = {}
-    while frontier:
-        qid = frontier.pop(0)
-        for a in questions[qid].answers:
-            taps = depth[qid] + 1
-            if a.service:
-                taps += a.service in services and services[a.service].citizen_chooses
-                reached[a.service] = min(taps, reached.get(a.service, taps))
-            elif a.next not in depth:
-                depth[a.next] = taps
-                frontier.append(a.next)
-    for qid in questions:
-        if qid not in depth:
-            r.fail(f"questions.{qid}", "cannot be reached from questions.start")
-    for sid in services:
-        if sid not in reached:
-            r.fail(f"services.{sid}", "no kiosk answer leads to this service")
-        elif reached[sid] > MAX_TAPS:
-            r.fail(f"services.{sid}", f"needs {reached[sid]} taps from the start screen (at most {MAX_TAPS})")
-
-
-def _kiosk_settings(r: Reader) -> KioskSettings:
-    t = r.table("kiosk", required=False)
-    return KioskSettings(
-        idle_reset_seconds=r.number(t, "kiosk", "idle_reset_seconds", default=60.0, minimum=10),
-        idle_warning_seconds=r.number(t, "kiosk", "idle_warning_seconds", default=15.0, minimum=3),
-        read_aloud=r.bool(t, "kiosk", "read_aloud", default=True),
-    )
 
 
 def _board_settings(r: Reader, services: Mapping[str, Service]) -> BoardSettings:
-    t = r.table("board", required=False)
+    t = r.keys_of(BoardSettings, r.table("board", required=False), "board")
+    announce = r.list_of(t, "board", "announce_languages", str, default=[r.languages[0]])
+    for i, lang in enumerate(announce):
+        if lang not in r.languages:
+            r.fail(f"board.announce_languages[{i}]", f"{lang!r}: {unknown(lang, r.languages, 'site language')}")
     msgs = r.get(t, "board", "messages", list, [], "a list of texts")
-    return BoardSettings(
-        recent_calls=r.int(t, "board", "recent_calls", default=6, minimum=1),
-        announce_languages=tuple(r.list_of(t, "board", "announce_languages", str, default=[r.languages[0]])),
-        info_rotate_seconds=r.number(t, "board", "info_rotate_seconds", default=12.0, minimum=2),
-        messages=tuple(r.text({"m": m}, f"board.messages[{i}]", "m") for i, m in enumerate(msgs)),
+    return r.record(
+        BoardSettings, t, "board",
+        announce_languages=tuple(announce),
+        messages=tuple(r.local_text(m, f"board.messages[{i}]") for i, m in enumerate(msgs)),
         groups=_board_groups(r, t, services),
-        today_figures=r.bool(t, "board", "today_figures", default=True),
     )
 
 
@@ -250,14 +179,13 @@ def _board_groups(r: Reader, t: Mapping[str, Any], services: Mapping[str, Servic
     groups, grouped = [], {}
     for i, g in enumerate(r.get(t, "board", "groups", list, [], "a list of tables")):
         where = f"board.groups[{i}]"
-        if not isinstance(g, Mapping):
-            r.fail(where, "must be a table with name and services")
+        g = r.keys_of(BoardGroup, g, where)
         members = r.list_of(g, where, "services", str, nonempty=True)
         for j, sid in enumerate(members):
             if sid not in services:
-                r.fail(f"{where}.services[{j}]", f"unknown service {sid!r}")
+                r.fail(f"{where}.services[{j}]", f"{sid!r}: {unknown(sid, services, 'service')}")
             if sid in grouped:
                 r.fail(f"{where}.services[{j}]", f"{sid!r} is already in board.groups[{grouped[sid]}]")
             grouped[sid] = i
-        groups.append(BoardGroup(r.text(g, where, "name"), tuple(members)))
+        groups.append(r.record(BoardGroup, g, where, services=tuple(members)))
     return tuple(groups)
