@@ -4,6 +4,7 @@ import pytest
 from reception import config
 from reception.cli import EXIT_CONFIG, main
 from reception.errors import ConfigError
+from tests import site_files
 from tests.conftest import EXAMPLE_CONFIG
 
 
@@ -94,3 +95,78 @@ def test_cli_exits_non_zero_with_the_message(tmp_path, capsys):
     assert main(["check-config", "-c", str(path)]) == EXIT_CONFIG
     assert "services.mitid_get.letter" in capsys.readouterr().err
     assert main(["check-config", "-c", str(EXAMPLE_CONFIG)]) == 0
+
+
+@pytest.mark.parametrize("old,new,key,hint", [
+    ("services = [\"*\"]\nprivate = true", "services = [\"*\"]\nprivat = true", "desks[3].privat", "'private'"),
+    ("retention_days = 30", "retention_day = 30", "site.retention_day", "'retention_days'"),
+    ("mean_service_minutes = 15", "mean_service_minute = 15", "services.mitid_learn.mean_service_minute",
+     "'mean_service_minutes'"),
+    ("recent_calls = 6", "recent_call = 6", "board.recent_call", "'recent_calls'"),
+    ("prefer_private_desk = true", "prefer_privat_desk = true", "extras.private.prefer_privat_desk",
+     "'prefer_private_desk'"),
+    ("[board]", "[bord]", "bord", "'board'"),
+    ("mon = \"09:00-15:00\"", "mo = \"09:00-15:00\"", "hours.mo", "'mon'"),
+    ("date_format = ", "date_fromat = ", "printer.layout.date_fromat", "'date_format'"),
+    ("led = 24", "lead = 24", "pins.desk-1.lead", "'led'"),
+    ("{ da = \"Skranke 1\", en", "{ da = \"Skranke 1\", eng", "desks[0].name.eng", "'en'"),
+    ('connection = "dummy" ', 'connection = "dummy"\nhost = "192.0.2.1" ', "printer.host", "dummy printer"),
+])
+def test_an_unknown_key_is_refused_with_the_closest_known_one(tmp_path, old, new, key, hint):
+    path = _broken(tmp_path, old, new)
+    with pytest.raises(ConfigError) as err:
+        config.load(path)
+    assert str(err.value).startswith(f"{path}: {key}: unknown "), err.value
+    assert hint in str(err.value)
+
+
+@pytest.mark.parametrize("old,new,key,problem", [
+    ('languages = ["da", "en", "de", "uk"]', 'languages = ["da", "en", "de", "uk", "xx"]', "site.languages[4]",
+     "unknown language"),
+    ('languages = ["da", "en", "de", "uk"]', 'languages = ["da", "en", "da"]', "site.languages[2]", "twice"),
+    ('announce_languages = ["da", "en"]', 'announce_languages = ["da", "sv"]', "board.announce_languages[1]",
+     "unknown site language"),
+    ('[pins.vol-1]\nnext = 5', '[pins.vol-1]\nnext = 95', "pins.vol-1.next", "at most 27"),
+    ('[[boards]]\nid = "board-1"', '[[boards]]\nid = "board-1"\n[broker]\nhost = "hub"\nca_file = 5',
+     "broker.ca_file", "must be a string"),
+    ('mean_service_minutes = 15', 'mean_service_minutes = nan', "services.mitid_learn.mean_service_minutes",
+     "finite"),
+])
+def test_a_value_out_of_its_vocabulary_is_refused(tmp_path, old, new, key, problem):
+    path = _broken(tmp_path, old, new)
+    with pytest.raises(ConfigError) as err:
+        config.load(path)
+    assert str(err.value).startswith(f"{path}: {key}: "), err.value
+    assert problem in str(err.value)
+
+
+@pytest.mark.parametrize("section, value, key", [
+    ("pins", {"desk-1": 5}, "pins.desk-1"),
+    ("extras", {"private": 5}, "extras.private"),
+    ("questions", {"start": 5}, "questions.start"),
+])
+def test_a_table_given_as_a_number_exits_78_with_one_line(tmp_path, capsys, section, value, key):
+    doc = site_files.example()
+    doc[section] = value
+    path = site_files.write(doc, tmp_path / "site.toml")
+    assert main(["check-config", "-c", str(path)]) == EXIT_CONFIG
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{path}: {key}: must be a table" in err, err
+
+
+def test_every_site_language_has_a_kiosk_and_a_board_catalogue():
+    from display_board import wording
+    from kiosk import i18n
+    assert set(config.LANGUAGES) == set(i18n.CATALOGUES)
+    assert all(set(texts) == set(config.LANGUAGES) for texts in wording.catalogue().values())
+
+
+def test_defaults_come_from_the_model():
+    doc = site_files.example()
+    for section in ("queue", "kiosk", "board", "printer"):
+        del doc[section]
+    site = config.parse(doc)
+    assert site.queue == config.QueueRules()
+    assert site.kiosk == config.KioskSettings()
+    assert site.printer == config.Printer()
+    assert site.board.announce_languages == ("da",)
