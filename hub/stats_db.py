@@ -48,10 +48,6 @@ class StatsDB:
                              [day_from, day_to])
         return [(r["at"], json.loads(r["data"])) for r in rows]
 
-    def saved_at(self, site: str, day: str) -> str | None:
-        rows = list(self.db.query("select at from day_stats where site = ? and day = ?", [site, day]))
-        return rows[0]["at"] if rows else None
-
     # -- a hub's own rows (the tables of hub.store) ---------------------------------
 
     def days_not_final(self, site: str, before_day: str) -> list[str]:

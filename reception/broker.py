@@ -109,10 +109,6 @@ class PrivateBroker:
             self.proc.wait()
         self.proc = None
 
-    def restart(self) -> "PrivateBroker":
-        self.stop()
-        return self.start()
-
     def __enter__(self) -> "PrivateBroker":
         return self.start()
 

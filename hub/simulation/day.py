@@ -80,7 +80,6 @@ class DayResult:
     day: int
     outcomes: list[Outcome] = field(default_factory=list)
     busy_min: dict[str, float] = field(default_factory=dict)  # per desk, minutes with a citizen
-    update_changes: list[float] = field(default_factory=list)  # |change of promised call time| per republish
 
 
 def arrivals(scenario: Scenario, seed: int, day: int) -> list[Arrival]:
