@@ -5,8 +5,9 @@ Each press becomes one command through the desk's ``DeskClient``.  A long press 
 hub last published it: off = closed, on = open, blinking = a citizen is being called
 (for ``blink_seconds`` after the call).  The buzzer beeps when the hub refuses a
 command, since the unit has no screen to say so.  Pins come from ``[pins.<desk>]``;
-the pin factory is gpiozero's choice (``GPIOZERO_PIN_FACTORY``), so the same code runs
-on a Pi and with ``MockFactory`` on a laptop or in tests.
+the pin factory is handed to each device (``pin_factory=None`` is gpiozero's default,
+from ``GPIOZERO_PIN_FACTORY``), never set globally, so the same code runs on a Pi and
+with ``MockFactory`` on a laptop or in tests.
 """
 from __future__ import annotations
 

@@ -80,7 +80,6 @@ def print_preview(args) -> int:
 
 
 def run_desk(args) -> int:
-    from gpiozero import Device
     from gpiozero.pins.mock import MockFactory
 
     from hardware.buttons import DeskUnit, KeyboardButtons
@@ -94,12 +93,11 @@ def run_desk(args) -> int:
         if desk not in site.pins:
             raise ConfigError(f"{site.source}: pins.{desk}: missing (desk {desk!r} has no button pins)")
     mock = args.mock_pins or os.environ.get("GPIOZERO_PIN_FACTORY") == "mock"
-    if args.mock_pins:
-        Device.pin_factory = MockFactory()
+    factory = MockFactory() if args.mock_pins else None  # None: gpiozero's default, from the environment
     broker = broker_address(args, site)
     outbox = Outbox(args.outbox or default_outbox("desk"))
-    units = [DeskUnit(DeskClient(site, desk, broker, outbox).start(), site.pins[desk], hold_time=args.hold_time)
-             for desk in desks]
+    units = [DeskUnit(DeskClient(site, desk, broker, outbox).start(), site.pins[desk], pin_factory=factory,
+                      hold_time=args.hold_time) for desk in desks]
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     heartbeat = service_notify.Heartbeat(lambda: not stop.is_set()).start()

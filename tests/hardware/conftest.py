@@ -6,7 +6,6 @@ import time
 import uuid
 
 import pytest
-from gpiozero import Device
 from gpiozero.pins.mock import MockFactory
 
 from hardware.desk_client import DeskClient
@@ -81,12 +80,10 @@ def hub_player(broker, site):
 
 @pytest.fixture
 def mock_factory():
-    """gpiozero's own mock pins, as its test-suite uses them."""
+    """gpiozero's own mock pins, handed to each device (``pin_factory=``) as the appliance does."""
     factory = MockFactory()
-    Device.pin_factory = factory
     yield factory
     factory.reset()
-    Device.pin_factory = None
 
 
 @pytest.fixture

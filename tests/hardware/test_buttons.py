@@ -17,7 +17,8 @@ def unit(site, mock_factory, desk_client):
     units = []
 
     def make(desk: str = "desk-1", client=None) -> DeskUnit:
-        u = DeskUnit(client or desk_client(desk), site.pins[desk], hold_time=HOLD, blink_seconds=BLINK_SECONDS)
+        u = DeskUnit(client or desk_client(desk), site.pins[desk], pin_factory=mock_factory, hold_time=HOLD,
+                     blink_seconds=BLINK_SECONDS)
         units.append(u)
         return u
 
@@ -130,7 +131,7 @@ def test_unconfirmed_commands_survive_a_restart_with_their_ids(site, broker, moc
 
 def test_refused_command_beeps(site, mock_factory, desk_client, hub_player):
     pins = {**site.pins["desk-1"], "buzzer": 4}
-    desk = DeskUnit(desk_client("desk-1"), pins, hold_time=HOLD)
+    desk = DeskUnit(desk_client("desk-1"), pins, pin_factory=mock_factory, hold_time=HOLD)
     try:
         desk.press("recall")
         hub_player.wait_commands(1)

@@ -9,7 +9,7 @@ from tests.hardware.conftest import wait_until
 
 def test_press_reaches_the_hub_and_the_led_follows(site, hub, broker, recorder, mock_factory, desk_client):
     pins = site.pins["desk-1"]
-    desk = DeskUnit(desk_client("desk-1"), pins, hold_time=0.3, blink_seconds=30)
+    desk = DeskUnit(desk_client("desk-1"), pins, pin_factory=mock_factory, hold_time=0.3, blink_seconds=30)
     try:
         rec = recorder("reception/toender/kiosk/kiosk-1/ticket/reply")
         rec.publish("reception/toender/kiosk/kiosk-1/ticket/request", {"v": 1, "id": "req-1", "service": "passport"})
