@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 import sqlite_utils
 
 from hub.core.model import OPEN_STATES, Desk, Effects, Event, Ticket
+from reception.errors import StoreVersionError
 
 CALL_EVENTS = ("called", "recalled")
 
@@ -26,6 +27,7 @@ class Store:
                  local_day: Callable[[datetime], str] = lambda at: at.date().isoformat()):
         """``path=None`` gives an in-memory database; ``local_day`` dates desk events in site time."""
         self.local_day = local_day
+        self.path = path or ":memory:"
         if path is None:
             self.db = sqlite_utils.Database(memory=True)
         else:
@@ -37,6 +39,21 @@ class Store:
         self._migrate()
 
     def _migrate(self) -> None:
+        """Bring the file to this code's schema: each step of ``MIGRATIONS`` once, in order, each in one
+        transaction with SQLite's ``user_version`` counting the steps done, so an installed hub's file is
+        changed exactly once and a hub killed mid-step finds it as before."""
+        done = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if done > len(self.MIGRATIONS):
+            self.db.close()
+            raise StoreVersionError(f"{self.path}: schema version {done} is newer than this hub knows "
+                                    f"({len(self.MIGRATIONS)}); install the newer version again")
+        for version, step in enumerate(self.MIGRATIONS[done:], start=done + 1):
+            with self.db.atomic():
+                step(self)
+                self.db.execute(f"PRAGMA user_version = {version}")
+
+    def _tables(self) -> None:
+        """Version 1: the tables, created where missing (hubs installed before versioning have them)."""
         db = self.db
         if "tickets" not in db.table_names():
             db["tickets"].create({
@@ -62,6 +79,12 @@ class Store:
             db["feedback"].create({"key": str, "day": str, "hour": int, "score": int, "tags": str,
                                    "service": str}, pk="key")
             db["feedback"].create_index(["day"])
+
+    def _drop_daily(self) -> None:
+        """Version 2: the per-service 'daily' table, unread since ``day_stats`` holds the day aggregates."""
+        self.db["daily"].drop(ignore=True)
+
+    MIGRATIONS = (_tables, _drop_daily)  # append new steps; never change or reorder a released one
 
     # -- writing -----------------------------------------------------------
 

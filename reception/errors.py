@@ -17,6 +17,10 @@ class QueueError(ReceptionError, ValueError):
     """A queue command cannot be carried out in the current state (unknown desk, no such ticket...)."""
 
 
+class StoreVersionError(ReceptionError, RuntimeError):
+    """The hub's database was written by a newer version of this software than the one running."""
+
+
 class PrinterUnavailable(ReceptionError, OSError):
     """The ticket printer cannot print now (gone, out of paper, cover open)."""
 
