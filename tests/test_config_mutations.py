@@ -26,7 +26,7 @@ NAMED_BY_SITE = ("services", "questions", "pins")
 # A value of another type than the original, and never one the key also accepts (a text may be a string).
 WRONG_TYPES = {str: (5, True, [5]), bool: ("yes", 1), int: ("5", True, [5]), float: ("5", True),
                list: (5, "x"), dict: (5, [5])}
-SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def outcome(doc, tmp_path) -> str | None:
@@ -81,6 +81,23 @@ def test_a_key_with_one_letter_changed_is_refused(tmp_path, route, where, letter
 @given(route=st.sampled_from(VALUES), choice=st.integers(0, 2))
 def test_a_value_of_the_wrong_type_is_refused(tmp_path, route, choice):
     assert outcome(retyped(route, choice), tmp_path) is not None, f"{route} retyped was accepted"
+
+
+# Whatever TOML can hold: scalars, dates and times, arrays and tables of them.
+TOML_VALUES = st.recursive(
+    st.booleans() | st.integers(-2**63, 2**63 - 1) | st.floats() | st.text(max_size=8) | st.dates() | st.times(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6)
+
+
+@SETTINGS
+@given(route=st.sampled_from(VALUES), value=TOML_VALUES)
+def test_any_value_anywhere_loads_or_is_one_line(route, value):
+    doc = site_files.mutated(EXAMPLE, route, lambda parent, key: parent.__setitem__(key, value))
+    try:
+        config.parse(doc, source="site.toml")
+    except ConfigError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("site.toml: "), exc
 
 
 def test_check_config_exits_78_with_one_line_for_each_kind_of_mutation(tmp_path):
