@@ -35,6 +35,9 @@ def test_console_keys_send_commands_and_show_results(site, desk_client, hub_play
     board = {"at": "2026-11-25T10:00:00+01:00", "kinds": {"staff": {"open": 1, "waiting": 4, "eta_min": 9}}}
     hub_player.conn.publish(hub_player.topics.board, protocol.encode(board), retain=True).wait_for_publish(5)
     client = desk_client("desk-1", role="console")
+    # The retained state reaches the client before the console exists (it always did on an idle
+    # machine, and sometimes not on a busy one): the console must still show it, and 'o' must close.
+    assert client.state_seen.wait(10)
     out = io.StringIO()
     Console(client, out).run(KeyReader(io.StringIO("n\nt\nc a012\nc 12\no\np\nx\nq\nd\n")))
     commands = hub_player.wait_commands(5)
