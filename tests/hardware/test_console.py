@@ -17,7 +17,7 @@ CALLED = {"number": "A012", "service": "mitid_learn", "state": "serving", "waite
 
 def test_render_shows_ticket_reason_in_danish_queue_and_alerts(site):
     state = protocol.DeskState("desk-1", "open", protocol.TicketAtDesk("A012", "mitid_learn", 7.6, ("carer",), "serving"),
-                               (protocol.TicketAtDesk("C003", "passport", 4.0),), 7, datetime.now())
+                               (protocol.TicketAtDesk("C003", "passport", 4.0),), 7, datetime(2026, 11, 25, 10, 0))
     kinds = {"staff": protocol.KindWait(3, 10, 20), "volunteer": protocol.KindWait(0, 2, None)}
     view = ConsoleView(state=state, alerts=(protocol.Alert("kiosk-1", "paper_out"),), hub="online", connected=True,
                        kinds=kinds)
