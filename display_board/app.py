@@ -25,7 +25,7 @@ from display_board.announcer import Announcer
 from display_board.feed import BoardFeed
 from display_board.model import BoardModel, BoardView, WaitRow
 from display_board.widgets import BoardLabel  # noqa: F401  (the kv file uses it)
-from reception import service_notify
+from reception import clock, service_notify
 from reception.config import Site
 from reception.mqtt import BrokerAddress
 from reception.protocol import DailyStatsMessage
@@ -164,7 +164,7 @@ class BoardApp(App):
                  announcer: Announcer | None = None, now: Callable[[], datetime] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.site, self.board_id, self.broker, self.announcer = site, board_id, broker, announcer
-        self.now = now or (lambda: datetime.now(site.tz))
+        self.now = now or clock.local(site.tz)
         self.languages = wording.board_languages(site)
         self.model = BoardModel(site)
         self.feed: BoardFeed | None = None

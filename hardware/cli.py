@@ -6,10 +6,9 @@ import os
 import signal
 import sys
 import threading
-from datetime import datetime
 from pathlib import Path
 
-from reception import config, service_notify
+from reception import clock, config, service_notify
 from reception.commands import add_broker_arguments, add_config_argument, broker_address
 from reception.errors import ConfigError
 
@@ -55,7 +54,7 @@ def sample_ticket(site: config.Site, number: str, lang: str, eta: int | None, ah
     from hardware.ticket_layout import TicketContent
     from kiosk.sessions import next_sessions_text
 
-    now = datetime.now(site.tz)
+    now = clock.local(site.tz)()
     service = site.service_by_letter(number[:1]) or next(iter(site.services.values()))
     sessions = next_sessions_text(site, now, lang) if service.volunteer_may_serve else ()
     return TicketContent(number=number, reason=service.name.get_text(lang), lang=lang, issued_at=now,

@@ -96,7 +96,7 @@ class Console:
         self.client = client
         self.out = out or sys.stdout
         self.view = ConsoleView()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # _show_client_state holds it around _update
         topics = client.topics
         client.on_state.append(lambda state: self._update(state=state))
         client.on_result.append(self._result)
@@ -113,7 +113,7 @@ class Console:
         """Read keys until ``q`` or the end of input."""
         self.client.conn.wait_connected(5)
         self.client.state_seen.wait(2)  # let the retained state arrive so o/p toggle the right way
-        self._update(connected=self.client.conn.connected)
+        self._show_client_state()
         with keys.raw_keys():
             while (key := keys.key()) not in (None, "q"):
                 self.handle(key, keys)
@@ -140,6 +140,13 @@ class Console:
 
     def _result(self, result: protocol.DeskResult) -> None:
         self._update(last=f"hub: {result.action} ok" if result.ok else f"hub: {result.action} afvist: {result.error}")
+
+    def _show_client_state(self) -> None:
+        """Show what the client already knows: its retained desk state may have arrived before this
+        console hooked into ``on_state`` (a client that connected before the console was built).
+        Read under the lock, so a newer state arriving meanwhile is never overwritten by an older one."""
+        with self._lock:
+            self._update(state=self.client.state, connected=self.client.conn.connected)
 
     def _update(self, **changes) -> None:
         with self._lock:

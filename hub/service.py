@@ -17,10 +17,10 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable
 
-from reception import protocol, schedule, service_notify
+from reception import clock as reception_clock, protocol, schedule, service_notify
 from reception.config import Site
 from reception.errors import MessageError, QueueError
 from reception.mqtt import BrokerAddress, Connection
@@ -41,10 +41,6 @@ LEARN_DAYS = 14  # days of finished visits the estimator learns from at start
 ANSWER_CACHE = 20_000  # answers to recent command ids kept in memory; older ones are looked up in the store
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 @dataclass
 class Pending:
     """A handled message waiting for the next commit: what to store, what to answer, what to acknowledge."""
@@ -59,8 +55,8 @@ class Pending:
 
 class Hub:
     def __init__(self, site: Site, store: Store, broker: BrokerAddress, *,
-                 estimator: WaitEstimator | None = None, clock: Callable[[], datetime] = utcnow):
-        self.site, self.store, self.clock = site, store, clock
+                 estimator: WaitEstimator | None = None, clock: Callable[[], datetime] | None = None):
+        self.site, self.store, self.clock = site, store, clock or reception_clock.from_env()
         self.topics = Topics(site.id)
         self.estimator = estimator or default_estimator(site)
         self._lock = threading.RLock()  # the queue and everything derived from it

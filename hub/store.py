@@ -94,7 +94,9 @@ class Store:
 
     def apply(self, effects: Effects, *, command_key: str | None = None, reply_topic: str | None = None,
               reply: bytes | None = None, at: datetime | None = None) -> None:
-        """Persist one operation's effects, and the command that caused it, atomically."""
+        """Persist one operation's effects, and the command that caused it (handled ``at``, the hub's clock), atomically."""
+        if command_key is not None and at is None:
+            raise ValueError("a handled command needs the time it was handled (at=)")
         with self.db.atomic():
             if effects.tickets:
                 self.db["tickets"].upsert_all([t.to_record() for t in effects.tickets.values()], pk="key")
@@ -103,7 +105,7 @@ class Store:
             if effects.events:
                 self.db["events"].insert_all([self._event_row(e, effects) for e in effects.events])
             if command_key is not None:
-                self.db["commands"].insert({"key": command_key, "at": (at or datetime.now()).isoformat(),
+                self.db["commands"].insert({"key": command_key, "at": at.isoformat(),
                                             "reply_topic": reply_topic, "reply": reply}, replace=True)
 
     def _event_row(self, e: Event, effects: Effects) -> dict:

@@ -19,6 +19,7 @@ from typing import Callable
 from kiosk.flow import Order
 from kiosk.hub_link import HubLink
 from kiosk.outbox import Outbox
+from reception import clock
 from reception.config import Site
 from reception.errors import ReceptionError
 from reception.protocol import IssuedTicket
@@ -36,7 +37,7 @@ class TicketIssuer:
     def __init__(self, site: Site, kiosk_id: str, link: HubLink, outbox: Outbox, *,
                  now: Callable[[], datetime] | None = None, reply_timeout: float = REPLY_TIMEOUT):
         self.site, self.kiosk_id, self.link, self.outbox = site, kiosk_id, link, outbox
-        self.now = now or (lambda: datetime.now(site.tz))
+        self.now = now or clock.local(site.tz)
         self.reply_timeout = reply_timeout
         self._lock = threading.Lock()
         self._wake = threading.Event()

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from reception import config
+from reception import clock, config
 from reception.broker import PrivateBroker, port_open
 from reception.commands import add_broker_arguments, add_config_argument
 
@@ -40,12 +40,14 @@ class Parts:
 
     def __init__(self, data: Path):
         self.logs = data / "logs"
+        self.clock = clock.from_env()  # with $RECEPTION_CLOCK set, every part runs on this one clock
         self.logs.mkdir(parents=True, exist_ok=True)
         self.procs: list[tuple[str, subprocess.Popen]] = []
 
     def start(self, name: str, *args: str) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "ab")
-        proc = subprocess.Popen([sys.executable, "-m", "reception.cli", *args], stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, "-m", "reception.cli", *args], stdout=log, stderr=subprocess.STDOUT,
+                                env=clock.child_env(self.clock))
         self.procs.append((name, proc))
         print(f"  started {name:<8} (pid {proc.pid}, log {self.logs / (name + '.log')})")
         return proc
@@ -94,7 +96,8 @@ def run(args) -> int:
         desk = args.desk or next(iter(site.desks))
         print(f"Everything runs. Watch the traffic: mosquitto_sub -h {host} -p {port} -v -t 'reception/{site.id}/#'")
         if not args.no_console and sys.stdin.isatty():
-            console = subprocess.Popen([sys.executable, "-m", "reception.cli", "console", *common, "--desk", desk])
+            console = subprocess.Popen([sys.executable, "-m", "reception.cli", "console", *common, "--desk", desk],
+                                       env=clock.child_env(parts.clock))
             while console.poll() is None and not stop["now"]:
                 time.sleep(0.2)
             if console.poll() is None:

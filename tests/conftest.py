@@ -1,4 +1,4 @@
-"""Shared fixtures: a real Mosquitto on a free port, the example site, an MQTT recorder, Xvfb."""
+"""Shared fixtures: a fixed clock, a real Mosquitto on a free port, the example site, an MQTT recorder, Xvfb."""
 from __future__ import annotations
 
 import json
@@ -13,12 +13,28 @@ from pathlib import Path
 
 import pytest
 
-from reception import config
+from reception import clock, config
 from reception.broker import PrivateBroker
 from reception.mqtt import BrokerAddress, Connection
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = ROOT / "config" / "site.example.toml"
+
+# The one clock of the test suite (``RECEPTION_CLOCK``): it starts at this instant and runs at real
+# speed.  Every test reads it, and so does every process a test starts: from this instant, or from
+# the suite's current time with ``env=reception.clock.child_env(...)`` (``HubProcess`` does that, so a
+# restarted hub goes on).  A test may pick its own (``now=``/``clock=``, ``HubProcess(instant=...)``).
+# A Tuesday morning: the office is open, volunteers are in.  No test may depend on the real date,
+# weekday, hour or daylight-saving state.
+TEST_INSTANT = "2026-11-24T10:00:00+01:00"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_clock():
+    patch = pytest.MonkeyPatch()
+    patch.setenv(clock.ENV, TEST_INSTANT)
+    yield clock.from_env()
+    patch.undo()
 
 
 @pytest.fixture
@@ -117,8 +133,11 @@ def xvfb():
 class HubProcess:
     """``reception hub`` as a real child process, so tests can SIGKILL it mid-burst and restart it."""
 
-    def __init__(self, broker, db_path: Path, config_path: Path = EXAMPLE_CONFIG):
+    def __init__(self, broker, db_path: Path, config_path: Path = EXAMPLE_CONFIG, *, instant: str | None = None):
+        """``instant``: where the hub's clock starts (ISO with offset; default the suite's clock).
+        A restarted hub goes on from where its clock is now, as a real one would."""
         self.broker, self.db_path, self.config_path = broker, db_path, config_path
+        self.clock = clock.RunningFrom(clock.parse_instant(instant)) if instant else clock.from_env()
         self.proc: subprocess.Popen | None = None
         self.log_path = db_path.parent / "hub.log"
         site = config.load(config_path)
@@ -130,7 +149,7 @@ class HubProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "reception.cli", "hub", "-c", str(self.config_path),
              "--broker-port", str(self.broker.port), "--db", str(self.db_path)],
-            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=clock.child_env(self.clock))
         self.available.wait_for(
             lambda msgs: any(json.loads(p).get("status") == "online" for _t, p in msgs[mark:] if p), timeout)
         return self
@@ -153,22 +172,11 @@ class HubProcess:
         return self.log_path.read_text(errors="replace")
 
 
-def open_all_day(config_path: Path, dest: Path) -> Path:
-    """The site file with the office open every day, all day: the hub's day-end rules then never
-    interfere with a test, whatever the hour CI runs at (the day-end rules have their own tests)."""
-    text = config_path.read_text(encoding="utf-8")
-    start, end = text.index("[hours]"), text.index("\n[", text.index("[hours]"))
-    days = "\n".join(f'{d} = "00:00-23:59"' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
-    dest.write_text(text[:start] + "[hours]\n" + days + "\n" + text[end:], encoding="utf-8")
-    config.load(dest)
-    return dest
-
-
 @pytest.fixture
 def hub(broker, tmp_path):
-    """A real hub process on the ``broker`` fixture with a fresh SQLite file (``hub.db_path``),
-    for the example site open all day (see ``open_all_day``)."""
-    h = HubProcess(broker, tmp_path / "hub.db", open_all_day(EXAMPLE_CONFIG, tmp_path / "site.toml")).start()
+    """A real hub process on the ``broker`` fixture with a fresh SQLite file (``hub.db_path``), for the
+    example site at the suite's instant (an open Tuesday morning: the day-end rules never interfere)."""
+    h = HubProcess(broker, tmp_path / "hub.db").start()
     yield h
     h.stop()
     h.available.close()

@@ -8,9 +8,10 @@ import os
 import signal
 import sys
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 
+from reception import clock
 from reception.commands import add_config_argument
 from reception.errors import ReceptionError
 
@@ -84,8 +85,9 @@ def last_week(today: date) -> tuple[date, date]:
 def run_report(args) -> int:
     from hub.report import build
 
+    now = clock.from_env()().astimezone()  # the machine's local time, as the office reads it
     if args.last_week:
-        args.day_from, args.day_to = last_week(date.today())
+        args.day_from, args.day_to = last_week(now.date())
     elif args.day_to is None:
         raise ReceptionError("--from needs --to")
     if args.day_from > args.day_to:
@@ -93,7 +95,7 @@ def run_report(args) -> int:
     day_from, day_to = args.day_from.isoformat(), args.day_to.isoformat()
     aggregates = gather(args.db or [DEFAULT_DB], day_from, day_to)
     html_path, csv_path = build(aggregates, args.out, day_from=day_from, day_to=day_to,
-                                now=datetime.now(timezone.utc).astimezone())
+                                now=now)
     print(f"{len(aggregates)} site-days; wrote {html_path} and {csv_path}")
     return 0
 
@@ -128,9 +130,9 @@ def run_demo_data(args) -> int:
     from hub.simulation import demo
 
     site = config.load(args.config)
-    now = datetime.now(timezone.utc)
+    now = clock.from_env()()
     # ``report --last-week`` counts from the machine's date; a day not over at the site yet has no final figures.
-    today = min(date.today(), schedule.local(site, now).date())
+    today = min(now.astimezone().date(), schedule.local(site, now).date())
     monday = last_week(today)[0]
     first = today - timedelta(days=args.days) if args.days else monday
     try:

@@ -1,11 +1,11 @@
 """Messages as the hub publishes them, for tests that drive the board without a hub."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from hub import stats
 from hub.daily_stats import DailyStats
-from reception import protocol
+from reception import clock, protocol
 from reception.config import Site
 
 DESKS = {"desk-1": ("Skranke 1", "Desk 1"), "desk-2": ("Skranke 2", "Desk 2"), "desk-3": ("Skranke 3", "Desk 3"),
@@ -16,7 +16,7 @@ DESKS = {"desk-1": ("Skranke 1", "Desk 1"), "desk-2": ("Skranke 2", "Desk 2"), "
 def call(number: str, desk: str, seq: int, type: str = "call") -> dict:
     da, en = DESKS[desk]
     return {"v": 1, "type": type, "number": number, "desk": desk, "desk_name": {"da": da, "en": en},
-            "at": datetime.now(timezone.utc).isoformat(), "seq": seq}
+            "at": clock.from_env()().isoformat(), "seq": seq}
 
 
 def snapshot(calls=(), waiting=None, volunteers_until="12:00") -> dict:
@@ -26,7 +26,7 @@ def snapshot(calls=(), waiting=None, volunteers_until="12:00") -> dict:
     for sid, (n, vol, staff) in waiting.items():
         eta = {"staff": staff} if vol is False else {"volunteer": vol, "staff": staff}
         services.append({"service": sid, "letter": "?", "waiting": n, "eta_min": eta})
-    return {"v": 1, "at": datetime.now(timezone.utc).isoformat(), "calls": list(calls), "services": services,
+    return {"v": 1, "at": clock.from_env()().isoformat(), "calls": list(calls), "services": services,
             "kinds": {"staff": {"open": 3, "waiting": 10, "eta_min": 20},
                       "volunteer": {"open": 1, "waiting": 3, "eta_min": 6}},
             "volunteers_until": volunteers_until}

@@ -11,7 +11,7 @@ SKRANKE_3 = {"da": "Skranke 3", "en": "Desk 3"}
 
 
 def shown(number, desk=SKRANKE_3, seq=1):
-    return ShownCall(number, desk, seq, datetime.now(timezone.utc))
+    return ShownCall(number, desk, seq, datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc))
 
 
 def test_text_uses_the_spoken_number_and_the_desk_display_name():

@@ -13,14 +13,14 @@ import pytest
 
 from tests.board.conftest import TOPICS
 from tests.board.screen import pump
-from tests.conftest import EXAMPLE_CONFIG, HubProcess, Recorder, open_all_day
+from tests.conftest import EXAMPLE_CONFIG, HubProcess, Recorder
 
 
 @pytest.fixture(scope="module")
 def real_hub(board, board_mqtt, tmp_path_factory):
     broker = board_mqtt[0]
     folder = tmp_path_factory.mktemp("hub")
-    hub = HubProcess(broker, folder / "hub.db", open_all_day(EXAMPLE_CONFIG, folder / "site.toml")).start()
+    hub = HubProcess(broker, folder / "hub.db").start()
     yield hub
     hub.stop()
     hub.available.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -45,6 +45,18 @@ def test_figures_of_another_local_day_are_not_shown(day, now):
     stats = parsed_daily_stats(SITE, day, 12, 48, 14.4)
     assert info.today_page(SITE, now, stats, "da") is None
     assert info.rotation(SITE, now, ("da", "en"), stats) == info.rotation(SITE, now, ("da", "en"))
+
+
+@pytest.mark.parametrize("last_second", [
+    "2026-12-31T23:59:59+01:00",  # New Year's Eve
+    "2026-10-25T23:59:59+01:00",  # the end of the 25-hour day (22:59:59 UTC)
+    "2027-03-28T23:59:59+02:00",  # the end of the 23-hour day (21:59:59 UTC)
+])
+def test_the_days_figures_leave_the_board_at_local_midnight(last_second):
+    before = datetime.fromisoformat(last_second).astimezone(timezone.utc)  # the board's clock, read in UTC
+    stats = parsed_daily_stats(SITE, last_second[:10], 12, 48, 14.4)
+    assert info.today_page(SITE, before, stats, "en").lines[0] == "Served today: 48"
+    assert info.today_page(SITE, before + timedelta(seconds=1), stats, "en") is None
 
 
 def test_no_figures_or_only_zeros_or_switched_off_means_no_page():

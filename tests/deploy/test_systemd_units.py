@@ -6,7 +6,7 @@ import re
 import shlex
 import subprocess
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
@@ -14,7 +14,7 @@ from hub.daily_stats import DailyStats
 from hub.report.cli import last_week
 from hub.simulation.demo import new_store, play_day
 from hub.stats_db import StatsDB
-from reception import config
+from reception import clock, config
 from reception.cli import EXIT_CONFIG, build_parser
 from tests.conftest import EXAMPLE_CONFIG, ROOT
 from tests.insight.helpers import number, read_csv
@@ -91,7 +91,7 @@ def test_the_report_runs_weekly_without_network():
 def hub_file(tmp_path_factory):
     """A hub's file holding last week's Monday with its final aggregate, as the hub leaves it at the day change."""
     site = config.load(EXAMPLE_CONFIG)
-    monday, _sunday = last_week(date.today())
+    monday, _sunday = last_week(clock.from_env()().astimezone().date())
     hub_dir = tmp_path_factory.mktemp("root") / "var/lib/reception-hub"
     store = new_store(site, hub_dir / "hub.sqlite")
     play_day(site, store, monday, random.Random(1116), arrivals_per_hour=6)
@@ -151,7 +151,7 @@ def test_the_report_unit_makes_last_weeks_report_from_the_hub_file_it_cannot_cha
             writer.close()
         os.chmod(protected[0], 0o640)
     assert result.returncode == 0, result.stderr
-    monday, sunday = last_week(date.today())
+    monday, sunday = last_week(clock.from_env()().astimezone().date())
     html = reports / f"report-{monday}-{sunday}.html"
     assert html.is_file() and "<svg" in html.read_text()
     figures = read_csv(reports / f"report-{monday}-{sunday}.csv")

@@ -17,7 +17,7 @@ CALLED = {"number": "A012", "service": "mitid_learn", "state": "serving", "waite
 
 def test_render_shows_ticket_reason_in_danish_queue_and_alerts(site):
     state = protocol.DeskState("desk-1", "open", protocol.TicketAtDesk("A012", "mitid_learn", 7.6, ("carer",), "serving"),
-                               (protocol.TicketAtDesk("C003", "passport", 4.0),), 7, datetime.now())
+                               (protocol.TicketAtDesk("C003", "passport", 4.0),), 7, datetime(2026, 11, 25, 10, 0))
     kinds = {"staff": protocol.KindWait(3, 10, 20), "volunteer": protocol.KindWait(0, 2, None)}
     view = ConsoleView(state=state, alerts=(protocol.Alert("kiosk-1", "paper_out"),), hub="online", connected=True,
                        kinds=kinds)
@@ -35,6 +35,9 @@ def test_console_keys_send_commands_and_show_results(site, desk_client, hub_play
     board = {"at": "2026-11-25T10:00:00+01:00", "kinds": {"staff": {"open": 1, "waiting": 4, "eta_min": 9}}}
     hub_player.conn.publish(hub_player.topics.board, protocol.encode(board), retain=True).wait_for_publish(5)
     client = desk_client("desk-1", role="console")
+    # The retained state reaches the client before the console exists (it always did on an idle
+    # machine, and sometimes not on a busy one): the console must still show it, and 'o' must close.
+    assert client.state_seen.wait(10)
     out = io.StringIO()
     Console(client, out).run(KeyReader(io.StringIO("n\nt\nc a012\nc 12\no\np\nx\nq\nd\n")))
     commands = hub_player.wait_commands(5)

@@ -2,9 +2,9 @@
 import json
 import sqlite3
 import uuid
-from datetime import datetime, timezone
-
 import pytest
+
+from reception import clock
 
 
 BASE = "reception/toender"
@@ -185,7 +185,7 @@ def test_state_survives_a_restart_and_devices_see_offline_then_online(hub, recor
 def test_an_offline_ticket_that_replaces_an_unanswered_request_withdraws_the_ghost(hub, rec):
     """The kiosk gave up waiting for r1 and printed C901 itself; the hub's C001 for r1 has no holder."""
     assert reply_for(rec, request(rec, rid="r1", service="passport"))["ticket"]["number"] == "C001"
-    issued_at = datetime.now(timezone.utc).isoformat()
+    issued_at = clock.from_env()().isoformat()  # the suite's clock: the same day as the hub's
     handed = reply_for(rec, request(rec, rid="r1-offline", service="passport", offline_number="C901",
                                     issued_at=issued_at, replaces="r1"))
     assert handed["ok"] and handed["ticket"]["number"] == "C901"

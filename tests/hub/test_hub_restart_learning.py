@@ -1,5 +1,5 @@
 """A restarted hub remembers how long visits take at this site (the estimator learns from the store)."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import partial
 
 from hub.core.queue import Queue
@@ -10,7 +10,7 @@ from reception.mqtt import BrokerAddress
 
 
 def test_a_new_hub_learns_the_visits_of_recent_days_from_the_store(site, tmp_path):
-    now = datetime.now(timezone.utc)
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=site.tz)  # a Wednesday: 12 visits from 10:00 yesterday end at 18:00
     store = Store(tmp_path / "hub.db", local_day=partial(schedule.local_day, site))
     yesterday = now - timedelta(days=1)
     q = Queue(site)

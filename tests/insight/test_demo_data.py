@@ -1,12 +1,11 @@
 """``reception demo-data``: a new user's first report has a full week in it, for any site file; no real file is lost."""
 import sqlite3
-from datetime import date
 
 import pytest
 
 from hub.report.cli import last_week
 from hub.store import Store
-from reception import config
+from reception import clock, config
 from reception.cli import main
 from reception.config import WEEKDAYS
 from tests.conftest import EXAMPLE_CONFIG
@@ -69,7 +68,7 @@ def demo_data(capsys, *args) -> tuple[int, str, str]:
 def last_weeks_report(db, out) -> tuple:
     """What a new user runs next: ``reception report --last-week`` on the demo file."""
     assert main(["report", "--last-week", "--db", str(db), "--out", str(out)]) == 0
-    monday, sunday = last_week(date.today())
+    monday, sunday = last_week(clock.from_env()().astimezone().date())
     html = out / f"report-{monday}-{sunday}.html"
     return html, read_csv(html.with_suffix(".csv"))
 

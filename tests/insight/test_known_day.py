@@ -146,6 +146,30 @@ def test_last_week_is_monday_to_sunday_before_this_week():
     assert last_week(date(2026, 11, 30)) == (date(2026, 11, 23), date(2026, 11, 29))  # from the Monday after
 
 
+@pytest.mark.parametrize("now,week", [
+    ("2026-10-25T23:59:59+01:00", ("2026-10-12", "2026-10-18")),  # the last second of the 25-hour Sunday
+    ("2026-10-26T00:00:00+01:00", ("2026-10-19", "2026-10-25")),  # the Monday timer a second later
+    ("2027-03-29T00:00:30+02:00", ("2027-03-22", "2027-03-28")),  # after the 23-hour Sunday
+    ("2027-01-01T00:00:01+01:00", ("2026-12-21", "2026-12-27")),  # New Year's Day
+])
+def test_last_week_follows_the_machines_local_clock(known_db, tmp_path, monkeypatch, capsys, now, week):
+    """The weekly timer runs ``report --last-week`` on a Monday morning in Copenhagen, whatever UTC says."""
+    import time as _time
+
+    from reception import clock
+    from reception.cli import main
+
+    monkeypatch.setattr(clock, "from_env", lambda *_: clock.RunningFrom(datetime.fromisoformat(now)))
+    monkeypatch.setenv("TZ", "Europe/Copenhagen")
+    _time.tzset()
+    try:
+        assert main(["report", "--last-week", "--db", str(known_db), "--out", str(tmp_path)]) == 0
+    finally:
+        monkeypatch.undo()
+        _time.tzset()
+    assert (tmp_path / f"report-{week[0]}-{week[1]}.html").is_file(), capsys.readouterr()
+
+
 def test_a_report_needs_a_whole_period(known_db, tmp_path, capsys):
     from reception.cli import main
 

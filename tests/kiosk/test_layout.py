@@ -62,7 +62,7 @@ def states(app, kiosk, recorder_publish):
     app.show()
     screen = app.root.get_screen("ticket")
     screen.begin(app.site.services["mitid_learn"].name.get_text(app.lang))
-    screen.show(IssuedTicket("A123", "mitid_learn", "staff", datetime.now(timezone.utc), ahead=14, eta_min=125))
+    screen.show(IssuedTicket("A123", "mitid_learn", "staff", datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc), ahead=14, eta_min=125))
     screen.printed("ok")
     yield "ticket"
     screen.first_visit = "no"

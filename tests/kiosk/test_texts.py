@@ -1,5 +1,5 @@
 """Catalogues, volunteer sessions, colours and sizes: the pure parts a citizen reads."""
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -73,3 +73,17 @@ def test_elsewhere_leaves_out_the_sessions_at_these_desks(site):
     saturday = datetime(2026, 12, 5, 10, 0, tzinfo=TZ)
     lines = next_sessions_text(site, saturday, "da", elsewhere=True)
     assert lines[0].startswith("Mandag kl. 13:00-15:00: Datastue") and "rådhuset" not in " ".join(lines)
+
+
+@pytest.mark.parametrize("now,first,here", [
+    ("2026-12-05T12:00:00+01:00", "Mandag kl. 13:00-15:00", "Frivillige kommer tirsdag kl. 9:00."),  # a Saturday
+    ("2026-10-25T20:00:00+01:00", "I morgen kl. 13:00-15:00", "Frivillige kommer tirsdag kl. 9:00."),  # Sunday, clocks went back
+    ("2027-03-28T20:00:00+02:00", "I morgen kl. 13:00-15:00", "Frivillige kommer tirsdag kl. 9:00."),  # Sunday, clocks went forward
+    ("2026-12-31T23:59:59+01:00", "Mandag kl. 13:00-15:00", "Frivillige kommer tirsdag kl. 9:00."),  # New Year's Eve
+    ("2026-11-23T23:59:59+01:00", "I morgen kl. 09:00-12:00", "Frivillige kommer i morgen kl. 9:00."),  # a second to midnight
+    ("2026-11-24T00:00:00+01:00", "I dag kl. 09:00-12:00", "Frivillige kommer i dag kl. 9:00."),  # ... and at midnight
+])
+def test_session_lines_at_the_edges_of_days_and_weeks(site, now, first, here):
+    at = datetime.fromisoformat(now).astimezone(timezone.utc)  # as the hub's clock gives it; shown in local time
+    assert next_sessions_text(site, at, "da")[0].startswith(first + ":")
+    assert next_here_text(site, at, "da") == here
