@@ -43,3 +43,8 @@ def _set(alerts: dict[str, dict], key: str, device: str, problem: str | None, no
         return False
     alerts[key] = {"device": device, "problem": problem, "since": now.isoformat()}
     return True
+
+
+def payload(alerts: dict[str, dict], now: datetime) -> dict:
+    """The retained ``alerts`` message."""
+    return {"at": now.isoformat(), "alerts": list(alerts.values())}

@@ -378,7 +378,7 @@ class Hub:
                       retain=True)
 
     def _publish_alerts(self, now: datetime) -> None:
-        self._publish(self.topics.alerts, {"at": now.isoformat(), "alerts": list(self.alerts.values())}, retain=True)
+        self._publish(self.topics.alerts, alerts.payload(self.alerts, now), retain=True)
 
     def _refresh_estimates(self, now: datetime) -> None:
         self.estimates = self.estimator.estimate(self.queue, now)

@@ -189,13 +189,10 @@ def timestamp(data: Mapping, key: str, *, required: bool = True) -> datetime | N
         return None
     try:
         ts = datetime.fromisoformat(value)
-        if ts.tzinfo is None:
-            raise MessageError(f"field {key!r} needs a UTC offset: {show(value)}")
-        in_range = EARLIEST <= ts.astimezone(timezone.utc) < LATEST
-    except (ValueError, OverflowError) as exc:
-        if isinstance(exc, MessageError):
-            raise
+    except ValueError:
         raise MessageError(f"field {key!r} is not an ISO 8601 time: {show(value)}") from None
-    if not in_range:
+    if ts.tzinfo is None:
+        raise MessageError(f"field {key!r} needs a UTC offset: {show(value)}")
+    if not EARLIEST.year <= ts.year < LATEST.year or not EARLIEST <= ts < LATEST:  # the year first: no overflow
         raise MessageError(f"field {key!r} is not a time of this century: {show(value)}")
     return ts
