@@ -71,12 +71,12 @@ def screen():
 class Client:
     """A device that sends one message and waits for the hub's answer with the same id."""
 
-    def __init__(self, broker: PrivateBroker, topics: protocol.Topics):
-        self.topics = topics
+    def __init__(self, broker: PrivateBroker, topics: protocol.Topics, kiosk: str):
+        self.topics, self.kiosk = topics, kiosk  # a kiosk of the site file: the hub serves no other
         self.answers: dict[str, dict] = {}
         self.cond = threading.Condition()
         self.conn = Connection(f"bench-{uuid.uuid4().hex[:6]}", BrokerAddress(broker.host, broker.port))
-        self.conn.subscribe(topics.ticket_reply("bench"), self._answer)
+        self.conn.subscribe(topics.ticket_reply(kiosk), self._answer)
         self.conn.subscribe(topics.desk_result(), self._answer)
         self.conn.subscribe(topics.hub_available, self._answer)
         self.conn.start()
@@ -114,7 +114,7 @@ def drive(app, client: Client, site, args, via: str, shown: dict, sent: dict, do
 
     try:
         if via == "hub":
-            replies = [client.wait(client.send(client.topics.ticket_request("bench"), {"service": "passport"}))
+            replies = [client.wait(client.send(client.topics.ticket_request(client.kiosk), {"service": "passport"}))
                        for _ in range(args.calls)]
             refused = [r for r in replies if not r["ok"]]
             if refused:
@@ -158,7 +158,7 @@ def main(args) -> int:
     broker = PrivateBroker(work / "broker").start()
     hub = None
     try:
-        client = Client(broker, topics)
+        client = Client(broker, topics, next(iter(site.kiosks)))
         if via == "hub":
             hub = start_hub(config_path, broker, work, client)
         with screen():

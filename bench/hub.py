@@ -44,7 +44,7 @@ class Load:
 
     def __init__(self, site, broker: PrivateBroker, kiosks: int):
         self.site, self.topics = site, Topics(site.id)
-        self.kiosks = [f"bench-kiosk-{i}" for i in range(kiosks)]
+        self.kiosks = [list(site.kiosks)[i % len(site.kiosks)] for i in range(kiosks)]  # the hub serves no other
         self.sent_calls: dict[str, tuple[str, float]] = {}  # command id -> (desk, sent)
         self.call_results: dict[str, str] = {}  # command id -> ticket number
         self.board_seen: dict[tuple[str, str], float] = {}  # (desk, number) -> first time on the board

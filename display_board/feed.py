@@ -2,7 +2,8 @@
 
 Every payload is checked by a ``reception.protocol`` parser (``subscribe_parsed``); a bad
 one is logged with its reason and changes nothing.  The callbacks run on paho's network
-thread: the app moves them to Kivy's main thread.  A board only subscribes, never publishes.
+thread: the app moves them to Kivy's main thread.  A board publishes only its own
+``board/<board>/available`` ("online"; its Last Will "offline"; "stopped" on a clean exit).
 """
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ class BoardFeed:
                  on_today: Callable[[protocol.DailyStatsMessage], None],
                  on_connection: Callable[[bool], None]):
         topics = protocol.Topics(site_id)
-        self.connection = Connection(f"board-{board_id}", broker, on_connection_change=on_connection)
+        self.connection = Connection(f"board-{board_id}", broker, available=topics.board_available(board_id),
+                                     on_connection_change=on_connection)
         routes = (
             (topics.board, protocol.parse_board_snapshot, on_snapshot),
             (topics.calls, protocol.parse_call_event, on_call),
-            (topics.hub_available, lambda raw: protocol.parse_hub_available(raw).status, on_hub_status),
+            (topics.hub_available, lambda raw: protocol.parse_available(raw).status, on_hub_status),
             (topics.stats_daily, protocol.parse_stats_daily, on_today),
         )
         for topic, parse, deliver in routes:

@@ -125,6 +125,10 @@ def run_desk(args) -> int:
     return 0
 
 
+def _quit(*_signal) -> None:
+    raise SystemExit(0)
+
+
 def run_console(args) -> int:
     from hardware.console import Console
     from hardware.desk_client import DeskClient
@@ -139,6 +143,8 @@ def run_console(args) -> int:
         raise ConfigError(f"{site.source}: desks: no desk {desk!r} (the site has {', '.join(site.desks)})")
     outbox = Outbox(args.outbox or default_outbox(f"console-{desk}"))
     client = DeskClient(site, desk, broker_address(args, site), outbox, role="console").start()
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # stopped or its terminal closed: say "stopped", not vanish
+        signal.signal(signum, _quit)
     try:
         Console(client, sys.stdout).run(KeyReader(sys.stdin))
     finally:

@@ -22,8 +22,9 @@ STATUS_WORDS = {"open": "ÅBEN", "paused": "PAUSE", "closed": "LUKKET"}
 TICKET_STATES = {"called": "kaldt", "serving": "betjenes"}
 KIND_WORDS = {"staff": "personale", "volunteer": "frivillige"}
 EXTRA_WORDS = {"appointment": "har aftale", "carer": "med hjælper", "private": "ønsker enrum"}
-PRINTER_PROBLEMS = {"paper_low": "papiret er ved at slippe op", "paper_out": "mangler papir",
-                    "cover_open": "låget er åbent", "offline": "printeren svarer ikke", "error": "printerfejl"}
+ALERT_WORDS = {"paper_low": "papiret er ved at slippe op", "paper_out": "mangler papir",
+               "cover_open": "låget er åbent", "offline": "printeren svarer ikke", "error": "printerfejl",
+               "unreachable": "svarer ikke (slukket eller uden net)"}
 HELP = ("n=næste  r=kald igen  s=udeblevet  t=til personale  d=færdig  "
         "o=åbn/luk  p=pause  c=kald nummer  q=afslut")
 
@@ -81,8 +82,7 @@ def render(site, desk_id: str, view: ConsoleView) -> str:
         lines.append(f"I dag: {view.today.waiting} venter, {view.today.served} betjent, "
                      f"gennemsnitlig ventetid {avg}")
     for alert in view.alerts:
-        problem = PRINTER_PROBLEMS.get(alert.problem, alert.problem)
-        lines.append(f"! {alert.device}: {problem}" + (f" ({alert.detail})" if alert.detail else ""))
+        lines.append(f"! {alert.device}: {ALERT_WORDS[alert.problem]}")
     if view.last:
         lines.append(view.last)
     lines.append(HELP)
@@ -105,7 +105,7 @@ class Console:
                                      lambda board: self._update(kinds=board.kinds))
         client.conn.subscribe_parsed(topics.stats_daily, protocol.parse_stats_daily,
                                      lambda stats: self._update(today=stats.live))
-        client.conn.subscribe_parsed(topics.hub_available, protocol.parse_hub_available,
+        client.conn.subscribe_parsed(topics.hub_available, protocol.parse_available,
                                      lambda h: self._update(hub=h.status))
         client.on_connection.append(lambda up: self._update(connected=up))
 

@@ -3,7 +3,9 @@
 It turns an action into a command with a fresh id, writes it to the outbox, and hands
 it to paho once; paho's QoS 1 queue resends it across reconnects.  Commands left in the
 outbox by an earlier run (a power cut before the hub answered) are sent again, with
-their old ids, after the first connect, unless they are too old to still mean anything.  It follows the desk's retained state and the
+their old ids, after the first connect, unless they are too old to still mean anything.
+Each unit ("buttons" or "console") says on ``desk/<desk>/<unit>/available`` that it is
+there ("online"; its Last Will "offline"; "stopped" on a clean exit).  It follows the desk's retained state and the
 hub's results, validating every message through ``reception.protocol``.
 """
 from __future__ import annotations
@@ -32,6 +34,8 @@ class DeskClient:
     def __init__(self, site, desk_id: str, broker: BrokerAddress, outbox: Outbox, *, role: str = "buttons"):
         if desk_id not in site.desks:
             raise ValueError(f"unknown desk {desk_id!r} (the site has {', '.join(site.desks)})")
+        if role not in protocol.DESK_UNITS:
+            raise ValueError(f"unknown desk unit {role!r} (use {', '.join(protocol.DESK_UNITS)})")
         self.site, self.desk_id, self.outbox = site, desk_id, outbox
         self.topics = protocol.Topics(site.id)
         self.state: protocol.DeskState | None = None
@@ -42,6 +46,7 @@ class DeskClient:
         self._handed: set[str] = set()  # ids given to paho in this run: paho owns their delivery now
         self._lock = threading.Lock()
         self.conn = Connection(f"{desk_id}-{role}", broker, persistent=True, on_connect=self._send_leftovers,
+                               available=self.topics.desk_available(desk_id, role),
                                on_connection_change=self._connection_changed)
         for stale in outbox.drop_older_than(desk_id, LEFTOVER_MAX_AGE):
             log.warning("%s: dropped command %s: not confirmed for %d minutes", desk_id, stale, LEFTOVER_MAX_AGE // 60)

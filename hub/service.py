@@ -26,7 +26,7 @@ from reception.errors import MessageError, QueueError
 from reception.mqtt import BrokerAddress, Connection
 from reception.protocol import Topics
 
-from hub import views
+from hub import alerts, guard, views
 from hub.daily_stats import DailyStats
 from hub.core.estimate import Estimates, WaitEstimator, default_estimator
 from hub.core.model import NO_SHOW, SERVED, Effects
@@ -81,6 +81,9 @@ class Hub:
             self.topics.desk_command(): self._on_desk_command,
             self.topics.kiosk_status(): self._on_kiosk_status,
             self.topics.feedback(): self._on_feedback,
+            self.topics.kiosk_available(): self._on_device_available,
+            self.topics.board_available(): self._on_device_available,
+            self.topics.desk_available(): self._on_device_available,
         }
         for topic_filter, handler in handlers.items():
             self.conn.subscribe(topic_filter, self._guarded(handler))
@@ -147,17 +150,17 @@ class Hub:
     # -- handlers ----------------------------------------------------------
 
     def _guarded(self, handler):
-        """Parse the topic, serialise on the lock; a rejected or failed message is acknowledged at once."""
+        """Check size, topic and sender, serialise on the lock; a rejected or failed message is acknowledged at once."""
         def run(topic: str, payload: bytes, ack: Callable[[], None]) -> None:
             try:
-                where = protocol.parse_topic(topic)
+                where = guard.check(self.site, topic, payload)
                 with self._lock:
                     handler(where, payload, ack)
             except MessageError as exc:
-                log.warning("rejected message on %s: %s", topic, exc)
+                log.warning(guard.rejected(topic, exc))
                 ack()
             except Exception:
-                log.exception("failed to handle message on %s", topic)
+                log.exception(guard.rejected(topic, "failed to handle it"))
                 ack()  # a message that breaks the hub must not come back for ever
         return run
 
@@ -225,26 +228,27 @@ class Hub:
                                          service=command.service, to_kind=command.to_kind)
         except QueueError as exc:
             log.warning("refused %s from %s: %s", command.action, desk_id, exc)
-            if desk_id not in self.site.desks:  # an unknown desk has nobody to read an answer
-                raise MessageError(str(exc)) from None
             self._stage(Pending(Effects(), now, key, result_topic, protocol.desk_result(command, error=str(exc)), ack))
             return
-        current = self.queue.current(desk_id) if desk_id in self.site.desks else None
+        current = self.queue.current(desk_id)
         reply = protocol.desk_result(command, ticket=current.number if current else None)
         self._stage(Pending(effects, now, key, result_topic, reply, ack))
 
     def _on_kiosk_status(self, where: protocol.Topic, payload: bytes, ack) -> None:
-        if not payload:  # a cleared retained status
-            self.alerts.pop(where.device_id, None)
-        else:
-            status = protocol.parse_kiosk_status(payload)
-            if status.printer == "ok":
-                self.alerts.pop(where.device_id, None)
-            elif self.alerts.get(where.device_id, {}).get("problem") != status.printer:
-                self.alerts[where.device_id] = {"device": where.device_id, "problem": status.printer,
-                                                "detail": status.detail, "since": self.clock().isoformat()}
+        printer = protocol.parse_kiosk_status(payload).printer if payload else None  # empty: status cleared
+        alerts.printer(self.alerts, where.device_id, printer, self.clock())
         self._publish_alerts(self.clock())
         ack()  # alerts live in the retained status messages, not in the store
+
+    def _on_device_available(self, where: protocol.Topic, payload: bytes, ack) -> None:
+        """A kiosk, board or desk unit came, went (its Last Will) or was stopped: raise or clear its alert."""
+        device = alerts.device_name(where)
+        status = protocol.parse_available(payload).status if payload else None
+        if status == "offline":
+            log.warning("%s went offline without a word", device)
+        if alerts.availability(self.alerts, device, status, self.clock()):
+            self._publish_alerts(self.clock())
+        ack()  # like the printer alerts: rebuilt from the retained messages after a restart
 
     def _on_feedback(self, where: protocol.Topic, payload: bytes, ack) -> None:
         """Store an anonymous answer once (by kiosk and id); it only ever feeds the statistics."""
@@ -370,7 +374,7 @@ class Hub:
                       retain=True)
 
     def _publish_alerts(self, now: datetime) -> None:
-        self._publish(self.topics.alerts, {"at": now.isoformat(), "alerts": list(self.alerts.values())}, retain=True)
+        self._publish(self.topics.alerts, alerts.payload(self.alerts, now), retain=True)
 
     def _refresh_estimates(self, now: datetime) -> None:
         self.estimates = self.estimator.estimate(self.queue, now)

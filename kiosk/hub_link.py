@@ -4,7 +4,8 @@ A request carries a unique id and waits for the reply with that id; after a
 reconnect every request still waiting is published again with the same id, which
 the hub answers with the same ticket.  The kiosk's status (printer state, outbox
 length) is published retained and again after every reconnect, so the hub always
-knows it.  Every incoming message goes through a ``reception.protocol`` parser; a
+knows it; then ``kiosk/<kiosk>/available`` says "online" (the Last Will says
+"offline", a clean stop "stopped").  Every incoming message goes through a ``reception.protocol`` parser; a
 bad one is logged with its reason and changes nothing.
 """
 from __future__ import annotations
@@ -38,10 +39,11 @@ class HubLink:
         self.on_change = on_change or (lambda: None)
         self._waiting: dict[str, _Waiter] = {}
         self._lock = threading.Lock()
-        self._status: dict[str, Any] = {"printer": "ok", "detail": "", "outbox": 0}
-        self.conn = Connection(kiosk_id, broker, on_connect=self._after_connect,
+        self._status: dict[str, Any] = {"printer": "ok", "outbox": 0}
+        self.conn = Connection(kiosk_id, broker, available=self.topics.kiosk_available(kiosk_id),
+                               on_connect=self._after_connect,
                                on_connection_change=lambda _up: self.on_change())
-        self.conn.subscribe_parsed(self.topics.hub_available, protocol.parse_hub_available, self._on_available)
+        self.conn.subscribe_parsed(self.topics.hub_available, protocol.parse_available, self._on_available)
         self.conn.subscribe_parsed(self.topics.board, protocol.parse_board_snapshot, self._on_board)
         self.conn.subscribe_parsed(self.topics.ticket_reply(kiosk_id), protocol.parse_ticket_reply, self._on_reply)
 
@@ -76,7 +78,7 @@ class HubLink:
         self.conn.publish(self.topics.ticket_first_visit(self.kiosk_id), protocol.encode(body), qos=1)
 
     def report(self, **fields: Any) -> None:
-        """Update and publish the retained kiosk status (``printer``, ``detail``, ``outbox``)."""
+        """Update and publish the retained kiosk status (``printer``, ``outbox``)."""
         with self._lock:
             self._status.update(fields)
             payload = protocol.encode(self._status)
@@ -93,7 +95,7 @@ class HubLink:
         for w in waiting:
             self.conn.publish(w.topic, w.payload, qos=1)
 
-    def _on_available(self, message: protocol.HubAvailability) -> None:
+    def _on_available(self, message: protocol.Availability) -> None:
         self.hub_status = message.status
         self.on_change()
 

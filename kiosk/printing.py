@@ -23,7 +23,7 @@ Report = Callable[..., None]
 
 class PrintService:
     def __init__(self, printer: TicketPrinter, report: Report, check_every: float = 30.0):
-        """``report(printer=state, detail=...)`` publishes the state (``HubLink.report``)."""
+        """``report(printer=state)`` publishes the state, a fixed code (``HubLink.report``)."""
         self.printer = printer
         self.report = report
         self.check_every = check_every
@@ -76,4 +76,4 @@ class PrintService:
         if state != self.state:
             log.info("printer state %s -> %s", self.state, state)
         self.state = state
-        self.report(printer=state, detail="" if state == "ok" else f"ticket printer: {state}")
+        self.report(printer=state)

@@ -13,6 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from reception.broker_accounts import size_limits
 from reception.errors import BrokerMissing
 
 INSTALL_HINT = ("Mosquitto is not installed. On Debian or Raspberry Pi OS run: "
@@ -73,6 +74,7 @@ class PrivateBroker:
             "log_type error",
             "log_type warning",
             "max_queued_messages 10000",
+            *size_limits(),
             self.extra_config,
         ]
         self.config_path.write_text("\n".join(line for line in lines if line) + "\n")

@@ -3,7 +3,8 @@
 Every device has its own account (username = device id, ``hub`` for the hub) and the
 ACL grants each exactly the topics of its job in ``reception.protocol``: a kiosk asks
 for tickets and reports its printer, a board only reads, a desk commands only itself,
-the hub owns the site's tree.  Anything not granted is denied; anonymous clients are
+each device publishes only its own availability (and its Last Will there), the hub
+owns the site's tree.  Anything not granted is denied; anonymous clients are
 refused.  The installer writes these files; tests start a real Mosquitto with them.
 
 Password hashes use Mosquitto's own format (``$7$`` = PBKDF2-SHA512), so no
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from reception.config import Site
+from reception.payload import MAX_PACKET, MAX_PAYLOAD
 from reception.protocol import ROOT, Topics
 
 HUB = "hub"
@@ -56,13 +58,14 @@ def acl_rules(site: Site, account: Account) -> list[tuple[str, str]]:
     if account.role == "hub":
         return [("readwrite", f"{t.base}/#")]
     if account.role == "kiosk":
-        writes = (t.ticket_request(me), t.ticket_first_visit(me), t.kiosk_status(me), t.feedback(me))
+        writes = (t.ticket_request(me), t.ticket_first_visit(me), t.kiosk_status(me), t.feedback(me),
+                  t.kiosk_available(me))
         return ([("write", topic) for topic in writes]
                 + [("read", topic) for topic in (t.ticket_reply(me), t.queue, *board_view)])
     if account.role == "board":
-        return [("read", topic) for topic in (*board_view, t.calls, t.stats_daily)]
+        return [("write", t.board_available(me))] + [("read", topic) for topic in (*board_view, t.calls, t.stats_daily)]
     if account.role == "desk":
-        return ([("write", t.desk_command(me)), ("read", f"{t.base}/desk/{me}/#")]
+        return ([("write", t.desk_command(me)), ("write", t.desk_available(me)), ("read", f"{t.base}/desk/{me}/#")]
                 + [("read", topic) for topic in (t.queue, t.alerts, t.stats_daily, *board_view)])
     raise ValueError(f"unknown role {account.role!r}")
 
@@ -155,6 +158,7 @@ def secured_listeners(password_file: str, acl_file: str, port: int = 1883, tls: 
     """
     lines = ["per_listener_settings false",
              "set_tcp_nodelay true",  # a call must not wait out Nagle and delayed ACKs (about 40 ms)
+             *size_limits(),
              "allow_anonymous false",
              f"password_file {password_file}",
              f"acl_file {acl_file}",
@@ -163,6 +167,11 @@ def secured_listeners(password_file: str, acl_file: str, port: int = 1883, tls: 
         lines += [f"listener {tls.port}", f"certfile {tls.certfile}", f"keyfile {tls.keyfile}",
                   "tls_version tlsv1.2"]
     return lines
+
+
+def size_limits() -> list[str]:
+    """The contract's size limits: bigger messages are dropped, bigger packets close the connection."""
+    return [f"message_size_limit {MAX_PAYLOAD}", f"max_packet_size {MAX_PACKET}"]
 
 
 def bridge_conf(site: Site, password: str) -> str:

@@ -7,7 +7,10 @@ is away, restores its subscriptions and calls ``on_connect`` after every
 Handlers get ``(topic, payload)``; an exception in one is logged, never fatal.
 With ``manual_ack=True`` they get ``(topic, payload, ack)`` and must call ``ack()``
 once the message is safe (the hub: once it is stored), so that a crash before that
-makes the broker deliver it again.
+makes the broker deliver it again.  With ``available=topic`` the connection keeps a
+device's availability, Frigate style: the broker's Last Will publishes "offline"
+(retained) when the device vanishes, "online" follows every connect once the owner's
+``on_connect`` has republished its state, and a clean ``stop()`` says "stopped".
 """
 from __future__ import annotations
 
@@ -19,7 +22,9 @@ from typing import Any, Callable
 
 import paho.mqtt.client as mqtt
 
+from reception import protocol
 from reception.errors import MessageError
+from reception.payload import MAX_PAYLOAD, show, shorten
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +45,7 @@ class Connection:
 
     def __init__(self, client_id: str, broker: BrokerAddress, *, persistent: bool = False,
                  will: tuple[str, bytes] | None = None,
+                 available: str | None = None,
                  on_connect: Callable[[], None] | None = None,
                  on_connection_change: Callable[[bool], None] | None = None,
                  manual_ack: bool = False):
@@ -51,6 +57,9 @@ class Connection:
         self._connected = threading.Event()
         self._stopping = False
         self._manual_ack = manual_ack
+        self._available = available
+        if available:
+            will = (available, protocol.availability("offline"))
         self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
                                    clean_session=not persistent, reconnect_on_failure=True,
                                    manual_ack=manual_ack)
@@ -79,6 +88,8 @@ class Connection:
     def stop(self, final: tuple[str, bytes] | None = None) -> None:
         """Disconnect cleanly, publishing ``final`` (e.g. a retained "stopped") first if connected."""
         self._stopping = True
+        if final is None and self._available:
+            final = (self._available, protocol.availability("stopped"))
         if final and self.connected:
             self._client.publish(final[0], final[1], qos=1, retain=True).wait_for_publish(2)
         self._client.disconnect()
@@ -113,13 +124,16 @@ class Connection:
             try:
                 message = parse(payload)
             except MessageError as exc:
-                log.warning("%s: ignored a bad message on %s: %s", self.client_id, topic, exc)
+                log.warning("%s: ignored a bad message on %s: %s", self.client_id, show(topic), shorten(exc))
                 return
             handler(message)
         self.subscribe(topic_filter, checked, qos)
 
     def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> mqtt.MQTTMessageInfo:
         """Queue a message; with QoS 1 paho resends it after a reconnect."""
+        if len(payload) > MAX_PAYLOAD:  # the broker drops it: say so here, where someone can see why
+            log.error("%s: %d bytes on %s are over the broker's limit of %d and will be dropped",
+                      self.client_id, len(payload), topic, MAX_PAYLOAD)
         return self._client.publish(topic, payload, qos=qos, retain=retain)
 
     # -- paho callbacks ----------------------------------------------------
@@ -132,7 +146,7 @@ class Connection:
                 else:
                     handler(msg.topic, msg.payload)
             except Exception:  # a bad message or bug must not kill the network thread
-                log.exception("handler for %s failed", msg.topic)
+                log.exception("handler for %s failed", show(msg.topic))
         return call
 
     def _unrouted(self, _client, _userdata, msg) -> None:
@@ -151,6 +165,8 @@ class Connection:
         log.info("%s connected to %s:%s", self.client_id, self.broker.host, self.broker.port)
         if self._on_connect:
             self._on_connect()
+        if self._available:
+            client.publish(self._available, protocol.availability("online"), qos=1, retain=True)
         if self._on_change:
             self._on_change(True)
 

@@ -3,14 +3,19 @@
 Devices talk only through these.  ``docs/protocol.md`` documents the same names,
 and a test checks the two agree.  Incoming payloads are parsed with ``parse_*``
 functions that raise ``MessageError`` with a reason; nothing else reads raw JSON.
+The contract is strict on every topic: the size, JSON and field checks of
+``reception.payload`` apply to each message, and a field no schema names is refused.
 
 Topic tree (``<site>`` is ``site.id`` from the configuration)::
 
     reception/<site>/hub/available              hub    retained  {"v":1,"status":"online"|"offline"|"stopped"}
+    reception/<site>/kiosk/<kiosk>/available    kiosk  retained  the same, for one kiosk (its Last Will says "offline")
+    reception/<site>/board/<board>/available    board  retained  the same, for one display board
+    reception/<site>/desk/<desk>/<unit>/available  desk  retained  the same, for a desk's "buttons" or "console"
     reception/<site>/kiosk/<kiosk>/ticket/request  kiosk           ticket request (or hand-over of an offline ticket)
     reception/<site>/kiosk/<kiosk>/ticket/reply    hub             the ticket, or why not
     reception/<site>/kiosk/<kiosk>/ticket/first_visit  kiosk       "first visit about this?", answered after the number
-    reception/<site>/kiosk/<kiosk>/status       kiosk  retained  printer state, outbox length
+    reception/<site>/kiosk/<kiosk>/status       kiosk  retained  printer state (a fixed code), outbox length
     reception/<site>/kiosk/<kiosk>/feedback     kiosk            anonymous "how did it go" answer
     reception/<site>/desk/<desk>/command        desk             next, recall, noshow, transfer, done, call, open, pause, close
     reception/<site>/desk/<desk>/result         hub              outcome of one command (by its id)
@@ -18,7 +23,7 @@ Topic tree (``<site>`` is ``site.id`` from the configuration)::
     reception/<site>/calls                      hub              one event per call or recall
     reception/<site>/board                      hub    retained  snapshot for the waiting room
     reception/<site>/queue                      hub    retained  waiting tickets with their estimated waits
-    reception/<site>/alerts                     hub    retained  device problems staff should see
+    reception/<site>/alerts                     hub    retained  device problems staff should see (fixed codes)
     reception/<site>/stats/daily                hub    retained  today's anonymous aggregates (bridged to a central broker)
 """
 from __future__ import annotations
@@ -30,17 +35,25 @@ from datetime import date, datetime
 from typing import Any, Mapping
 
 from reception.errors import MessageError
+from reception.payload import (MAX_COUNT, MAX_DEVICE_PAYLOAD, MAX_PAYLOAD, SEGMENT_RE, command_id as _command_id,
+                               field as _field, integer as _integer, load_json, number as _real, only as _only,
+                               segment as _segment, show, shorten, text_map as _text_map,
+                               timestamp as _timestamp)
 
 VERSION = 1
 ROOT = "reception"
 PREFERENCES = ("any", "staff", "volunteer")
 EXTRAS = ("appointment", "carer", "private")
 DESK_ACTIONS = ("next", "recall", "noshow", "transfer", "done", "call", "open", "pause", "close")
-HUB_STATUSES = ("online", "offline", "stopped")
+AVAILABILITY = ("online", "offline", "stopped")
+DESK_UNITS = ("buttons", "console")  # the programs a desk may run, each with its own availability
 PRINTER_STATES = ("ok", "paper_low", "paper_out", "cover_open", "offline", "error")
-MAX_ID_LEN = 64
-NUMBER_RE = re.compile(r"^[A-Z][0-9]{3,4}$")
-_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+ALERT_PROBLEMS = ("paper_low", "paper_out", "cover_open", "offline", "error",  # a kiosk's printer
+                  "unreachable")  # a device whose Last Will said "offline"
+NUMBER_RE = re.compile(r"[A-Z][0-9]{3,4}")
+LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
+DEVICE_RE = re.compile(rf"{SEGMENT_RE.pattern}(/({'|'.join(DESK_UNITS)}))?")  # kiosk-1, board-1, desk-1/console
+_SEGMENT = SEGMENT_RE
 
 
 # ---------------------------------------------------------------------------
@@ -52,17 +65,17 @@ class Topic:
     """A parsed topic: ``reception/<site>/<device>/<device_id>/<feature...>`` or a site-wide one."""
 
     site: str
-    device: str | None  # "kiosk", "desk", "hub" or None for site-wide topics
+    device: str | None  # "kiosk", "desk", "board", "hub" or None for site-wide topics
     device_id: str | None
-    feature: str  # e.g. "ticket/request", "command", "board"
+    feature: str  # e.g. "ticket/request", "command", "board", "console/available"
 
 
 class Topics:
     """Builds the topic names of one site; use ``parse_topic`` for the other direction."""
 
     def __init__(self, site: str):
-        if not _SEGMENT.match(site):
-            raise MessageError(f"bad site id {site!r}")
+        if not _SEGMENT.fullmatch(site):
+            raise MessageError(f"bad site id {show(site)}")
         self.site = site
         self.base = f"{ROOT}/{site}"
 
@@ -72,6 +85,15 @@ class Topics:
     queue = property(lambda self: f"{self.base}/queue")
     alerts = property(lambda self: f"{self.base}/alerts")
     stats_daily = property(lambda self: f"{self.base}/stats/daily")
+
+    def kiosk_available(self, kiosk: str = "+") -> str:
+        return f"{self.base}/kiosk/{kiosk}/available"
+
+    def board_available(self, board: str = "+") -> str:
+        return f"{self.base}/board/{board}/available"
+
+    def desk_available(self, desk: str = "+", unit: str = "+") -> str:
+        return f"{self.base}/desk/{desk}/{unit}/available"
 
     def ticket_request(self, kiosk: str = "+") -> str:
         return f"{self.base}/kiosk/{kiosk}/ticket/request"
@@ -101,12 +123,12 @@ class Topics:
 def parse_topic(topic: str) -> Topic:
     """Split a topic once into a value object; raise MessageError for anything outside the tree."""
     parts = topic.split("/")
-    if len(parts) < 3 or parts[0] != ROOT or not _SEGMENT.match(parts[1]):
-        raise MessageError(f"topic {topic!r} is not under {ROOT}/<site>/")
+    if len(parts) < 3 or parts[0] != ROOT or not _SEGMENT.fullmatch(parts[1]):
+        raise MessageError(f"topic {show(topic)} is not under {ROOT}/<site>/")
     site, rest = parts[1], parts[2:]
-    if rest[0] in ("kiosk", "desk"):
-        if len(rest) < 3 or not _SEGMENT.match(rest[1]):
-            raise MessageError(f"topic {topic!r} lacks a valid {rest[0]} id")
+    if rest[0] in ("kiosk", "desk") or (rest[0] == "board" and len(rest) > 1):
+        if len(rest) < 3 or not _SEGMENT.fullmatch(rest[1]):
+            raise MessageError(f"topic {show(topic)} lacks a valid {rest[0]} id")
         return Topic(site, rest[0], rest[1], "/".join(rest[2:]))
     if rest[0] == "hub":
         return Topic(site, "hub", None, "/".join(rest[1:]))
@@ -122,58 +144,34 @@ def encode(payload: Mapping[str, Any]) -> bytes:
     return json.dumps({"v": VERSION, **payload}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def decode(raw: bytes | str) -> dict[str, Any]:
-    """Parse JSON and check the version; every parse_* starts here."""
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MessageError(f"not JSON: {exc}") from None
+def decode(raw: bytes | str, *fields: str, limit: int = MAX_PAYLOAD) -> dict[str, Any]:
+    """Parse JSON, check the version and refuse any field but ``fields``; every parse_* starts here.
+
+    ``limit``: the size limit in bytes, smaller for what devices send the hub.
+    """
+    data = load_json(raw, limit)
     if not isinstance(data, dict):
         raise MessageError("payload must be a JSON object")
-    if data.get("v") != VERSION:
-        raise MessageError(f"unsupported version {data.get('v')!r} (expected {VERSION})")
+    version = data.get("v")
+    if type(version) is not int or version != VERSION:
+        raise MessageError(f"unsupported version {show(version)} (expected {VERSION})")
+    _only(data, ("v", *fields))
     return data
 
 
-def _field(data: Mapping, key: str, types, *, required: bool = True, default=None, choices=None):
-    if key not in data or data[key] is None:
-        if required:
-            raise MessageError(f"missing field {key!r}")
-        return default
-    value = data[key]
-    if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
-        raise MessageError(f"field {key!r} has the wrong type")
-    if not isinstance(value, types):
-        raise MessageError(f"field {key!r} has the wrong type")
-    if choices is not None and value not in choices:
-        raise MessageError(f"field {key!r} must be one of {', '.join(choices)}, not {value!r}")
-    return value
-
-
-def _command_id(data: Mapping, key: str = "id") -> str:
-    cid = _field(data, key, str)
-    if not 1 <= len(cid) <= MAX_ID_LEN or not cid.isprintable():
-        raise MessageError(f"field {key!r} must be 1-{MAX_ID_LEN} printable characters")
-    return cid
-
-
-def _timestamp(data: Mapping, key: str, required: bool) -> datetime | None:
-    value = _field(data, key, str, required=required)
-    if value is None:
-        return None
-    try:
-        ts = datetime.fromisoformat(value)
-    except ValueError:
-        raise MessageError(f"field {key!r} is not an ISO 8601 time: {value!r}") from None
-    if ts.tzinfo is None:
-        raise MessageError(f"field {key!r} needs a UTC offset")
-    return ts
-
-
 def _number(value: str, key: str = "number") -> str:
-    if not NUMBER_RE.match(value):
-        raise MessageError(f"field {key!r} is not a ticket number like A012: {value!r}")
+    if not NUMBER_RE.fullmatch(value):
+        raise MessageError(f"field {key!r} is not a ticket number like A012: {show(value)}")
     return value
+
+
+def _one_of_each(data: Mapping, key: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """A list of fixed codes (extra needs, feedback reasons); one named twice counts once."""
+    values = _field(data, key, list, required=False, default=[])
+    for value in values:
+        if not isinstance(value, str) or value not in allowed:
+            raise MessageError(f"unknown {what} {show(value)} (use {', '.join(allowed)})")
+    return tuple(dict.fromkeys(values))
 
 
 # ---------------------------------------------------------------------------
@@ -199,24 +197,28 @@ class TicketRequest:
     replaces: str | None = None
 
 
+TICKET_REQUEST_FIELDS = ("id", "service", "preference", "extras", "first_visit", "lang",
+                         "offline_number", "issued_at", "replaces")
+HAND_OVER_FIELDS = ("issued_at", "replaces")  # only with an offline_number
+
+
 def parse_ticket_request(raw: bytes | str) -> TicketRequest:
-    data = decode(raw)
-    extras = _field(data, "extras", list, required=False, default=[])
-    for e in extras:
-        if e not in EXTRAS:
-            raise MessageError(f"unknown extra need {e!r} (use {', '.join(EXTRAS)})")
+    data = decode(raw, *TICKET_REQUEST_FIELDS, limit=MAX_DEVICE_PAYLOAD)
     offline = _field(data, "offline_number", str, required=False)
-    issued_at = _timestamp(data, "issued_at", required=offline is not None)
+    if offline is None:
+        for key in HAND_OVER_FIELDS:
+            if data.get(key) is not None:
+                raise MessageError(f"field {key!r} belongs only to a hand-over with 'offline_number'")
     return TicketRequest(
         id=_command_id(data),
-        service=_field(data, "service", str),
+        service=_segment(data, "service"),
         preference=_field(data, "preference", str, required=False, default="any", choices=PREFERENCES),
-        extras=tuple(dict.fromkeys(extras)),
+        extras=_one_of_each(data, "extras", EXTRAS, "extra need"),
         first_visit=_field(data, "first_visit", bool, required=False),
-        lang=_field(data, "lang", str, required=False, default="da"),
-        offline_number=_number(offline, "offline_number") if offline else None,
-        issued_at=issued_at,
-        replaces=_command_id(data, "replaces") if data.get("replaces") is not None else None,
+        lang=_field(data, "lang", str, required=False, default="da", pattern=LANG_RE),
+        offline_number=None if offline is None else _number(offline, "offline_number"),
+        issued_at=_timestamp(data, "issued_at", required=offline is not None),
+        replaces=_command_id(data, "replaces", required=False),
     )
 
 
@@ -234,7 +236,7 @@ class TicketFirstVisit:
 
 
 def parse_ticket_first_visit(raw: bytes | str) -> TicketFirstVisit:
-    data = decode(raw)
+    data = decode(raw, "id", "number", "first_visit", limit=MAX_DEVICE_PAYLOAD)
     return TicketFirstVisit(_command_id(data), _number(_field(data, "number", str)), _field(data, "first_visit", bool))
 
 
@@ -249,12 +251,18 @@ class DeskCommand:
     to_kind: str | None = None
 
 
+ACTION_FIELDS = {"call": ("ticket",), "transfer": ("service", "to_kind")}  # the other actions take none
+
+
 def parse_desk_command(raw: bytes | str) -> DeskCommand:
-    data = decode(raw)
+    data = decode(raw, "id", "action", "ticket", "service", "to_kind", limit=MAX_DEVICE_PAYLOAD)
     action = _field(data, "action", str, choices=DESK_ACTIONS)
+    for key in ("ticket", "service", "to_kind"):
+        if data.get(key) is not None and key not in ACTION_FIELDS.get(action, ()):
+            raise MessageError(f"field {key!r} does not go with action {action!r}")
     ticket = _field(data, "ticket", str, required=action == "call")
     to_kind = _field(data, "to_kind", str, required=False, choices=("staff", "volunteer"))
-    service = _field(data, "service", str, required=False)
+    service = _segment(data, "service", required=False)
     if action == "transfer" and not (to_kind or service):
         raise MessageError("transfer needs 'to_kind' or 'service'")
     return DeskCommand(_command_id(data), action, _number(ticket, "ticket") if ticket else None, service, to_kind)
@@ -262,19 +270,16 @@ def parse_desk_command(raw: bytes | str) -> DeskCommand:
 
 @dataclass(frozen=True)
 class KioskStatus:
+    """A kiosk's retained status: fixed codes and counts only, never text a device made up."""
+
     printer: str
-    detail: str = ""
     outbox: int = 0
 
 
 def parse_kiosk_status(raw: bytes | str) -> KioskStatus:
-    data = decode(raw)
-    detail = _field(data, "detail", str, required=False, default="")
-    return KioskStatus(
-        printer=_field(data, "printer", str, choices=PRINTER_STATES),
-        detail=detail[:200],
-        outbox=_field(data, "outbox", int, required=False, default=0),
-    )
+    data = decode(raw, "printer", "outbox", limit=MAX_DEVICE_PAYLOAD)
+    return KioskStatus(printer=_field(data, "printer", str, choices=PRINTER_STATES),
+                       outbox=_integer(data, "outbox", required=False, default=0))
 
 
 FEEDBACK_TAGS = ("got_help", "kind", "can_do_it_now", "waited_too_long", "still_cannot", "hard_to_understand")
@@ -293,16 +298,22 @@ class Feedback:
 
 def parse_feedback(raw: bytes | str) -> Feedback:
     """``kiosk/<kiosk>/feedback``; no free text is accepted, so none can carry personal data."""
-    data = decode(raw)
-    score = _field(data, "score", int)
-    if not 1 <= score <= 5:
-        raise MessageError(f"field 'score' must be 1 to 5, not {score}")
-    tags = _field(data, "tags", list, required=False, default=[])
-    for tag in tags:
-        if tag not in FEEDBACK_TAGS:
-            raise MessageError(f"unknown feedback reason {tag!r} (use {', '.join(FEEDBACK_TAGS)})")
-    return Feedback(_command_id(data), score, tuple(dict.fromkeys(tags)),
-                    _field(data, "service", str, required=False), _timestamp(data, "at", required=False))
+    data = decode(raw, "id", "score", "tags", "service", "at", limit=MAX_DEVICE_PAYLOAD)
+    return Feedback(_command_id(data), _integer(data, "score", 1, 5),
+                    _one_of_each(data, "tags", FEEDBACK_TAGS, "feedback reason"),
+                    _segment(data, "service", required=False), _timestamp(data, "at", required=False))
+
+
+@dataclass(frozen=True)
+class Availability:
+    """A retained ``available``: the hub's or one device's; "offline" is its Last Will."""
+
+    status: str
+
+
+def parse_available(raw: bytes | str) -> Availability:
+    """``hub/available`` and each device's ``available``."""
+    return Availability(_field(decode(raw, "status", limit=MAX_DEVICE_PAYLOAD), "status", str, choices=AVAILABILITY))
 
 
 STATS_SECTIONS = ("reasons", "kinds", "hours", "transfers", "feedback")
@@ -332,47 +343,36 @@ class DailyStatsMessage:
 def _counts(tree: Mapping, where: str, depth: int = 0) -> None:
     """Aggregates are nested tables of non-negative numbers under short keys, nothing else."""
     for key, value in tree.items():
-        if not isinstance(key, str) or not 0 < len(key) <= 64:
-            raise MessageError(f"{where} has a bad key {key!r}")
+        if not 0 < len(key) <= 64 or not key.isprintable():
+            raise MessageError(f"{where} has a bad key {show(key)}")
         if isinstance(value, dict) and depth < 3:
             _counts(value, f"{where}.{key}", depth + 1)
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise MessageError(f"{where}.{key} must be a count, not {value!r}")
+            raise MessageError(f"{where}.{key} must be a count, not {show(value)}")
 
 
 def parse_stats_daily(raw: bytes | str) -> DailyStatsMessage:
-    data = decode(raw)
-    site, day = _field(data, "site", str), _field(data, "day", str)
-    if not _SEGMENT.match(site):
-        raise MessageError(f"bad site id {site!r}")
+    data = decode(raw, "site", "site_name", "day", "weekday", "names", "at", "final", "live", *STATS_SECTIONS)
+    site, day = _segment(data, "site"), _field(data, "day", str)
     try:
         date.fromisoformat(day)
     except ValueError:
-        raise MessageError(f"field 'day' is not a date: {day!r}") from None
+        raise MessageError(f"field 'day' is not a date: {show(day)}") from None
     for section in STATS_SECTIONS:
         _counts(_field(data, section, dict), section)
-    names = _field(data, "names", dict, required=False, default={})
-    if not all(isinstance(v, str) for v in names.values()):
-        raise MessageError("field 'names' must map services to texts")
+    _text_map(data, "names", _SEGMENT, required=False)
     _field(data, "site_name", str, required=False)
+    _field(data, "weekday", str, required=False)
     live = _field(data, "live", dict)
-    avg = _field(live, "avg_wait_min", (int, float), required=False)
+    _only(live, ("waiting", "served", "avg_wait_min"), "live.")
+    avg = _real(live, "avg_wait_min", required=False)
     return DailyStatsMessage(
-        site=site, day=day, at=_timestamp(data, "at", required=True),
+        site=site, day=day, at=_timestamp(data, "at"),
         final=_field(data, "final", bool, required=False, default=False),
-        live=LiveFigures(_count(live, "waiting"), _count(live, "served"), None if avg is None else max(0.0, avg)),
+        live=LiveFigures(_integer(live, "waiting"), _integer(live, "served"), avg),
         aggregate={k: data[k] for k in ("site", "site_name", "day", "weekday", "names", *STATS_SECTIONS)
                    if k in data},
     )
-
-
-@dataclass(frozen=True)
-class HubAvailability:
-    status: str
-
-
-def parse_hub_available(raw: bytes | str) -> HubAvailability:
-    return HubAvailability(_field(decode(raw), "status", str, choices=HUB_STATUSES))
 
 
 @dataclass(frozen=True)
@@ -388,28 +388,26 @@ class CallEvent:
 
 
 CALL_TYPES = ("call", "recall")
+CALL_FIELDS = ("type", "number", "desk", "desk_name", "at", "seq")
 
 
 def _call_event(data: Mapping) -> CallEvent:
-    desk_name = _field(data, "desk_name", dict)
-    if not desk_name or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in desk_name.items()):
+    desk_name = _text_map(data, "desk_name", LANG_RE)
+    if not desk_name:
         raise MessageError("field 'desk_name' must map language codes to non-empty texts")
-    seq = _field(data, "seq", int)
-    if seq < 0:
-        raise MessageError("field 'seq' must not be negative")
     return CallEvent(
         type=_field(data, "type", str, choices=CALL_TYPES),
         number=_number(_field(data, "number", str)),
-        desk=_field(data, "desk", str),
-        desk_name=dict(desk_name),
-        at=_timestamp(data, "at", required=True),
-        seq=seq,
+        desk=_segment(data, "desk"),
+        desk_name=desk_name,
+        at=_timestamp(data, "at"),
+        seq=_integer(data, "seq"),
     )
 
 
 def parse_call_event(raw: bytes | str) -> CallEvent:
     """A message on ``calls``."""
-    return _call_event(decode(raw))
+    return _call_event(decode(raw, *CALL_FIELDS))
 
 
 @dataclass(frozen=True)
@@ -440,60 +438,68 @@ class BoardSnapshot:
     volunteers_until: str | None
 
 
-def _count(data: Mapping, key: str) -> int:
-    value = _field(data, key, int)
-    if value < 0:
-        raise MessageError(f"field {key!r} must not be negative")
+DESK_KINDS = ("staff", "volunteer")
+
+
+def _minutes(data: Mapping, key: str) -> int | None:
+    value = data.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or
+                              not 0 <= value <= MAX_COUNT):
+        raise MessageError(f"field {key!r} must be whole minutes or null, not {show(value)}")
+    return None if value is None else round(value)
+
+
+def _objects(data: Mapping, key: str, fields: tuple[str, ...], *, required: bool = False) -> list[dict]:
+    """A list of objects with only these fields."""
+    items = _field(data, key, list, required=required, default=[])
+    for item in items:
+        if not isinstance(item, dict):
+            raise MessageError(f"each of {key!r} must be an object")
+        _only(item, fields, f"{key}[].")
+    return items
+
+
+def _kind_map(data: Mapping, key: str) -> dict[str, Any]:
+    """An object keyed by desk kind."""
+    value = _field(data, key, dict, required=False, default={})
+    for kind in value:
+        if kind not in DESK_KINDS:
+            raise MessageError(f"{key!r} has a bad entry {show(kind)} (use {', '.join(DESK_KINDS)})")
     return value
 
 
-def _minutes(value, key: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise MessageError(f"field {key!r} must be whole minutes or null, not {value!r}")
-    return round(value)
-
-
-def _service_wait(data) -> ServiceWait:
-    if not isinstance(data, dict):
-        raise MessageError("each of 'services' must be an object")
-    eta = _field(data, "eta_min", dict, required=False, default={})
+def _service_wait(data: Mapping) -> ServiceWait:
+    eta = _kind_map(data, "eta_min")
     return ServiceWait(
-        service=_field(data, "service", str),
-        letter=_field(data, "letter", str),
-        waiting=_count(data, "waiting"),
-        eta_min={kind: _minutes(v, f"eta_min.{kind}") for kind, v in eta.items() if kind in ("staff", "volunteer")},
+        service=_segment(data, "service"),
+        letter=_field(data, "letter", str, pattern=re.compile("[A-Z]")),
+        waiting=_integer(data, "waiting"),
+        eta_min={kind: _minutes(eta, kind) for kind in eta},
     )
 
 
 def _kind_wait(kind: str, data) -> KindWait:
-    if kind not in ("staff", "volunteer") or not isinstance(data, dict):
-        raise MessageError(f"'kinds' has a bad entry {kind!r}")
-    return KindWait(_count(data, "open"), _count(data, "waiting"), _minutes(data.get("eta_min"), f"kinds.{kind}.eta_min"))
+    if not isinstance(data, dict):
+        raise MessageError(f"'kinds.{kind}' must be an object")
+    _only(data, ("open", "waiting", "eta_min"), f"kinds.{kind}.")
+    return KindWait(_integer(data, "open"), _integer(data, "waiting"), _minutes(data, "eta_min"))
 
 
 def parse_board_snapshot(raw: bytes | str) -> BoardSnapshot:
     """The retained ``board`` snapshot; any bad part rejects the whole message (a display keeps the last good one)."""
-    data = decode(raw)
-    calls = _field(data, "calls", list, required=False, default=[])
-    if not all(isinstance(c, dict) for c in calls):
-        raise MessageError("each of 'calls' must be an object")
-    until = _field(data, "volunteers_until", str, required=False)
-    if until is not None and not re.fullmatch(r"\d{2}:\d{2}", until):
-        raise MessageError(f"field 'volunteers_until' must look like 12:00, not {until!r}")
+    data = decode(raw, "at", "calls", "services", "kinds", "volunteers_until")
     return BoardSnapshot(
-        at=_timestamp(data, "at", required=True),
-        calls=tuple(_call_event(c) for c in calls),
-        services=tuple(_service_wait(s) for s in _field(data, "services", list, required=False, default=[])),
-        kinds={k: _kind_wait(k, v) for k, v in _field(data, "kinds", dict, required=False, default={}).items()},
-        volunteers_until=until,
+        at=_timestamp(data, "at"),
+        calls=tuple(_call_event(c) for c in _objects(data, "calls", CALL_FIELDS)),
+        services=tuple(_service_wait(s) for s in _objects(data, "services", ("service", "letter", "waiting", "eta_min"))),
+        kinds={k: _kind_wait(k, v) for k, v in _kind_map(data, "kinds").items()},
+        volunteers_until=_field(data, "volunteers_until", str, required=False, pattern=re.compile(r"\d{2}:\d{2}")),
     )
 
 
 def availability(status: str) -> bytes:
-    """The retained payload on ``hub/available`` (also the hub's Last Will with "offline")."""
-    if status not in HUB_STATUSES:
+    """The retained payload on ``available`` topics (also the Last Will, with "offline")."""
+    if status not in AVAILABILITY:
         raise ValueError(status)
     return encode({"status": status})
 
@@ -502,7 +508,7 @@ def ticket_reply(request_id: str, ticket: Mapping[str, Any] | None = None, error
     if ticket is None and error is None:
         raise ValueError("a reply carries a ticket or an error")
     body = {"id": request_id, "ok": error is None}
-    body.update({"ticket": ticket} if error is None else {"error": error})
+    body.update({"ticket": ticket} if error is None else {"error": shorten(error, 200)})
     return encode(body)
 
 
@@ -529,26 +535,25 @@ class TicketReply:
     error: str | None = None
 
 
-def _optional_count(data: Mapping, key: str) -> int | None:
-    value = _field(data, key, (int, float), required=False)
-    if value is not None and value < 0:
-        raise MessageError(f"field {key!r} must not be negative")
-    return None if value is None else round(value)
+TICKET_FIELDS = ("number", "service", "preference", "ahead", "eta_min", "issued_at", "offline")
 
 
 def parse_ticket_reply(raw: bytes | str) -> TicketReply:
-    data = decode(raw)
+    data = decode(raw, "id", "ok", "ticket", "error")
     rid, ok = _command_id(data), _field(data, "ok", bool)
+    _only(data, ("v", "id", "ok", "ticket" if ok else "error"))
     if not ok:
         return TicketReply(rid, False, error=_field(data, "error", str))
     t = _field(data, "ticket", dict)
+    _only(t, TICKET_FIELDS, "ticket.")
+    ahead, eta = _real(t, "ahead", required=False), _real(t, "eta_min", required=False)
     return TicketReply(rid, True, IssuedTicket(
         number=_number(_field(t, "number", str)),
-        service=_field(t, "service", str),
+        service=_segment(t, "service"),
         preference=_field(t, "preference", str, required=False, default="any", choices=PREFERENCES),
-        issued_at=_timestamp(t, "issued_at", required=True),
-        ahead=_optional_count(t, "ahead"),
-        eta_min=_optional_count(t, "eta_min"),
+        issued_at=_timestamp(t, "issued_at"),
+        ahead=None if ahead is None else round(ahead),
+        eta_min=None if eta is None else round(eta),
         offline=_field(t, "offline", bool, required=False, default=False),
     ))
 
@@ -557,7 +562,7 @@ def desk_result(command: DeskCommand | Mapping[str, Any], error: str | None = No
     cid, action = (command.id, command.action) if isinstance(command, DeskCommand) else (command.get("id"), command.get("action"))
     body = {"id": cid, "action": action, "ok": error is None, **extra}
     if error is not None:
-        body["error"] = error
+        body["error"] = shorten(error, 200)
     return encode(body)
 
 
@@ -576,7 +581,10 @@ class DeskResult:
 
 
 def parse_desk_result(raw: bytes | str) -> DeskResult:
-    data = decode(raw)
+    data = decode(raw, "id", "action", "ok", "ticket", "error")
+    ticket = _field(data, "ticket", str, required=False)
+    if ticket is not None:
+        _number(ticket, "ticket")
     return DeskResult(
         id=_command_id(data),
         action=_field(data, "action", str, choices=DESK_ACTIONS),
@@ -614,52 +622,57 @@ class DeskState:
     at: datetime
 
 
+NEXT_FIELDS = ("number", "service", "waited_min", "extras")
+CURRENT_FIELDS = (*NEXT_FIELDS, "state", "issued_at", "called_at", "recalls", "transfers", "first_visit")
+
+
 def _ticket_at_desk(data, current: bool) -> TicketAtDesk:
     if not isinstance(data, dict):
         raise MessageError("a ticket must be an object")
-    extras = _field(data, "extras", list, required=False, default=[])
-    if not all(e in EXTRAS for e in extras):
-        raise MessageError(f"unknown extra need in {extras!r}")
-    waited = _field(data, "waited_min", (int, float), required=False, default=0.0)
+    _only(data, CURRENT_FIELDS if current else NEXT_FIELDS, "current." if current else "next[].")
+    if current:  # checked, though a desk shows none of them
+        _timestamp(data, "issued_at", required=False)
+        _integer(data, "transfers", required=False)
+        _field(data, "first_visit", bool, required=False)
     return TicketAtDesk(
         number=_number(_field(data, "number", str)),
-        service=_field(data, "service", str),
-        waited_min=max(0.0, float(waited)),
-        extras=tuple(extras),
+        service=_segment(data, "service"),
+        waited_min=max(0.0, _real(data, "waited_min", -MAX_COUNT, required=False, default=0.0)),  # a clock ahead
+        extras=_one_of_each(data, "extras", EXTRAS, "extra need"),
         state=_field(data, "state", str, choices=TICKET_STATES) if current else None,
         called_at=_timestamp(data, "called_at", required=False) if current else None,
-        recalls=_field(data, "recalls", int, required=False, default=0),
+        recalls=_integer(data, "recalls", required=False, default=0) if current else 0,
     )
 
 
 def parse_desk_state(raw: bytes | str) -> DeskState:
-    data = decode(raw)
+    data = decode(raw, "desk", "kind", "status", "current", "next", "waiting", "at")
+    _field(data, "kind", str, required=False, choices=DESK_KINDS)
     current = data.get("current")
     return DeskState(
-        desk=_field(data, "desk", str),
+        desk=_segment(data, "desk"),
         status=_field(data, "status", str, choices=DESK_STATUSES),
         current=None if current is None else _ticket_at_desk(current, current=True),
         next=tuple(_ticket_at_desk(t, current=False) for t in _field(data, "next", list, required=False, default=[])),
-        waiting=max(0, _field(data, "waiting", int, required=False, default=0)),
-        at=_timestamp(data, "at", required=True),
+        waiting=_integer(data, "waiting", required=False, default=0),
+        at=_timestamp(data, "at"),
     )
 
 
 @dataclass(frozen=True)
 class Alert:
-    """A device problem staff should see (printer out of paper...)."""
+    """A device problem staff should see, as a fixed code: a printer out of paper, a kiosk gone."""
 
-    device: str
-    problem: str
-    detail: str = ""
+    device: str  # "kiosk-1", "board-1", "desk-1/console"
+    problem: str  # one of ALERT_PROBLEMS
     since: datetime | None = None
 
 
 def parse_alerts(raw: bytes | str) -> tuple[Alert, ...]:
     """The retained ``alerts`` list; an empty list means all is well."""
-    items = _field(decode(raw), "alerts", list)
-    if not all(isinstance(a, dict) for a in items):
-        raise MessageError("each of 'alerts' must be an object")
-    return tuple(Alert(device=_field(a, "device", str), problem=_field(a, "problem", str),
-                       detail=_field(a, "detail", str, required=False, default="")[:200],
-                       since=_timestamp(a, "since", required=False)) for a in items)
+    data = decode(raw, "at", "alerts")
+    _timestamp(data, "at", required=False)
+    return tuple(Alert(device=_field(a, "device", str, pattern=DEVICE_RE),
+                       problem=_field(a, "problem", str, choices=ALERT_PROBLEMS),
+                       since=_timestamp(a, "since", required=False))
+                 for a in _objects(data, "alerts", ("device", "problem", "since"), required=True))

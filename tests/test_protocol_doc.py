@@ -22,7 +22,8 @@ def test_every_topic_in_the_code_is_documented_and_no_other():
     t = protocol.Topics("site")
     built = {t.hub_available, t.calls, t.board, t.queue, t.alerts, t.stats_daily, t.ticket_request("<kiosk>"),
              t.ticket_reply("<kiosk>"), t.ticket_first_visit("<kiosk>"), t.kiosk_status("<kiosk>"), t.feedback("<kiosk>"),
-             t.desk_command("<desk>"), t.desk_result("<desk>"), t.desk_state("<desk>")}
+             t.desk_command("<desk>"), t.desk_result("<desk>"), t.desk_state("<desk>"), t.kiosk_available("<kiosk>"),
+             t.board_available("<board>"), t.desk_available("<desk>", "<unit>")}
     assert {b.replace("reception/site/", "reception/<site>/") for b in built} == documented_topics()
 
 
@@ -47,6 +48,8 @@ def test_the_shell_examples_work_as_written(hub, broker, tmp_path):
     assert json.loads(outputs[2]) == {"v": 1, "id": "cmd-0001", "action": "next", "ok": True, "ticket": "C001"}
     assert json.loads(outputs[3])["current"]["number"] == "C001"
     assert json.loads(outputs[4])["calls"][0]["number"] == "C001"
+    gone = json.loads(outputs[7])["alerts"]
+    assert [(a["device"], a["problem"]) for a in gone] == [("kiosk-2", "unreachable")], "a SIGKILLed kiosk's Last Will"
     problems = lambda msgs: [[a["problem"] for a in json.loads(p)["alerts"]] for _t, p in msgs]
     seen = watcher.wait_for(lambda msgs: problems(msgs)[-1] == [] and ["paper_out"] in problems(msgs) and problems(msgs))
     watcher.close()

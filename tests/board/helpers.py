@@ -25,8 +25,9 @@ def snapshot(calls=(), waiting=None, volunteers_until="12:00") -> dict:
     services = []
     for sid, (n, vol, staff) in waiting.items():
         eta = {"staff": staff} if vol is False else {"volunteer": vol, "staff": staff}
-        services.append({"service": sid, "letter": "?", "waiting": n, "eta_min": eta})
-    return {"v": 1, "at": clock.from_env()().isoformat(), "calls": list(calls), "services": services,
+        services.append({"service": sid, "letter": "A", "waiting": n, "eta_min": eta})
+    listed = [{k: v for k, v in c.items() if k != "v"} for c in calls]  # a snapshot lists calls without "v"
+    return {"v": 1, "at": clock.from_env()().isoformat(), "calls": listed, "services": services,
             "kinds": {"staff": {"open": 3, "waiting": 10, "eta_min": 20},
                       "volunteer": {"open": 1, "waiting": 3, "eta_min": 6}},
             "volunteers_until": volunteers_until}

@@ -62,7 +62,8 @@ def secret(root: Path, account: str) -> str:
 class Client:
     """A paho client logged in as one account, recording messages and SUBACK codes."""
 
-    def __init__(self, port: int, username: str | None, password: str | None, ca_file: str | None = None):
+    def __init__(self, port: int, username: str | None, password: str | None, ca_file: str | None = None,
+                 will: tuple[str, bytes] | None = None):
         self.messages: list[tuple[str, bytes]] = []
         self.cond = threading.Condition()
         self.connect_rc = None
@@ -71,6 +72,8 @@ class Client:
             self.client.username_pw_set(username, password)
         if ca_file:
             self.client.tls_set(ca_certs=ca_file)
+        if will:
+            self.client.will_set(*will, qos=1, retain=True)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
         self.client.on_subscribe = self._on_subscribe
@@ -120,6 +123,11 @@ class Client:
         self.client.disconnect()
         self.client.loop_stop()
 
+    def vanish(self) -> None:
+        """Drop the connection without a word, as a device losing power: the broker sends its Last Will."""
+        self.client.loop_stop()
+        self.client.socket().close()
+
 
 def mosquitto_dir() -> Path:
     """A directory Mosquitto can read after dropping privileges (pytest's own tmp dirs are 0700)."""
@@ -151,8 +159,8 @@ def accounts_broker():
     broker.start()
     broker.site, broker.passwords, clients = site, passwords, []
 
-    def login(username: str, password: str | None = None) -> Client:
-        c = Client(broker.port, username, passwords.get(username) if password is None else password)
+    def login(username: str, password: str | None = None, will: tuple[str, bytes] | None = None) -> Client:
+        c = Client(broker.port, username, passwords.get(username) if password is None else password, will=will)
         clients.append(c)
         return c
 

@@ -29,11 +29,25 @@ def delivered_to_hub(hub, sender, topic: str) -> bool:
 
 
 def test_each_device_may_publish_what_its_job_needs(accounts_broker, hub):
-    kiosk, desk = accounts_broker.login("kiosk-1"), accounts_broker.login("desk-1")
+    kiosk, desk, board = (accounts_broker.login(u) for u in ("kiosk-1", "desk-1", "board-1"))
     for topic in ("kiosk/kiosk-1/ticket/request", "kiosk/kiosk-1/ticket/first_visit", "kiosk/kiosk-1/status",
-                  "kiosk/kiosk-1/feedback"):
+                  "kiosk/kiosk-1/feedback", "kiosk/kiosk-1/available"):
         assert delivered_to_hub(hub, kiosk, f"{BASE}/{topic}")
-    assert delivered_to_hub(hub, desk, f"{BASE}/desk/desk-1/command")
+    for topic in ("desk/desk-1/command", "desk/desk-1/buttons/available", "desk/desk-1/console/available"):
+        assert delivered_to_hub(hub, desk, f"{BASE}/{topic}")
+    assert delivered_to_hub(hub, board, f"{BASE}/board/board-1/available")
+
+
+@pytest.mark.parametrize("username, topic", [
+    ("kiosk-1", "kiosk/kiosk-1/available"), ("board-1", "board/board-1/available"),
+    ("desk-1", "desk/desk-1/console/available"),
+])
+def test_a_device_that_vanishes_leaves_its_last_will(accounts_broker, hub, username, topic):
+    will = (f"{BASE}/{topic}", b'{"v":1,"status":"offline"}')
+    device = accounts_broker.login(username, will=will)
+    assert device.accepted
+    device.vanish()
+    hub.wait(lambda: will in hub.messages, f"{username}'s Last Will")
 
 
 @pytest.mark.parametrize("username, topic", [
@@ -42,13 +56,17 @@ def test_each_device_may_publish_what_its_job_needs(accounts_broker, hub):
     ("kiosk-1", "board"),
     ("kiosk-1", "kiosk/kiosk-2/ticket/request"),  # nor act as another kiosk
     ("kiosk-1", "kiosk/kiosk-1/ticket/reply"),    # nor forge the hub's answer to itself
-    ("board-1", "board"),                         # a board publishes nothing at all
+    ("kiosk-1", "kiosk/kiosk-2/available"),       # nor speak for another device
+    ("kiosk-1", "hub/available"),
+    ("board-1", "board"),                         # a board publishes nothing but its availability
+    ("board-1", "kiosk/kiosk-1/available"),
     ("board-1", "calls"),
     ("board-1", "desk/desk-1/command"),
     ("board-1", "stats/daily"),
     ("desk-1", "desk/desk-2/command"),            # a desk commands only itself
     ("desk-1", "desk/desk-1/state"),              # and cannot fake its own state
     ("desk-1", "calls"),
+    ("desk-1", "desk/desk-2/console/available"),
     ("vol-1", "desk/desk-1/command"),
 ])
 def test_everything_else_is_not_delivered(accounts_broker, hub, username, topic):

@@ -53,5 +53,5 @@ def test_hub_availability_board_and_bad_messages(broker, recorder, site):
     status = recorder(f"reception/{site.id}/kiosk/kiosk-1/status")
     body = status.wait_for(lambda msgs: [b for _t, p in msgs if p for b in [json.loads(p)]
                                          if b["printer"] != "ok"])[-1]
-    assert (body["printer"], body["detail"], body["outbox"]) == ("paper_low", "", 2)
+    assert body == {"v": 1, "printer": "paper_low", "outbox": 2}
     link.stop()

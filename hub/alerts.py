@@ -1,0 +1,50 @@
+"""The alerts the desk consoles show: fixed codes about devices, never text a device sent.
+
+The hub keeps them in one dict (``Hub.alerts``, keyed by what raised them) and
+publishes its values retained on ``alerts`` whenever one comes or goes.  A kiosk's
+printer state other than ``ok`` raises an alert with that state's code.  A kiosk,
+board or desk unit whose Last Will fires ("offline") raises ``unreachable`` until it
+says "online" again, or "stopped" (switched off on purpose: nothing to alert).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from reception import protocol
+from reception.errors import MessageError
+
+UNREACHABLE = "unreachable"
+
+
+def device_name(where: protocol.Topic) -> str:
+    """The device an ``available`` topic speaks for: ``kiosk-1``, ``board-1``, ``desk-1/console``."""
+    if where.device != "desk":
+        return where.device_id
+    unit = where.feature.split("/")[0]
+    if unit not in protocol.DESK_UNITS:
+        raise MessageError(f"unknown desk unit {unit!r} (use {', '.join(protocol.DESK_UNITS)})")
+    return f"{where.device_id}/{unit}"
+
+
+def printer(alerts: dict[str, dict], kiosk: str, state: str | None, now: datetime) -> bool:
+    """A kiosk's printer state (None: its status was cleared); True if the alerts changed."""
+    return _set(alerts, kiosk, kiosk, None if state in (None, "ok") else state, now)
+
+
+def availability(alerts: dict[str, dict], device: str, status: str | None, now: datetime) -> bool:
+    """A device's availability (None: cleared); True if the alerts changed."""
+    return _set(alerts, f"{device}/available", device, UNREACHABLE if status == "offline" else None, now)
+
+
+def _set(alerts: dict[str, dict], key: str, device: str, problem: str | None, now: datetime) -> bool:
+    if problem is None:
+        return alerts.pop(key, None) is not None
+    if alerts.get(key, {}).get("problem") == problem:
+        return False
+    alerts[key] = {"device": device, "problem": problem, "since": now.isoformat()}
+    return True
+
+
+def payload(alerts: dict[str, dict], now: datetime) -> dict:
+    """The retained ``alerts`` message."""
+    return {"at": now.isoformat(), "alerts": list(alerts.values())}

@@ -1,0 +1,52 @@
+"""What the hub publishes fits the strict contract its readers apply.
+
+The parsers refuse unknown fields, so a field added to a view without adding it to
+``reception.protocol`` (and docs/protocol.md) would make every device ignore the hub.
+This test builds each view from a real queue mid-visit and parses it.
+"""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hub import alerts, views
+from hub.core.estimate import default_estimator
+from hub.core.queue import Queue
+from hub.daily_stats import DailyStats
+from hub.stats import day_aggregate
+from reception import protocol
+
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))  # a Tuesday, volunteers in
+
+
+def parsed(parse, body: dict):
+    return parse(protocol.encode(body))
+
+
+def test_every_view_of_a_busy_queue_parses(site):
+    q = Queue(site)
+    for minute, (service, extras) in enumerate([("passport", ("carer",)), ("moving", ()), ("mitid_learn", ())]):
+        q.issue(service, T0 + timedelta(minutes=minute), extras=extras, kiosk="kiosk-1", first_visit=True)
+    now = T0 + timedelta(minutes=5)
+    effects = q.command("desk-1", "next", now)
+    q.command("vol-1", "next", now)
+    estimates = default_estimator(site).estimate(q, now)
+
+    state = parsed(protocol.parse_desk_state, views.desk_state(site, q, "desk-1", now))
+    assert state.current is not None and state.current.extras == ("carer",)
+    call = views.call_event(site, effects.calls[0], q.tickets[effects.calls[0].ticket].number, 1)
+    assert parsed(protocol.parse_call_event, call).number == state.current.number
+    board = parsed(protocol.parse_board_snapshot, views.board_snapshot(site, q, estimates, [call], now))
+    assert board.calls[0].desk == "desk-1"
+    ticket = q.waiting()[0]
+    reply = protocol.parse_ticket_reply(protocol.ticket_reply("r-1", views.ticket_view(ticket, 12.5, 2)))
+    assert reply.ticket.number == ticket.number
+    assert parsed(protocol.parse_alerts, views_of_alerts(now)) == (
+        protocol.Alert("kiosk-1", "paper_out", now), protocol.Alert("desk-1/console", "unreachable", now))
+    aggregate = day_aggregate(site, "2026-11-24", list(q.tickets.values()), [], [], now)
+    assert parsed(protocol.parse_stats_daily, DailyStats.payload(aggregate, now, final=False)).site == site.id
+
+
+def views_of_alerts(now: datetime) -> dict:
+    raised: dict[str, dict] = {}
+    alerts.printer(raised, "kiosk-1", "paper_out", now)
+    alerts.availability(raised, "desk-1/console", "offline", now)
+    return alerts.payload(raised, now)

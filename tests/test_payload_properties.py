@@ -1,0 +1,130 @@
+"""Property tests of the contract's parsers: whatever arrives, the only exception is MessageError.
+
+Arbitrary bytes, arbitrary JSON and valid messages with one part changed at random go
+through every ``parse_*``; each either returns or raises ``MessageError`` with a
+reason of one short line.
+"""
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reception import protocol
+from reception.errors import MessageError
+from reception.payload import MAX_REASON
+
+AT = "2026-12-05T10:00:00+01:00"
+CALL = {"type": "call", "number": "C001", "desk": "desk-1", "desk_name": {"da": "Skranke 1"}, "at": AT, "seq": 1}
+TICKET = {"number": "C001", "service": "passport", "preference": "staff", "ahead": 0, "eta_min": None,
+          "issued_at": AT, "offline": False}
+AGGREGATE = {"site": "toender", "site_name": "Tønder", "day": "2026-12-05", "weekday": "lør",
+             "names": {"passport": "Pas"}, "reasons": {"passport": {"visits": 1, "wait": {"3": 1}}},
+             "kinds": {"staff": {"served": 1}}, "hours": {"9": {"arrivals": 1}}, "transfers": {},
+             "feedback": {}}
+VALID = {  # one valid message per parser, as the devices and the hub send them
+    protocol.parse_ticket_request: {"id": "r-1", "service": "passport", "preference": "any", "extras": ["carer"],
+                                    "first_visit": True, "lang": "da", "offline_number": "C901",
+                                    "issued_at": AT, "replaces": "r-0"},
+    protocol.parse_ticket_first_visit: {"id": "fv-1", "number": "C001", "first_visit": False},
+    protocol.parse_desk_command: {"id": "c-1", "action": "transfer", "service": "mitid_get", "to_kind": "staff"},
+    protocol.parse_kiosk_status: {"printer": "paper_low", "outbox": 2},
+    protocol.parse_feedback: {"id": "fb-1", "score": 4, "tags": ["kind"], "service": "passport", "at": AT},
+    protocol.parse_available: {"status": "offline"},
+    protocol.parse_stats_daily: {**AGGREGATE, "at": AT, "final": False,
+                                 "live": {"waiting": 2, "served": 1, "avg_wait_min": 3.5}},
+    protocol.parse_call_event: CALL,
+    protocol.parse_board_snapshot: {"at": AT, "calls": [CALL],
+                                    "services": [{"service": "passport", "letter": "C", "waiting": 1,
+                                                  "eta_min": {"staff": 5, "volunteer": None}}],
+                                    "kinds": {"staff": {"open": 1, "waiting": 1, "eta_min": 5}},
+                                    "volunteers_until": "12:00"},
+    protocol.parse_ticket_reply: {"id": "r-1", "ok": True, "ticket": TICKET},
+    protocol.parse_desk_result: {"id": "c-1", "action": "next", "ok": False, "error": "nobody waiting"},
+    protocol.parse_desk_state: {"desk": "desk-1", "kind": "staff", "status": "open",
+                                "current": {"number": "C001", "service": "passport", "state": "called",
+                                            "issued_at": AT, "called_at": AT, "waited_min": 0.4, "extras": [],
+                                            "recalls": 0, "transfers": 0, "first_visit": True},
+                                "next": [{"number": "F002", "service": "moving", "waited_min": 3.1,
+                                          "extras": ["carer"]}], "waiting": 1, "at": AT},
+    protocol.parse_alerts: {"at": AT, "alerts": [{"device": "desk-1/console", "problem": "unreachable",
+                                                  "since": AT}]},
+}
+PARSERS = list(VALID)
+ids = [p.__name__ for p in PARSERS]
+
+scalars = (st.none() | st.booleans() | st.integers(-10**30, 10**30) | st.floats(allow_nan=False, allow_infinity=False)
+           | st.text(max_size=30) | st.sampled_from(["", "ok", "C001", AT, "passport", "desk-1", "staff"]))
+json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=20)
+fast = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def outcome(parse, raw) -> None:
+    """Parse; a refusal must be a MessageError whose reason is one short line."""
+    try:
+        parse(raw)
+    except MessageError as exc:
+        reason = str(exc)
+        assert reason and len(reason) <= MAX_REASON and "\n" not in reason, reason
+
+
+@pytest.mark.parametrize("parse", PARSERS, ids=ids)
+def test_every_sample_is_valid(parse):
+    parse(protocol.encode(VALID[parse]))
+
+
+@pytest.mark.parametrize("parse", PARSERS, ids=ids)
+@fast
+@given(raw=st.binary(max_size=200))
+def test_arbitrary_bytes(parse, raw):
+    outcome(parse, raw)
+
+
+@pytest.mark.parametrize("parse", PARSERS, ids=ids)
+@fast
+@given(value=json_values)
+def test_arbitrary_json(parse, value):
+    outcome(parse, json.dumps(value))
+    if isinstance(value, dict):
+        outcome(parse, protocol.encode(value))
+
+
+def paths(value, prefix=()):
+    """Every place in a message: keys of objects and indexes of lists, at any depth."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield prefix + (key,)
+        yield from paths(child, prefix + (key,))
+
+
+def changed(message, path, new, how: str):
+    message = json.loads(json.dumps(message))
+    *parents, last = path
+    holder = message
+    for step in parents:
+        holder = holder[step]
+    if how == "delete":
+        del holder[last]
+    elif how == "add" and isinstance(holder, dict):
+        holder[f"{last}_extra"] = new
+    else:
+        holder[last] = new
+    return message
+
+
+@pytest.mark.parametrize("parse", PARSERS, ids=ids)
+@fast
+@given(data=st.data(), new=json_values, how=st.sampled_from(["replace", "delete", "add"]))
+def test_a_valid_message_with_one_part_changed(parse, data, new, how):
+    message = {"v": 1, **VALID[parse]}
+    path = data.draw(st.sampled_from(list(paths(message))))
+    outcome(parse, json.dumps(changed(message, path, new, how)))
+
+
+@fast
+@given(topic=st.text(max_size=80) | st.lists(st.sampled_from(["reception", "toender", "kiosk", "desk", "board", "hub",
+                                                              "kiosk-1", "+", "", "available", "x" * 40]),
+                                             max_size=6).map("/".join))
+def test_arbitrary_topics(topic):
+    outcome(protocol.parse_topic, topic)
