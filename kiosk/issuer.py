@@ -4,7 +4,9 @@ All tickets pass one lock, and offline tickets are handed over before any new
 online request, so the hub receives them once each and in the order they were
 issued.  A request the hub does not answer within ``reply_timeout`` is abandoned
 (its late reply is ignored) and the ticket is issued offline under a new id: a
-citizen must never hold a number the hub does not know.  The offline ticket names
+citizen must never hold a number the hub does not know.  An overloaded hub answers a
+request that waited too long in its intake as ``stale`` instead of issuing a ticket,
+which the kiosk takes like no answer.  The offline ticket names
 the abandoned request (``replaces``), so a hub that did issue a ticket for it after
 all withdraws that one: nobody holds it, and nobody is called for it.
 """
@@ -21,11 +23,11 @@ from kiosk.hub_link import HubLink
 from kiosk.outbox import Outbox
 from reception.config import Site
 from reception.errors import ReceptionError
-from reception.protocol import IssuedTicket
+from reception.protocol import KIOSK_REPLY_TIMEOUT_S, STALE, IssuedTicket
 
 log = logging.getLogger(__name__)
 
-REPLY_TIMEOUT = 3.0
+REPLY_TIMEOUT = KIOSK_REPLY_TIMEOUT_S
 
 
 class TicketRefused(ReceptionError, RuntimeError):
@@ -52,9 +54,10 @@ class TicketIssuer:
                 reply = self.link.request(body, self.reply_timeout)
                 if reply is not None and reply.ok:
                     return reply.ticket
-                if reply is not None:
+                if reply is not None and reply.error != STALE:
                     raise TicketRefused(reply.error or "refused")
-                log.warning("no reply from the hub in %.1fs; issuing offline", self.reply_timeout)
+                log.warning("no ticket from the hub in %.1fs (%s); issuing offline", self.reply_timeout,
+                            "it is overloaded" if reply else "no reply")
                 abandoned = body["id"]
             return self._issue_offline(order, abandoned)
 

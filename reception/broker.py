@@ -19,6 +19,12 @@ INSTALL_HINT = ("Mosquitto is not installed. On Debian or Raspberry Pi OS run: "
                 "sudo apt-get install mosquitto mosquitto-clients")
 
 
+# Queue limits for every broker the appliance configures.  No in-flight window (Mosquitto's default
+# is 20): the hub takes every message at once into its own intake, where it sees a backlog, says so
+# and sheds it, instead of Mosquitto holding it unseen and dropping what exceeds its queue.  While a
+# client with a persistent session (the hub) is away, up to 100,000 messages wait for it.
+QUEUE_LIMITS = ("max_inflight_messages 0", "max_queued_messages 100000")
+
 SBIN_DIRS = ("/usr/sbin", "/usr/local/sbin")  # Debian installs mosquitto here, often not on a user's PATH
 
 
@@ -72,7 +78,7 @@ class PrivateBroker:
             "log_dest stderr",
             "log_type error",
             "log_type warning",
-            "max_queued_messages 10000",
+            *QUEUE_LIMITS,
             self.extra_config,
         ]
         self.config_path.write_text("\n".join(line for line in lines if line) + "\n")

@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Mapping
 
+from reception.broker import QUEUE_LIMITS
 from reception.config import Site
 from reception.protocol import ROOT, Topics
 
@@ -155,6 +156,7 @@ def secured_listeners(password_file: str, acl_file: str, port: int = 1883, tls: 
     """
     lines = ["per_listener_settings false",
              "set_tcp_nodelay true",  # a call must not wait out Nagle and delayed ACKs (about 40 ms)
+             *QUEUE_LIMITS,
              "allow_anonymous false",
              f"password_file {password_file}",
              f"acl_file {acl_file}",

@@ -39,6 +39,8 @@ DESK_ACTIONS = ("next", "recall", "noshow", "transfer", "done", "call", "open", 
 HUB_STATUSES = ("online", "offline", "stopped")
 PRINTER_STATES = ("ok", "paper_low", "paper_out", "cover_open", "offline", "error")
 MAX_ID_LEN = 64
+KIOSK_REPLY_TIMEOUT_S = 3.0  # a kiosk waits this long for its ticket, then prints one of its own numbers
+STALE = "stale"  # the error of a ticket request that waited at the hub until its kiosk had given up
 NUMBER_RE = re.compile(r"^[A-Z][0-9]{3,4}$")
 _SEGMENT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
