@@ -28,7 +28,8 @@ class Intake:
         self._cond = threading.Condition()
         self._stopping = False
         self._thread = threading.Thread(target=self._work, name="hub-intake", daemon=True)
-        self.age = 0.0  # seconds the message being handled waited here
+        self.received = 0.0  # when the message being handled arrived (``timer``)
+        self.age = 0.0  # and how long it waited here
 
     def wrap(self, handler: Handler) -> Handler:
         """A network-thread callback that only queues the message for ``handler``."""
@@ -65,7 +66,7 @@ class Intake:
                 if self._stopping:
                     return
                 received, handler, topic, payload, ack = self._items.popleft()
-            self.age = self._timer() - received
+            self.received, self.age = received, self._timer() - received
             try:
                 handler(topic, payload, ack)
             except Exception:  # the handlers guard themselves; this keeps the worker alive whatever happens

@@ -44,6 +44,7 @@ REFRESH_SECONDS = 0.5  # estimates and desk queues follow the queue at most this
 LEARN_DAYS = 14  # days of finished visits the estimator learns from at start
 ANSWER_CACHE = 20_000  # answers to recent command ids kept in memory; older ones are looked up in the store
 STALE_AFTER_S = protocol.KIOSK_REPLY_TIMEOUT_S - 0.5  # a request that waited longer: its kiosk is about to give up
+REPLAY_WINDOW_S = 2.0  # what arrives this soon after a (re)connect is what the broker kept: judged by its sent_at
 
 
 def utcnow() -> datetime:
@@ -77,6 +78,7 @@ class Hub:
         self._dirty = True
         self.alerts: dict[str, dict] = {}
         self.intake, self.overload = Intake(), OverloadWatch()
+        self._connected_at = 0.0
         self.daily = DailyStats(site, StatsDB(store.db))
         self._load()
         self._learn_history()
@@ -146,6 +148,7 @@ class Hub:
 
     def _publish_everything(self) -> None:
         """After every (re)connect: the retained state first, then "online"."""
+        self._connected_at = time.monotonic()
         with self._lock:
             now = self.clock()
             for desk_id in self.site.desks:
@@ -207,11 +210,17 @@ class Hub:
                           now: datetime) -> bool:
         """An online request that waited here until its kiosk gave up: refuse it, so the number the kiosk
         prints itself stands alone (a hand-over, already a citizen's number, is never refused so)."""
-        if request.offline_number or self.intake.age <= STALE_AFTER_S:
+        if request.offline_number or not (self.intake.age > STALE_AFTER_S or self._replayed_late(request, now)):
             return False
         self.overload.refused_stale()
         self._stage(Pending(Effects(), now, key, reply_topic, protocol.ticket_reply(request.id, error=protocol.STALE), ack))
         return True
+
+    def _replayed_late(self, request: protocol.TicketRequest, now: datetime) -> bool:
+        """A request that waited in the broker while the hub was away, sent long before by the kiosk's clock.
+        Judged so only just after a (re)connect: a kiosk clock that lags never costs it tickets for long."""
+        replay = self.intake.received - self._connected_at < REPLAY_WINDOW_S
+        return replay and request.sent_at is not None and (now - request.sent_at).total_seconds() > STALE_AFTER_S
 
     def _withdraw_unanswered(self, kiosk: str, request_id: str, now: datetime) -> Effects:
         """The ticket issued for a request whose answer never reached the kiosk, if there was one."""

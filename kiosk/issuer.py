@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Callable
 
 from kiosk.flow import Order
@@ -36,9 +36,12 @@ class TicketRefused(ReceptionError, RuntimeError):
 
 class TicketIssuer:
     def __init__(self, site: Site, kiosk_id: str, link: HubLink, outbox: Outbox, *,
-                 now: Callable[[], datetime] | None = None, reply_timeout: float = REPLY_TIMEOUT):
+                 now: Callable[[], datetime] | None = None, reply_timeout: float = REPLY_TIMEOUT,
+                 wall: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+        """``now``: the site's clock for tickets; ``wall``: the real clock for ``sent_at`` (the hub compares it with its own)."""
         self.site, self.kiosk_id, self.link, self.outbox = site, kiosk_id, link, outbox
         self.now = now or (lambda: datetime.now(site.tz))
+        self.wall = wall
         self.reply_timeout = reply_timeout
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -50,7 +53,7 @@ class TicketIssuer:
         with self._lock:
             abandoned = None
             if self.link.hub_online and self._hand_over():
-                body = order.request(f"{self.kiosk_id}-{uuid.uuid4().hex[:16]}")
+                body = order.request(f"{self.kiosk_id}-{uuid.uuid4().hex[:16]}", sent_at=self.wall())
                 reply = self.link.request(body, self.reply_timeout)
                 if reply is not None and reply.ok:
                     return reply.ticket
@@ -59,6 +62,7 @@ class TicketIssuer:
                 log.warning("no ticket from the hub in %.1fs (%s); issuing offline", self.reply_timeout,
                             "it is overloaded" if reply else "no reply")
                 abandoned = body["id"]
+                self._wake.set()  # hand it over soon: should the hub have issued a ticket after all, it is withdrawn
             return self._issue_offline(order, abandoned)
 
     def first_visit(self, ticket: IssuedTicket, value: bool) -> None:

@@ -199,6 +199,7 @@ class TicketRequest:
     offline_number: str | None = None
     issued_at: datetime | None = None
     replaces: str | None = None
+    sent_at: datetime | None = None  # the kiosk's clock when it asked: a request replayed after a hub restart may be stale
 
 
 def parse_ticket_request(raw: bytes | str) -> TicketRequest:
@@ -219,6 +220,7 @@ def parse_ticket_request(raw: bytes | str) -> TicketRequest:
         offline_number=_number(offline, "offline_number") if offline else None,
         issued_at=issued_at,
         replaces=_command_id(data, "replaces") if data.get("replaces") is not None else None,
+        sent_at=_timestamp(data, "sent_at", required=False),
     )
 
 

@@ -13,8 +13,9 @@ import sqlite3
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
+from hub.service import REPLAY_WINDOW_S
 from kiosk.flow import Order
 from kiosk.hub_link import HubLink
 from kiosk.issuer import TicketIssuer
@@ -160,3 +161,26 @@ def test_overload_is_raised_at_once_and_cleared_only_after_a_calm_spell():
     assert watch.update(2.5 + CLEAR_AFTER_S - 0.1, 0.1) is None
     assert watch.update(2.5 + CLEAR_AFTER_S, 0.1) == "cleared"
     assert watch.update(20.0, 0.0) is None and watch.refused_total == 1
+
+
+def test_a_request_kept_by_the_broker_while_the_hub_was_down_is_stale_when_sent_long_before(hub, recorder, site):
+    rec = recorder(f"reception/{site.id}/kiosk/+/ticket/reply")
+    topic = protocol.Topics(site.id).ticket_request("kiosk-1")
+    hub.kill()
+    now = datetime.now(timezone.utc)
+    for rid, ago in (("sent-long-ago", 20), ("sent-just-now", 0)):
+        rec.publish(topic, {"v": 1, "id": rid, "service": "passport", "sent_at": (now - timedelta(seconds=ago)).isoformat()})
+    hub.start()
+    answers = rec.wait_for(lambda _m: len(rec.json()) == 2 and {b["id"]: b for b in rec.json()})
+    assert answers["sent-long-ago"] == {"v": 1, "id": "sent-long-ago", "ok": False, "error": "stale"}
+    assert answers["sent-just-now"]["ok"]
+
+
+def test_a_kiosk_clock_that_lags_costs_it_no_tickets_once_the_hub_is_running(hub, recorder, site):
+    rec = recorder(f"reception/{site.id}/kiosk/+/ticket/reply")
+    time.sleep(REPLAY_WINDOW_S)  # the hub has been online at least this long
+    lagging = (datetime.now(timezone.utc) - timedelta(seconds=30)).isoformat()
+    rec.publish(protocol.Topics(site.id).ticket_request("kiosk-1"),
+                {"v": 1, "id": "lagging-clock", "service": "passport", "sent_at": lagging})
+    assert rec.wait_for(lambda _m: rec.json())[0]["ok"]
+
