@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench import processes
 from reception import config, protocol
 from reception.commands import add_config_argument
 from reception.broker import PrivateBroker
@@ -104,7 +105,11 @@ def start_hub(config_path: Path, broker: PrivateBroker, data: Path, client: Clie
     proc = subprocess.Popen([sys.executable, "-m", "reception.cli", "hub", "-c", str(config_path),
                              "--broker-port", str(broker.port), "--db", str(data / "hub.db")],
                             stdout=open(data / "hub.log", "ab"), stderr=subprocess.STDOUT)
-    client.wait("online", 20)
+    try:
+        client.wait("online", 20)
+    except BaseException:
+        processes.stop(proc)
+        raise
     return proc
 
 
@@ -195,10 +200,10 @@ def main(args) -> int:
             app.run()
         client.conn.stop()
     finally:
-        if hub:
-            hub.terminate()
-            hub.wait(10)
-        broker.stop()
+        try:
+            processes.stop(hub)
+        finally:
+            broker.stop()
     return report(sent, shown, flipped, via, args)
 
 

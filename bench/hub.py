@@ -20,6 +20,7 @@ from pathlib import Path
 
 import psutil
 
+from bench import processes
 from reception import config
 from reception.broker import PrivateBroker
 from reception.commands import add_config_argument
@@ -121,15 +122,17 @@ def main(args) -> int:
         cfg = bench_site_file(Path(args.config), tmp / "site.toml")
         site = config.load(cfg)
         broker = PrivateBroker(tmp / "broker").start()
-        hub = subprocess.Popen([sys.executable, "-m", "reception.cli", "hub", "-c", str(cfg),
-                                "--broker-port", str(broker.port), "--db", str(tmp / "hub.db")],
-                               stdout=subprocess.DEVNULL, stderr=open(tmp / "hub.log", "wb"))
+        hub = None
         try:
+            hub = subprocess.Popen([sys.executable, "-m", "reception.cli", "hub", "-c", str(cfg),
+                                    "--broker-port", str(broker.port), "--db", str(tmp / "hub.db")],
+                                   stdout=subprocess.DEVNULL, stderr=open(tmp / "hub.log", "wb"))
             return _measure(args, site, broker, hub)
         finally:
-            hub.terminate()
-            hub.wait(10)
-            broker.stop()
+            try:
+                processes.stop(hub)
+            finally:
+                broker.stop()
 
 
 def _measure(args, site, broker, hub) -> int:

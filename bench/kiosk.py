@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import processes
 from bench.board import Client, percentile, screen, start_hub
 from reception import config, protocol
 from reception.broker import PrivateBroker
@@ -46,10 +47,11 @@ def parent(args) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp, screen():
         work = Path(tmp)
         broker = PrivateBroker(work / "broker").start()
-        client = Client(broker, protocol.Topics(site.id))
-        hub = start_hub(Path(args.config), broker, work, client)
         child_log = open(work / "kiosk.log", "w")
+        client = hub = proc = None
         try:
+            client = Client(broker, protocol.Topics(site.id))
+            hub = start_hub(Path(args.config), broker, work, client)
             started = time.time()
             proc = subprocess.Popen([sys.executable, "-m", "bench.kiosk", "--child",
                                      "-c", str(args.config), "--broker-port", str(broker.port),
@@ -68,12 +70,14 @@ def parent(args) -> int:
                     results.update(json.loads(rest))
             proc.wait(60)
         finally:
-            if hub.poll() is None:
-                hub.terminate()
-                hub.wait(10)
-            client.conn.stop()
-            broker.stop()
-            child_log.close()
+            try:
+                processes.stop(proc)
+                processes.stop(hub)
+                if client:
+                    client.conn.stop()
+            finally:
+                broker.stop()
+                child_log.close()
         if "touch_to_ticket_ms" not in results:  # say why, not only that it failed
             print((work / "kiosk.log").read_text()[-3000:], file=sys.stderr)
     return report(results, args)

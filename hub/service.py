@@ -1,8 +1,9 @@
 """The hub on the broker: takes kiosk and desk messages, applies them to the queue, publishes.
 
 Nothing is answered, announced or acknowledged before it is stored.  A message is
-applied to the in-memory queue at once (in paho's network thread, under one lock)
-and *staged*; a flusher thread commits everything staged in one transaction (one
+taken off the network into the intake (``hub.intake``, where an overload shows and
+stale ticket requests are refused), applied to the in-memory queue by the intake's
+worker (under one lock) and *staged*; a flusher thread commits everything staged in one transaction (one
 fsync for a burst: group commit), then sends the replies and only then the MQTT
 acknowledgements (paho manual ack, persistent session).  A hub killed at any
 moment has either not acknowledged a message, so the broker delivers it again, or
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,6 +33,8 @@ from hub.daily_stats import DailyStats
 from hub.core.estimate import Estimates, WaitEstimator, default_estimator
 from hub.core.model import NO_SHOW, SERVED, Effects
 from hub.core.queue import Queue
+from hub.intake import Intake
+from hub.overload import OverloadWatch
 from hub.stats_db import StatsDB
 from hub.store import Store
 
@@ -39,6 +43,8 @@ log = logging.getLogger(__name__)
 REFRESH_SECONDS = 0.5  # estimates and desk queues follow the queue at most this often
 LEARN_DAYS = 14  # days of finished visits the estimator learns from at start
 ANSWER_CACHE = 20_000  # answers to recent command ids kept in memory; older ones are looked up in the store
+STALE_AFTER_S = protocol.KIOSK_REPLY_TIMEOUT_S - 0.5  # a request that waited longer: its kiosk is about to give up
+REPLAY_WINDOW_S = 2.0  # what arrives this soon after a (re)connect is what the broker kept: judged by its sent_at
 
 
 @dataclass
@@ -67,6 +73,8 @@ class Hub:
         self._stop = threading.Event()
         self._dirty = True
         self.alerts: dict[str, dict] = {}
+        self.intake, self.overload = Intake(), OverloadWatch()
+        self._connected_at = 0.0
         self.daily = DailyStats(site, StatsDB(store.db))
         self._load()
         self._learn_history()
@@ -86,7 +94,7 @@ class Hub:
             self.topics.desk_available(): self._on_device_available,
         }
         for topic_filter, handler in handlers.items():
-            self.conn.subscribe(topic_filter, self._guarded(handler))
+            self.conn.subscribe(topic_filter, self.intake.wrap(self._guarded(handler)))
         self._ticker = threading.Thread(target=self._tick_loop, name="hub-ticker", daemon=True)
         self._flusher = threading.Thread(target=self._flush_loop, name="hub-flusher", daemon=True)
 
@@ -121,6 +129,7 @@ class Hub:
 
     def start(self) -> "Hub":
         self._flusher.start()
+        self.intake.start()
         self.conn.start()
         self._ticker.start()
         return self
@@ -129,6 +138,7 @@ class Hub:
         service_notify.stopping()
         self._stop.set()
         self._wake.set()
+        self.intake.stop()  # what still waits there was never acknowledged: the broker keeps it for the next hub
         for thread in (self._flusher, self._ticker):
             if thread.is_alive():
                 thread.join(5)
@@ -137,6 +147,7 @@ class Hub:
 
     def _publish_everything(self) -> None:
         """After every (re)connect: the retained state first, then "online"."""
+        self._connected_at = time.monotonic()
         with self._lock:
             now = self.clock()
             for desk_id in self.site.desks:
@@ -169,7 +180,7 @@ class Hub:
         kiosk, now = where.device_id, self.clock()
         reply_topic = self.topics.ticket_reply(kiosk)
         key = f"kiosk/{kiosk}/{request.id}"
-        if self._answer_again(key, ack, now):
+        if self._answer_again(key, ack, now) or self._refused_as_stale(request, key, reply_topic, ack, now):
             return
         try:
             if request.offline_number:
@@ -193,6 +204,22 @@ class Hub:
             effects.touch(ticket)
         reply = protocol.ticket_reply(request.id, views.ticket_view(ticket, eta, ahead))
         self._stage(Pending(effects, now, key, reply_topic, reply, ack))
+
+    def _refused_as_stale(self, request: protocol.TicketRequest, key: str, reply_topic: str, ack,
+                          now: datetime) -> bool:
+        """An online request that waited here until its kiosk gave up: refuse it, so the number the kiosk
+        prints itself stands alone (a hand-over, already a citizen's number, is never refused so)."""
+        if request.offline_number or not (self.intake.age > STALE_AFTER_S or self._replayed_late(request, now)):
+            return False
+        self.overload.refused_stale()
+        self._stage(Pending(Effects(), now, key, reply_topic, protocol.ticket_reply(request.id, error=protocol.STALE), ack))
+        return True
+
+    def _replayed_late(self, request: protocol.TicketRequest, now: datetime) -> bool:
+        """A request that waited in the broker while the hub was away, sent long before by the kiosk's clock.
+        Judged so only just after a (re)connect: a kiosk clock that lags never costs it tickets for long."""
+        replay = self.intake.received - self._connected_at < REPLAY_WINDOW_S
+        return replay and request.sent_at is not None and (now - request.sent_at).total_seconds() > STALE_AFTER_S
 
     def _withdraw_unanswered(self, kiosk: str, request_id: str, now: datetime) -> Effects:
         """The ticket issued for a request whose answer never reached the kiosk, if there was one."""
@@ -400,7 +427,22 @@ class Hub:
                 service_notify.watchdog_ping()
                 last_ping = now
 
+    def _watch_load(self, now: datetime) -> None:
+        """Say when the hub falls behind (log and an alert for the desks), and when it has caught up."""
+        change = self.overload.update(time.monotonic(), self.intake.oldest_age())
+        if change == "raised":
+            log.warning("overloaded: %d messages waiting, the oldest for %.1f s; ticket requests waiting over %.1f s "
+                        "are refused as stale (their kiosks print their own numbers)",
+                        len(self.intake), self.intake.oldest_age(), STALE_AFTER_S)
+            self.alerts["hub"] = {"device": "hub", "problem": "overloaded", "detail": "", "since": now.isoformat()}
+        elif change == "cleared":
+            log.warning("no longer overloaded (%d ticket requests refused as stale so far)", self.overload.refused_total)
+            self.alerts.pop("hub", None)
+        if change:
+            self._publish_alerts(now)
+
     def _tick(self, now: datetime) -> None:
+        self._watch_load(now)
         effects = self.queue.expire_due(now)
         if effects.events:
             self._stage(Pending(effects, now))

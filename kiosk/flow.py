@@ -37,8 +37,8 @@ class Order:
     first_visit: bool | None = None
     lang: str = "da"
 
-    def request(self, request_id: str, *, offline_number: str | None = None,
-                issued_at: datetime | None = None, replaces: str | None = None) -> dict[str, Any]:
+    def request(self, request_id: str, *, offline_number: str | None = None, issued_at: datetime | None = None,
+                replaces: str | None = None, sent_at: datetime | None = None) -> dict[str, Any]:
         """The ticket request body (``reception.protocol.encode`` adds the version).
 
         ``replaces``: the id of an online request that got no reply, so the hub can withdraw
@@ -51,6 +51,8 @@ class Order:
             body["issued_at"] = issued_at.isoformat(timespec="seconds")
         if replaces is not None:
             body["replaces"] = replaces
+        if sent_at is not None:
+            body["sent_at"] = sent_at.isoformat(timespec="milliseconds")
         return body
 
 

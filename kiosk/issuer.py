@@ -4,7 +4,9 @@ All tickets pass one lock, and offline tickets are handed over before any new
 online request, so the hub receives them once each and in the order they were
 issued.  A request the hub does not answer within ``reply_timeout`` is abandoned
 (its late reply is ignored) and the ticket is issued offline under a new id: a
-citizen must never hold a number the hub does not know.  The offline ticket names
+citizen must never hold a number the hub does not know.  An overloaded hub answers a
+request that waited too long in its intake as ``stale`` instead of issuing a ticket,
+which the kiosk takes like no answer.  The offline ticket names
 the abandoned request (``replaces``), so a hub that did issue a ticket for it after
 all withdraws that one: nobody holds it, and nobody is called for it.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Callable
 
 from kiosk.flow import Order
@@ -22,11 +24,11 @@ from kiosk.outbox import Outbox
 from reception import clock
 from reception.config import Site
 from reception.errors import ReceptionError
-from reception.protocol import IssuedTicket
+from reception.protocol import KIOSK_REPLY_TIMEOUT_S, STALE, IssuedTicket
 
 log = logging.getLogger(__name__)
 
-REPLY_TIMEOUT = 3.0
+REPLY_TIMEOUT = KIOSK_REPLY_TIMEOUT_S
 
 
 class TicketRefused(ReceptionError, RuntimeError):
@@ -35,9 +37,12 @@ class TicketRefused(ReceptionError, RuntimeError):
 
 class TicketIssuer:
     def __init__(self, site: Site, kiosk_id: str, link: HubLink, outbox: Outbox, *,
-                 now: Callable[[], datetime] | None = None, reply_timeout: float = REPLY_TIMEOUT):
+                 now: Callable[[], datetime] | None = None, reply_timeout: float = REPLY_TIMEOUT,
+                 wall: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+        """``now``: the site's clock for tickets; ``wall``: the real clock for ``sent_at`` (the hub compares it with its own)."""
         self.site, self.kiosk_id, self.link, self.outbox = site, kiosk_id, link, outbox
         self.now = now or clock.local(site.tz)
+        self.wall = wall
         self.reply_timeout = reply_timeout
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -49,14 +54,16 @@ class TicketIssuer:
         with self._lock:
             abandoned = None
             if self.link.hub_online and self._hand_over():
-                body = order.request(f"{self.kiosk_id}-{uuid.uuid4().hex[:16]}")
+                body = order.request(f"{self.kiosk_id}-{uuid.uuid4().hex[:16]}", sent_at=self.wall())
                 reply = self.link.request(body, self.reply_timeout)
                 if reply is not None and reply.ok:
                     return reply.ticket
-                if reply is not None:
+                if reply is not None and reply.error != STALE:
                     raise TicketRefused(reply.error or "refused")
-                log.warning("no reply from the hub in %.1fs; issuing offline", self.reply_timeout)
+                log.warning("no ticket from the hub in %.1fs (%s); issuing offline", self.reply_timeout,
+                            "it is overloaded" if reply else "no reply")
                 abandoned = body["id"]
+                self._wake.set()  # hand it over soon: should the hub have issued a ticket after all, it is withdrawn
             return self._issue_offline(order, abandoned)
 
     def first_visit(self, ticket: IssuedTicket, value: bool) -> None:

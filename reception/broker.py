@@ -13,12 +13,11 @@ import subprocess
 import time
 from pathlib import Path
 
-from reception.broker_accounts import size_limits
+from reception.broker_accounts import QUEUE_LIMITS, size_limits
 from reception.errors import BrokerMissing
 
 INSTALL_HINT = ("Mosquitto is not installed. On Debian or Raspberry Pi OS run: "
                 "sudo apt-get install mosquitto mosquitto-clients")
-
 
 SBIN_DIRS = ("/usr/sbin", "/usr/local/sbin")  # Debian installs mosquitto here, often not on a user's PATH
 
@@ -73,7 +72,7 @@ class PrivateBroker:
             "log_dest stderr",
             "log_type error",
             "log_type warning",
-            "max_queued_messages 10000",
+            *QUEUE_LIMITS,
             *size_limits(),
             self.extra_config,
         ]

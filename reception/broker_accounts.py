@@ -23,6 +23,12 @@ from reception.config import Site
 from reception.payload import MAX_PACKET, MAX_PAYLOAD
 from reception.protocol import ROOT, Topics
 
+# Queue limits for every broker the appliance configures.  No in-flight window (Mosquitto's default
+# is 20): the hub takes every message at once into its own intake, where it sees a backlog, says so
+# and sheds it, instead of Mosquitto holding it unseen and dropping what exceeds its queue.  While a
+# client with a persistent session (the hub) is away, up to 100,000 messages wait for it.
+QUEUE_LIMITS = ("max_inflight_messages 0", "max_queued_messages 100000")
+
 HUB = "hub"
 # Mosquitto's default.  Enough here: passwords are random 192-bit tokens, not words to guess.
 PBKDF2_ITERATIONS = 101
@@ -159,6 +165,7 @@ def secured_listeners(password_file: str, acl_file: str, port: int = 1883, tls: 
     lines = ["per_listener_settings false",
              "set_tcp_nodelay true",  # a call must not wait out Nagle and delayed ACKs (about 40 ms)
              *size_limits(),
+             *QUEUE_LIMITS,
              "allow_anonymous false",
              f"password_file {password_file}",
              f"acl_file {acl_file}",

@@ -49,11 +49,14 @@ AVAILABILITY = ("online", "offline", "stopped")
 DESK_UNITS = ("buttons", "console")  # the programs a desk may run, each with its own availability
 PRINTER_STATES = ("ok", "paper_low", "paper_out", "cover_open", "offline", "error")
 ALERT_PROBLEMS = ("paper_low", "paper_out", "cover_open", "offline", "error",  # a kiosk's printer
-                  "unreachable")  # a device whose Last Will said "offline"
+                  "unreachable",  # a device whose Last Will said "offline"
+                  "overloaded")  # the hub itself, while its intake lags
 NUMBER_RE = re.compile(r"[A-Z][0-9]{3,4}")
 LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 DEVICE_RE = re.compile(rf"{SEGMENT_RE.pattern}(/({'|'.join(DESK_UNITS)}))?")  # kiosk-1, board-1, desk-1/console
 _SEGMENT = SEGMENT_RE
+KIOSK_REPLY_TIMEOUT_S = 3.0  # a kiosk waits this long for its ticket, then prints one of its own numbers
+STALE = "stale"  # the error of a ticket request that waited at the hub until its kiosk had given up
 
 
 # ---------------------------------------------------------------------------
@@ -195,10 +198,11 @@ class TicketRequest:
     offline_number: str | None = None
     issued_at: datetime | None = None
     replaces: str | None = None
+    sent_at: datetime | None = None  # the kiosk's clock when it asked: a request replayed after a hub restart may be stale
 
 
 TICKET_REQUEST_FIELDS = ("id", "service", "preference", "extras", "first_visit", "lang",
-                         "offline_number", "issued_at", "replaces")
+                         "offline_number", "issued_at", "replaces", "sent_at")
 HAND_OVER_FIELDS = ("issued_at", "replaces")  # only with an offline_number
 
 
@@ -219,6 +223,7 @@ def parse_ticket_request(raw: bytes | str) -> TicketRequest:
         offline_number=None if offline is None else _number(offline, "offline_number"),
         issued_at=_timestamp(data, "issued_at", required=offline is not None),
         replaces=_command_id(data, "replaces", required=False),
+        sent_at=_timestamp(data, "sent_at", required=False),
     )
 
 

@@ -1,24 +1,20 @@
-"""Shared fixtures: a fixed clock, a real Mosquitto on a free port, the example site, an MQTT recorder, Xvfb."""
+"""Shared fixtures: a fixed clock, a real Mosquitto on a free port, the example site, an MQTT recorder, Xvfb,
+the hub.  ``Recorder`` and ``HubProcess`` live in ``bench.harness``: the benchmarks drive the same real parts."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
-import sys
-import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
+from bench.harness import EXAMPLE_CONFIG, HubProcess, Recorder, open_all_day  # noqa: F401  (tests import them from here)
 from reception import clock, config
 from reception.broker import PrivateBroker
-from reception.mqtt import BrokerAddress, Connection
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_CONFIG = ROOT / "config" / "site.example.toml"
 
 # The one clock of the test suite (``RECEPTION_CLOCK``): it starts at this instant and runs at real
 # speed.  Every test reads it, and so does every process a test starts: from this instant, or from
@@ -48,49 +44,6 @@ def broker(tmp_path):
     b = PrivateBroker(tmp_path / "broker").start()
     yield b
     b.stop()
-
-
-class Recorder:
-    """A test client that records every message on the given topic filters."""
-
-    def __init__(self, broker, *filters: str):
-        self.messages: list[tuple[str, bytes]] = []
-        self._cond = threading.Condition()
-        self.conn = Connection(f"test-{uuid.uuid4().hex[:8]}", BrokerAddress(broker.host, broker.port))
-        for f in filters:
-            self.conn.subscribe(f, self._record)
-        self.conn.start()
-        assert self.conn.wait_connected(10), "recorder could not connect"
-
-    def _record(self, topic: str, payload: bytes) -> None:
-        with self._cond:
-            self.messages.append((topic, payload))
-            self._cond.notify_all()
-
-    def json(self, topic_suffix: str = "") -> list[dict]:
-        with self._cond:
-            return [json.loads(p) for t, p in self.messages if t.endswith(topic_suffix) and p]
-
-    def wait_for(self, predicate, timeout: float = 10.0):
-        """Wait until ``predicate(messages)`` is truthy and return its value."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                result = predicate(self.messages)
-                if result:
-                    return result
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"timed out; saw {[(t, p[:200]) for t, p in self.messages[-10:]]}")
-                self._cond.wait(left)
-
-    def publish(self, topic: str, payload, retain: bool = False) -> None:
-        if isinstance(payload, dict):
-            payload = json.dumps(payload).encode()
-        self.conn.publish(topic, payload, retain=retain).wait_for_publish(5)
-
-    def close(self) -> None:
-        self.conn.stop()
 
 
 @pytest.fixture
@@ -128,48 +81,6 @@ def xvfb():
     yield display
     proc.terminate()
     proc.wait()
-
-
-class HubProcess:
-    """``reception hub`` as a real child process, so tests can SIGKILL it mid-burst and restart it."""
-
-    def __init__(self, broker, db_path: Path, config_path: Path = EXAMPLE_CONFIG, *, instant: str | None = None):
-        """``instant``: where the hub's clock starts (ISO with offset; default the suite's clock).
-        A restarted hub goes on from where its clock is now, as a real one would."""
-        self.broker, self.db_path, self.config_path = broker, db_path, config_path
-        self.clock = clock.RunningFrom(clock.parse_instant(instant)) if instant else clock.from_env()
-        self.proc: subprocess.Popen | None = None
-        self.log_path = db_path.parent / "hub.log"
-        site = config.load(config_path)
-        self.available = Recorder(broker, f"reception/{site.id}/hub/available")
-
-    def start(self, timeout: float = 15) -> "HubProcess":
-        mark = len(self.available.messages)
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "reception.cli", "hub", "-c", str(self.config_path),
-             "--broker-port", str(self.broker.port), "--db", str(self.db_path)],
-            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=clock.child_env(self.clock))
-        self.available.wait_for(
-            lambda msgs: any(json.loads(p).get("status") == "online" for _t, p in msgs[mark:] if p), timeout)
-        return self
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.wait()
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:  # never leave a hub behind a failed test
-                self.proc.kill()
-                self.proc.wait()
-                raise
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
 
 @pytest.fixture

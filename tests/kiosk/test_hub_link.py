@@ -55,3 +55,26 @@ def test_hub_availability_board_and_bad_messages(broker, recorder, site):
                                          if b["printer"] != "ok"])[-1]
     assert body == {"v": 1, "printer": "paper_low", "outbox": 2}
     link.stop()
+
+
+def test_a_request_the_hub_refuses_as_stale_is_issued_offline_and_names_the_request(broker, recorder, site):
+    from kiosk.flow import Order
+    from kiosk.issuer import TicketIssuer
+    from kiosk.outbox import Outbox
+
+    hub = recorder(f"reception/{site.id}/kiosk/kiosk-1/ticket/request")
+    hub.publish(f"reception/{site.id}/hub/available", {"v": 1, "status": "online"}, retain=True)
+    link = HubLink(site.id, "kiosk-1", BrokerAddress(broker.host, broker.port)).start()
+    eventually(lambda: link.hub_online)
+    issuer = TicketIssuer(site, "kiosk-1", link, Outbox(None, site.kiosks["kiosk-1"]), reply_timeout=10)
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(ticket=issuer.issue(Order("passport"))))
+    worker.start()
+    rid = json.loads(hub.wait_for(lambda msgs: msgs)[0][1])["id"]
+    started = time.monotonic()
+    hub.publish(f"reception/{site.id}/kiosk/kiosk-1/ticket/reply", {"v": 1, "id": rid, "ok": False, "error": "stale"})
+    worker.join(10)
+    assert time.monotonic() - started < 5, "at once, not after the timeout"
+    assert result["ticket"].offline and result["ticket"].number == "C901"
+    assert [p.body["replaces"] for p in issuer.outbox.pending()] == [rid]
+    link.stop()
