@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable
 
 from kiosk.flow import Order
@@ -38,11 +38,12 @@ class TicketRefused(ReceptionError, RuntimeError):
 class TicketIssuer:
     def __init__(self, site: Site, kiosk_id: str, link: HubLink, outbox: Outbox, *,
                  now: Callable[[], datetime] | None = None, reply_timeout: float = REPLY_TIMEOUT,
-                 wall: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
-        """``now``: the site's clock for tickets; ``wall``: the real clock for ``sent_at`` (the hub compares it with its own)."""
+                 wall: Callable[[], datetime] | None = None):
+        """``now``: the site's clock for tickets; ``wall``: the running clock for ``sent_at`` (the process's
+        clock, real or ``RECEPTION_CLOCK``'s, which the hub compares with its own), never a test's frozen ``now``."""
         self.site, self.kiosk_id, self.link, self.outbox = site, kiosk_id, link, outbox
         self.now = now or clock.local(site.tz)
-        self.wall = wall
+        self.wall = wall or clock.from_env()
         self.reply_timeout = reply_timeout
         self._lock = threading.Lock()
         self._wake = threading.Event()
