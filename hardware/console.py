@@ -24,7 +24,8 @@ KIND_WORDS = {"staff": "personale", "volunteer": "frivillige"}
 EXTRA_WORDS = {"appointment": "har aftale", "carer": "med hjælper", "private": "ønsker enrum"}
 ALERT_WORDS = {"paper_low": "papiret er ved at slippe op", "paper_out": "mangler papir",
                "cover_open": "låget er åbent", "offline": "printeren svarer ikke", "error": "printerfejl",
-               "unreachable": "svarer ikke (slukket eller uden net)"}
+               "unreachable": "svarer ikke (slukket eller uden net)",
+               "overloaded": "er overbelastet; kiosker udskriver egne numre"}
 HELP = ("n=næste  r=kald igen  s=udeblevet  t=til personale  d=færdig  "
         "o=åbn/luk  p=pause  c=kald nummer  q=afslut")
 

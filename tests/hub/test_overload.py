@@ -13,14 +13,14 @@ import sqlite3
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from hub.service import REPLAY_WINDOW_S
 from kiosk.flow import Order
 from kiosk.hub_link import HubLink
 from kiosk.issuer import TicketIssuer
 from kiosk.outbox import Outbox
-from reception import config, protocol
+from reception import clock, config, protocol
 from reception.mqtt import BrokerAddress
 from tests.conftest import EXAMPLE_CONFIG, HubProcess, Recorder, open_all_day
 
@@ -106,7 +106,7 @@ def problems(alerts: Recorder) -> list[list[str]]:
 
 def hand_over_the_rest(site, broker, sent, answered: set[str], tmp_path) -> dict[str, str]:
     """What each kiosk does for a request not answered in time: its own number, handed over by its issuer."""
-    now = datetime.now(timezone.utc)
+    now = clock.from_env()()
     offline: dict[str, str] = {}
     issuers = []
     for kiosk in KIOSKS:
@@ -167,7 +167,7 @@ def test_a_request_kept_by_the_broker_while_the_hub_was_down_is_stale_when_sent_
     rec = recorder(f"reception/{site.id}/kiosk/+/ticket/reply")
     topic = protocol.Topics(site.id).ticket_request("kiosk-1")
     hub.kill()
-    now = datetime.now(timezone.utc)
+    now = clock.from_env()()
     for rid, ago in (("sent-long-ago", 20), ("sent-just-now", 0)):
         rec.publish(topic, {"v": 1, "id": rid, "service": "passport", "sent_at": (now - timedelta(seconds=ago)).isoformat()})
     hub.start()
@@ -179,7 +179,7 @@ def test_a_request_kept_by_the_broker_while_the_hub_was_down_is_stale_when_sent_
 def test_a_kiosk_clock_that_lags_costs_it_no_tickets_once_the_hub_is_running(hub, recorder, site):
     rec = recorder(f"reception/{site.id}/kiosk/+/ticket/reply")
     time.sleep(REPLAY_WINDOW_S)  # the hub has been online at least this long
-    lagging = (datetime.now(timezone.utc) - timedelta(seconds=30)).isoformat()
+    lagging = (clock.from_env()() - timedelta(seconds=30)).isoformat()
     rec.publish(protocol.Topics(site.id).ticket_request("kiosk-1"),
                 {"v": 1, "id": "lagging-clock", "service": "passport", "sent_at": lagging})
     assert rec.wait_for(lambda _m: rec.json())[0]["ok"]
