@@ -20,6 +20,7 @@ from typing import Callable, Mapping
 from reception.errors import ReceptionError
 
 ENV = "RECEPTION_CLOCK"
+SET_AT = "RECEPTION_CLOCK_SET_AT"  # the real Unix time at which RECEPTION_CLOCK was "now" (optional)
 
 Clock = Callable[[], datetime]
 
@@ -30,13 +31,15 @@ def system() -> datetime:
 
 
 class RunningFrom:
-    """A clock that reads ``start`` when made and then advances with the real (monotonic) time."""
+    """A clock that reads ``start`` when made (or at the real Unix time ``set_at``) and then advances
+    with the real (monotonic) time.  ``set_at`` lets processes started one after another agree to
+    the millisecond, however long each took to start."""
 
-    def __init__(self, start: datetime):
+    def __init__(self, start: datetime, set_at: float | None = None):
         if start.tzinfo is None:
             raise ValueError("the start instant needs a UTC offset")
         self.start = start.astimezone(timezone.utc)
-        self._t0 = time.monotonic()
+        self._t0 = time.monotonic() - (0.0 if set_at is None else max(0.0, time.time() - set_at))
 
     def __call__(self) -> datetime:
         return self.start + timedelta(seconds=time.monotonic() - self._t0)
@@ -57,20 +60,28 @@ def parse_instant(text: str, name: str = ENV) -> datetime:
 def from_env(environ: Mapping[str, str] = os.environ) -> Clock:
     """The real clock, or the process's clock running from ``$RECEPTION_CLOCK`` when it is set."""
     text = environ.get(ENV)
-    return _running_from(text) if text else system
+    return _running_from(text, environ.get(SET_AT)) if text else system
 
 
 @functools.lru_cache(maxsize=None)
-def _running_from(text: str) -> RunningFrom:
-    return RunningFrom(parse_instant(text))
+def _running_from(text: str, set_at: str | None) -> RunningFrom:
+    try:
+        anchor = float(set_at) if set_at else None
+    except ValueError:
+        raise ReceptionError(f"{SET_AT}: {set_at!r} is not a Unix time in seconds") from None
+    return RunningFrom(parse_instant(text), anchor)
+
+
+def env_for(clock: Clock) -> dict[str, str]:
+    """The variables that give a child process ``clock``, to the millisecond (none for the real clock)."""
+    if clock is system:
+        return {}
+    return {ENV: clock().isoformat(), SET_AT: repr(time.time())}
 
 
 def child_env(clock: Clock, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
-    """The environment for a child process that should share ``clock`` (from the instant it starts)."""
-    env = dict(environ)
-    if clock is not system:
-        env[ENV] = clock().isoformat()
-    return env
+    """The environment for a child process that should share ``clock``."""
+    return {**environ, **env_for(clock)}
 
 
 def local(tz, base: Clock | None = None) -> Clock:

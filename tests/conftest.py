@@ -28,7 +28,8 @@ TEST_INSTANT = "2026-11-24T10:00:00+01:00"
 @pytest.fixture(scope="session", autouse=True)
 def fixed_clock():
     patch = pytest.MonkeyPatch()
-    patch.setenv(clock.ENV, TEST_INSTANT)
+    for name, value in clock.env_for(clock.RunningFrom(clock.parse_instant(TEST_INSTANT))).items():
+        patch.setenv(name, value)  # children inherit the instant and when it was: they agree to the millisecond
     yield clock.from_env()
     patch.undo()
 

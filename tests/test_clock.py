@@ -53,3 +53,12 @@ def test_a_command_started_with_a_bad_clock_says_so_in_one_line(tmp_path):
     assert done.stderr.strip().splitlines() == [
         "error: RECEPTION_CLOCK: 'next tuesday' is not an ISO instant with a UTC offset "
         "(e.g. 2026-10-25T01:59:30+02:00 or 2026-12-31T22:59:59Z)"]
+
+
+def test_a_child_that_starts_slowly_still_agrees_with_its_parent():
+    parent = clock.RunningFrom(datetime(2026, 12, 31, 22, 59, 59, tzinfo=timezone.utc))
+    slow_start = "import time; time.sleep(1.0); from reception import clock; print(clock.from_env()().isoformat())"
+    done = subprocess.run([sys.executable, "-c", slow_start], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                          env=clock.child_env(parent), check=True)
+    child_now, parent_now = datetime.fromisoformat(done.stdout.strip()), parent()
+    assert timedelta(0) <= parent_now - child_now < timedelta(seconds=0.5), "the child's clock must not lag its start-up"
