@@ -73,3 +73,9 @@ def test_elsewhere_leaves_out_the_sessions_at_these_desks(site):
     saturday = datetime(2026, 12, 5, 10, 0, tzinfo=TZ)
     lines = next_sessions_text(site, saturday, "da", elsewhere=True)
     assert lines[0].startswith("Mandag kl. 13:00-15:00: Datastue") and "rådhuset" not in " ".join(lines)
+
+
+def test_a_running_session_without_a_volunteer_in_is_not_announced_as_coming(site):
+    """The title says nobody is here; "kommer i dag kl. 9:00" at 10:30 would contradict it."""
+    tue_half_past_ten = datetime(2026, 11, 24, 10, 30, tzinfo=TZ)
+    assert next_here_text(site, tue_half_past_ten, "da") == "Frivillige kommer torsdag kl. 9:00."
