@@ -188,7 +188,8 @@ class Hub:
             return
         if request.replaces:
             effects.merge(self._withdraw_unanswered(kiosk, request.replaces, now))
-        eta, ahead = self.estimator.estimate_new(self.queue, now, ticket)
+        eta, _ = self.estimator.estimate_new(self.queue, now, ticket)
+        ahead = self.queue.ahead(ticket)  # those in this citizen's own line, not everyone called sooner
         if ticket.eta_at_issue is None:
             ticket.eta_at_issue = eta
             effects.touch(ticket)

@@ -78,7 +78,7 @@ def board_snapshot(site: Site, queue: Queue, estimates: Estimates, calls: list[d
 
 def queue_snapshot(queue: Queue, estimates: Estimates, now: datetime) -> dict:
     return {"at": now.isoformat(),
-            "tickets": [{"number": t.number, "service": t.service, "ahead": estimates.ahead.get(t.key, 0),
+            "tickets": [{"number": t.number, "service": t.service, "ahead": queue.ahead(t),
                          "eta_min": minutes(estimates.tickets.get(t.key))} for t in queue.waiting()]}
 
 

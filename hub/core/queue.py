@@ -53,6 +53,10 @@ class Queue:
             open_desks.append(desk)
         return [t for t in self.waiting() if routing.may_serve(self.site, desk, t, open_desks)]
 
+    def ahead(self, ticket: Ticket) -> int:
+        """How many waiting citizens will be called before this one (see ``routing.ahead_of``)."""
+        return len(routing.ahead_of(self.site, ticket, self.waiting(), self.open_desks(), self.site.desks.values()))
+
     def current(self, desk_id: str) -> Ticket | None:
         key = self.desks[desk_id].current
         return self.tickets.get(key) if key else None
