@@ -5,7 +5,7 @@ board say on a Tuesday at 11:59?" without a screen or a clock.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from display_board.wording import text, weekday_name
@@ -21,6 +21,10 @@ class InfoPage:
 
     title: str
     lines: tuple[str, ...]
+    lang: str = ""  # the language it is written in (set by ``info_pages``)
+
+    def same_text(self, other: "InfoPage") -> bool:
+        return (self.title, self.lines) == (other.title, other.lines)
 
 
 def day_label(day: date, today: date, lang: str) -> str:
@@ -86,18 +90,19 @@ def info_pages(site: Site, now: datetime, lang: str,
     pages = [InfoPage("", (m.get_text(lang),)) for m in site.board.messages]
     pages += [p for p in (today_page(site, now, stats, lang), sessions_page(site, now, lang),
                           opening_hours_page(site, lang)) if p]
-    return pages
+    return [replace(p, lang=lang) for p in pages]
 
 
 def rotation(site: Site, now: datetime, languages: tuple[str, ...],
              stats: protocol.DailyStatsMessage | None = None) -> list[InfoPage]:
-    """Each page in each board language in turn, one language at a time so the text can be large;
+    """Each page in each given language in turn, one language at a time so the text can be large;
     a page with no text of its own in a language (a message falling back to Danish) is not repeated.
+    The board passes Danish and the languages of the tickets waiting now (see ``BoardScreen``).
     ``stats`` is the latest retained ``stats/daily``, if any (see ``today_page``)."""
     by_lang = {lang: info_pages(site, now, lang, stats) for lang in languages}
     first = by_lang[languages[0]]
     return [by_lang[lang][i] for i in range(len(first)) for lang in languages
-            if lang == languages[0] or by_lang[lang][i] != first[i]]
+            if lang == languages[0] or not by_lang[lang][i].same_text(first[i])]
 
 
 def page_index(now: datetime, page_count: int, rotate_seconds: float) -> int:

@@ -170,6 +170,17 @@ def _timestamp(data: Mapping, key: str, required: bool) -> datetime | None:
     return ts
 
 
+LANG_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+def _lang(data: Mapping, key: str = "lang", default: str | None = "da") -> str | None:
+    """A language code like "uk": the board passes it to espeak-ng, so nothing else gets through."""
+    value = _field(data, key, str, required=False, default=default)
+    if value is not None and not LANG_RE.match(value):
+        raise MessageError(f"field {key!r} is not a language code like 'uk': {value!r}")
+    return value
+
+
 def _number(value: str, key: str = "number") -> str:
     if not NUMBER_RE.match(value):
         raise MessageError(f"field {key!r} is not a ticket number like A012: {value!r}")
@@ -213,7 +224,7 @@ def parse_ticket_request(raw: bytes | str) -> TicketRequest:
         preference=_field(data, "preference", str, required=False, default="any", choices=PREFERENCES),
         extras=tuple(dict.fromkeys(extras)),
         first_visit=_field(data, "first_visit", bool, required=False),
-        lang=_field(data, "lang", str, required=False, default="da"),
+        lang=_lang(data),
         offline_number=_number(offline, "offline_number") if offline else None,
         issued_at=issued_at,
         replaces=_command_id(data, "replaces") if data.get("replaces") is not None else None,
@@ -385,6 +396,7 @@ class CallEvent:
     desk_name: Mapping[str, str]
     at: datetime
     seq: int
+    lang: str | None = None  # the ticket's language (None from a hub that does not say): announced in it too
 
 
 CALL_TYPES = ("call", "recall")
@@ -404,6 +416,7 @@ def _call_event(data: Mapping) -> CallEvent:
         desk_name=dict(desk_name),
         at=_timestamp(data, "at", required=True),
         seq=seq,
+        lang=_lang(data, default=None),
     )
 
 
@@ -438,6 +451,7 @@ class BoardSnapshot:
     services: tuple[ServiceWait, ...]
     kinds: Mapping[str, KindWait]
     volunteers_until: str | None
+    languages: tuple[str, ...] | None = None  # of the waiting tickets; None from a hub that does not say
 
 
 def _count(data: Mapping, key: str) -> int:
@@ -488,7 +502,17 @@ def parse_board_snapshot(raw: bytes | str) -> BoardSnapshot:
         services=tuple(_service_wait(s) for s in _field(data, "services", list, required=False, default=[])),
         kinds={k: _kind_wait(k, v) for k, v in _field(data, "kinds", dict, required=False, default={}).items()},
         volunteers_until=until,
+        languages=_languages(data),
     )
+
+
+def _languages(data: Mapping) -> tuple[str, ...] | None:
+    langs = _field(data, "languages", list, required=False)
+    if langs is None:
+        return None
+    if len(langs) > 16 or not all(isinstance(lang, str) and LANG_RE.match(lang) for lang in langs):
+        raise MessageError("field 'languages' must list language codes like 'uk'")
+    return tuple(dict.fromkeys(langs))
 
 
 def availability(status: str) -> bytes:

@@ -79,6 +79,7 @@ def test_a_retained_stats_message_puts_todays_page_on_the_board(board, board_mqt
     hub.publish(TOPICS.stats_daily, protocol.encode(daily_stats(SITE, "2026-11-24", 12, 48, 14.4)), retain=True)
     try:
         assert pump(lambda: board.screen.today is not None, 10), "the stats message never reached the board"
+        board.screen.show(replace(board.model.view(), languages=("en",)))  # someone with an English ticket waits
         shown = info_texts(board)
         assert "I dag: Betjent i dag: 48\nVenter nu: 12\nGennemsnitlig ventetid i dag: 14 min" in shown
         assert "Today: Served today: 48\nWaiting now: 12\nAverage wait today: 14 min" in shown
@@ -89,6 +90,8 @@ def test_a_retained_stats_message_puts_todays_page_on_the_board(board, board_mqt
         assert pump(lambda: any("ignored" in r.getMessage() and "stats/daily" in r.getMessage()
                                 for r in caplog.records), 5)
         assert board.screen.today is before
+        board.screen.show(replace(board.model.view(), languages=("en",)))
         assert info_texts(board) == shown
     finally:
         hub.publish(TOPICS.stats_daily, b"", retain=True)  # clear the retained message for later tests
+        board.redraw()

@@ -310,3 +310,24 @@ def test_ahead_with_no_desk_open_counts_the_line_for_the_desks_that_will_open(q)
     q.issue("mitid_learn", at(3), preference="volunteer")
     last, _ = q.issue("passport", at(4))
     assert q.ahead(last) == 3
+
+
+def test_a_ticket_keeps_the_citizens_language_in_the_store_and_an_old_store_gains_it(q, tmp_path):
+    import sqlite3
+
+    from hub.store import Store
+
+    uk, effects = q.issue("passport", at(0), lang="uk")
+    odd, _ = q.issue("passport", at(1), lang="xx")
+    assert (uk.lang, odd.lang) == ("uk", "da")  # a language the site does not offer: the site's first
+    old = tmp_path / "old.db"
+    columns = [c for c in uk.to_record() if c != "lang"]
+    with sqlite3.connect(old) as db:  # a hub database from before tickets kept their language
+        db.execute(f"create table tickets ({', '.join(columns)}, primary key (key))")
+        db.execute("insert into tickets (key, number, service, day, issued_at, state, extras) values"
+                   " ('2026-11-24/C009', 'C009', 'passport', '2026-11-24', '2026-11-24T09:00:00+01:00', 'waiting', '')")
+    store = Store(old)
+    store.apply(effects)
+    loaded = {t.number: t.lang for t in store.load("2026-11-24")[0]}
+    store.close()
+    assert loaded == {"C009": "da", "C001": "uk"}
