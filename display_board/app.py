@@ -24,7 +24,7 @@ from reception.colour import hex_rgba
 from display_board.announcer import Announcer
 from display_board.feed import BoardFeed
 from display_board.model import BoardModel, BoardView, WaitRow
-from display_board.widgets import BoardLabel  # noqa: F401  (the kv file uses it)
+from display_board.widgets import FitGroup
 from reception import service_notify
 from reception.config import Site
 from reception.mqtt import BrokerAddress
@@ -59,6 +59,7 @@ class BoardWaitRow(BoxLayout):
     name = StringProperty("")
     eta = StringProperty("")
     waiting = StringProperty("")
+    lines = NumericProperty(2)  # the name's line, then one per wait shown (volunteer and staff: two)
 
 
 class BoardScreen(FloatLayout):
@@ -86,6 +87,7 @@ class BoardScreen(FloatLayout):
         for cell in self.cells:
             self.ids.previous.add_widget(cell)
         self.rows: list[BoardWaitRow] = []
+        self.row_groups = {part: FitGroup() for part in ("name", "waiting", "letter", "eta")}
         self._shown_seq: int | None = None
         self._flash = None
         self._now: datetime | None = None
@@ -126,12 +128,15 @@ class BoardScreen(FloatLayout):
     def _show_waits(self, waits: tuple[WaitRow, ...]) -> None:
         while len(self.rows) < len(waits):
             self.rows.append(BoardWaitRow())
+            for part, group in self.row_groups.items():
+                group.add(self.rows[-1].ids[part])
             self.ids.waits.add_widget(self.rows[-1])
         first = self.languages[0]  # one language per row keeps it large; the letters match the tickets
         for view, row in zip(self.rows, waits):
             view.letter = row.letter
             view.name = esc(row.name.get(first) or next(iter(row.name.values())))
             view.eta = esc(wording.wait_text(row.eta_min, row.waiting, first))
+            view.lines = 1 + max(1, view.eta.count("\n") + 1)
             view.waiting = esc(wording.text("waiting", first, n=row.waiting)) if row.eta_min else ""
 
     def page_languages(self) -> tuple[str, ...]:
@@ -148,7 +153,7 @@ class BoardScreen(FloatLayout):
         pages = info.rotation(self.site, now, self.page_languages(), self.today)
         page = pages[info.page_index(now, len(pages), self.site.board.info_rotate_seconds)] if pages else None
         self.info_title = esc(page.title) if page else ""
-        self.info = esc("\n".join(page.lines)) if page else ""
+        self.info = esc("\n".join(info.fold_lines(page.lines))) if page else ""
         lang = page.lang if page else self.languages[0]  # the volunteers' hours change language with the page
         until = self._volunteers_until
         self.volunteers = esc(wording.text("volunteers_until", lang, time=until)) if until else ""

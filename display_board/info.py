@@ -13,6 +13,7 @@ from reception import protocol, schedule
 from reception.config import WEEKDAYS, Site, TimeRange
 
 SESSIONS_SHOWN = 3
+LINES_SHOWN = 3  # the information strip holds three lines at 4 % of the screen height
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,14 @@ def rotation(site: Site, now: datetime, languages: tuple[str, ...],
     first = by_lang[languages[0]]
     return [by_lang[lang][i] for i in range(len(first)) for lang in languages
             if lang == languages[0] or not by_lang[lang][i].same_text(first[i])]
+
+
+def fold_lines(lines: tuple[str, ...], most: int = LINES_SHOWN) -> tuple[str, ...]:
+    """Join neighbouring short lines in pairs ("Mandag–onsdag 09:00-15:00   Torsdag 09:00-17:30")
+    when a page has more lines than the strip holds; the strip is wide, the lines are short."""
+    if len(lines) <= most:
+        return lines
+    return tuple("   ".join(lines[i:i + 2]) for i in range(0, len(lines), 2))
 
 
 def page_index(now: datetime, page_count: int, rotate_seconds: float) -> int:
