@@ -137,7 +137,8 @@ class BoardScreen(FloatLayout):
             view.name = esc(row.name.get(first) or next(iter(row.name.values())))
             view.eta = esc(wording.wait_text(row.eta_min, row.waiting, first))
             view.lines = 1 + max(1, view.eta.count("\n") + 1)
-            view.waiting = esc(wording.text("waiting", first, n=row.waiting)) if row.eta_min else ""
+            # "0 venter" beside "21 min" (busy desks) read as a contradiction: no count when nobody waits
+            view.waiting = esc(wording.text("waiting", first, n=row.waiting)) if row.eta_min and row.waiting else ""
 
     def page_languages(self) -> tuple[str, ...]:
         """Danish, then the languages of the tickets waiting now (the configured second language
