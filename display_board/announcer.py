@@ -19,7 +19,7 @@ from typing import Sequence
 
 from display_board.chime import write_chime
 from display_board.model import ShownCall
-from display_board.wording import spoken_number, text
+from display_board.wording import catalogue, spoken_number, text
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,16 @@ WORDS_PER_MINUTE = 140  # a little slower than espeak-ng's 175: the room is larg
 
 def announcement_text(call: ShownCall, lang: str) -> str:
     return text("announcement", lang, number=spoken_number(call.number), desk=call.desk(lang))
+
+
+def spoken_languages(call: ShownCall, configured: Sequence[str]) -> tuple[str, ...]:
+    """Danish (the site's first language), then the ticket's own language when it is another one:
+    a citizen who took a Ukrainian ticket hears the call in Ukrainian.  A call that does not say
+    its language (an older hub) is spoken in the configured languages."""
+    first = configured[0]
+    if call.lang is None:
+        return tuple(configured)
+    return (first,) if call.lang == first or call.lang not in catalogue()["announcement"] else (first, call.lang)
 
 
 def speech_command(speech: str, lang: str, wav: Path) -> list[str]:
@@ -96,7 +106,7 @@ class Announcer:
     def _speak(self, call: ShownCall) -> None:
         self._count += 1
         wavs = []
-        for lang in self.languages:
+        for lang in spoken_languages(call, self.languages):
             wav = self.work_dir / f"{self._count:05d}-{call.number}-{lang}.wav"
             cmd = speech_command(announcement_text(call, lang), lang, wav)
             self.commands.append(cmd)

@@ -24,7 +24,7 @@ from reception.colour import hex_rgba
 from display_board.announcer import Announcer
 from display_board.feed import BoardFeed
 from display_board.model import BoardModel, BoardView, WaitRow
-from display_board.widgets import BoardLabel  # noqa: F401  (the kv file uses it)
+from display_board.widgets import FitGroup
 from reception import clock, service_notify
 from reception.config import Site
 from reception.mqtt import BrokerAddress
@@ -59,6 +59,7 @@ class BoardWaitRow(BoxLayout):
     name = StringProperty("")
     eta = StringProperty("")
     waiting = StringProperty("")
+    lines = NumericProperty(2)  # the name's line, then one per wait shown (volunteer and staff: two)
 
 
 class BoardScreen(FloatLayout):
@@ -86,8 +87,12 @@ class BoardScreen(FloatLayout):
         for cell in self.cells:
             self.ids.previous.add_widget(cell)
         self.rows: list[BoardWaitRow] = []
+        self.row_groups = {part: FitGroup() for part in ("name", "waiting", "letter", "eta")}
         self._shown_seq: int | None = None
         self._flash = None
+        self._now: datetime | None = None
+        self._queue_languages: tuple[str, ...] | None = None  # of the tickets waiting now, from the hub
+        self._volunteers_until: str | None = None
         self.site_name = esc(site.name)
         self.now_calling = self.both("now_calling")
         self.previous_calls = self.both("previous_calls")
@@ -115,27 +120,44 @@ class BoardScreen(FloatLayout):
             cell.number = call.number if call else ""
             cell.desk = f"{ARROW} {esc(call.desk(lang))}" if call else ""
         self._show_waits(view.waits)
-        self.volunteers = self.both("volunteers_until", "\n", time=view.volunteers_until) if view.volunteers_until else ""
+        self._queue_languages, self._volunteers_until = view.languages, view.volunteers_until
+        if self._now:
+            self.show_time(self._now)
         self.offline = view.offline
 
     def _show_waits(self, waits: tuple[WaitRow, ...]) -> None:
         while len(self.rows) < len(waits):
             self.rows.append(BoardWaitRow())
+            for part, group in self.row_groups.items():
+                group.add(self.rows[-1].ids[part])
             self.ids.waits.add_widget(self.rows[-1])
         first = self.languages[0]  # one language per row keeps it large; the letters match the tickets
         for view, row in zip(self.rows, waits):
             view.letter = row.letter
             view.name = esc(row.name.get(first) or next(iter(row.name.values())))
             view.eta = esc(wording.wait_text(row.eta_min, row.waiting, first))
-            view.waiting = esc(wording.text("waiting", first, n=row.waiting)) if row.eta_min else ""
+            view.lines = 1 + max(1, view.eta.count("\n") + 1)
+            # "0 venter" beside "21 min" (busy desks) read as a contradiction: no count when nobody waits
+            view.waiting = esc(wording.text("waiting", first, n=row.waiting)) if row.eta_min and row.waiting else ""
+
+    def page_languages(self) -> tuple[str, ...]:
+        """Danish, then the languages of the tickets waiting now (the configured second language
+        while the hub does not say which): the pages speak to who is actually in the room."""
+        first = self.languages[0]
+        others = self.languages[1:] if self._queue_languages is None else self._queue_languages
+        return (first, *(lang for lang in others if lang != first and wording.has_language(lang)))
 
     def show_time(self, now: datetime) -> None:
+        self._now = now
         self.clock = f"{now:%H:%M}"
         self.date = esc(wording.date_text(now, self.languages[0]))
-        pages = info.rotation(self.site, now, self.languages, self.today)
+        pages = info.rotation(self.site, now, self.page_languages(), self.today)
         page = pages[info.page_index(now, len(pages), self.site.board.info_rotate_seconds)] if pages else None
         self.info_title = esc(page.title) if page else ""
-        self.info = esc("\n".join(page.lines)) if page else ""
+        self.info = esc("\n".join(info.fold_lines(page.lines))) if page else ""
+        lang = page.lang if page else self.languages[0]  # the volunteers' hours change language with the page
+        until = self._volunteers_until
+        self.volunteers = esc(wording.text("volunteers_until", lang, time=until)) if until else ""
 
     def stop_flash(self) -> None:
         if self._flash:

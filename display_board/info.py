@@ -5,7 +5,7 @@ board say on a Tuesday at 11:59?" without a screen or a clock.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from display_board.wording import text, weekday_name
@@ -13,6 +13,7 @@ from reception import protocol, schedule
 from reception.config import WEEKDAYS, Site, TimeRange
 
 SESSIONS_SHOWN = 3
+LINES_SHOWN = 3  # the information strip holds three lines at 4 % of the screen height
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,10 @@ class InfoPage:
 
     title: str
     lines: tuple[str, ...]
+    lang: str = ""  # the language it is written in (set by ``info_pages``)
+
+    def same_text(self, other: "InfoPage") -> bool:
+        return (self.title, self.lines) == (other.title, other.lines)
 
 
 def day_label(day: date, today: date, lang: str) -> str:
@@ -43,7 +48,10 @@ def sessions_page(site: Site, now: datetime, lang: str) -> InfoPage | None:
 
 
 def today_page(site: Site, now: datetime, stats: protocol.DailyStatsMessage | None, lang: str) -> InfoPage | None:
-    """The hub's live figures of the day: served so far, waiting now, the average wait.
+    """The hub's live figures of the day: served so far and waiting now.
+
+    Not the average wait so far: "4 min" on this page beside "59 min" in the waits rows (the
+    wait a citizen arriving now can expect) read as two numbers that do not agree.
 
     Only figures of the site's local *today* show: the message names its day (``day``, the
     hub's local date), so yesterday's retained figures, left over when the hub is down after
@@ -56,10 +64,8 @@ def today_page(site: Site, now: datetime, stats: protocol.DailyStatsMessage | No
     live = stats.live
     if live.served == 0 and live.waiting == 0:
         return None
-    lines = [text("served_today", lang, n=live.served), text("waiting_now", lang, n=live.waiting)]
-    if live.avg_wait_min is not None:
-        lines.append(text("average_wait_today", lang, minutes=text("minutes", lang, n=round(live.avg_wait_min))))
-    return InfoPage(text("today", lang), tuple(lines))
+    lines = (text("served_today", lang, n=live.served), text("waiting_now", lang, n=live.waiting))
+    return InfoPage(text("today", lang), lines)
 
 
 def opening_hours_page(site: Site, lang: str) -> InfoPage | None:
@@ -86,18 +92,27 @@ def info_pages(site: Site, now: datetime, lang: str,
     pages = [InfoPage("", (m.get_text(lang),)) for m in site.board.messages]
     pages += [p for p in (today_page(site, now, stats, lang), sessions_page(site, now, lang),
                           opening_hours_page(site, lang)) if p]
-    return pages
+    return [replace(p, lang=lang) for p in pages]
 
 
 def rotation(site: Site, now: datetime, languages: tuple[str, ...],
              stats: protocol.DailyStatsMessage | None = None) -> list[InfoPage]:
-    """Each page in each board language in turn, one language at a time so the text can be large;
+    """Each page in each given language in turn, one language at a time so the text can be large;
     a page with no text of its own in a language (a message falling back to Danish) is not repeated.
+    The board passes Danish and the languages of the tickets waiting now (see ``BoardScreen``).
     ``stats`` is the latest retained ``stats/daily``, if any (see ``today_page``)."""
     by_lang = {lang: info_pages(site, now, lang, stats) for lang in languages}
     first = by_lang[languages[0]]
     return [by_lang[lang][i] for i in range(len(first)) for lang in languages
-            if lang == languages[0] or by_lang[lang][i] != first[i]]
+            if lang == languages[0] or not by_lang[lang][i].same_text(first[i])]
+
+
+def fold_lines(lines: tuple[str, ...], most: int = LINES_SHOWN) -> tuple[str, ...]:
+    """Join neighbouring short lines in pairs ("Mandag–onsdag 09:00-15:00   Torsdag 09:00-17:30")
+    when a page has more lines than the strip holds; the strip is wide, the lines are short."""
+    if len(lines) <= most:
+        return lines
+    return tuple("   ".join(lines[i:i + 2]) for i in range(0, len(lines), 2))
 
 
 def page_index(now: datetime, page_count: int, rotate_seconds: float) -> int:

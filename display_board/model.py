@@ -22,6 +22,7 @@ class ShownCall:
     seq: int
     at: datetime
     recall: bool = False
+    lang: str | None = None  # the ticket's language, for the announcement; None when the hub did not say
 
     def desk(self, lang: str) -> str:
         return self.desk_name.get(lang) or self.desk_name.get("da") or next(iter(self.desk_name.values()))
@@ -44,6 +45,7 @@ class BoardView:
     waits: tuple[WaitRow, ...]
     volunteers_until: str | None
     offline: bool
+    languages: tuple[str, ...] | None = None  # of the waiting tickets (None: the hub did not say)
 
 
 class BoardModel:
@@ -54,6 +56,7 @@ class BoardModel:
         self._calls: list[ShownCall] = []  # newest first, one per number
         self._waits: dict[str, ServiceWait] = {}
         self._volunteers_until: str | None = None
+        self._languages: tuple[str, ...] | None = None
         self._hub_status: str | None = None  # None: not heard yet
         self._connected: bool | None = None  # None: still starting
 
@@ -69,6 +72,7 @@ class BoardModel:
             self._push(call)
         self._waits = {w.service: w for w in snap.services}
         self._volunteers_until = snap.volunteers_until
+        self._languages = snap.languages
 
     def apply_call(self, event: CallEvent) -> ShownCall | None:
         """Put a live call or recall on top and return it; None if already shown (a duplicate delivery)."""
@@ -99,6 +103,7 @@ class BoardModel:
             waits=self._wait_rows(),
             volunteers_until=self._volunteers_until,
             offline=self.offline,
+            languages=self._languages,
         )
 
     # -- helpers -----------------------------------------------------------
@@ -110,7 +115,7 @@ class BoardModel:
     def _shown(self, event: CallEvent) -> ShownCall:
         desk = self.site.desks.get(event.desk)
         names = {**(desk.name if desk else {}), **event.desk_name}
-        return ShownCall(event.number, names, event.seq, event.at, recall=event.type == "recall")
+        return ShownCall(event.number, names, event.seq, event.at, recall=event.type == "recall", lang=event.lang)
 
     def _wait_rows(self) -> tuple[WaitRow, ...]:
         """One row per configured group, then one per ungrouped reason: a fixed layout, rows never jump."""

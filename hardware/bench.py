@@ -81,7 +81,7 @@ def render_ms(site: config.Site, tickets: int) -> tuple[list[float], int]:
     times, size = [], 0
     for _ in range(tickets):
         started = time.perf_counter()
-        size = len(ticket_bytes(compose(content, layout), layout.codepage, site.printer.profile))
+        size = len(ticket_bytes(compose(content, layout), layout, site.printer.profile))
         times.append((time.perf_counter() - started) * 1000)
     return times, size
 

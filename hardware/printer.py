@@ -21,6 +21,7 @@ from escpos.magicencode import Encoder
 from escpos.printer import Dummy, File, Network, Serial, Usb
 
 from hardware.ticket_layout import Line, TicketContent, TicketLayout, compose
+from hardware.ticket_preview import line_image
 from reception.errors import ConfigError, PrinterUnavailable
 
 __all__ = ["TicketContent", "TicketPrinter", "open_device", "ticket_bytes"]
@@ -48,20 +49,35 @@ def open_device(printer) -> Escpos:
     return Dummy(profile=profile)
 
 
-def ticket_bytes(lines: tuple[Line, ...], codepage: str, profile: str | None = None) -> bytes:
-    """The ESC/POS bytes of a ticket: reset, code page, each line at its size, feed and cut."""
+def ticket_bytes(lines: tuple[Line, ...], layout: TicketLayout, profile: str | None = None) -> bytes:
+    """The ESC/POS bytes of a ticket: reset, code page, each line at its size, feed and cut.
+
+    A line with a letter that none of the printer model's code pages has (Ukrainian "і" on a
+    printer without CP855, CP1251 or CP1125, say) is printed as an image of the line, drawn
+    like the preview, instead of as question marks.
+    """
     d = Dummy(profile=profile)
+    encoder = Encoder(d.profile.get_code_pages())
+    cell = (layout.paper_px // layout.columns, 2 * (layout.paper_px // layout.columns))
     d.hw("INIT")  # a known state, whatever the last job left behind
-    d.charcode(codepage)  # select the site's code page now (ESC t n) ...
+    d.charcode(layout.codepage)  # select the site's code page now (ESC t n) ...
     d.charcode("AUTO")  # ... and let magic encode switch only for letters it lacks (e.g. Cyrillic)
     for line in lines:
         if line.image:
             d.image(line.image, center=True)
-            continue
-        d.set(align=line.align, bold=line.bold, custom_size=True, width=line.width, height=line.height)
-        d.textln(line.text)
+        elif has_code_pages(line.text, encoder):
+            d.set(align=line.align, bold=line.bold, custom_size=True, width=line.width, height=line.height)
+            d.textln(line.text)
+        else:
+            d.set(align=line.align)
+            d.image(line_image(line, cell), center=line.align == "center")
     d.cut()
     return d.output
+
+
+def has_code_pages(text: str, encoder: Encoder) -> bool:
+    """Whether every letter of ``text`` is in one of the printer's code pages."""
+    return all(char.isascii() or encoder.find_suitable_encoding(char) for char in text)
 
 
 def printer_state(device: Escpos) -> str:
@@ -120,7 +136,7 @@ class TicketPrinter:
             if state not in PRINTABLE:
                 raise PrinterUnavailable(state)
             try:
-                data = ticket_bytes(compose(content, self.layout), self.layout.codepage, self.profile)
+                data = ticket_bytes(compose(content, self.layout), self.layout, self.profile)
             except Exception as exc:  # a broken logo or layout must not take the kiosk down
                 log.exception("cannot render ticket %s", content.number)
                 raise PrinterUnavailable("error") from exc

@@ -27,7 +27,9 @@ def _font(size: int, bold: bool) -> ImageFont.ImageFont:
     return ImageFont.load_default(size)
 
 
-def _line_image(line: Line, cell: tuple[int, int]) -> Image.Image:
+def line_image(line: Line, cell: tuple[int, int]) -> Image.Image:
+    """One line as the printer draws it on its character cell (also how a line the printer has
+    no code page for is printed: as this image)."""
     if line.image:
         return Image.open(line.image).convert("1")
     cw, ch = cell
@@ -52,7 +54,7 @@ def render_png(lines: tuple[Line, ...], path: str | Path, *, paper_px: int = 576
     page = Image.new("1", page_size(lines, paper_px, columns), 1)
     y = MARGIN
     for line in lines:
-        img = _line_image(line, (cw, 2 * cw))
+        img = line_image(line, (cw, 2 * cw))
         x = {"left": 0, "right": paper_px - img.width}.get(line.align, (paper_px - img.width) // 2)
         page.paste(img, (max(0, x), y))
         y += img.height

@@ -122,8 +122,10 @@ class Hub:
     def _stored_call(self, row: dict) -> dict:
         number = row["ticket"].split("/", 1)[1]
         seq = json.loads(row["detail"] or "{}").get("seq", 0)
+        ticket = self.queue.tickets.get(row["ticket"])
         return {"type": "recall" if row["kind"] == "recalled" else "call", "number": number, "desk": row["desk"],
-                "desk_name": dict(self.site.desks[row["desk"]].name), "at": row["at"], "seq": seq}
+                "desk_name": dict(self.site.desks[row["desk"]].name), "at": row["at"], "seq": seq,
+                "lang": ticket.lang if ticket else self.site.default_language}
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -186,11 +188,12 @@ class Hub:
             if request.offline_number:
                 ticket, effects = self.queue.import_offline(
                     request.offline_number, request.service, request.issued_at, now, kiosk=kiosk,
-                    preference=request.preference, extras=request.extras, first_visit=request.first_visit)
+                    preference=request.preference, extras=request.extras, first_visit=request.first_visit,
+                    lang=request.lang)
             else:
                 ticket, effects = self.queue.issue(request.service, now, preference=request.preference,
                                                    extras=request.extras, first_visit=request.first_visit,
-                                                   kiosk=kiosk)
+                                                   kiosk=kiosk, lang=request.lang)
         except QueueError as exc:
             log.warning("refused ticket request %s from %s: %s", request.id, kiosk, exc)
             self._stage(Pending(Effects(), now, key, reply_topic,
@@ -198,7 +201,8 @@ class Hub:
             return
         if request.replaces:
             effects.merge(self._withdraw_unanswered(kiosk, request.replaces, now))
-        eta, ahead = self.estimator.estimate_new(self.queue, now, ticket)
+        eta, _ = self.estimator.estimate_new(self.queue, now, ticket)
+        ahead = self.queue.ahead(ticket)  # those in this citizen's own line, not everyone called sooner
         if ticket.eta_at_issue is None:
             ticket.eta_at_issue = eta
             effects.touch(ticket)
@@ -372,8 +376,8 @@ class Hub:
                 if ticket.state in (SERVED, NO_SHOW):
                     self.estimator.observe(ticket)
             for event in p.effects.calls:
-                number = self.queue.tickets[event.ticket].number
-                call = views.call_event(self.site, event, number, event.detail["seq"])
+                ticket = self.queue.tickets[event.ticket]
+                call = views.call_event(self.site, event, ticket.number, event.detail["seq"], ticket.lang)
                 self.calls.insert(0, call)
                 del self.calls[self.site.board.recent_calls + 1:]
                 self._publish(self.topics.calls, call)

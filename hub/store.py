@@ -60,10 +60,12 @@ class Store:
                 "key": str, "number": str, "service": str, "day": str, "issued_at": str, "preference": str,
                 "extras": str, "first_visit": int, "kiosk": str, "offline": int, "state": str, "desk": str,
                 "called_at": str, "first_called_at": str, "finished_at": str, "recalls": int, "transfers": int,
-                "original_service": str, "served_by_kind": str, "eta_at_issue": float,
+                "original_service": str, "served_by_kind": str, "eta_at_issue": float, "lang": str,
             }, pk="key")
             db["tickets"].create_index(["day"])
             db["tickets"].create_index(["state"])
+        if "lang" not in db["tickets"].columns_dict:  # a database from before tickets kept their language
+            db["tickets"].add_column("lang", str)
         if "desks" not in db.table_names():
             db["desks"].create({"id": str, "status": str, "current": str, "last_call_at": str,
                                 "status_since": str}, pk="id")

@@ -55,9 +55,9 @@ def desk_state(site: Site, queue: Queue, desk_id: str, now: datetime) -> dict:
     }
 
 
-def call_event(site: Site, event: Event, number: str, seq: int) -> dict:
+def call_event(site: Site, event: Event, number: str, seq: int, lang: str) -> dict:
     return {"type": "recall" if event.kind == "recalled" else "call", "number": number, "desk": event.desk,
-            "desk_name": dict(site.desks[event.desk].name), "at": event.at.isoformat(), "seq": seq}
+            "desk_name": dict(site.desks[event.desk].name), "at": event.at.isoformat(), "seq": seq, "lang": lang}
 
 
 def board_snapshot(site: Site, queue: Queue, estimates: Estimates, calls: list[dict], now: datetime) -> dict:
@@ -73,12 +73,13 @@ def board_snapshot(site: Site, queue: Queue, estimates: Estimates, calls: list[d
              for kind in DESK_KINDS}
     until = schedule.volunteers_until(site, now)
     return {"at": now.isoformat(), "calls": calls[: site.board.recent_calls + 1], "services": services,
-            "kinds": kinds, "volunteers_until": until.astimezone(site.tz).strftime("%H:%M") if until else None}
+            "kinds": kinds, "volunteers_until": until.astimezone(site.tz).strftime("%H:%M") if until else None,
+            "languages": [lang for lang in site.languages if any(t.lang == lang for t in waiting)]}
 
 
 def queue_snapshot(queue: Queue, estimates: Estimates, now: datetime) -> dict:
     return {"at": now.isoformat(),
-            "tickets": [{"number": t.number, "service": t.service, "ahead": estimates.ahead.get(t.key, 0),
+            "tickets": [{"number": t.number, "service": t.service, "ahead": queue.ahead(t),
                          "eta_min": minutes(estimates.tickets.get(t.key))} for t in queue.waiting()]}
 
 

@@ -26,9 +26,14 @@ def _day_name(day: date, today: date, prefix: str, lang: str) -> str:
 
 def next_here_text(site: Site, now: datetime, lang: str) -> str:
     """When volunteers are next at these desks, in a plain sentence: "Frivillige kommer tirsdag kl. 9:00."
+
+    Shown only when no volunteer desk is open, under the title "Ingen frivillige her lige nu";
+    so a session here that is running now (nobody came, or the desk is paused) is not "next":
+    the sentence names the next start still to come, never a time that has passed.
     Empty when no session here is planned (the sessions elsewhere are then all there is to say)."""
     today = now.astimezone(site.tz).date()
-    here = [s for s in upcoming_sessions(site, now, limit=len(site.volunteer_sessions) * 7) if s.at_desks]
+    here = [s for s in upcoming_sessions(site, now, limit=len(site.volunteer_sessions) * 7)
+            if s.at_desks and s.start > now]
     if not here:
         return ""
     start = here[0].start

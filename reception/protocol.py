@@ -162,6 +162,11 @@ def decode(raw: bytes | str, *fields: str, limit: int = MAX_PAYLOAD) -> dict[str
     return data
 
 
+def _lang(data: Mapping, key: str = "lang", default: str | None = "da") -> str | None:
+    """A language code like "uk": the board passes it to espeak-ng, so nothing else gets through."""
+    return _field(data, key, str, required=False, default=default, pattern=LANG_RE)
+
+
 def _number(value: str, key: str = "number") -> str:
     if not NUMBER_RE.fullmatch(value):
         raise MessageError(f"field {key!r} is not a ticket number like A012: {show(value)}")
@@ -390,10 +395,11 @@ class CallEvent:
     desk_name: Mapping[str, str]
     at: datetime
     seq: int
+    lang: str | None = None  # the ticket's language (None from a hub that does not say): announced in it too
 
 
 CALL_TYPES = ("call", "recall")
-CALL_FIELDS = ("type", "number", "desk", "desk_name", "at", "seq")
+CALL_FIELDS = ("type", "number", "desk", "desk_name", "at", "seq", "lang")
 
 
 def _call_event(data: Mapping) -> CallEvent:
@@ -407,6 +413,7 @@ def _call_event(data: Mapping) -> CallEvent:
         desk_name=desk_name,
         at=_timestamp(data, "at"),
         seq=_integer(data, "seq"),
+        lang=_lang(data, default=None),
     )
 
 
@@ -441,6 +448,7 @@ class BoardSnapshot:
     services: tuple[ServiceWait, ...]
     kinds: Mapping[str, KindWait]
     volunteers_until: str | None
+    languages: tuple[str, ...] | None = None  # of the waiting tickets; None from a hub that does not say
 
 
 DESK_KINDS = ("staff", "volunteer")
@@ -492,14 +500,24 @@ def _kind_wait(kind: str, data) -> KindWait:
 
 def parse_board_snapshot(raw: bytes | str) -> BoardSnapshot:
     """The retained ``board`` snapshot; any bad part rejects the whole message (a display keeps the last good one)."""
-    data = decode(raw, "at", "calls", "services", "kinds", "volunteers_until")
+    data = decode(raw, "at", "calls", "services", "kinds", "volunteers_until", "languages")
     return BoardSnapshot(
         at=_timestamp(data, "at"),
         calls=tuple(_call_event(c) for c in _objects(data, "calls", CALL_FIELDS)),
         services=tuple(_service_wait(s) for s in _objects(data, "services", ("service", "letter", "waiting", "eta_min"))),
         kinds={k: _kind_wait(k, v) for k, v in _kind_map(data, "kinds").items()},
         volunteers_until=_field(data, "volunteers_until", str, required=False, pattern=re.compile(r"\d{2}:\d{2}")),
+        languages=_languages(data),
     )
+
+
+def _languages(data: Mapping) -> tuple[str, ...] | None:
+    langs = _field(data, "languages", list, required=False)
+    if langs is None:
+        return None
+    if len(langs) > 16 or not all(isinstance(lang, str) and LANG_RE.fullmatch(lang) for lang in langs):
+        raise MessageError("field 'languages' must list language codes like 'uk'")
+    return tuple(dict.fromkeys(langs))
 
 
 def availability(status: str) -> bytes:

@@ -34,6 +34,7 @@ class Ticket:
     original_service: str | None = None
     served_by_kind: str | None = None
     eta_at_issue: float | None = None  # minutes promised on the ticket, to measure how often we kept it
+    lang: str = "da"  # the language the citizen chose at the kiosk: the call is announced in it too
 
     @property
     def key(self) -> str:
@@ -61,6 +62,7 @@ class Ticket:
             values[name] = bool(values.get(name))
         if values.get("first_visit") is not None:
             values["first_visit"] = bool(values["first_visit"])
+        values["lang"] = values.get("lang") or "da"  # stored before tickets kept their language
         return cls(**values)
 
 

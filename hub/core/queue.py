@@ -53,6 +53,10 @@ class Queue:
             open_desks.append(desk)
         return [t for t in self.waiting() if routing.may_serve(self.site, desk, t, open_desks)]
 
+    def ahead(self, ticket: Ticket) -> int:
+        """How many waiting citizens will be called before this one (see ``routing.ahead_of``)."""
+        return len(routing.ahead_of(self.site, ticket, self.waiting(), self.open_desks(), self.site.desks.values()))
+
     def current(self, desk_id: str) -> Ticket | None:
         key = self.desks[desk_id].current
         return self.tickets.get(key) if key else None
@@ -64,7 +68,7 @@ class Queue:
     # -- kiosk -------------------------------------------------------------
 
     def issue(self, service: str, now: datetime, *, preference: str = "any", extras: tuple[str, ...] = (),
-              first_visit: bool | None = None, kiosk: str | None = None) -> tuple[Ticket, Effects]:
+              first_visit: bool | None = None, kiosk: str | None = None, lang: str | None = None) -> tuple[Ticket, Effects]:
         """A new ticket with the next free number of its service today."""
         svc = self._service(service)
         preference = self._preference(svc, preference)
@@ -72,12 +76,13 @@ class Queue:
         n = numbering.next_free(self._last.get((day, svc.letter), 0), self.site.reserved_numbers())
         self._last[(day, svc.letter)] = n
         ticket = Ticket(numbering.format_number(svc.letter, n), service, day, now, preference,
-                        tuple(e for e in extras if e in self.site.extras), first_visit, kiosk)
+                        tuple(e for e in extras if e in self.site.extras), first_visit, kiosk,
+                        lang=self._lang(lang))
         return ticket, self._add(ticket, now)
 
     def import_offline(self, number: str, service: str, issued_at: datetime, now: datetime, *, kiosk: str,
                        preference: str = "any", extras: tuple[str, ...] = (),
-                       first_visit: bool | None = None) -> tuple[Ticket, Effects]:
+                       first_visit: bool | None = None, lang: str | None = None) -> tuple[Ticket, Effects]:
         """Take over a ticket a kiosk issued on its own, keeping its place (its issue time)."""
         svc = self._service(service)
         letter, n = numbering.parse_number(number)
@@ -93,7 +98,8 @@ class Queue:
         if existing:
             return existing, Effects()  # handed over before: the same ticket, once
         ticket = Ticket(number, service, day, issued_at, self._preference(svc, preference),
-                        tuple(e for e in extras if e in self.site.extras), first_visit, kiosk, offline=True)
+                        tuple(e for e in extras if e in self.site.extras), first_visit, kiosk, offline=True,
+                        lang=self._lang(lang))
         effects = self._add(ticket, now)
         if day < schedule.local_day(self.site, now):
             effects.merge(self._finish(ticket, EXPIRED, now))
@@ -334,6 +340,10 @@ class Queue:
         if svc is None:
             raise QueueError(f"unknown service {service!r}")
         return svc
+
+    def _lang(self, lang: str | None) -> str:
+        """One of the site's languages (a kiosk offers no other), else the site's first."""
+        return lang if lang in self.site.languages else self.site.default_language
 
     def _preference(self, svc, preference: str) -> str:
         """The citizen's choice counts only where both kinds may help; otherwise the service decides."""

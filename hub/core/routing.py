@@ -80,3 +80,28 @@ def pick_next(site: Site, desk: DeskConfig, waiting: Iterable[Ticket], open_desk
         private = [t for t in candidates if wants_private_room(site, t)]
         candidates = private or candidates
     return min(candidates, key=lambda t: rank_key(site, t))
+
+
+def ahead_of(site: Site, ticket: Ticket, waiting: Iterable[Ticket], open_desks: Iterable[DeskConfig],
+             all_desks: Iterable[DeskConfig]) -> list[Ticket]:
+    """The waiting citizens who will be called before ``ticket`` by the desks that may call it.
+
+    "8 foran dig" must count the people in *this* citizen's line, not every ticket the whole
+    office will call first: only those that a desk able to take ``ticket`` may also take, and
+    that such a desk would take first (ranked earlier, or, at a private room, asking for one
+    when this citizen did not).  The desks are the open ones that may take it, or, when none
+    is open, as if every desk were (the line waits for them).
+    """
+    open_desks = list(open_desks)
+    if not any(may_serve(site, d, ticket, open_desks) for d in open_desks):
+        open_desks = list(all_desks)
+    desks = [d for d in open_desks if may_serve(site, d, ticket, open_desks)]
+    key, private = rank_key(site, ticket), wants_private_room(site, ticket)
+
+    def first(desk: DeskConfig, other: Ticket) -> bool:
+        if not may_serve(site, desk, other, open_desks):
+            return False
+        if desk.private and wants_private_room(site, other) != private:
+            return not private
+        return rank_key(site, other) < key
+    return [t for t in waiting if t is not ticket and any(first(d, t) for d in desks)]

@@ -13,13 +13,13 @@ DESKS = {"desk-1": ("Skranke 1", "Desk 1"), "desk-2": ("Skranke 2", "Desk 2"), "
          "vol-2": ("Frivillig 2", "Volunteer 2")}
 
 
-def call(number: str, desk: str, seq: int, type: str = "call") -> dict:
+def call(number: str, desk: str, seq: int, type: str = "call", lang: str | None = None) -> dict:
     da, en = DESKS[desk]
     return {"v": 1, "type": type, "number": number, "desk": desk, "desk_name": {"da": da, "en": en},
-            "at": clock.from_env()().isoformat(), "seq": seq}
+            "at": clock.from_env()().isoformat(), "seq": seq, **({"lang": lang} if lang else {})}
 
 
-def snapshot(calls=(), waiting=None, volunteers_until="12:00") -> dict:
+def snapshot(calls=(), waiting=None, volunteers_until="12:00", languages=None) -> dict:
     """A board snapshot; ``waiting`` maps service id to (waiting, volunteer eta, staff eta)."""
     waiting = waiting or {}
     services = []
@@ -30,7 +30,7 @@ def snapshot(calls=(), waiting=None, volunteers_until="12:00") -> dict:
     return {"v": 1, "at": clock.from_env()().isoformat(), "calls": listed, "services": services,
             "kinds": {"staff": {"open": 3, "waiting": 10, "eta_min": 20},
                       "volunteer": {"open": 1, "waiting": 3, "eta_min": 6}},
-            "volunteers_until": volunteers_until}
+            "volunteers_until": volunteers_until, **({"languages": languages} if languages is not None else {})}
 
 
 def parsed_call(*args, **kw) -> protocol.CallEvent:

@@ -3,15 +3,17 @@ import logging
 import wave
 from datetime import datetime, timezone
 
-from display_board.announcer import Announcer, announcement_text
+import pytest
+
+from display_board.announcer import Announcer, announcement_text, spoken_languages
 from display_board.chime import write_chime
 from display_board.model import ShownCall
 
 SKRANKE_3 = {"da": "Skranke 3", "en": "Desk 3"}
 
 
-def shown(number, desk=SKRANKE_3, seq=1):
-    return ShownCall(number, desk, seq, datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc))
+def shown(number, desk=SKRANKE_3, seq=1, lang=None):
+    return ShownCall(number, desk, seq, datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc), lang=lang)
 
 
 def test_text_uses_the_spoken_number_and_the_desk_display_name():
@@ -60,3 +62,25 @@ def test_without_a_sound_device_it_logs_once_and_keeps_going(tmp_path, caplog):
     silent = [r for r in caplog.records if "silent" in r.getMessage()]
     assert len(silent) == 1
     assert not list(tmp_path.glob("0*.wav"))  # played (or skipped) speech is not left behind
+
+
+@pytest.mark.parametrize("lang,spoken", [
+    ("da", ("da",)),  # a Danish ticket: Danish only, however many languages are configured
+    ("uk", ("da", "uk")),  # a Ukrainian ticket: Danish, then Ukrainian
+    ("en", ("da", "en")),
+    ("xx", ("da",)),  # a language the board has no words for: Danish
+    (None, ("da", "en")),  # a hub that does not say: the configured languages
+])
+def test_each_call_is_spoken_in_danish_and_in_the_tickets_own_language(lang, spoken):
+    assert spoken_languages(shown("A012", lang=lang), ("da", "en")) == spoken
+
+
+def test_a_ukrainian_ticket_is_announced_in_ukrainian_after_danish(tmp_path):
+    announcer = Announcer(["da", "en"], tmp_path, record_only=True).start()
+    announcer.announce(shown("A012", lang="uk"))
+    assert announcer.wait_idle(30)
+    announcer.stop()
+    assert [(c[2], c[-1]) for c in announcer.commands] == [("da", "Nummer A 12, Skranke 3"),
+                                                          ("uk", "Номер A 12, Skranke 3")]
+    with wave.open(str(tmp_path / "00001-A012-uk.wav")) as w:
+        assert w.getnframes() / w.getframerate() > 0.8

@@ -10,6 +10,7 @@ import json
 import logging
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -145,9 +146,40 @@ def test_call_numbers_are_at_least_8_percent_of_the_screen_height(board):
         assert label.font_size * ROBOTO_DIGIT_HEIGHT >= 0.08 * Window.height, label.text
 
 
+def too_small(screen, height: int) -> list[str]:
+    """Texts under 4 % of the screen height, waits under 5 %; group names or letters in several sizes;
+    letters on more than one line.  A text's height is its font size (the line's em)."""
+    from kivy.uix.label import Label
+
+    from tests.board.screen import visible
+
+    problems = [f"{w.text!r} at {w.font_size / height:.1%}" for w in screen.walk()
+                if isinstance(w, Label) and w.text and visible(w) and w.font_size < 0.04 * height - 0.5]
+    rows = [r for r in screen.rows if r.name]
+    problems += [f"wait {r.eta!r} at {r.ids.eta.font_size / height:.1%}" for r in rows
+                 if r.eta and r.ids.eta.font_size < 0.05 * height - 0.5]
+    for part in ("name", "letter"):
+        sizes = {round(r.ids[part].font_size, 1) for r in rows}
+        if len(sizes) > 1:
+            problems.append(f"{part}s in {len(sizes)} sizes: {sorted(sizes)}")
+    problems += [f"letters {r.letter!r} wrap" for r in rows if lines_at_width(r.ids.letter) > 1]
+    return problems
+
+
+def lines_at_width(label) -> int:
+    """How many lines the label's text takes when wrapped at the label's width."""
+    from kivy.core.text import Label as CoreLabel
+
+    core = CoreLabel(text=label.text, font_size=label.font_size, font_name=label.font_name, bold=label.bold,
+                     text_size=(label.width, None))
+    core.refresh()
+    return round(core.content_size[1] / core.get_extents("A")[1])
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
-def test_no_text_is_clipped_in_any_language_or_state(board, size):
-    """Every configured language as the second one, every info page (today's figures too), the banner on and off."""
+def test_every_text_fits_and_is_at_least_4_percent_of_the_screen_height_in_every_language(board, size):
+    """Every configured language as the second one and as the language waiting (so the pages speak it),
+    every info page (today's figures too), the banner on and off: nothing clipped, nothing too small."""
     from kivy.core.window import Window
 
     from display_board.app import BoardScreen
@@ -156,19 +188,21 @@ def test_no_text_is_clipped_in_any_language_or_state(board, size):
     assert pump(lambda: tuple(Window.size) == size and abs(board.vh - size[1] / 100) < 0.01, 5), Window.size
     view = board.model.view()
     problems = []
+    start = datetime(2026, 11, 24, 10, 0, tzinfo=SITE.tz)
     for second in SITE.languages:
         screen = BoardScreen(SITE, ("da", second) if second != "da" else ("da",))
         screen.today = parsed_daily_stats(SITE, "2026-11-24", 23, 148, 104.6)  # three-digit figures
-        pages = len(info.rotation(SITE, datetime(2026, 11, 24, 10, 0, tzinfo=SITE.tz), screen.languages, screen.today))
+        pages = len(info.rotation(SITE, start, ("da", second), screen.today))
         Window.add_widget(screen)
         try:
             for offline in (False, True):
                 board.model.set_hub_status("offline" if offline else "online")
-                screen.show(board.model.view())
+                screen.show(replace(board.model.view(), languages=(second,)))
                 for page in range(pages):
-                    screen.show_time(datetime(2026, 11, 24, 10, 0, tzinfo=SITE.tz) + timedelta(seconds=page * 12))
+                    screen.show_time(start + timedelta(seconds=page * SITE.board.info_rotate_seconds))
                     pump(timeout=0.15)
-                    problems += [f"{size} {second} offline={offline}: {p}" for p in clipped_texts(screen, size)]
+                    where = f"{size} {second} offline={offline} page {page}"
+                    problems += [f"{where}: {p}" for p in clipped_texts(screen, size) + too_small(screen, size[1])]
         finally:
             Window.remove_widget(screen)
     board.model.set_hub_status("online")

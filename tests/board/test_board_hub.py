@@ -13,7 +13,7 @@ import pytest
 
 from tests.board.conftest import TOPICS
 from tests.board.screen import pump
-from tests.conftest import EXAMPLE_CONFIG, HubProcess, Recorder
+from tests.conftest import HubProcess, Recorder
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +63,10 @@ def shown(app) -> list[str]:
 def test_desk_commands_reach_the_board_in_order_with_desk_names_and_speech(board, real_hub, devices):
     assert pump(lambda: board.screen.latest_number == "" and not board.screen.offline, 10), \
         "a fresh hub's snapshot (no calls yet) must replace what the board showed"
-    passport, learn, licence = ticket(devices, "passport"), ticket(devices, "mitid_learn", preference="volunteer"), \
-        ticket(devices, "driving_licence")
+    passport, learn, licence = ticket(devices, "passport"), \
+        ticket(devices, "mitid_learn", preference="volunteer", lang="uk"), ticket(devices, "driving_licence")
+    assert pump(lambda: board.screen.page_languages() == ("da", "uk"), 10), \
+        "the information pages alternate Danish with the languages waiting"
     for desk in ("desk-1", "vol-1", "desk-2"):
         press(devices, desk, "open")
     before = len(board.announcer.commands)
@@ -73,13 +75,17 @@ def test_desk_commands_reach_the_board_in_order_with_desk_names_and_speech(board
     assert pump(lambda: shown(board) == [licence, learn, passport], 10), shown(board)
     assert "Skranke 2" in board.screen.latest_desk
     assert "Frivillig 1" in board.screen.cells[0].desk
-    assert pump(lambda: board.screen.rows[0].waiting == "0 venter", 10)
+    assert pump(lambda: board.screen.rows[0].waiting == "", 10), "nobody waits: no '0 venter' beside a wait"
     press(devices, "vol-1", "recall")
     assert pump(lambda: shown(board) == [learn, licence, passport], 10), shown(board)
     assert board.announcer.wait_idle(30)
     spoken = [c[-1] for c in board.announcer.commands[before:] if c[2] == "da"]
     assert spoken == [f"Nummer {n[0]} {int(n[1:])}, {desk}" for n, desk in
                       [(passport, "Skranke 1"), (learn, "Frivillig 1"), (licence, "Skranke 2"), (learn, "Frivillig 1")]]
+    in_ukrainian = [c[-1] for c in board.announcer.commands[before:] if c[2] == "uk"]
+    assert in_ukrainian == [f"Номер {learn[0]} {int(learn[1:])}, Frivillig 1"] * 2  # the call and the recall
+    assert not [c for c in board.announcer.commands[before:] if c[2] not in ("da", "uk")]
+    assert board.screen.page_languages() == ("da",), "nobody waits now: the pages are in Danish"
 
 
 def test_hub_killed_shows_the_banner_and_a_restarted_hub_clears_it(board, real_hub, devices):

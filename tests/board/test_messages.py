@@ -12,6 +12,8 @@ def test_call_event_parses_number_desk_and_order():
     event = protocol.parse_call_event(json.dumps(call("A012", "vol-1", 17, "recall")))
     assert (event.type, event.number, event.desk, event.seq) == ("recall", "A012", "vol-1", 17)
     assert event.desk_name["da"] == "Frivillig 1"
+    assert event.lang is None  # a hub that does not say: the board speaks its configured languages
+    assert protocol.parse_call_event(json.dumps(call("A012", "vol-1", 17, lang="uk"))).lang == "uk"
 
 
 def test_snapshot_parses_calls_waits_and_volunteer_hours():
@@ -21,6 +23,7 @@ def test_snapshot_parses_calls_waits_and_volunteer_hours():
     assert snap.services[0].eta_min == {"volunteer": 5, "staff": 25}
     assert snap.kinds["volunteer"].eta_min == 6
     assert snap.volunteers_until == "12:00"
+    assert protocol.parse_board_snapshot(json.dumps(snapshot(languages=["da", "uk", "uk"]))).languages == ("da", "uk")
 
 
 @pytest.mark.parametrize("change,reason", [
@@ -30,6 +33,8 @@ def test_snapshot_parses_calls_waits_and_volunteer_hours():
     ({"seq": -1}, "negative"),
     ({"at": "yesterday"}, "ISO 8601"),
     ({"v": 2}, "version"),
+    ({"lang": "--voice=x"}, "language code"),  # it becomes an espeak-ng argument
+    ({"lang": 7}, "wrong type"),
 ])
 def test_bad_call_event_is_refused_with_reason(change, reason):
     with pytest.raises(MessageError, match=reason):
@@ -42,6 +47,8 @@ def test_bad_call_event_is_refused_with_reason(change, reason):
     ({"services": [{"service": "x", "letter": "A", "waiting": 1, "eta_min": {"staff": "soon"}}]}, "minutes"),
     ({"kinds": {"robot": {"open": 1, "waiting": 0}}}, "bad entry"),
     ({"calls": [{"number": "A012"}]}, "missing"),
+    ({"languages": ["uk", "Ukrainian"]}, "languages"),
+    ({"languages": "uk"}, "wrong type"),
 ])
 def test_bad_snapshot_is_refused_with_reason(change, reason):
     with pytest.raises(MessageError, match=reason):

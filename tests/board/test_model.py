@@ -97,7 +97,8 @@ def test_offline_when_broker_lost_or_hub_not_online(model, connected, status, of
 
 
 def test_a_shown_call_carries_a_number_and_a_desk_name_only():
-    assert set(ShownCall.__dataclass_fields__) == {"number", "desk_name", "seq", "at", "recall"}
+    """The ticket's language (to announce it in) is the one thing more, and it is never shown."""
+    assert set(ShownCall.__dataclass_fields__) == {"number", "desk_name", "seq", "at", "recall", "lang"}
 
 
 def test_words_for_numbers_waits_and_dates():
@@ -149,3 +150,10 @@ def test_info_shows_each_page_in_each_language_without_repeating_a_fallback(site
     titles = [p.title for p in pages]
     assert titles == ["", "Næste IT-hjælp fra frivillige", "Наступна ІТ-допомога волонтерів", "Åbningstider",
                       "Години роботи"]  # the site message has no Ukrainian text: shown once, in Danish
+
+
+def test_the_languages_of_the_waiting_tickets_come_from_the_snapshot(model):
+    model.apply_snapshot(parsed_snapshot(languages=["da", "uk"]))
+    assert model.view().languages == ("da", "uk")
+    model.apply_snapshot(parsed_snapshot())  # a hub that does not say
+    assert model.view().languages is None

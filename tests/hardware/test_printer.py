@@ -129,3 +129,48 @@ def test_fixed_ticket_texts_exist_in_every_kiosk_language(site):
         assert len({"{n}" in text for text in texts.values()}) == 1, key  # same placeholders everywhere
     assert ticket_text("wait", "uk", n=5) == "Очікуваний час очікування близько 5 хв"
     assert ticket_text("wait", "fi", n=5) == "Forventet ventetid ca. 5 min."  # unknown language: Danish
+
+
+UKRAINIAN_LICENCE = "Посвідчення водія"  # "і" is in CP855, CP1251 and CP1125, not in CP866
+
+
+def raster_images(out: bytes) -> list[tuple[int, int]]:
+    """(width in dots, height in dots) of each GS v 0 raster image in ``out``."""
+    found, at = [], out.find(b"\x1dv0")
+    while at >= 0:
+        x_bytes, height = int.from_bytes(out[at + 4:at + 6], "little"), int.from_bytes(out[at + 6:at + 8], "little")
+        found.append((8 * x_bytes, height))
+        at = out.find(b"\x1dv0", at + 8 + x_bytes * height)
+    return found
+
+
+def test_a_printer_with_the_code_pages_gets_ukrainian_as_text():
+    """TM-T20II's profile lists CP866 and CP855: every letter goes as text, no image, no '?'."""
+    printer = TicketPrinter(Dummy(profile="TM-T20II"), TicketLayout("X", lines=("number", "reason")), "TM-T20II")
+    printer.print_ticket(content(reason=UKRAINIAN_LICENCE, lang="uk"))
+    out = printer.device.output
+    assert raster_images(out) == []
+    assert "Посв".encode("cp866") in out and b"?" not in out
+
+
+def test_a_printer_without_the_code_page_prints_that_line_as_an_image():
+    """TM-T88III has CP866 but no page with Ukrainian "і": the reason is printed as a picture of the
+    line (double size: 48 dots high), the lines it can print stay text."""
+    printer = TicketPrinter(Dummy(profile="TM-T88III"), TicketLayout("X", lines=("number", "reason")), "TM-T88III")
+    printer.print_ticket(content(reason=UKRAINIAN_LICENCE, lang="uk"))
+    out = printer.device.output
+    images = raster_images(out)
+    assert len(images) == 1 and images[0][1] == 48, images
+    assert images[0][0] >= len(UKRAINIAN_LICENCE) * 24  # 12-dot cells, doubled
+    assert b"C004\n" in out and "Посв".encode("cp866") not in out and b"?" not in out.split(b"\x1dv0")[0]
+
+
+def test_the_image_of_a_line_shows_its_letters(tmp_path):
+    """The picture is the preview's drawing of the line: dark dots where the letters are, not blank."""
+    from hardware.ticket_layout import Line
+    from hardware.ticket_preview import line_image
+
+    image = line_image(Line(UKRAINIAN_LICENCE, 2, 2, True), (12, 24))
+    assert image.size == (len(UKRAINIAN_LICENCE) * 24, 48)
+    dark = sum(1 for px in image.getdata() if px == 0)
+    assert 0.1 < dark / (image.width * image.height) < 0.6

@@ -278,3 +278,56 @@ def test_what_begins_after_hours_lasts_until_midnight(q, site):
     assert q.desks["desk-1"].status == "open" and q.tickets[t.key].state == WAITING
     q.expire_due(at(15 * 60 + 1))  # 00:01 the next day
     assert q.desks["desk-1"].status == "closed" and q.tickets[t.key].state == EXPIRED
+
+
+def test_ahead_counts_only_those_in_this_citizens_own_line(q):
+    """A004 after A001-A003 is "3 foran dig", even when passports issued earlier will be called sooner."""
+    open_desks(q, "vol-1", "vol-2", "desk-1", "desk-2")
+    for i in range(5):
+        q.issue("passport", at(i))
+    learners = [q.issue("mitid_learn", at(10 + i), preference="volunteer")[0] for i in range(4)]
+    assert [t.number for t in learners] == ["A001", "A002", "A003", "A004"]
+    assert [q.ahead(t) for t in learners] == [0, 1, 2, 3]
+    passport, _ = q.issue("passport", at(20))
+    assert q.ahead(passport) == 5  # the five passports; the volunteers' line is not its line
+
+
+def test_ahead_follows_the_choice_the_priorities_and_the_private_room(q):
+    open_desks(q, "vol-1", "desk-3", "room-1")
+    q.issue("passport", at(0))
+    staff_learner, _ = q.issue("mitid_learn", at(1), preference="staff")
+    assert q.ahead(staff_learner) == 1  # only room-1 may take it, and the passport first
+    appointment, _ = q.issue("appointment", at(5))  # 30 minutes' head start
+    passport, _ = q.issue("passport", at(6))
+    assert q.ahead(appointment) == 0 and q.ahead(passport) == 3
+    private, _ = q.issue("pension", at(7), extras=("private",))
+    assert q.ahead(private) == 0  # the private room takes those who asked for it first
+
+
+def test_ahead_with_no_desk_open_counts_the_line_for_the_desks_that_will_open(q):
+    for i in range(3):
+        q.issue("passport", at(i))
+    q.issue("mitid_learn", at(3), preference="volunteer")
+    last, _ = q.issue("passport", at(4))
+    assert q.ahead(last) == 3
+
+
+def test_a_ticket_keeps_the_citizens_language_in_the_store_and_an_old_store_gains_it(q, tmp_path):
+    import sqlite3
+
+    from hub.store import Store
+
+    uk, effects = q.issue("passport", at(0), lang="uk")
+    odd, _ = q.issue("passport", at(1), lang="xx")
+    assert (uk.lang, odd.lang) == ("uk", "da")  # a language the site does not offer: the site's first
+    old = tmp_path / "old.db"
+    columns = [c for c in uk.to_record() if c != "lang"]
+    with sqlite3.connect(old) as db:  # a hub database from before tickets kept their language
+        db.execute(f"create table tickets ({', '.join(columns)}, primary key (key))")
+        db.execute("insert into tickets (key, number, service, day, issued_at, state, extras) values"
+                   " ('2026-11-24/C009', 'C009', 'passport', '2026-11-24', '2026-11-24T09:00:00+01:00', 'waiting', '')")
+    store = Store(old)
+    store.apply(effects)
+    loaded = {t.number: t.lang for t in store.load("2026-11-24")[0]}
+    store.close()
+    assert loaded == {"C009": "da", "C001": "uk"}

@@ -87,3 +87,9 @@ def test_session_lines_at_the_edges_of_days_and_weeks(site, now, first, here):
     at = datetime.fromisoformat(now).astimezone(timezone.utc)  # as the hub's clock gives it; shown in local time
     assert next_sessions_text(site, at, "da")[0].startswith(first + ":")
     assert next_here_text(site, at, "da") == here
+
+
+def test_a_running_session_without_a_volunteer_in_is_not_announced_as_coming(site):
+    """The title says nobody is here; "kommer i dag kl. 9:00" at 10:30 would contradict it."""
+    tue_half_past_ten = datetime(2026, 11, 24, 10, 30, tzinfo=TZ)
+    assert next_here_text(site, tue_half_past_ten, "da") == "Frivillige kommer torsdag kl. 9:00."
