@@ -79,6 +79,7 @@ class ForwardSimulation:
         self.calibration = calibration or Calibration()
         self._forecasts: dict[str, tuple[Forecast, float]] = {}  # at issue: forecast and promise
         self._published: dict[str, float | None] = {}  # ticket key -> promised call time (epoch minutes)
+        self._mays: dict[tuple, bool] = {}  # routing answers by open desks and ticket class (bounded by both)
 
     def observe(self, ticket: Ticket) -> None:
         self.visits.observe(ticket)
@@ -161,7 +162,7 @@ class ForwardSimulation:
                 spans = [(s, min(e, end)) for s, e in spans if s < end]
             if spans:
                 windows[did] = (spans, max(spans[0][0], self._busy(queue, did, now)))
-        return Plan(self.site, self.visits, self.arrivals, queue.waiting(), windows, now)
+        return Plan(self.site, self.visits, self.arrivals, queue.waiting(), windows, now, self._mays)
 
     def _windows(self, desk, now: datetime) -> list[tuple[float, float]]:
         """When the desk will take calls: its status now, then its usual days (``DeskCalendar``)."""

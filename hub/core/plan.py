@@ -32,8 +32,9 @@ Windows = dict[str, tuple[list[tuple[float, float]], float]]  # desk -> (working
 
 class Plan:
     def __init__(self, site: Site, visits: VisitLengths, arrivals: PriorityArrivals, waiting: list[Ticket],
-                 windows: Windows, now: datetime):
+                 windows: Windows, now: datetime, mays: dict[tuple, bool] | None = None):
         self.site, self.visits, self.arrivals = site, visits, arrivals
+        self.mays = {} if mays is None else mays  # may_serve answers, shared by the plans of one site
         self.waiting, self.windows, self.now = waiting, windows, now
         self.keys = [t.key for t in waiting]
         self.ages = [minutes_between(t.issued_at, now) for t in waiting]
@@ -47,7 +48,7 @@ class Plan:
         self._head: dict[tuple, float] = {}
         self._rivals_now: tuple[list, int] | None = None
         self._ranks: list[tuple] = []
-        self._mays: dict[tuple, bool] = {}
+        self._open_ids: dict[int, tuple[str, ...]] = {}
         self.idle: list[tuple[float, str, int, dict[str, float]]] = []  # (when, desk, regime, piled variances)
         self.starts: list[float | None] = []
 
@@ -66,10 +67,13 @@ class Plan:
         return self._open[regime]
 
     def _may(self, regime: int, cfg, ticket: Ticket) -> bool:
-        key = (regime, cfg.id, ticket.service, ticket.preference, "private" in ticket.extras)
-        if key not in self._mays:
-            self._mays[key] = routing.may_serve(self.site, cfg, ticket, self._open_at(regime))
-        return self._mays[key]
+        """``routing.may_serve``, remembered across plans by the desks open and the ticket's class."""
+        if regime not in self._open_ids:
+            self._open_ids[regime] = tuple(d.id for d in self._open_at(regime))
+        key = (self._open_ids[regime], cfg.id, ticket.service, ticket.preference, "private" in ticket.extras)
+        if key not in self.mays:
+            self.mays[key] = routing.may_serve(self.site, cfg, ticket, self._open_at(regime))
+        return self.mays[key]
 
     def _list(self, regime: int, desk_id: str) -> list[int]:
         """Indices of the tickets this desk may take in this regime, in the order it would take them."""
