@@ -74,6 +74,7 @@ class Outcome:
     state: str
     abandoned: bool
     predictions: dict[str, float | None]
+    at_issue: dict | None = None  # the queue as the new ticket found it (when the day is traced)
 
 
 @dataclass
@@ -165,12 +166,13 @@ class DaySimulation:
 
     def __init__(self, scenario: Scenario, seed: int, day: int, predictors: dict[str, Predictor] | None = None,
                  *, citizens: Iterable[Arrival] | None = None,
-                 on_change: Callable[[Queue, datetime], None] | None = None):
+                 on_change: Callable[[Queue, datetime], None] | None = None, trace: bool = False):
         self.sc, self.seed, self.day = scenario.on(weekday_of(scenario, day)), seed, day
         scenario = self.sc
         self.site = scenario.site
         self.predictors = predictors or {}
         self.on_change = on_change
+        self.trace = trace
         self.queue = Queue(self.site)
         self.midnight = day_start(scenario, day)
         self.citizens = {a.index: self._citizen(a) for a in
@@ -257,10 +259,20 @@ class DaySimulation:
         self.by_ticket[ticket.key] = citizen
         predictions = {name: p.estimate_new(self.queue, now, ticket)[0] for name, p in self.predictors.items()}
         self.outcomes[ticket.key] = Outcome(ticket.number, a.service, ticket.preference, ticket.extras,
-                                            self.now_min, None, WAITING, False, predictions)
+                                            self.now_min, None, WAITING, False, predictions,
+                                            self._at_issue(ticket) if self.trace else None)
         if citizen.patience is not None:
             self._schedule(self.now_min + citizen.patience, self._give_up, citizen, ticket.key)
         self._wake_idle(ticket)
+
+    def _at_issue(self, ticket: Ticket) -> dict:
+        """What the hub knew when the ticket was issued: its place, the queue, the desks."""
+        waiting = self.queue.waiting()
+        status = {d.id: d.status for d in self.queue.desks.values()}
+        open_ids = [d for d, s in status.items() if s == DESK_OPEN]
+        return {"position": waiting.index(ticket), "waiting": len(waiting),
+                "desks_open": len(open_ids), "desks_busy": sum(bool(self.queue.desks[d].current) for d in open_ids),
+                "desks_paused": sum(s == DESK_PAUSED for s in status.values()), "open": " ".join(open_ids)}
 
     def _give_up(self, citizen: _Citizen, key: str) -> None:
         if self.queue.tickets[key].state == WAITING:

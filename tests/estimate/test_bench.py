@@ -1,4 +1,5 @@
 """``reception bench eta`` and ``reception simulate``: what they print and write (not the figures)."""
+import csv
 import json
 from pathlib import Path
 
@@ -37,6 +38,17 @@ def test_simulate_summarises_one_day(capsys):
     assert main(["simulate", "--scenario", TWO_DESKS, "--seed", "2"]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["tickets"] == sum(r["tickets"] for r in result["reasons"].values()) > 0
+
+
+def test_simulate_traces_every_ticket_with_the_state_at_issue_and_every_estimate(tmp_path, capsys):
+    path = tmp_path / "trace.csv"
+    assert main(["simulate", "--scenario", TWO_DESKS, "--day", "1", "--trace", str(path)]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    rows = list(csv.DictReader(path.open()))
+    assert len(rows) == summary["tickets"] and {r["day"] for r in rows} == {"1"}
+    assert {"eta_ours", "eta_ql", "eta_hol", "position", "desks_open", "wait_min"} <= set(rows[0])
+    assert all(int(r["position"]) < int(r["waiting"]) for r in rows)
+    assert any(float(r["eta_ours"] or 0) > 0 for r in rows), "learned on day 0, then estimated"
 
 
 def test_a_broken_scenario_is_a_configuration_error(tmp_path, capsys):
