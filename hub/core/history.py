@@ -148,6 +148,7 @@ class Pauses:
 SLOT_MIN = 5
 SLOTS = 24 * 60 // SLOT_MIN
 DAYS_KEPT = 8
+INF = float("inf")
 
 
 class DeskCalendar:
@@ -167,6 +168,7 @@ class DeskCalendar:
         self._last_seen: datetime | None = None
         self.days: dict[tuple[int, str], deque[list[bool]]] = {}
         self._profiles: dict[tuple[int, str], list[bool] | None] = {}
+        self._spans_from: dict[tuple[int, str, int], list[tuple[float, float]] | None] = {}
 
     def watch(self, desks: dict[str, Desk], now: datetime) -> None:
         local = now.astimezone(self.site.tz)
@@ -195,6 +197,7 @@ class DeskCalendar:
                         profile[slot] = True
             self.days.setdefault((self._weekday, did), deque(maxlen=DAYS_KEPT)).append(profile)
         self._profiles.clear()
+        self._spans_from.clear()
 
     def _slot(self, t: datetime) -> int:
         local = t.astimezone(self.site.tz)
@@ -213,24 +216,31 @@ class DeskCalendar:
     def windows(self, desk_id: str, now: datetime) -> list[tuple[float, float]] | None:
         """Minutes from now when the desk is usually open for the rest of today; None without history."""
         local = now.astimezone(self.site.tz)
-        usual = self._usual(local.weekday(), desk_id)
-        if usual is None:
-            return None
         minute = local.hour * 60 + local.minute + local.second / 60
-        hours = self.site.hours.get(WEEKDAYS[local.weekday()])
-        closing = hours.end.hour * 60 + hours.end.minute if hours else 0
-        found, start = [], None
-        for s in range(int(minute) // SLOT_MIN, SLOTS):
-            t = max(0.0, s * SLOT_MIN - minute)
-            if usual[s] and start is None:
-                start = t
-            elif not usual[s] and start is not None:
-                # Working until closing or later: staff see everyone still inside, however long that takes.
-                found.append((start, float("inf") if s * SLOT_MIN >= closing else t))
-                start = None
-        if start is not None:
-            found.append((start, float("inf")))
-        return found
+        spans = self._spans(local.weekday(), desk_id, int(minute) // SLOT_MIN)
+        if spans is None:
+            return None
+        return [(max(0.0, s - minute), e if e == INF else max(0.0, e - minute)) for s, e in spans]
+
+    def _spans(self, weekday: int, desk_id: str, first: int) -> list[tuple[float, float]] | None:
+        """The usual open spans (minutes of the day) from slot ``first`` on, worked out once per slot."""
+        key = (weekday, desk_id, first)
+        if key not in self._spans_from:
+            usual = self._usual(weekday, desk_id)
+            hours = self.site.hours.get(WEEKDAYS[weekday])
+            closing = hours.end.hour * 60 + hours.end.minute if hours else 0
+            found, start = [], None
+            for s in range(first, SLOTS) if usual else ():
+                if usual[s] and start is None:
+                    start = s * SLOT_MIN
+                elif not usual[s] and start is not None:
+                    # Working until closing or later: staff see everyone still inside, however long that takes.
+                    found.append((start, INF if s * SLOT_MIN >= closing else s * SLOT_MIN))
+                    start = None
+            if start is not None:
+                found.append((start, INF))
+            self._spans_from[key] = found if usual else None
+        return self._spans_from[key]
 
 
 class PriorityArrivals:

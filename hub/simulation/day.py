@@ -57,6 +57,7 @@ class _Citizen:
     transfer_z: float
     patience: float | None  # minutes until they give up, None = never
     absent: bool  # gone when called, whatever the wait
+    kind_u: float = 0.0  # uniform draw: which kind of visit of the reason's mixture
     gone: bool = False
 
 
@@ -73,6 +74,7 @@ class Outcome:
     state: str
     abandoned: bool
     predictions: dict[str, float | None]
+    at_issue: dict | None = None  # the queue as the new ticket found it (when the day is traced)
 
 
 @dataclass
@@ -86,6 +88,7 @@ def arrivals(scenario: Scenario, seed: int, day: int) -> list[Arrival]:
     """The day's citizens: a time-varying Poisson stream (scaled by a day factor) plus groups."""
     rng = random.Random(f"{seed}/{day}/arrivals")
     factor = math.exp(rng.gauss(0, scenario.day_spread)) if scenario.day_spread else 1.0
+    factor *= scenario.weekday_factor.get(scenario.weekday, 1.0)
     services = list(scenario.reasons)
     weights = [scenario.reasons[s].share for s in services]
     times: list[tuple[float, str, tuple[str, ...]]] = []
@@ -99,16 +102,59 @@ def arrivals(scenario: Scenario, seed: int, day: int) -> list[Arrival]:
                 times.append((t, rng.choices(services, weights)[0], ()))
     for g in scenario.groups:
         if rng.random() < g.probability:
+            mix = list(g.reasons)
             for _ in range(g.size):
-                times.append((g.at + rng.uniform(0, g.within_min), g.reason, g.extras))
+                at = g.at + rng.uniform(0, g.within_min)
+                reason = rng.choices(mix, [g.reasons[m] for m in mix])[0] if len(mix) > 1 else mix[0]
+                times.append((at, reason, g.extras))
     times.sort()
     return [Arrival(i, t, s, e) for i, (t, s, e) in enumerate(times)]
 
 
+def weekday_of(scenario: Scenario, day: int) -> str:
+    """Day ``day`` of a run: the scenario's weekdays in turn, week after week."""
+    return scenario.weekdays[day % len(scenario.weekdays)]
+
+
 def day_start(scenario: Scenario, day: int) -> datetime:
-    """Local midnight of simulated day ``day`` (the scenario's weekday, one week apart)."""
-    first = FIRST_DAY + timedelta(days=(WEEKDAY_INDEX[scenario.weekday] - FIRST_DAY.weekday()) % 7)
-    return datetime.combine(first + timedelta(weeks=day), time(0), tzinfo=scenario.site.tz)
+    """Local midnight of simulated day ``day`` (its weekday in week ``day // len(weekdays)``)."""
+    weekday = WEEKDAY_INDEX[weekday_of(scenario, day)]
+    first = FIRST_DAY + timedelta(days=(weekday - FIRST_DAY.weekday()) % 7)
+    return datetime.combine(first + timedelta(weeks=day // len(scenario.weekdays)), time(0), tzinfo=scenario.site.tz)
+
+
+def desk_days(scenario: Scenario, seed: int, day: int) -> tuple[dict[str, tuple], dict[str, list]]:
+    """Each desk's shifts and stalls on this day: absent on some days, breaks moved, stalls drawn."""
+    shifts, stalls = {}, {}
+    for did, plan in scenario.desks.items():
+        rng = random.Random(f"{seed}/{day}/desk/{did}")
+        spans = [] if plan.absent and rng.random() < plan.absent else list(plan.shifts)
+        for i in range(1, len(spans)) if plan.break_jitter_min else ():
+            move = rng.uniform(-plan.break_jitter_min, plan.break_jitter_min)  # the whole break, earlier or later
+            move = min(max(move, spans[i - 1][0] + 1 - spans[i - 1][1]), spans[i][1] - 1 - spans[i][0])
+            spans[i - 1], spans[i] = (spans[i - 1][0], spans[i - 1][1] + move), (spans[i][0] + move, spans[i][1])
+        shifts[did] = tuple(spans)
+        stalls[did] = _stalls(spans, plan.stalls, rng) if plan.stalls else []
+    return shifts, stalls
+
+
+def _stalls(spans: list, stalls: tuple[float, float, float], rng: random.Random) -> list[tuple[float, float]]:
+    """Spells (a Poisson number a day, at random times of the shifts) when an open desk calls nobody."""
+    per_day, median, spread = stalls
+    working = sum(end - start for start, end in spans)
+    out, t = [], 0.0
+    while per_day and working:
+        t += rng.expovariate(per_day / working)
+        if t >= working:
+            return out
+        at, left = t, t
+        for start, end in spans:  # working minute t as a time of day
+            if left < end - start:
+                at = start + left
+                break
+            left -= end - start
+        out.append((at, at + median * math.exp(spread * rng.gauss(0, 1))))
+    return out
 
 
 WEEKDAY_INDEX = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
@@ -119,11 +165,13 @@ class DaySimulation:
 
     def __init__(self, scenario: Scenario, seed: int, day: int, predictors: dict[str, Predictor] | None = None,
                  *, citizens: Iterable[Arrival] | None = None,
-                 on_change: Callable[[Queue, datetime], None] | None = None):
-        self.sc, self.seed, self.day = scenario, seed, day
+                 on_change: Callable[[Queue, datetime], None] | None = None, trace: bool = False):
+        self.sc, self.seed, self.day = scenario.on(weekday_of(scenario, day)), seed, day
+        scenario = self.sc
         self.site = scenario.site
         self.predictors = predictors or {}
         self.on_change = on_change
+        self.trace = trace
         self.queue = Queue(self.site)
         self.midnight = day_start(scenario, day)
         self.citizens = {a.index: self._citizen(a) for a in
@@ -135,7 +183,8 @@ class DaySimulation:
         self._seq = 0
         self._token: dict[str, int] = {d: 0 for d in self.site.desks}  # invalidates stale desk events
         self._stopping: dict[str, str] = {}  # desk -> status to take when its current visit ends
-        self._last_shift_end = {d: (p.shifts[-1][1] if p.shifts else 0.0) for d, p in scenario.desks.items()}
+        self.shifts, self.stalls = desk_days(scenario, seed, day)
+        self._last_shift_end = {d: (s[-1][1] if s else 0.0) for d, s in self.shifts.items()}
         self.now_min = 0.0
 
     # -- the citizens ------------------------------------------------------
@@ -151,6 +200,7 @@ class DaySimulation:
         if p and rng.random() < p.share:
             patience = p.median_min * math.exp(p.spread * rng.gauss(0, 1))
         citizen = _Citizen(a, preference, rng.gauss(0, 1), rng.random(), patience, rng.random() < reason.no_show)
+        citizen.kind_u = rng.random()  # drawn last: scenarios without a mixture keep every earlier draw
         a.extras = tuple(dict.fromkeys(a.extras + extras))
         return citizen
 
@@ -158,7 +208,14 @@ class DaySimulation:
         reason = self.sc.reasons.get(service)
         median = reason.median_min if reason else self.site.services[service].mean_service_minutes
         spread = reason.spread if reason else 0.5
-        z = citizen.length_z if service == citizen.arrival.service else -citizen.length_z
+        own = service == citizen.arrival.service
+        share = 0.0
+        for part, part_median, part_spread in reason.mixture if reason and own else ():
+            share += part
+            if citizen.kind_u < share:  # one of the other kinds of visit (e.g. the long ones)
+                median, spread = part_median, part_spread
+                break
+        z = citizen.length_z if own else -citizen.length_z
         return max(0.5, median * math.exp(spread * z)) / self.sc.desks[desk].speed
 
     # -- the event loop ----------------------------------------------------
@@ -173,11 +230,13 @@ class DaySimulation:
     def run(self) -> DayResult:
         for citizen in self.citizens.values():
             self._schedule(citizen.arrival.at, self._arrive, citizen)
-        for did, plan in self.sc.desks.items():
-            for i, (start, end) in enumerate(plan.shifts):
+        for did, shifts in self.shifts.items():
+            for i, (start, end) in enumerate(shifts):
                 self._schedule(start, self._shift_start, did)
-                last = i == len(plan.shifts) - 1
+                last = i == len(shifts) - 1
                 self._schedule(end, self._shift_end, did, DESK_CLOSED if last else DESK_PAUSED)
+            for _start, end in self.stalls[did]:
+                self._schedule(end, self._stall_over, did)
         while self._heap:
             self.now_min, _seq, action, args = heapq.heappop(self._heap)
             action(*args)
@@ -199,10 +258,20 @@ class DaySimulation:
         self.by_ticket[ticket.key] = citizen
         predictions = {name: p.estimate_new(self.queue, now, ticket)[0] for name, p in self.predictors.items()}
         self.outcomes[ticket.key] = Outcome(ticket.number, a.service, ticket.preference, ticket.extras,
-                                            self.now_min, None, WAITING, False, predictions)
+                                            self.now_min, None, WAITING, False, predictions,
+                                            self._at_issue(ticket) if self.trace else None)
         if citizen.patience is not None:
             self._schedule(self.now_min + citizen.patience, self._give_up, citizen, ticket.key)
         self._wake_idle(ticket)
+
+    def _at_issue(self, ticket: Ticket) -> dict:
+        """What the hub knew when the ticket was issued: its place, the queue, the desks."""
+        waiting = self.queue.waiting()
+        status = {d.id: d.status for d in self.queue.desks.values()}
+        open_ids = [d for d, s in status.items() if s == DESK_OPEN]
+        return {"position": waiting.index(ticket), "waiting": len(waiting),
+                "desks_open": len(open_ids), "desks_busy": sum(bool(self.queue.desks[d].current) for d in open_ids),
+                "desks_paused": sum(s == DESK_PAUSED for s in status.values()), "open": " ".join(open_ids)}
 
     def _give_up(self, citizen: _Citizen, key: str) -> None:
         if self.queue.tickets[key].state == WAITING:
@@ -261,8 +330,20 @@ class DaySimulation:
             return
         self._call_next(desk)
 
+    def _stalled(self, desk: str) -> bool:
+        return any(start <= self.now_min < end for start, end in self.stalls[desk])
+
+    def _stall_over(self, desk: str) -> None:
+        d = self.queue.desks[desk]
+        if d.status == DESK_OPEN and not d.current and not self._stopping.get(desk):
+            self._call_next(desk)
+
     def _call_next(self, desk: str) -> None:
         """The desk presses call-next; the real routing decides who comes."""
+        if self._stalled(desk):  # open, but not calling until the stall is over (``_stall_over``)
+            if self.queue.desks[desk].current:
+                self._apply(self.queue.command(desk, "done", self.at(self.now_min)))
+            return
         self._apply(self.queue.command(desk, "next", self.at(self.now_min)))
         self._token[desk] += 1
         ticket = self.queue.current(desk)
@@ -291,7 +372,7 @@ class DaySimulation:
         open_cfgs = self.queue.open_desks()
         for cfg in open_cfgs:
             desk = self.queue.desks[cfg.id]
-            if desk.current or self._stopping.get(cfg.id):
+            if desk.current or self._stopping.get(cfg.id) or self._stalled(cfg.id):
                 continue
             if ticket is not None and not routing.may_serve(self.site, cfg, ticket, open_cfgs):
                 continue

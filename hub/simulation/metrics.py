@@ -39,3 +39,31 @@ def score(pairs: Iterable[tuple[float, float | None]]) -> dict:
         "mean_under_min": sum(under) / len(under) if under else 0.0,  # by how much, when late
         "mean_bias_min": sum(p - a for a, p in pairs) / len(pairs),  # positive: promises too long
     }
+
+
+CAL_TARGET = 0.10  # the calibrated comparison: every predictor breaks this share of promises on the training days
+PINBALL_Q = 0.9
+
+
+def fit_margin(pairs: list[tuple[float, float | None]], target: float = CAL_TARGET) -> float:
+    """The constant margin (minutes, may be negative) with which a predictor breaks ``target`` of its
+    promises on these pairs: waits more than ``UNDER_SLACK_MIN`` past ``max(0, predicted + margin)``."""
+    pairs = [(actual, predicted or 0.0) for actual, predicted in pairs]
+    if not pairs:
+        return 0.0
+    lo, hi = -24 * 60.0, 24 * 60.0
+    for _ in range(40):  # broken promises fall as the margin grows: bisection
+        mid = (lo + hi) / 2
+        broken = sum(a > max(0.0, p + mid) + UNDER_SLACK_MIN for a, p in pairs)
+        lo, hi = (mid, hi) if broken > target * len(pairs) else (lo, mid)
+    return hi
+
+
+def calibrated(train: list, test: list, target: float = CAL_TARGET) -> dict:
+    """Score a predictor at equal promise-keeping: its constant margin fitted on ``train``, used on ``test``."""
+    margin = fit_margin(train, target)
+    promised = [(a, max(0.0, (p or 0.0) + margin)) for a, p in test]
+    s = score(promised)
+    loss = [PINBALL_Q * (a - p) if a >= p else (1 - PINBALL_Q) * (p - a) for a, p in promised]
+    return {"margin_min": margin, "cal_mae_min": s["mae_min"], "cal_under_rate": s["under_rate"],
+            "pinball_q90_min": sum(loss) / len(loss) if loss else None}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -22,15 +22,18 @@ DEFAULT_SITE = Path(__file__).resolve().parents[2] / "config" / "site.example.to
 PREFERENCES = ("any", "staff", "volunteer")
 # Every key a scenario may use, per section (docs/scenarios.md documents each; a test checks it).
 KEYS = {
-    "scenario": {"name", "description", "site", "weekday", "day_to_day_spread", "noshow_after_min"},
+    "scenario": {"name", "description", "site", "weekday", "weekdays", "day_to_day_spread", "noshow_after_min"},
     "site_overrides": set(),
-    "arrivals": {"per_hour"},
-    "reasons": {"share", "median_min", "spread", "no_show", "preference", "transfer_to_staff", "transfer_service"},
+    "arrivals": {"per_hour", "weekday_factor"},
+    "reasons": {"share", "median_min", "spread", "no_show", "preference", "transfer_to_staff", "transfer_service",
+                "mixture"},
     "extras": set(),
     "abandonment": {"share", "median_min", "spread"},
-    "desks": {"shifts", "speed"},
-    "groups": {"at", "size", "reason", "probability", "within_min", "extras"},
+    "desks": {"shifts", "speed", "absent", "break_jitter_min", "stalls"},
+    "groups": {"at", "size", "reason", "reasons", "probability", "within_min", "extras"},
 }
+STALL_KEYS = {"per_day", "median_min", "spread"}
+MIXTURE_KEYS = {"share", "median_min", "spread"}
 TOP = set(KEYS)
 
 
@@ -46,6 +49,7 @@ class Reason:
     preference: Mapping[str, float]  # the citizen's choice where both kinds may help
     transfer_to_staff: float  # share of volunteer visits handed on to staff
     transfer_service: str
+    mixture: tuple[tuple[float, float, float], ...] = ()  # other kinds of visit: (share, median, spread)
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ class Patience:
 class DeskPlan:
     shifts: tuple[tuple[float, float], ...]  # minutes after local midnight
     speed: float  # 1.25 = visits take 1/1.25 of the drawn length
+    absent: float = 0.0  # share of days the desk does not work at all
+    break_jitter_min: float = 0.0  # breaks start and end up to this much earlier or later, day by day
+    stalls: tuple[float, float, float] | None = None  # open but not calling: (per day, median min, spread)
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,7 @@ class Group:
 
     at: float
     size: int
-    reason: str
+    reasons: Mapping[str, float]  # each member's reason, drawn by these weights
     probability: float  # share of days it happens
     within_min: float
     extras: tuple[str, ...]
@@ -81,7 +88,7 @@ class Scenario:
     description: str
     source: str
     site: Site
-    weekday: str
+    weekday: str  # the weekday of this view (``on``); the first of ``weekdays``
     open_min: float
     close_min: float
     arrivals: tuple[tuple[float, float], ...]  # (from minute, citizens per hour), sorted
@@ -92,6 +99,14 @@ class Scenario:
     desks: Mapping[str, DeskPlan]
     groups: tuple[Group, ...]
     noshow_after_min: float  # how long a desk waits for a called citizen before marking no-show
+    weekdays: tuple[str, ...] = ()  # the days simulated in turn
+    weekday_factor: Mapping[str, float] = field(default_factory=dict)  # arrivals on that weekday, times
+    by_weekday: Mapping[str, tuple[float, float, Mapping[str, DeskPlan]]] = field(default_factory=dict)
+
+    def on(self, weekday: str) -> "Scenario":
+        """The scenario as it plays on one of its weekdays: that day's opening hours and desk plans."""
+        open_min, close_min, desks = self.by_weekday[weekday]
+        return replace(self, weekday=weekday, open_min=open_min, close_min=close_min, desks=desks)
 
 
 def load(path: str | Path) -> Scenario:
@@ -108,25 +123,46 @@ def parse(raw: Mapping[str, Any], source: str = "<memory>", base: Path | None = 
     head = r.table(raw, "scenario")
     r.known(head, "scenario", KEYS["scenario"])
     site = _site(r, head, raw.get("site_overrides", {}), base)
-    weekday = r.choice(head, "scenario", "weekday", WEEKDAYS, "tue")
-    hours = site.hours.get(weekday)
-    if hours is None:
-        r.fail("scenario.weekday", f"the site is closed on {weekday!r} (see its [hours])")
-    open_min, close_min = _minutes(hours.start), _minutes(hours.end)
+    weekdays = _weekdays(r, head, site)
     reasons = _reasons(r, raw, site)
+    by_weekday = {}
+    for day in weekdays:
+        hours = site.hours[day]
+        open_min, close_min = _minutes(hours.start), _minutes(hours.end)
+        by_weekday[day] = (open_min, close_min, _desks(r, raw, site, day, open_min, close_min))
+    first = by_weekday[weekdays[0]]
     return Scenario(
         name=r.str(head, "scenario", "name", Path(source).stem),
         description=r.str(head, "scenario", "description", ""),
-        source=source, site=site, weekday=weekday, open_min=open_min, close_min=close_min,
+        source=source, site=site, weekday=weekdays[0], open_min=first[0], close_min=first[1],
         arrivals=_arrivals(r, raw),
         day_spread=r.number(head, "scenario", "day_to_day_spread", 0.1, maximum=2),
         reasons=reasons,
         extras=_extras(r, raw, site),
         patience=_patience(r, raw),
-        desks=_desks(r, raw, site, weekday, open_min, close_min),
+        desks=first[2],
         groups=_groups(r, raw, reasons, site),
         noshow_after_min=r.number(head, "scenario", "noshow_after_min", 2.0, maximum=30),
+        weekdays=weekdays, weekday_factor=_weekday_factor(r, raw, weekdays), by_weekday=by_weekday,
     )
+
+
+def _weekdays(r: "_Reader", head, site: Site) -> tuple[str, ...]:
+    """``weekdays = [...]`` (played in turn) or one ``weekday``; the site must be open on each."""
+    if "weekdays" in head and "weekday" in head:
+        r.fail("scenario.weekdays", "give either weekday or weekdays, not both")
+    if "weekdays" in head:
+        days = head["weekdays"]
+        if not isinstance(days, list) or not days or any(d not in WEEKDAYS for d in days) or len(set(days)) < len(days):
+            r.fail("scenario.weekdays", f"must be a list of different days out of {', '.join(WEEKDAYS)}")
+        days = tuple(sorted(days, key=WEEKDAYS.index))
+    else:
+        days = (r.choice(head, "scenario", "weekday", WEEKDAYS, "tue"),)
+    for day in days:
+        if site.hours.get(day) is None:
+            r.fail("scenario.weekdays" if "weekdays" in head else "scenario.weekday",
+                   f"the site is closed on {day!r} (see its [hours])")
+    return days
 
 
 # ---------------------------------------------------------------------------
@@ -229,6 +265,14 @@ def _arrivals(r: _Reader, raw) -> tuple[tuple[float, float], ...]:
     return tuple(points)
 
 
+def _weekday_factor(r: _Reader, raw, weekdays: tuple[str, ...]) -> dict[str, float]:
+    factors = r.table(r.table(raw, "arrivals"), "weekday_factor", "arrivals", required=False)
+    for day in factors:
+        if day not in weekdays:
+            r.fail(f"arrivals.weekday_factor.{day}", f"must be one of the scenario's weekdays ({', '.join(weekdays)})")
+    return {day: r.number(factors, "arrivals.weekday_factor", day, maximum=20) for day in factors}
+
+
 def _reasons(r: _Reader, raw, site: Site) -> dict[str, Reason]:
     t = r.table(raw, "reasons")
     if not t:
@@ -261,10 +305,26 @@ def _reasons(r: _Reader, raw, site: Site) -> dict[str, Reason]:
             preference={p: float(v) for p, v in preference.items()},
             transfer_to_staff=r.number(spec, where, "transfer_to_staff", 0.0, maximum=1),
             transfer_service=transfer_service,
+            mixture=_mixture(r, spec.get("mixture", []), f"{where}.mixture"),
         )
     if sum(x.share for x in reasons.values()) <= 0:
         r.fail("reasons", "the shares add up to zero")
     return reasons
+
+
+def _mixture(r: _Reader, items, where: str) -> tuple[tuple[float, float, float], ...]:
+    """Other kinds of visit of this reason: ``[{ share = 0.1, median_min = 45, spread = 0.3 }]``."""
+    if not isinstance(items, list) or not all(isinstance(m, dict) for m in items):
+        r.fail(where, "must be a list of tables like [{ share = 0.1, median_min = 45 }]")
+    out = []
+    for i, m in enumerate(items):
+        r.known(m, f"{where}[{i}]", MIXTURE_KEYS)
+        out.append((r.number(m, f"{where}[{i}]", "share", maximum=1),
+                    r.number(m, f"{where}[{i}]", "median_min", minimum=0.1, maximum=480),
+                    r.number(m, f"{where}[{i}]", "spread", 0.5, maximum=3)))
+    if sum(m[0] for m in out) > 1:
+        r.fail(where, "the shares add up to more than 1")
+    return tuple(out)
 
 
 def _extras(r: _Reader, raw, site: Site) -> dict[str, float]:
@@ -311,8 +371,22 @@ def _desks(r: _Reader, raw, site: Site, weekday: str, open_min: float, close_min
         for i in range(1, len(shifts)):
             if shifts[i][0] < shifts[i - 1][1]:
                 r.fail(f"{where}.shifts[{i}]", "overlaps or comes before the previous shift")
-        plans[did] = DeskPlan(tuple(shifts), r.number(spec, where, "speed", 1.0, minimum=0.05, maximum=20))
+        plans[did] = DeskPlan(tuple(shifts), r.number(spec, where, "speed", 1.0, minimum=0.05, maximum=20),
+                              absent=r.number(spec, where, "absent", 0.0, maximum=1),
+                              break_jitter_min=r.number(spec, where, "break_jitter_min", 0.0, maximum=120),
+                              stalls=_stalls(r, spec, where))
     return plans
+
+
+def _stalls(r: _Reader, spec, where: str) -> tuple[float, float, float] | None:
+    """``stalls = { per_day = 2, median_min = 10 }``: spells when the desk stays open but calls nobody."""
+    t = r.table(spec, "stalls", where, required=False)
+    if not t:
+        return None
+    r.known(t, f"{where}.stalls", STALL_KEYS)
+    return (r.number(t, f"{where}.stalls", "per_day", maximum=50),
+            r.number(t, f"{where}.stalls", "median_min", minimum=0.5, maximum=240),
+            r.number(t, f"{where}.stalls", "spread", 0.5, maximum=3))
 
 
 def _groups(r: _Reader, raw, reasons: Mapping[str, Reason], site: Site) -> tuple[Group, ...]:
@@ -325,16 +399,24 @@ def _groups(r: _Reader, raw, reasons: Mapping[str, Reason], site: Site) -> tuple
         if not isinstance(g, dict):
             r.fail(where, "must be a table")
         r.known(g, where, KEYS["groups"])
-        reason = r.str(g, where, "reason")
-        if reason not in reasons:
-            r.fail(f"{where}.reason", f"must be one of the scenario's [reasons], not {reason!r}")
+        if ("reason" in g) == ("reasons" in g):
+            r.fail(where, "needs either reason (one) or reasons (a table of weights)")
+        mix = g["reasons"] if "reasons" in g else {r.str(g, where, "reason"): 1.0}
+        if not isinstance(mix, dict) or not mix:
+            r.fail(f"{where}.reasons", "must be a table like { passport = 0.5, mitid_learn = 0.5 }")
+        for reason in mix:
+            if reason not in reasons:
+                key = f"{where}.reasons.{reason}" if "reasons" in g else f"{where}.reason"
+                r.fail(key, f"must be one of the scenario's [reasons], not {reason!r}")
+            r.number(mix, f"{where}.reasons", reason)
         extras = g.get("extras", [])
         if not isinstance(extras, list) or any(e not in site.extras for e in extras):
             r.fail(f"{where}.extras", f"must be a list of {', '.join(site.extras)}")
         size = r.number(g, where, "size", minimum=1, maximum=200)
         if size != int(size):
             r.fail(f"{where}.size", "must be a whole number")
-        groups.append(Group(at=r.clock(g.get("at"), f"{where}.at"), size=int(size), reason=reason,
+        groups.append(Group(at=r.clock(g.get("at"), f"{where}.at"), size=int(size),
+                            reasons={k: float(v) for k, v in mix.items()},
                             probability=r.number(g, where, "probability", 1.0, maximum=1),
                             within_min=r.number(g, where, "within_min", 5.0, maximum=120),
                             extras=tuple(extras)))

@@ -66,6 +66,8 @@ services = ["*"]
     (('name = "minimal"', 'name = "minimal"\nsite = "nowhere.toml"'), "scenario.site"),
     (('share = 1', 'share = 1\npreference = { robot = 1 }'), "reasons.passport.preference.robot"),
     (('share = 1', 'share = 1\nspeed = 2'), "reasons.passport.speed"),
+    (('share = 1', 'share = 1\nmixture = [{ share = 2, median_min = 40 }]'), "reasons.passport.mixture[0].share"),
+    (('weekday = "tue"', 'weekdays = ["tue", "sun"]'), "scenario.weekdays"),
 ])
 def test_errors_name_the_file_and_the_key(tmp_path, change, key):
     path = write(tmp_path, MINIMAL.replace(*change))
@@ -79,6 +81,10 @@ def test_errors_name_the_file_and_the_key(tmp_path, change, key):
     ('[desks.desk-1]\nshifts = ["12:00-11:00"]\n', "desks.desk-1.shifts[0]"),
     ('[[groups]]\nat = "10:00"\nsize = 5\nreason = "moving"\n', "groups[0].reason"),
     ('[extras]\nvip = 0.5\n', "extras.vip"),
+    ('[desks.desk-1]\nstalls = { per_day = 2, minutes = 5 }\n', "desks.desk-1.stalls.minutes"),
+    ('[desks.desk-1]\nabsent = 1.5\n', "desks.desk-1.absent"),
+    ('[[groups]]\nat = "10:00"\nsize = 5\nreasons = { passport = 1, moving = 1 }\n', "groups[0].reasons.moving"),
+    ('[arrivals.weekday_factor]\nthu = 2\n', "arrivals.weekday_factor.thu"),
     ('[weather]\nrain = true\n', "weather"),
     ('[[site_overrides.desks]]\nid = "x"\nkind = "robot"\n', "site_overrides"),
 ])

@@ -1,0 +1,245 @@
+"""The forward simulation behind our wait estimates: the desks working through the queue as it stands.
+
+``Plan`` is set up once per update and played once (``run``).  Who may serve whom
+depends on which desks are open, so the time axis is cut at every window start
+and end ("regimes"), and each desk's list of tickets, in the order it would take
+them, is built once per regime from ticket *classes* (service, choice, private):
+``routing.may_serve`` is asked once per class, not once per ticket.
+
+A new ticket ranks after everyone already waiting, so adding it changes nothing
+until some desk it may go to runs out of tickets: its wait is the first such
+"idle moment" of the one run (``phantom``).  Only a ticket with a head start over
+some of those waiting (an appointment) needs a run of its own.  One update thus
+costs one run of the queue plus a few steps per service and desk kind.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+from bisect import bisect_right
+from datetime import datetime
+
+from reception.config import Site
+
+from hub.core import routing
+from hub.core.calibration import Forecast
+from hub.core.history import PriorityArrivals, VisitLengths, arrivals_within, minutes_between
+from hub.core.model import Ticket
+
+INF = float("inf")
+Windows = dict[str, tuple[list[tuple[float, float]], float]]  # desk -> (working spans, free of its visit at)
+
+
+class Plan:
+    def __init__(self, site: Site, visits: VisitLengths, arrivals: PriorityArrivals, waiting: list[Ticket],
+                 windows: Windows, now: datetime, mays: dict[tuple, bool] | None = None):
+        self.site, self.visits, self.arrivals = site, visits, arrivals
+        self.mays = {} if mays is None else mays  # may_serve answers, shared by the plans of one site
+        self.waiting, self.windows, self.now = waiting, windows, now
+        self.keys = [t.key for t in waiting]
+        self.ages = [minutes_between(t.issued_at, now) for t in waiting]
+        self.classes: dict[tuple, int] = {}
+        self.samples: list[Ticket] = []  # one ticket of each class
+        self.cls = [self._class(t) for t in waiting]
+        self.cuts = sorted({t for spans, _f in windows.values() for s, e in spans for t in (s, e) if 0 < t < INF})
+        self._open: dict[int, list] = {}
+        self._lists: dict[tuple[int, str], list[int]] = {}
+        self._sharing: dict[int, list[list[str]]] = {}
+        self._head: dict[tuple, float] = {}
+        self._rivals_now: tuple[list, int] | None = None
+        self._ranks: list[tuple] = []
+        self._open_ids: dict[int, tuple[str, ...]] = {}
+        self.idle: list[tuple[float, str, int, dict[str, float]]] = []  # (when, desk, regime, piled variances)
+        self.starts: list[float | None] = []
+
+    def _class(self, t: Ticket) -> int:
+        key = (t.service, t.preference, routing.wants_private_room(self.site, t))
+        if key not in self.classes:
+            self.classes[key] = len(self.samples)
+            self.samples.append(t)
+        return self.classes[key]
+
+    def _open_at(self, regime: int) -> list:
+        if regime not in self._open:
+            t = self.cuts[regime - 1] if regime else 0.0
+            self._open[regime] = [self.site.desks[d] for d, (spans, _f) in self.windows.items()
+                                  if any(s <= t < e for s, e in spans)]
+        return self._open[regime]
+
+    def _may(self, regime: int, cfg, ticket: Ticket) -> bool:
+        """``routing.may_serve``, remembered across plans by the desks open and the ticket's class."""
+        if regime not in self._open_ids:
+            self._open_ids[regime] = tuple(d.id for d in self._open_at(regime))
+        key = (self._open_ids[regime], cfg.id, ticket.service, ticket.preference, "private" in ticket.extras)
+        if key not in self.mays:
+            self.mays[key] = routing.may_serve(self.site, cfg, ticket, self._open_at(regime))
+        return self.mays[key]
+
+    def _list(self, regime: int, desk_id: str) -> list[int]:
+        """Indices of the tickets this desk may take in this regime, in the order it would take them."""
+        key = (regime, desk_id)
+        if key not in self._lists:
+            cfg = self.site.desks[desk_id]
+            ok = [self._may(regime, cfg, t) for t in self.samples]
+            mine = [i for i, c in enumerate(self.cls) if ok[c]]
+            if cfg.private:  # a private room takes those who asked for one first
+                wants = [routing.wants_private_room(self.site, t) for t in self.samples]
+                mine = [i for i in mine if wants[self.cls[i]]] + [i for i in mine if not wants[self.cls[i]]]
+            self._lists[key] = mine
+        return self._lists[key]
+
+    def _next_start(self, desk_id: str, t: float) -> float | None:
+        """``t`` if the desk works then, else when it next starts working (None: not again today)."""
+        for s, e in self.windows[desk_id][0]:
+            if t < e:
+                return max(s, t)
+        return None
+
+    def sharing(self, regime: int, i: int) -> list[str]:
+        """The desks working in this regime that may take waiting ticket ``i``."""
+        if regime not in self._sharing:
+            members: list[list[str]] = [[] for _ in self.waiting]
+            for cfg in self._open_at(regime):
+                for j in self._list(regime, cfg.id):
+                    members[j].append(cfg.id)
+            self._sharing[regime] = members
+        return self._sharing[regime][i]
+
+    def head_start(self, t: Ticket) -> float:
+        key = (t.service, t.extras)
+        if key not in self._head:
+            self._head[key] = routing.head_start(self.site, t)
+        return self._head[key]
+
+    # -- playing -------------------------------------------------------------
+
+    def run(self) -> dict[str, Forecast | None]:
+        """Minutes from now until each waiting ticket would be called, typically, and the spread of that."""
+        self.starts, variances = self._play(lists=self._list, record=True)
+        return {self.keys[i]: self._forecast(self.starts[i], variances[i], self.head_start(t) + self.ages[i],
+                                             set(self.sharing(0, i)))
+                for i, t in enumerate(self.waiting)}
+
+    def phantom(self, ticket: Ticket) -> Forecast | None:
+        """The forecast of a new ticket (not in the queue), from the run already made where possible."""
+        open_now = self._open_at(0)
+        mine = {d.id for d in open_now if routing.may_serve(self.site, d, ticket, open_now)}
+        h = self.head_start(ticket)
+        if h > 0 and any(age + self.head_start(t) < h for t, age in zip(self.waiting, self.ages)):
+            start, variance = self._with(ticket)  # it overtakes someone: a run of its own
+            return self._forecast(start, variance, h, mine)
+        for at, did, regime, piled in self.idle:  # ranked last: taken at the first idle moment of its desks
+            cfg = self.site.desks[did]
+            if self._may(regime, cfg, ticket):
+                shared = [d.id for d in self._open_at(regime) if self._may(regime, d, ticket)] or [did]
+                return self._forecast(at, sum(piled[d] for d in shared) / len(shared) ** 2, h, mine)
+        return None
+
+    def _with(self, extra: Ticket) -> tuple[float | None, float]:
+        """Play the queue again with ``extra`` in its place in every list (index ``len(waiting)``)."""
+        n, order = len(self.waiting), routing.rank_key(self.site, extra)
+        lists: dict[tuple[int, str], list[int]] = {}
+
+        def with_extra(regime: int, desk_id: str) -> list[int]:
+            key = (regime, desk_id)
+            if key not in lists:
+                mine = self._list(regime, desk_id)
+                cfg = self.site.desks[desk_id]
+                if self._may(regime, cfg, extra):
+                    first = cfg.private and not routing.wants_private_room(self.site, extra)
+                    orders = [(cfg.private and not routing.wants_private_room(self.site, self.waiting[i]),
+                               self._rank(i)) for i in mine]
+                    mine = list(mine)
+                    mine.insert(bisect_right(orders, (first, order)), n)
+                lists[key] = mine
+            return lists[key]
+
+        starts, variances = self._play(lists=with_extra, record=False, extra=extra)
+        return starts[n], variances[n]
+
+    def _rank(self, i: int) -> tuple:
+        if not self._ranks:
+            self._ranks = [routing.rank_key(self.site, t) for t in self.waiting]
+        return self._ranks[i]
+
+    def _play(self, lists, record: bool, extra: Ticket | None = None) -> tuple[list, list]:
+        """Typical start of each ticket, and its variance: with ``c`` desks sharing the work ahead,
+        the variances of the visits before it at those desks, divided by ``c`` squared."""
+        visits, windows = self.visits, self.windows
+        tickets = self.waiting + ([extra] if extra else [])
+        ages = self.ages + [0.0]
+        starts: list[float | None] = [None] * len(tickets)
+        variances = [0.0] * len(tickets)
+        taken = [False] * len(tickets)
+        left = len(tickets)
+        piled = {did: (0.5 * free) ** 2 for did, (_spans, free) in windows.items()}  # the visits under way
+        heap = [(free, did) for did, (_spans, free) in windows.items()]
+        heapq.heapify(heap)
+        cursors: dict[tuple[int, str], int] = {}
+        while heap and (left or record):
+            at, did = heapq.heappop(heap)
+            start = self._next_start(did, at)
+            if start is None:
+                continue
+            if start > at:
+                heapq.heappush(heap, (start, did))  # away now (a break): back then
+                continue
+            regime = bisect_right(self.cuts, at)
+            key = (regime, did)
+            mine, i = lists(regime, did), cursors.get(key, 0)
+            while i < len(mine) and taken[mine[i]]:
+                i += 1
+            cursors[key] = i
+            if i == len(mine):
+                if record:
+                    self.idle.append((at, did, regime, dict(piled)))
+                if regime < len(self.cuts):
+                    heapq.heappush(heap, (self.cuts[regime], did))  # others may become its citizens
+                continue
+            j = mine[i]
+            ticket = tickets[j]
+            taken[j], left, starts[j] = True, left - 1, at
+            sharing = (self.sharing(regime, j) if j < len(self.waiting) else
+                       [d.id for d in self._open_at(regime) if self._may(regime, d, ticket)]) or [did]
+            variances[j] = sum(piled[d] for d in sharing) / len(sharing) ** 2
+            speed = visits.speed(did)
+            piled[did] += visits.spread(ticket.service) * speed ** 2
+            heapq.heappush(heap, (at + visits.per_call(ticket.service, ages[j] + at) * speed, did))
+        return starts, variances
+
+    # -- citizens still to come ----------------------------------------------
+
+    def _forecast(self, start: float | None, variance: float, lead: float, mine: set[str]) -> Forecast | None:
+        """Add the expected delay by citizens still to come who will be ranked ahead (``PriorityArrivals``).
+
+        One arriving ``a`` minutes from now with head start ``h`` overtakes a ticket that has
+        waited ``age`` with head start ``h_t`` (``lead = age + h_t``) when ``a < h - lead``; it
+        costs that ticket one visit shared by its desks, if it goes to one of them.
+        """
+        if start is None:
+            return None
+        delay = var = 0.0
+        if start and mine:
+            rivals, minute = self._rivals()
+            for rates, h, desks, m in rivals:  # by head start, largest first
+                if h <= lead:
+                    break
+                # Expected rivals (Poisson: their count varies as much), one visit each.
+                n = arrivals_within(rates, minute, min(start, h - lead)) * len(mine & desks) / len(desks)
+                delay += n * m / len(mine)
+                var += n * (m / len(mine)) ** 2
+        return Forecast(start + delay, math.sqrt(variance + var))
+
+    def _rivals(self) -> tuple[list, int]:
+        """The kinds of citizens still to come who may be ranked ahead, with the desks open now for them."""
+        if self._rivals_now is None:
+            open_cfgs = self._open_at(0)
+            rivals = []
+            for like, rates in self.arrivals.expected(self.now):
+                desks = {d.id for d in open_cfgs if routing.may_serve(self.site, d, like, open_cfgs)}
+                if desks:
+                    rivals.append((rates, self.head_start(like), desks, self.visits.visit(like.service)))
+            local = self.now.astimezone(self.site.tz)
+            rivals.sort(key=lambda r: -r[1])
+            self._rivals_now = (rivals, local.hour * 60 + local.minute)
+        return self._rivals_now
