@@ -60,12 +60,10 @@ class Store:
                 "key": str, "number": str, "service": str, "day": str, "issued_at": str, "preference": str,
                 "extras": str, "first_visit": int, "kiosk": str, "offline": int, "state": str, "desk": str,
                 "called_at": str, "first_called_at": str, "finished_at": str, "recalls": int, "transfers": int,
-                "original_service": str, "served_by_kind": str, "eta_at_issue": float, "lang": str,
+                "original_service": str, "served_by_kind": str, "eta_at_issue": float,
             }, pk="key")
             db["tickets"].create_index(["day"])
             db["tickets"].create_index(["state"])
-        if "lang" not in db["tickets"].columns_dict:  # a database from before tickets kept their language
-            db["tickets"].add_column("lang", str)
         if "desks" not in db.table_names():
             db["desks"].create({"id": str, "status": str, "current": str, "last_call_at": str,
                                 "status_since": str}, pk="id")
@@ -86,7 +84,12 @@ class Store:
         """Version 2: the per-service 'daily' table, unread since ``day_stats`` holds the day aggregates."""
         self.db["daily"].drop(ignore=True)
 
-    MIGRATIONS = (_tables, _drop_daily)  # append new steps; never change or reorder a released one
+    def _ticket_language(self) -> None:
+        """Version 3: each ticket keeps its language, so the board can call it in that language too."""
+        if "lang" not in self.db["tickets"].columns_dict:
+            self.db["tickets"].add_column("lang", str)
+
+    MIGRATIONS = (_tables, _drop_daily, _ticket_language)  # append new steps; never change or reorder a released one
 
     # -- writing -----------------------------------------------------------
 
