@@ -164,7 +164,10 @@ def decode(raw: bytes | str, *fields: str, limit: int = MAX_PAYLOAD) -> dict[str
 
 def _lang(data: Mapping, key: str = "lang", default: str | None = "da") -> str | None:
     """A language code like "uk": the board passes it to espeak-ng, so nothing else gets through."""
-    return _field(data, key, str, required=False, default=default, pattern=LANG_RE)
+    value = _field(data, key, str, required=False, default=default)
+    if value is not None and not LANG_RE.fullmatch(value):
+        raise MessageError(f"field {key!r} is not a language code like 'uk': {show(value)}")
+    return value
 
 
 def _number(value: str, key: str = "number") -> str:

@@ -32,8 +32,9 @@ def test_every_view_of_a_busy_queue_parses(site):
 
     state = parsed(protocol.parse_desk_state, views.desk_state(site, q, "desk-1", now))
     assert state.current is not None and state.current.extras == ("carer",)
-    call = views.call_event(site, effects.calls[0], q.tickets[effects.calls[0].ticket].number, 1)
+    call = views.call_event(site, effects.calls[0], q.tickets[effects.calls[0].ticket].number, 1, "uk")
     assert parsed(protocol.parse_call_event, call).number == state.current.number
+    assert parsed(protocol.parse_call_event, call).lang == "uk"
     board = parsed(protocol.parse_board_snapshot, views.board_snapshot(site, q, estimates, [call], now))
     assert board.calls[0].desk == "desk-1"
     ticket = q.waiting()[0]
