@@ -78,8 +78,9 @@ def board_snapshot(site: Site, queue: Queue, estimates: Estimates, calls: list[d
 
 
 def queue_snapshot(queue: Queue, estimates: Estimates, now: datetime) -> dict:
+    ahead = queue.ahead_all()
     return {"at": now.isoformat(),
-            "tickets": [{"number": t.number, "service": t.service, "ahead": queue.ahead(t),
+            "tickets": [{"number": t.number, "service": t.service, "ahead": ahead[t.key],
                          "eta_min": minutes(estimates.tickets.get(t.key))} for t in queue.waiting()]}
 
 

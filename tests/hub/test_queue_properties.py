@@ -87,3 +87,22 @@ def test_every_waiting_ticket_is_eventually_called_when_all_desks_work(tickets):
         for d in SITE.desks:
             q.command(d, "next", now)
     assert not [t for t in q.tickets.values() if t.state == WAITING]
+
+
+@settings(max_examples=100, deadline=None)
+@given(ops)
+def test_the_counts_of_a_whole_snapshot_agree_with_each_tickets_own_count(sequence):
+    """The snapshot counts every line in one pass (a long queue must not cost n squared); each
+    count must be the very number the ticket's own reply gives."""
+    q = Queue(SITE)
+    now = START
+    for op, gap_s in sequence:
+        now += timedelta(seconds=gap_s)
+        try:
+            if op[0] == "issue":
+                q.issue(op[1], now, preference=op[2], extras=tuple(op[3]))
+            else:
+                q.command(op[1], op[2], now, service=op[4] if op[3] % 2 else None, to_kind="staff")
+        except QueueError:
+            pass
+    assert q.ahead_all() == {t.key: q.ahead(t) for t in q.waiting()}
