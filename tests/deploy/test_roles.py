@@ -14,12 +14,13 @@ import subprocess
 import tempfile
 import time
 import tomllib
+from datetime import datetime, timedelta
 
 import pytest
 
 from reception.cli import build_parser
 from reception.extras import COMMAND_EXTRA, EXIT_UNAVAILABLE, MODULE_EXTRAS
-from tests.conftest import EXAMPLE_CONFIG, ROOT
+from tests.conftest import EXAMPLE_CONFIG, ROOT, TEST_INSTANT
 from tests.deploy import role_venv
 
 INSTALL = ROOT / "install" / "install.sh"
@@ -157,10 +158,17 @@ def test_every_command_lists_its_options_and_checks_the_site_file_with_the_core_
     assert checked.returncode == 0 and ": OK: site 'toender'" in checked.stdout, checked.stderr
 
 
-def test_the_hub_runs_on_a_hub_pi(venv_for, broker, tmp_path):
+def test_the_hub_and_its_weekly_report_run_on_a_hub_pi(venv_for, broker, tmp_path):
     python = venv_for("hub")
     assert not any(role_venv.importable(python, m) for m in ("kivy", "gpiozero", "escpos"))
     runs_until_ready(python, broker, "hub", "--db", str(tmp_path / "hub.db"))
+    made = role_venv.run(python, "demo-data", "-c", str(EXAMPLE_CONFIG), "--db", str(tmp_path / "demo.db"),
+                         "--days", "1")
+    day = (datetime.fromisoformat(TEST_INSTANT) - timedelta(days=1)).date().isoformat()
+    report = role_venv.run(python, "report", "--from", day, "--to", day, "--db", str(tmp_path / "demo.db"),
+                           "--out", str(tmp_path / "reports"))
+    assert made.returncode == 0 and report.returncode == 0, made.stderr + report.stderr
+    assert "<svg" in (tmp_path / "reports" / f"report-{day}-{day}.html").read_text(), "charts drawn by matplotlib"
 
 
 def test_desk_units_run_on_a_desk_pi(venv_for, broker, tmp_path):
@@ -179,6 +187,9 @@ def test_the_kiosk_runs_on_a_kiosk_pi(venv_for, broker, xvfb, tmp_path):
     python = venv_for("kiosk")
     assert not any(role_venv.importable(python, m) for m in ("gpiozero", "matplotlib"))
     runs_until_ready(python, broker, "kiosk", "--state-dir", str(tmp_path / "kiosk"))
+    preview = role_venv.run(python, "print-preview", "-c", str(EXAMPLE_CONFIG), "--out", str(tmp_path / "t.png"),
+                            "--print")
+    assert preview.returncode == 0 and (tmp_path / "t.png").stat().st_size > 0, preview.stderr
 
 
 @pytest.mark.parametrize("role, command, extra", [
