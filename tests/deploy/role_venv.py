@@ -84,11 +84,11 @@ def build(path: Path, extras: list[str]) -> Path:
     return python
 
 
-def run(python: Path, *args: str, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess:
+def run(python: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     """``reception ARGS`` in the role's venv: isolated (-I), so nothing of the suite's path leaks in."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env = {k: v for k, v in (os.environ if env is None else env).items() if not k.startswith("PYTHON")}
     return subprocess.run([str(python), "-I", "-m", "reception.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env, **kwargs)
+                          timeout=timeout, env=env, stdin=subprocess.DEVNULL)
 
 
 def start(python: Path, *args: str, env: dict[str, str]) -> subprocess.Popen:

@@ -207,3 +207,15 @@ def test_a_command_of_another_role_names_the_extra_it_needs(venv_for, tmp_path, 
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert result.stderr.startswith(f"reception {args[0]} needs the '{extra}' extra"), result.stderr
     assert f"pip install '.[{extra}]'" in result.stderr
+
+
+def test_a_desk_pi_without_a_pin_driver_says_what_to_install(venv_for, tmp_path):
+    if os.path.exists("/proc/device-tree/model"):
+        pytest.skip("a Raspberry Pi: gpiozero's own driver may work here")
+    env = {k: v for k, v in os.environ.items() if k != "GPIOZERO_PIN_FACTORY"}
+    result = role_venv.run(venv_for("desk"), "desk", "-c", str(EXAMPLE_CONFIG), "--broker-port", "1",
+                           "--outbox", str(tmp_path / "outbox.db"), env=env)
+    assert result.returncode == EXIT_UNAVAILABLE and "Traceback" not in result.stderr, result.stderr
+    last = result.stderr.splitlines()[-1]  # after gpiozero's own warnings, one per driver it tried
+    assert last.startswith("reception desk: no GPIO pin driver here") and "python3-lgpio" in last, last
+    assert "--mock-pins" in last
