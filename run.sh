@@ -42,13 +42,13 @@ case "${1:-}" in
   up)
     shift
     install_debian_packages "${APT_PACKAGES[@]}"
-    install_python_project "report"
+    install_python_project "all"
     exec .venv/bin/reception up "$@"
     ;;
   test)
     shift
     install_debian_packages "${APT_PACKAGES[@]}" "${APT_TEST_PACKAGES[@]}"
-    install_python_project "test,report"
+    install_python_project "test"
     exec .venv/bin/python -m pytest "$@"
     ;;
   *)

@@ -18,8 +18,6 @@ import time
 import uuid
 from pathlib import Path
 
-import psutil
-
 from bench import processes
 from reception import config
 from reception.broker import PrivateBroker
@@ -117,6 +115,8 @@ def bench_site_file(src: Path, dest: Path) -> Path:
 
 
 def main(args) -> int:
+    import psutil  # the bench extra; imported here so that `reception --help` works without it
+
     with tempfile.TemporaryDirectory(prefix="bench-hub-") as tmp:
         tmp = Path(tmp)
         cfg = bench_site_file(Path(args.config), tmp / "site.toml")
@@ -127,7 +127,7 @@ def main(args) -> int:
             hub = subprocess.Popen([sys.executable, "-m", "reception.cli", "hub", "-c", str(cfg),
                                     "--broker-port", str(broker.port), "--db", str(tmp / "hub.db")],
                                    stdout=subprocess.DEVNULL, stderr=open(tmp / "hub.log", "wb"))
-            return _measure(args, site, broker, hub)
+            return _measure(args, site, broker, psutil.Process(hub.pid))
         finally:
             try:
                 processes.stop(hub)
@@ -135,7 +135,7 @@ def main(args) -> int:
                 broker.stop()
 
 
-def _measure(args, site, broker, hub) -> int:
+def _measure(args, site, broker, proc) -> int:
     load = Load(site, broker, args.kiosks)
     if not load.hub_online.wait(20):
         raise RuntimeError("the hub did not come online")
@@ -152,7 +152,6 @@ def _measure(args, site, broker, hub) -> int:
     while load.sent_requests and time.monotonic() < deadline:
         time.sleep(0.05)
     load.reply_latency.clear()
-    proc = psutil.Process(hub.pid)
     rss_peak = proc.memory_info().rss
     interval, start = 1 / args.rate, time.perf_counter()
     n = 0

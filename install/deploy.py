@@ -8,8 +8,8 @@ systemctl); this writes everything else, under ``--root`` (default ``/``):
 - ``/etc/reception/secrets/<account>.password``: one generated password per broker account
   on the broker machine, or the ones copied from it (``--secrets-from``) on a device;
 - ``/etc/mosquitto/conf.d/reception.conf`` and ``/etc/mosquitto/reception/{passwd,acl}``;
-- ``/etc/systemd/system/reception-*.{service,timer}`` from ``systemd/``: a site's units, or the
-  centre's collector on the central role.
+- ``/etc/systemd/system/reception-*.{service,timer}`` from ``systemd/``: the units of what the
+  role runs (a desk Pi gets the desk unit only), or the centre's collector on the central role.
 
 A file is only written when its content, mode or owner differ, and generated
 passwords and their hashes are kept, so a second run changes nothing.  The last
@@ -44,9 +44,16 @@ MOSQUITTO_DIR = Path("/etc/mosquitto/reception")
 UNIT_DIR = Path("/etc/systemd/system")
 DOC_DIR = Path("/usr/share/doc/reception")
 UDEV_PRINTER_RULE = Path("/etc/udev/rules.d/60-reception-printer.rules")
-UNIT_FILES = ("reception-hub.service", "reception-kiosk@.service", "reception-board@.service",
-              "reception-desk@.service", "reception-report.service", "reception-report.timer")
-CENTRAL_UNIT_FILES = ("reception-collect.service",)
+HUB_UNIT_FILES = ("reception-hub.service", "reception-report.service", "reception-report.timer")
+UNIT_FILES_OF_ROLE = {  # each machine the units of what it runs; the one machine all of a site's
+    "all-in-one": (*HUB_UNIT_FILES, "reception-kiosk@.service", "reception-board@.service",
+                   "reception-desk@.service"),
+    "hub": HUB_UNIT_FILES,
+    "kiosk": ("reception-kiosk@.service",),
+    "board": ("reception-board@.service",),
+    "desk": ("reception-desk@.service",),
+    "central": ("reception-collect.service",),
+}
 CENTRAL_READER = "report"
 
 
@@ -282,7 +289,7 @@ def deploy(args) -> dict[str, str]:
     enable: list[str] = []
     if args.role == "central":
         central, passwords = central_files(target, args)
-        plans += [*central, env_file(args), *unit_files(CENTRAL_UNIT_FILES)]
+        plans += [*central, env_file(args), *unit_files(UNIT_FILES_OF_ROLE[args.role])]
         enable = ["reception-collect.service"]
     else:
         plans.append(Planned(SITE_FILE, Path(args.config).read_bytes(), 0o644, keep_existing=True))
@@ -291,7 +298,7 @@ def deploy(args) -> dict[str, str]:
         passwords = {u: password_for(target, args, u) for u in accounts_here(args, site, chosen)}
         if args.role in BROKER_ROLES:
             plans += broker_files(target, args, site, passwords)
-        plans += [env_file(args), *unit_files(UNIT_FILES)]
+        plans += [env_file(args), *unit_files(UNIT_FILES_OF_ROLE[args.role])]
         if chosen["kiosk"] and site.printer.connection == "usb":
             plans.append(printer_rule(site))
         enable = units(args, chosen)

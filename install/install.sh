@@ -44,16 +44,22 @@ case "$ROLE" in all-in-one|hub|central) BROKER_HERE=1 ;; esac
 
 say() { echo "install: $*" >&2; }
 
-# Debian packages by role.  The Kivy wheels bring their own SDL2; the libraries below are
-# what they load.  python3-lgpio exists on Raspberry Pi OS only (gpiozero's pin driver).
-GRAPHICS=(libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 espeak-ng fonts-dejavu-core)
+# What each role needs, and nothing more: a desk or hub Pi gets no SDL/GL libraries and no
+# Kivy, a hub no espeak-ng.  Debian packages: the Kivy wheels bring their own SDL2, the libraries
+# below are what they load; python3-lgpio (gpiozero's pin driver) exists on Raspberry Pi OS only.
+# Python: the role's extras of pyproject.toml; the venv sees system packages only where it needs
+# python3-lgpio.
+SCREEN=(libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 espeak-ng fonts-dejavu-core)
 PACKAGES=(python3 python3-venv python3-pip)
+SYSTEM_SITE_PACKAGES=0
 case "$ROLE" in
-  all-in-one) PACKAGES+=(mosquitto mosquitto-clients "${GRAPHICS[@]}" libusb-1.0-0 python3-lgpio) ;;
-  hub|central) PACKAGES+=(mosquitto mosquitto-clients) ;;
-  kiosk) PACKAGES+=("${GRAPHICS[@]}" libusb-1.0-0) ;;
-  board) PACKAGES+=("${GRAPHICS[@]}") ;;
-  desk) PACKAGES+=(python3-lgpio) ;;
+  all-in-one) PACKAGES+=(mosquitto mosquitto-clients "${SCREEN[@]}" libusb-1.0-0 python3-lgpio)
+              EXTRAS=hub,kiosk,desk,report SYSTEM_SITE_PACKAGES=1 ;;
+  hub) PACKAGES+=(mosquitto mosquitto-clients); EXTRAS=hub,report ;;
+  central) PACKAGES+=(mosquitto mosquitto-clients); EXTRAS=report ;;
+  kiosk) PACKAGES+=("${SCREEN[@]}" libusb-1.0-0); EXTRAS=kiosk ;;
+  board) PACKAGES+=("${SCREEN[@]}" alsa-utils); EXTRAS=board ;;  # aplay plays the announcements
+  desk) PACKAGES+=(python3-lgpio); EXTRAS=desk SYSTEM_SITE_PACKAGES=1 ;;
 esac
 
 install_packages() {
@@ -90,11 +96,16 @@ service_user() {
   done
 }
 
-# /opt/reception: a venv with the project, rebuilt only when the checkout or the extras changed.
-# Machines that make reports (hub, all-in-one, central) also get matplotlib for the charts.
+# /opt/reception: a venv with the project and the role's extras, rebuilt only when the checkout
+# changed.  A venv made for other extras (another role, or an older installer that put every
+# library on every Pi) is made afresh: pip would keep what the role no longer needs.
 python_project() {
-  local stamp="$VENV/.source-sha256" sha project="$CHECKOUT"
-  case "$ROLE" in all-in-one|hub|central) project="${CHECKOUT}[report]" ;; esac
+  local stamp="$VENV/.source-sha256" made_for="$VENV/.extras" sha
+  local project="${CHECKOUT}[$EXTRAS]" want="$EXTRAS system-site-packages=$SYSTEM_SITE_PACKAGES"
+  if [ -x "$VENV/bin/python" ] && [ "$(cat "$made_for" 2>/dev/null)" != "$want" ]; then
+    say "$VENV holds other packages than this role needs; making it again"
+    rm -rf "$VENV"
+  fi
   sha=$( (cd "$CHECKOUT" && find pyproject.toml reception hub kiosk display_board hardware bench \
           -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 2>/dev/null | sort -z |
           xargs -0 sha256sum; echo "$project") | sha256sum | cut -d' ' -f1)
@@ -102,8 +113,12 @@ python_project() {
     say "$VENV is up to date"
     return
   fi
-  [ -x "$VENV/bin/python" ] || python3 -m venv --system-site-packages "$VENV"
-  say "installing the project into $VENV"
+  if [ ! -x "$VENV/bin/python" ]; then
+    if [ "$SYSTEM_SITE_PACKAGES" -eq 1 ]; then python3 -m venv --system-site-packages "$VENV"
+    else python3 -m venv "$VENV"; fi
+    echo "$want" > "$made_for"
+  fi
+  say "installing the project with its extras [$EXTRAS] into $VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q "$project"
   echo "$sha" > "$stamp"
@@ -117,6 +132,7 @@ if [ "$ON_MACHINE" -eq 1 ]; then
   python_project
 else
   say "--root/--dry-run: leaving packages, users and $VENV alone"
+  say "role $ROLE needs Debian packages: ${PACKAGES[*]}; Python extras: $EXTRAS"
 fi
 
 summary=$(python3 "$CHECKOUT/install/deploy.py" "$@")

@@ -1,7 +1,9 @@
 """The ``reception`` command.  Each part adds its own subcommands through ``add_commands(sub)``.
 
-Parts are imported lazily by name so that ``reception hub`` never imports Kivy, and a
-part that is missing on a device (no Kivy on a desk unit) does not break the others.
+Parts are imported by name, and each imports its libraries only inside its commands, so
+that ``reception hub`` never imports Kivy and every command's options can be listed on a
+Pi that has only its own role's extra.  A command whose extra is missing says which one
+to install (``reception.extras``) instead of ending in a traceback.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import logging
 import sys
 
 from reception.errors import ConfigError, ReceptionError
+from reception.extras import EXIT_UNAVAILABLE, missing_part
 
 PARTS = ("reception.commands", "reception.up", "hub.cli", "kiosk.cli", "display_board.cli", "hardware.cli", "bench.cli", "hub.report.cli")
 
@@ -47,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except ImportError as exc:
+        message = missing_part(args.command, exc)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return EXIT_UNAVAILABLE
 
 
 if __name__ == "__main__":

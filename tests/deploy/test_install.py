@@ -83,6 +83,8 @@ def test_a_secret_left_readable_is_closed_again(installed):
 def test_mosquitto_starts_from_the_written_files(tmp_path):
     root, port = mosquitto_dir(), free_port()
     install("hub", "--root", str(root), "--port", str(port))
+    assert sorted(p.name for p in (root / "etc/systemd/system").glob("reception-*")) == [
+        "reception-hub.service", "reception-report.service", "reception-report.timer"], "only the hub's units"
     broker = broker_from_root(root, port)
     password = secret(root, "kiosk-1")
     attempts = [Client(port, "kiosk-1", password), Client(port, "kiosk-1", password + "x"),
@@ -179,6 +181,7 @@ def test_a_device_pi_gets_only_its_own_password(installed, tmp_path):
     assert not (root / "etc/mosquitto").exists()
     wants = [p.name for p in (root / "etc/systemd/system/multi-user.target.wants").iterdir()]
     assert wants == ["reception-kiosk@kiosk-1.service"]
+    assert [p.name for p in (root / "etc/systemd/system").glob("reception-*")] == ["reception-kiosk@.service"]
 
     handed_over = tmp_path / "usb-stick"
     handed_over.mkdir()

@@ -16,6 +16,7 @@ from hub.simulation.demo import new_store, play_day
 from hub.stats_db import StatsDB
 from reception import clock, config
 from reception.cli import EXIT_CONFIG, build_parser
+from reception.extras import EXIT_UNAVAILABLE
 from tests.conftest import EXAMPLE_CONFIG, ROOT
 from tests.insight.helpers import number, read_csv
 
@@ -48,7 +49,7 @@ def test_every_service_is_supervised_the_same_way(name):
     service = unit(name)["Service"]
     assert service["Type"] == "notify" and int(service["WatchdogSec"]) > 0
     assert service["Restart"] == "on-failure"
-    assert service["RestartPreventExitStatus"] == str(EXIT_CONFIG)
+    assert service["RestartPreventExitStatus"].split() == [str(EXIT_CONFIG), str(EXIT_UNAVAILABLE)]  # no loop
     assert service["User"] == "reception" and service["NoNewPrivileges"] == "yes"
     assert service["ProtectSystem"] == "strict" and service["CapabilityBoundingSet"] == ""
     assert service["LoadCredential"].startswith("mqtt-password:/etc/reception/secrets/")
