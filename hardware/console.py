@@ -153,5 +153,9 @@ class Console:
         with self._lock:
             self.view = replace(self.view, **changes)
             screen = render(self.client.site, self.client.desk_id, self.view)
-            self.out.write((CLEAR if self.out.isatty() else "\n") + screen)
-            self.out.flush()
+            try:
+                self.out.write((CLEAR if self.out.isatty() else "\n") + screen)
+                self.out.flush()
+            except BrokenPipeError:  # the reader went away (console | head)
+                if threading.current_thread() is threading.main_thread():
+                    raise  # ``reception`` then ends quietly; the MQTT thread leaves it to the next key
