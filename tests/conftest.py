@@ -29,6 +29,24 @@ EXAMPLE_CONFIG = ROOT / "config" / "site.example.toml"
 TEST_INSTANT = "2026-11-24T10:00:00+01:00"
 
 
+KIVY_PACKAGES = (ROOT / "tests" / "board", ROOT / "tests" / "kiosk")  # in this order, see below
+
+
+def pytest_collection_modifyitems(items):
+    """Keep each test package's tests together, in the random order pytest-randomly gave them (it runs
+    first) within and between packages: Kivy allows one window per process, and the board's and the
+    kiosk's apps each hold it for their whole package.  The board's go first: the window the kiosk's
+    app leaves behind lays the board's new screens out wrongly (only ever in a test process).
+    A stable sort keeps the shuffled order otherwise."""
+    rank: dict[Path, float] = {}
+    for item in items:
+        rank.setdefault(item.path.parent, len(rank))
+    board, kiosk = KIVY_PACKAGES
+    if board in rank and kiosk in rank and rank[kiosk] < rank[board]:
+        rank[kiosk] = rank[board] + 0.5
+    items.sort(key=lambda item: rank[item.path.parent])
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fixed_clock():
     patch = pytest.MonkeyPatch()
@@ -83,6 +101,16 @@ class Recorder:
                 if left <= 0:
                     raise AssertionError(f"timed out; saw {[(t, p[:200]) for t, p in self.messages[-10:]]}")
                 self._cond.wait(left)
+
+    def settle(self) -> None:
+        """Wait until the retained messages of its subscriptions are in: the broker sends them when it
+        subscribes, so before a message this client publishes after connecting comes back."""
+        probe = f"test/probe/{self.conn.client_id}"
+        self.conn.subscribe(probe, self._record)
+        self.publish(probe, b"probe")
+        self.wait_for(lambda msgs: any(t == probe for t, _p in msgs))
+        with self._cond:
+            self.messages = [(t, p) for t, p in self.messages if t != probe]
 
     def publish(self, topic: str, payload, retain: bool = False) -> None:
         if isinstance(payload, dict):
@@ -142,6 +170,7 @@ class HubProcess:
         self.log_path = db_path.parent / "hub.log"
         site = config.load(config_path)
         self.available = Recorder(broker, f"reception/{site.id}/hub/available")
+        self.available.settle()  # a retained "online" of an earlier hub (or a test's) must not count as ours
 
     def start(self, timeout: float = 15) -> "HubProcess":
         mark = len(self.available.messages)
