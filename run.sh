@@ -25,16 +25,26 @@ install_debian_packages() {
   fi
 }
 
+# The project with the extras given, e.g. `install_python_project test report`.  Each extra has its
+# own stamp, so `up` (report) after `test` (test and report) installs nothing; a newer pyproject.toml
+# installs again.
 install_python_project() {
-  local extras="$1"
   if [ ! -x .venv/bin/python ]; then
     /usr/bin/python3 -m venv .venv
   fi
-  local stamp=".venv/.installed-$extras"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  local extra missing=()
+  for extra in "$@"; do
+    if [ ! -f ".venv/.installed-$extra" ] || [ pyproject.toml -nt ".venv/.installed-$extra" ]; then
+      missing+=("$extra")
+    fi
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    local wanted
+    wanted=$(IFS=,; echo "$*")
+    echo "Installing the project with: $wanted"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".[$extras]"
-    touch "$stamp"
+    .venv/bin/python -m pip install -q -e ".[$wanted]"
+    for extra in "$@"; do touch ".venv/.installed-$extra"; done
   fi
 }
 
@@ -42,13 +52,13 @@ case "${1:-}" in
   up)
     shift
     install_debian_packages "${APT_PACKAGES[@]}"
-    install_python_project "all"
+    install_python_project all
     exec .venv/bin/reception up "$@"
     ;;
   test)
     shift
     install_debian_packages "${APT_PACKAGES[@]}" "${APT_TEST_PACKAGES[@]}"
-    install_python_project "test"
+    install_python_project test all  # test holds all: "up" afterwards installs nothing
     exec .venv/bin/python -m pytest "$@"
     ;;
   *)

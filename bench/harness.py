@@ -51,6 +51,16 @@ class Recorder:
                     raise AssertionError(f"timed out; saw {[(t, p[:200]) for t, p in self.messages[-10:]]}")
                 self._cond.wait(left)
 
+    def settle(self) -> None:
+        """Wait until the retained messages of its subscriptions are in: the broker sends them when it
+        subscribes, so before a message this client publishes after connecting comes back."""
+        probe = f"test/probe/{self.conn.client_id}"
+        self.conn.subscribe(probe, self._record)
+        self.publish(probe, b"probe")
+        self.wait_for(lambda msgs: any(t == probe for t, _p in msgs))
+        with self._cond:
+            self.messages = [(t, p) for t, p in self.messages if t != probe]
+
     def publish(self, topic: str, payload, retain: bool = False) -> None:
         if isinstance(payload, dict):
             payload = json.dumps(payload).encode()
@@ -72,6 +82,7 @@ class HubProcess:
         self.log_path = db_path.parent / "hub.log"
         site = config.load(config_path)
         self.available = Recorder(broker, f"reception/{site.id}/hub/available")
+        self.available.settle()  # a retained "online" of an earlier hub (or a test's) must not count as ours
 
     def start(self, timeout: float = 15) -> "HubProcess":
         mark = len(self.available.messages)

@@ -67,11 +67,15 @@ def stop_cleanly_on(signum: int, app) -> None:
 
 
 def screenshot(args) -> int:
+    """A one-shot tool: only the file it wrote, or what went wrong (-v shows the screen's log)."""
+    import logging
     from datetime import datetime
 
     from display_board.screenshots import capture
     from reception.window import parse_size
 
+    if not args.verbose:
+        logging.getLogger().setLevel(logging.WARNING)
     site = config.load(args.config)
     now = datetime.fromisoformat(args.at).replace(tzinfo=site.tz)
     print(capture(site, Path(args.out), size=parse_size(args.size), offline=args.offline, now=now))

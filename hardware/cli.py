@@ -44,7 +44,8 @@ def add_commands(sub) -> None:
     p.add_argument("--lang", help="language of the ticket texts (default: the site's first)")
     p.add_argument("--eta", type=int, default=12, help="expected wait in minutes")
     p.add_argument("--ahead", type=int, default=3, help="tickets ahead")
-    p.add_argument("--out", default="ticket.png", help="PNG file to write")
+    p.add_argument("--out", type=Path, help="PNG file to write (default var/previews/ticket-NUMBER.png, "
+                                           "beside the other generated files, which git ignores)")
     p.add_argument("--print", action="store_true", help="also send it to the configured printer")
     p.set_defaults(func=print_preview)
 
@@ -69,7 +70,9 @@ def print_preview(args) -> int:
     site = config.load(args.config)
     printer = TicketPrinter.from_site(site)
     content = sample_ticket(site, args.number, args.lang or site.default_language, args.eta, args.ahead)
-    path = render_png(compose(content, printer.layout), args.out,
+    out = args.out or Path("var/previews") / f"ticket-{content.number}.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = render_png(compose(content, printer.layout), out,
                       paper_px=printer.layout.paper_px, columns=printer.layout.columns)
     print(f"wrote {path}")
     if args.print:

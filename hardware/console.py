@@ -38,6 +38,7 @@ class ConsoleView:
     alerts: tuple[protocol.Alert, ...] = ()
     hub: str | None = None  # "online" | "offline" | "stopped" | None (not heard yet)
     connected: bool = False
+    broker: str = ""  # host:port, named on the screen while it cannot be reached
     last: str = ""  # what happened to the last command
     kinds: Mapping[str, protocol.KindWait] = field(default_factory=dict)  # waits per desk kind from the board
     today: protocol.LiveFigures | None = None  # the day so far, from the hub's statistics
@@ -64,7 +65,7 @@ def render(site, desk_id: str, view: ConsoleView) -> str:
     desk = site.desks[desk_id]
     state = view.state
     status = STATUS_WORDS[state.status] if state else "?"
-    link = "forbundet" if view.connected else "ingen forbindelse til broker"
+    link = "forbundet" if view.connected else f"kan ikke nå broker {view.broker}, prøver igen"
     lines = [f"{desk.name.get_text(site.default_language)} ({desk_id}): {status}   hub: {view.hub or '?'}   {link}"]
     if state and state.current:
         now = TICKET_STATES.get(state.current.state, state.current.state or "")
@@ -96,7 +97,7 @@ class Console:
     def __init__(self, client: DeskClient, out: IO[str] | None = None):
         self.client = client
         self.out = out or sys.stdout
-        self.view = ConsoleView()
+        self.view = ConsoleView(broker=client.conn.where)
         self._lock = threading.RLock()  # _show_client_state holds it around _update
         topics = client.topics
         client.on_state.append(lambda state: self._update(state=state))
@@ -153,5 +154,9 @@ class Console:
         with self._lock:
             self.view = replace(self.view, **changes)
             screen = render(self.client.site, self.client.desk_id, self.view)
-            self.out.write((CLEAR if self.out.isatty() else "\n") + screen)
-            self.out.flush()
+            try:
+                self.out.write((CLEAR if self.out.isatty() else "\n") + screen)
+                self.out.flush()
+            except BrokenPipeError:  # the reader went away (console | head)
+                if threading.current_thread() is threading.main_thread():
+                    raise  # ``reception`` then ends quietly; the MQTT thread leaves it to the next key

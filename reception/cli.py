@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from reception.errors import ConfigError, ReceptionError
@@ -18,6 +19,7 @@ from reception.extras import EXIT_UNAVAILABLE, missing_part
 PARTS = ("reception.commands", "reception.up", "hub.cli", "kiosk.cli", "display_board.cli", "hardware.cli", "bench.cli", "hub.report.cli")
 
 EXIT_CONFIG = 78  # EX_CONFIG: systemd shows it, and Restart=on-failure will not loop forever on it
+EXIT_BROKEN_PIPE = 128 + 13  # as a program ended by SIGPIPE: `set -o pipefail` still sees it
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except BrokenPipeError:
+        return reader_gone()
+
+
+def reader_gone() -> int:
+    """The reader of our output went away (``reception simulate | head``): stop quietly, as ``cat``
+    does.  Python would otherwise fail again flushing stdout at exit, so stdout goes nowhere now."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BROKEN_PIPE
+
+
+def run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

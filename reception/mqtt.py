@@ -11,12 +11,15 @@ makes the broker deliver it again.  With ``available=topic`` the connection keep
 device's availability, Frigate style: the broker's Last Will publishes "offline"
 (retained) when the device vanishes, "online" follows every connect once the owner's
 ``on_connect`` has republished its state, and a clean ``stop()`` says "stopped".
+While the broker cannot be reached every device says so in its log at once, and again
+every ``UNREACHABLE_REPEAT`` seconds, never silently.
 """
 from __future__ import annotations
 
 import logging
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -29,6 +32,8 @@ from reception.payload import MAX_PAYLOAD, show, shorten
 log = logging.getLogger(__name__)
 
 Handler = Callable[[str, bytes], None]
+
+UNREACHABLE_REPEAT = 30.0  # seconds between "cannot reach broker" lines while it stays away
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class Connection:
         self._available = available
         if available:
             will = (available, protocol.availability("offline"))
+        self._said_unreachable: float | None = None  # when we last said so (monotonic); None: connected since
         self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
                                    clean_session=not persistent, reconnect_on_failure=True,
                                    manual_ack=manual_ack)
@@ -76,11 +82,13 @@ class Connection:
             self._client.will_set(will[0], will[1], qos=1, retain=True)
         self._client.on_connect = self._connected_cb
         self._client.on_disconnect = self._disconnected_cb
+        self._client.on_connect_fail = self._connect_failed_cb
         self._client.on_message = self._unrouted
 
     # -- lifecycle ---------------------------------------------------------
 
     def start(self) -> "Connection":
+        log.info("%s: connecting to broker %s", self.client_id, self.where)
         self._client.connect_async(self.broker.host, self.broker.port, keepalive=10)
         self._client.loop_start()
         return self
@@ -98,6 +106,10 @@ class Connection:
     def reconnect(self) -> None:
         """Drop and renew the connection: the broker then sends every unacknowledged message again."""
         self._client.reconnect()
+
+    @property
+    def where(self) -> str:
+        return f"{self.broker.host}:{self.broker.port}"
 
     @property
     def connected(self) -> bool:
@@ -152,17 +164,28 @@ class Connection:
     def _unrouted(self, _client, _userdata, msg) -> None:
         log.debug("no handler for %s", msg.topic)
 
+    def _connect_failed_cb(self, _client, _userdata) -> None:
+        self._say_unreachable("cannot reach broker %s, retrying")
+
+    def _say_unreachable(self, message: str, *args) -> None:
+        """Say it at the first failed attempt, then every UNREACHABLE_REPEAT seconds (paho retries every 1-5 s)."""
+        now = time.monotonic()
+        if self._said_unreachable is None or now - self._said_unreachable >= UNREACHABLE_REPEAT:
+            self._said_unreachable = now
+            log.warning("%s: " + message, self.client_id, self.where, *args)
+
     def _connected_cb(self, client, _userdata, _flags, reason_code, _properties) -> None:
         if reason_code.is_failure:
-            log.warning("%s: broker refused connection: %s", self.client_id, reason_code)
+            self._say_unreachable("broker %s refused the connection (%s), retrying", reason_code)
             return
+        self._said_unreachable = None
         sock = client.socket()
         if sock is not None and hasattr(sock, "setsockopt"):  # no Nagle: a call is one small packet
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         for topic_filter, (_handler, qos) in self._handlers.items():
             client.subscribe(topic_filter, qos)
         self._connected.set()
-        log.info("%s connected to %s:%s", self.client_id, self.broker.host, self.broker.port)
+        log.info("%s connected to %s", self.client_id, self.where)
         if self._on_connect:
             self._on_connect()
         if self._available:

@@ -104,7 +104,10 @@ def run(args) -> int:
                 console.terminate()
                 console.wait(5)
         else:
-            print("Press Ctrl-C to stop.")
+            if not args.no_console:
+                print(f"  no terminal (standard input is not a tty): no desk console; in a terminal run\n"
+                      f"    reception console {' '.join(common)} --desk {desk}")
+            print("Press Ctrl-C to stop.", flush=True)
             while not stop["now"]:
                 time.sleep(0.2)
                 for name in parts.failed():

@@ -7,6 +7,7 @@ development and tests: a plain window of the asked size.  Kivy is imported insid
 """
 from __future__ import annotations
 
+import logging
 import os
 
 
@@ -19,10 +20,24 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+class FollowRootLevel(logging.Filter):
+    """Kivy sets its logger's level from its own config file when imported (info: a dozen lines of
+    versions and GL details); keep only what our level (``reception -v`` or not) lets through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.getLogger().getEffectiveLevel()
+
+
 def configure(size: tuple[int, int], *, fullscreen: bool, settings: tuple[tuple[str, str, str], ...] = ()) -> None:
     """The window both screens share, plus each one's own ``(section, key, value)`` settings."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # our own argparse owns the command line
     os.environ.setdefault("KIVY_NO_FILELOG", "1")  # journald keeps the log on the appliance
+    # Kivy logs through our logging set-up (reception.cli), once, at its level (-v for debug), instead of
+    # adding a console handler of its own and setting the root logger to its level: each line twice, PIL's debug too.
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    kivy_log = logging.getLogger("kivy")  # the logger Kivy takes over on import
+    if not any(isinstance(f, FollowRootLevel) for f in kivy_log.filters):
+        kivy_log.addFilter(FollowRootLevel())
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")  # a stray keyboard must not close a screen the public uses

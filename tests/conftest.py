@@ -25,6 +25,24 @@ ROOT = Path(__file__).resolve().parent.parent
 TEST_INSTANT = "2026-11-24T10:00:00+01:00"
 
 
+KIVY_PACKAGES = (ROOT / "tests" / "board", ROOT / "tests" / "kiosk")  # in this order, see below
+
+
+def pytest_collection_modifyitems(items):
+    """Keep each test package's tests together, in the random order pytest-randomly gave them (it runs
+    first) within and between packages: Kivy allows one window per process, and the board's and the
+    kiosk's apps each hold it for their whole package.  The board's go first: the window the kiosk's
+    app leaves behind lays the board's new screens out wrongly (only ever in a test process).
+    A stable sort keeps the shuffled order otherwise."""
+    rank: dict[Path, float] = {}
+    for item in items:
+        rank.setdefault(item.path.parent, len(rank))
+    board, kiosk = KIVY_PACKAGES
+    if board in rank and kiosk in rank and rank[kiosk] < rank[board]:
+        rank[kiosk] = rank[board] + 0.5
+    items.sort(key=lambda item: rank[item.path.parent])
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fixed_clock():
     patch = pytest.MonkeyPatch()

@@ -24,10 +24,10 @@ EXIT_USAGE = 2  # as argparse exits on a bad command line: the command was wrong
 def add_commands(sub) -> None:
     p = sub.add_parser("report", help="write the office's report (HTML with charts, and CSV) for a date range")
     period = p.add_mutually_exclusive_group(required=True)
-    period.add_argument("--from", dest="day_from", type=date.fromisoformat, help="first day, YYYY-MM-DD (with --to)")
+    period.add_argument("--from", dest="day_from", help="first day, YYYY-MM-DD (with --to)")
     period.add_argument("--last-week", action="store_true",
                         help="Monday to Sunday of the week before this one (for a weekly timer)")
-    p.add_argument("--to", dest="day_to", type=date.fromisoformat, help="last day, YYYY-MM-DD")
+    p.add_argument("--to", dest="day_to", help="last day, YYYY-MM-DD")
     p.add_argument("--db", action="append", help="a hub's SQLite file or a central one from `reception collect`; "
                                                  f"repeat for several (default $RECEPTION_DB or {DEFAULT_DB})")
     p.add_argument("--out", default="var/reports", help="folder for the files (default %(default)s)")
@@ -82,21 +82,43 @@ def last_week(today: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
+def day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ReceptionError(f"{option}: {text!r} is not a day; write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+
+
+def report_days(args, today: date) -> tuple[str, str]:
+    """The report's first and last day (ISO) from the command line; a plain error for a bad one."""
+    if args.last_week:
+        first, last = last_week(today)
+    elif args.day_to is None:
+        raise ReceptionError("--from needs --to")
+    else:
+        first, last = day(args.day_from, "--from"), day(args.day_to, "--to")
+    if first > last:
+        raise ReceptionError("--from is after --to")
+    return first.isoformat(), last.isoformat()
+
+
 def run_report(args) -> int:
+    """A range without visits still gets its report (a closed week is worth a page that says so),
+    and the command says so plainly."""
+    from hub import stats
     from hub.report import build
 
     now = clock.from_env()().astimezone()  # the machine's local time, as the office reads it
-    if args.last_week:
-        args.day_from, args.day_to = last_week(now.date())
-    elif args.day_to is None:
-        raise ReceptionError("--from needs --to")
-    if args.day_from > args.day_to:
-        raise ReceptionError("--from is after --to")
-    day_from, day_to = args.day_from.isoformat(), args.day_to.isoformat()
-    aggregates = gather(args.db or [DEFAULT_DB], day_from, day_to)
-    html_path, csv_path = build(aggregates, args.out, day_from=day_from, day_to=day_to,
-                                now=now)
-    print(f"{len(aggregates)} site-days; wrote {html_path} and {csv_path}")
+    day_from, day_to = report_days(args, now.date())
+    dbs = args.db or [DEFAULT_DB]
+    aggregates = gather(dbs, day_from, day_to)
+    html_path, csv_path = build(aggregates, args.out, day_from=day_from, day_to=day_to, now=now)
+    visits = stats.summarise(aggregates)["overall"]["visits"]
+    if visits:
+        print(f"{visits} visits on {len(aggregates)} site-days; wrote {html_path} and {csv_path}")
+    else:
+        print(f"no visits from {day_from} to {day_to} in {', '.join(dbs)}; "
+              f"wrote {html_path} and {csv_path}, which say so")
     return 0
 
 

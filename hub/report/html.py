@@ -60,6 +60,10 @@ def render(summary: Mapping, charts: Mapping[str, tuple[str, str]], *, day_from:
         f'{escape(now.strftime("%Y-%m-%d %H:%M"))} · the same numbers as CSV: {escape(csv_name)}</p>',
         _key_figures(summary["overall"]),
     ]
+    if not summary["overall"]["visits"]:
+        parts.insert(2, f'<p class="empty"><b>No visits from {escape(day_from)} to {escape(day_to)}.</b> '
+                        'Nothing was recorded in this range: the office was closed, or the range or the '
+                        'database file is not the one meant.</p>')
     for key, (title, svg) in charts.items():
         parts.append(f'<figure class="chart" id="chart-{key}"><figcaption>{escape(title)}</figcaption>{svg}</figure>')
     parts += [

@@ -22,15 +22,20 @@ SITE = config.load(EXAMPLE_CONFIG)
 TOPICS = protocol.Topics(SITE.id)
 
 
+def publish_first_state(publisher) -> None:
+    """What a running hub leaves retained, as the board finds it when it starts."""
+    publisher.publish(TOPICS.hub_available, {"v": 1, "status": "online"}, retain=True)
+    publisher.publish(TOPICS.board, snapshot(
+        [call("C004", "desk-3", 3), call("A002", "vol-1", 2), call("B001", "desk-1", 1)],
+        {"mitid_learn": (3, 5, 25), "passport": (4, False, 18)}), retain=True)
+
+
 @pytest.fixture(scope="package")
 def board_mqtt(tmp_path_factory):
     """(broker, publisher): the publisher speaks as the hub where a test wants exact control."""
     broker = PrivateBroker(tmp_path_factory.mktemp("board-broker")).start()
     publisher = Recorder(broker)
-    publisher.publish(TOPICS.hub_available, {"v": 1, "status": "online"}, retain=True)
-    publisher.publish(TOPICS.board, snapshot(
-        [call("C004", "desk-3", 3), call("A002", "vol-1", 2), call("B001", "desk-1", 1)],
-        {"mitid_learn": (3, 5, 25), "passport": (4, False, 18)}), retain=True)
+    publish_first_state(publisher)
     yield broker, publisher
     publisher.close()
     broker.stop()

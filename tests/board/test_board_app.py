@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.board.conftest import SITE, TOPICS
+from tests.board.conftest import SITE, TOPICS, publish_first_state
 from display_board import info
 from tests.board.helpers import call, parsed_daily_stats
 from tests.board.screen import clipped_texts, pump
@@ -41,9 +41,11 @@ def publish_calls(hub, numbers, first_seq, desk="desk-1", gap=0.0, type="call"):
         hub.conn.publish(TOPICS.calls, json.dumps(call(number, desk, first_seq + i, type)).encode())
 
 
-def test_correct_at_once_from_the_retained_snapshot(board):
+def test_correct_at_once_from_the_retained_snapshot(board, hub):
+    """The board fixture started on this state (and waited for it); other tests may have changed it since."""
+    publish_first_state(hub)
     screen = board.screen
-    assert shown(board)[:3] == ["C004", "A002", "B001"]
+    assert pump(lambda: shown(board)[:3] == ["C004", "A002", "B001"], 10), shown(board)
     assert "Skranke 3" in screen.latest_desk
     assert "12:00" in screen.volunteers
     row = screen.rows[0]

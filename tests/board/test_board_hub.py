@@ -16,17 +16,16 @@ from tests.board.screen import pump
 from tests.conftest import HubProcess, Recorder
 
 
-@pytest.fixture(scope="module")
-def real_hub(board, board_mqtt, tmp_path_factory):
-    broker = board_mqtt[0]
-    folder = tmp_path_factory.mktemp("hub")
-    hub = HubProcess(broker, folder / "hub.db").start()
+@pytest.fixture
+def real_hub(board, board_mqtt, tmp_path):
+    """A fresh hub for each test (its own database): the tests run in any order."""
+    hub = HubProcess(board_mqtt[0], tmp_path / "hub.db").start()
     yield hub
     hub.stop()
     hub.available.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def devices(real_hub, board_mqtt):
     """Kiosk and desks, as one client that also hears the hub's answers."""
     rec = Recorder(board_mqtt[0], f"{TOPICS.base}/kiosk/+/ticket/reply", f"{TOPICS.base}/desk/+/result")
@@ -89,6 +88,10 @@ def test_desk_commands_reach_the_board_in_order_with_desk_names_and_speech(board
 
 
 def test_hub_killed_shows_the_banner_and_a_restarted_hub_clears_it(board, real_hub, devices):
+    called = ticket(devices, "moving")
+    press(devices, "desk-1", "open")
+    press(devices, "desk-1", "next")
+    assert pump(lambda: shown(board)[0] == called and not board.screen.offline, 10), shown(board)
     before = shown(board)
     real_hub.kill()
     assert pump(lambda: board.screen.offline, 15), "no banner after the hub died"

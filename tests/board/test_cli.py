@@ -51,3 +51,19 @@ def test_the_board_command_shows_and_announces_a_call_and_tells_systemd(xvfb, br
             proc.wait()
         systemd.close()
         os.unlink(notify_path)
+
+
+def test_board_screenshot_is_quiet_unless_asked_and_says_each_thing_once(xvfb, tmp_path):
+    def screenshot(*options):
+        out = tmp_path / f"board{len(options)}.png"
+        done = subprocess.run([sys.executable, "-m", "reception.cli", *options, "board-screenshot",
+                               "-c", str(EXAMPLE_CONFIG), "--size", "1280x720", str(out)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and out.is_file(), done.stderr
+        return done
+
+    quiet = screenshot()
+    assert (quiet.stdout, quiet.stderr) == (f"{tmp_path / 'board0.png'}\n", "")
+    lines = screenshot("-v").stderr.splitlines()
+    assert sum("Kivy: v" in line for line in lines) == 1, "Kivy's lines once, through our log format"
+    assert not [line for line in lines if line.startswith("[")], "no second copy in Kivy's own format"

@@ -75,3 +75,17 @@ def test_desk_command_with_mock_pins_and_keys(broker, hub_player, tmp_path):
     assert [(desk, c.action) for desk, c in hub_player.commands] == [
         ("desk-1", "next"), ("vol-1", "transfer"), ("desk-1", "open")]
     assert "desk-1: held next" in done.stdout
+
+
+def test_the_console_names_the_broker_it_cannot_reach(site, tmp_path):
+    from hardware.desk_client import DeskClient
+    from hardware.outbox import Outbox
+    from reception.mqtt import BrokerAddress
+
+    outbox = Outbox(tmp_path / "o.db")
+    client = DeskClient(site, "desk-1", BrokerAddress("10.0.0.5", 1883), outbox, role="console")  # never started
+    try:
+        screen = render(site, "desk-1", Console(client, io.StringIO()).view)
+    finally:
+        outbox.close()
+    assert screen.splitlines()[0].endswith("kan ikke nå broker 10.0.0.5:1883, prøver igen")

@@ -1,6 +1,10 @@
 """The PNG preview draws the same lines as the printer, at the printer's geometry."""
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from datetime import datetime, timezone
 
 from escpos.printer import Dummy
@@ -10,6 +14,7 @@ from hardware.printer import TicketPrinter
 from hardware.ticket_layout import TicketContent, TicketLayout, compose
 from hardware.ticket_preview import MARGIN, render_png
 from reception.cli import main
+from tests.conftest import EXAMPLE_CONFIG, ROOT
 
 
 def test_number_only_ticket_has_the_printers_geometry(tmp_path):
@@ -45,3 +50,20 @@ def test_logo_is_printed_as_raster_and_previewed_at_its_size(tmp_path):
     assert b"\x1dv0" in out and out.index(b"\x1dv0") < out.index(b"A012")  # GS v 0 raster image first
     preview = Image.open(render_png(compose(ticket, layout), tmp_path / "t.png"))
     assert preview.size == (576, 2 * MARGIN + 60 + 24 + 8 * 24)  # logo, blank line, number
+
+
+def test_print_preview_leaves_the_working_tree_clean(tmp_path):
+    """In a checkout, the preview lands in var/ (ignored by git), not beside the sources."""
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(tmp_path)]
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
+    subprocess.run([*git, "add", ".gitignore"], check=True)
+    subprocess.run([*git, "commit", "-qm", "ignore"], check=True)
+    done = subprocess.run([sys.executable, "-m", "reception.cli", "print-preview", "-c", str(EXAMPLE_CONFIG),
+                           "--number", "B007"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "wrote var/previews/ticket-B007.png\n"
+    assert (tmp_path / "var/previews/ticket-B007.png").is_file()
+    status = subprocess.run([*git, "status", "--porcelain", "--untracked-files=all"], capture_output=True, text=True)
+    assert status.stdout == ""

@@ -12,6 +12,8 @@ Tuesday 24 November 2026 (Copenhagen time), desk-1 (staff) and vol-1 (volunteer)
 
 Both desks close at 10:30.  Every number the tests expect below was worked out from this table.
 """
+import subprocess
+import sys
 from datetime import date, datetime, time, timezone
 
 import pytest
@@ -21,7 +23,7 @@ from hub.core.queue import Queue
 from hub.daily_stats import DailyStats
 from hub.stats_db import StatsDB
 from hub.simulation.demo import new_store
-from tests.conftest import EXAMPLE_CONFIG
+from tests.conftest import EXAMPLE_CONFIG, ROOT
 from tests.insight.helpers import about, number, report
 
 DAY = date(2026, 11, 24)
@@ -137,6 +139,36 @@ def test_a_period_without_data_still_gives_a_report(known_db, tmp_path):
     html, f = report(tmp_path / "empty", known_db, day_from="2026-12-01", day_to="2026-12-07")
     assert number(f, "overall", "all", "visits") == 0
     assert "no data in this period" in html.read_text()
+    assert "<b>No visits from 2026-12-01 to 2026-12-07.</b>" in html.read_text()
+
+
+def reception(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reception.cli", *args], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+
+
+def test_the_report_command_says_plainly_when_a_range_has_no_visits(known_db, tmp_path):
+    done = reception("report", "--from", "2026-12-01", "--to", "2026-12-07", "--db", str(known_db),
+                     "--out", str(tmp_path))
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout == (f"no visits from 2026-12-01 to 2026-12-07 in {known_db}; wrote "
+                           f"{tmp_path}/report-2026-12-01-2026-12-07.html and "
+                           f"{tmp_path}/report-2026-12-01-2026-12-07.csv, which say so\n")
+    done = reception("report", "--from", "2026-11-24", "--to", "2026-11-24", "--db", str(known_db),
+                     "--out", str(tmp_path))
+    assert done.stdout.startswith("6 visits on 1 site-days; wrote ")
+
+
+@pytest.mark.parametrize("args,said", [
+    (["--from", "2026-13-01", "--to", "2026-12-07"], "error: --from: '2026-13-01' is not a day; "
+                                                     "write it as YYYY-MM-DD, e.g. 2026-11-30"),
+    (["--from", "2026-12-01", "--to", "7/12/2026"], "error: --to: '7/12/2026' is not a day; "
+                                                    "write it as YYYY-MM-DD, e.g. 2026-11-30"),
+])
+def test_a_bad_date_is_named_in_one_line(known_db, tmp_path, args, said):
+    done = reception("report", *args, "--db", str(known_db), "--out", str(tmp_path))
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", said + "\n")
+    assert not list(tmp_path.iterdir()), "nothing written"
 
 
 def test_last_week_is_monday_to_sunday_before_this_week():

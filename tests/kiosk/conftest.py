@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "site.example.toml"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def kiosk_app(xvfb, tmp_path_factory):
+    """The kiosk app for the kiosk's tests; it stops after them, leaving the window to the board's app
+    (one Kivy window per process; the packages may run in either order)."""
     from kiosk.window import configure
     configure(800, 480)
     from kivy.config import Config

@@ -17,13 +17,14 @@ from kiosk.i18n import LANGUAGE_NAMES, tr
 
 @pytest.fixture
 def button(kiosk):
-    """The start screen's feedback button, on the 7" panel (the smallest; the faces pictogram alone)."""
+    """The start screen's feedback button, on the 7" panel (the smallest; the faces pictogram alone),
+    as a new visitor finds it, whichever test answered before (the tests run in random order)."""
     drv = kiosk.driver
     drv.app.start_over(keep_language=True)
     drv.settle(4)
     found = list(drv.widgets(FeedbackButton))
     assert len(found) == 1, "the start screen shows one feedback button"
-    return found[0]
+    return fresh(found[0])
 
 
 def fresh(button: FeedbackButton) -> FeedbackButton:

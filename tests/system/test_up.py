@@ -58,3 +58,24 @@ def _wait_for_children(up, wanted, timeout):
             return names
         time.sleep(0.2)
     raise AssertionError(f"not all parts started: {cmdlines}")
+
+
+def test_up_without_a_terminal_says_why_there_is_no_desk_console(tmp_path):
+    up = subprocess.Popen([sys.executable, "-m", "reception.cli", "up", "-c", str(EXAMPLE_CONFIG),
+                           "--broker-port", str(free_port()), "--data", str(tmp_path / "var"),
+                           "--no-kiosk", "--no-board"],
+                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                          text=True)
+    try:
+        lines = []
+        while not lines or not lines[-1].startswith("Press Ctrl-C"):
+            line = up.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+    finally:
+        up.send_signal(signal.SIGINT)
+        out, _ = up.communicate(timeout=40)
+    said = "".join(lines)
+    assert "no terminal (standard input is not a tty): no desk console" in said
+    assert "reception console -c " in said and "--desk desk-1" in said
+    assert up.returncode == 0, out
