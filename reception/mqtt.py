@@ -150,7 +150,7 @@ class Connection:
         return call
 
     def _unrouted(self, _client, _userdata, msg) -> None:
-        log.debug("no handler for %s", msg.topic)
+        log.debug("no handler for %s", show(msg.topic))
 
     def _connected_cb(self, client, _userdata, _flags, reason_code, _properties) -> None:
         if reason_code.is_failure:
