@@ -96,10 +96,13 @@ def test_a_burst_of_twenty_calls_in_one_second_is_all_shown_and_all_announced_in
     assert spoken == [f"Nummer B {100 + i}, Skranke 2" for i in range(20)]
 
 
-def test_only_the_number_and_the_desk_reach_the_screen(board, hub):
-    """Even if a call event carried more (it must not), the board has nowhere to show it."""
+def test_only_the_number_and_the_desk_reach_the_screen(board, hub, caplog):
+    """A call event that carries more (it must not) is refused whole; a proper one has nowhere to show more."""
+    caplog.set_level(logging.WARNING, "reception.mqtt")
     leaky = {**call("E300", "room-1", 300), "service": "health_card", "reason": "Sundhedskort", "extras": ["private"]}
     hub.publish(TOPICS.calls, leaky)
+    assert pump(lambda: any("unknown field 'service'" in r.getMessage() for r in caplog.records), 5)
+    hub.publish(TOPICS.calls, call("E300", "room-1", 300))
     assert pump(lambda: shown(board)[0] == "E300", 10)
     texts = " ".join(w.text for w in board.screen.walk() if hasattr(w, "text"))
     for word in ("health_card", "Sundhedskort", "private", "enrum"):
