@@ -439,6 +439,7 @@ class BoardSnapshot:
 
 
 DESK_KINDS = ("staff", "volunteer")
+SERVICE_WAIT_FIELDS = ("service", "letter", "waiting", "eta_min")
 
 
 def _minutes(data: Mapping, key: str) -> int | None:
@@ -491,7 +492,7 @@ def parse_board_snapshot(raw: bytes | str) -> BoardSnapshot:
     return BoardSnapshot(
         at=_timestamp(data, "at"),
         calls=tuple(_call_event(c) for c in _objects(data, "calls", CALL_FIELDS)),
-        services=tuple(_service_wait(s) for s in _objects(data, "services", ("service", "letter", "waiting", "eta_min"))),
+        services=tuple(_service_wait(s) for s in _objects(data, "services", SERVICE_WAIT_FIELDS)),
         kinds={k: _kind_wait(k, v) for k, v in _kind_map(data, "kinds").items()},
         volunteers_until=_field(data, "volunteers_until", str, required=False, pattern=re.compile(r"\d{2}:\d{2}")),
     )
