@@ -51,7 +51,7 @@ PRINTER_STATES = ("ok", "paper_low", "paper_out", "cover_open", "offline", "erro
 ALERT_PROBLEMS = ("paper_low", "paper_out", "cover_open", "offline", "error",  # a kiosk's printer
                   "unreachable")  # a device whose Last Will said "offline"
 NUMBER_RE = re.compile(r"[A-Z][0-9]{3,4}")
-LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
+LANG_RE = re.compile(r"[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,2}")  # da, en, uk, pt-BR, zh_Hans
 DEVICE_RE = re.compile(rf"{SEGMENT_RE.pattern}(/({'|'.join(DESK_UNITS)}))?")  # kiosk-1, board-1, desk-1/console
 _SEGMENT = SEGMENT_RE
 
