@@ -53,7 +53,6 @@ ALERT_PROBLEMS = ("paper_low", "paper_out", "cover_open", "offline", "error",  #
 NUMBER_RE = re.compile(r"[A-Z][0-9]{3,4}")
 LANG_RE = re.compile(r"[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,2}")  # da, en, uk, pt-BR, zh_Hans
 DEVICE_RE = re.compile(rf"{SEGMENT_RE.pattern}(/({'|'.join(DESK_UNITS)}))?")  # kiosk-1, board-1, desk-1/console
-_SEGMENT = SEGMENT_RE
 
 
 # ---------------------------------------------------------------------------
@@ -74,7 +73,7 @@ class Topics:
     """Builds the topic names of one site; use ``parse_topic`` for the other direction."""
 
     def __init__(self, site: str):
-        if not _SEGMENT.fullmatch(site):
+        if not SEGMENT_RE.fullmatch(site):
             raise MessageError(f"bad site id {show(site)}")
         self.site = site
         self.base = f"{ROOT}/{site}"
@@ -123,11 +122,11 @@ class Topics:
 def parse_topic(topic: str) -> Topic:
     """Split a topic once into a value object; raise MessageError for anything outside the tree."""
     parts = topic.split("/")
-    if len(parts) < 3 or parts[0] != ROOT or not _SEGMENT.fullmatch(parts[1]):
+    if len(parts) < 3 or parts[0] != ROOT or not SEGMENT_RE.fullmatch(parts[1]):
         raise MessageError(f"topic {show(topic)} is not under {ROOT}/<site>/")
     site, rest = parts[1], parts[2:]
     if rest[0] in ("kiosk", "desk") or (rest[0] == "board" and len(rest) > 1):
-        if len(rest) < 3 or not _SEGMENT.fullmatch(rest[1]):
+        if len(rest) < 3 or not SEGMENT_RE.fullmatch(rest[1]):
             raise MessageError(f"topic {show(topic)} lacks a valid {rest[0]} id")
         return Topic(site, rest[0], rest[1], "/".join(rest[2:]))
     if rest[0] == "hub":
@@ -360,7 +359,7 @@ def parse_stats_daily(raw: bytes | str) -> DailyStatsMessage:
         raise MessageError(f"field 'day' is not a date: {show(day)}") from None
     for section in STATS_SECTIONS:
         _counts(_field(data, section, dict), section)
-    _text_map(data, "names", _SEGMENT, required=False)
+    _text_map(data, "names", SEGMENT_RE, required=False)
     _field(data, "site_name", str, required=False)
     _field(data, "weekday", str, required=False)
     live = _field(data, "live", dict)
