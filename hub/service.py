@@ -163,7 +163,7 @@ class Hub:
     # -- handlers ----------------------------------------------------------
 
     def _guarded(self, handler):
-        """Check size, topic and sender, serialise on the lock; a rejected or failed message is acknowledged at once."""
+        """Check size, topic and sender, serialise on the lock; a rejected or failed message is acked at once."""
         def run(topic: str, payload: bytes, ack: Callable[[], None]) -> None:
             try:
                 where = guard.check(self.site, topic, payload)
@@ -275,9 +275,11 @@ class Hub:
         """A kiosk, board or desk unit came, went (its Last Will) or was stopped: raise or clear its alert."""
         device = alerts.device_name(where)
         status = protocol.parse_available(payload).status if payload else None
-        if status == "offline":
-            log.warning("%s went offline without a word", device)
         if alerts.availability(self.alerts, device, status, self.clock()):
+            if status == "offline":
+                log.warning("%s went offline without a word", device)
+            else:
+                log.info("%s is back (%s)", device, status or "its availability was cleared")
             self._publish_alerts(self.clock())
         ack()  # like the printer alerts: rebuilt from the retained messages after a restart
 

@@ -63,6 +63,7 @@ class Connection:
         self._stopping = False
         self._manual_ack = manual_ack
         self._available = available
+        self._too_big: set[str] = set()  # topics whose last message was too big to send
         if available:
             will = (available, protocol.availability("offline"))
         self._said_unreachable: float | None = None  # when we last said so (monotonic); None: connected since
@@ -142,10 +143,20 @@ class Connection:
         self.subscribe(topic_filter, checked, qos)
 
     def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> mqtt.MQTTMessageInfo:
-        """Queue a message; with QoS 1 paho resends it after a reconnect."""
-        if len(payload) > MAX_PAYLOAD:  # the broker drops it: say so here, where someone can see why
-            log.error("%s: %d bytes on %s are over the broker's limit of %d and will be dropped",
-                      self.client_id, len(payload), topic, MAX_PAYLOAD)
+        """Queue a message; with QoS 1 paho resends it after a reconnect.
+
+        One over the contract's size limit is not sent (the broker would drop it, or drop this
+        client with it, again after every reconnect): it is logged, once until one fits again.
+        """
+        if len(payload) > MAX_PAYLOAD:
+            if topic not in self._too_big:
+                self._too_big.add(topic)
+                log.error("%s: not sent: %d bytes on %s, over the limit of %d",
+                          self.client_id, len(payload), show(topic), MAX_PAYLOAD)
+            refused = mqtt.MQTTMessageInfo(0)
+            refused.rc = mqtt.MQTT_ERR_PAYLOAD_SIZE
+            return refused
+        self._too_big.discard(topic)
         return self._client.publish(topic, payload, qos=qos, retain=retain)
 
     # -- paho callbacks ----------------------------------------------------
@@ -162,7 +173,7 @@ class Connection:
         return call
 
     def _unrouted(self, _client, _userdata, msg) -> None:
-        log.debug("no handler for %s", msg.topic)
+        log.debug("no handler for %s", show(msg.topic))
 
     def _connect_failed_cb(self, _client, _userdata) -> None:
         self._say_unreachable("cannot reach broker %s, retrying")

@@ -52,9 +52,8 @@ ALERT_PROBLEMS = ("paper_low", "paper_out", "cover_open", "offline", "error",  #
                   "unreachable",  # a device whose Last Will said "offline"
                   "overloaded")  # the hub itself, while its intake lags
 NUMBER_RE = re.compile(r"[A-Z][0-9]{3,4}")
-LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
+LANG_RE = re.compile(r"[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,2}")  # da, en, uk, pt-BR, zh_Hans
 DEVICE_RE = re.compile(rf"{SEGMENT_RE.pattern}(/({'|'.join(DESK_UNITS)}))?")  # kiosk-1, board-1, desk-1/console
-_SEGMENT = SEGMENT_RE
 KIOSK_REPLY_TIMEOUT_S = 3.0  # a kiosk waits this long for its ticket, then prints one of its own numbers
 STALE = "stale"  # the error of a ticket request that waited at the hub until its kiosk had given up
 
@@ -77,7 +76,7 @@ class Topics:
     """Builds the topic names of one site; use ``parse_topic`` for the other direction."""
 
     def __init__(self, site: str):
-        if not _SEGMENT.fullmatch(site):
+        if not SEGMENT_RE.fullmatch(site):
             raise MessageError(f"bad site id {show(site)}")
         self.site = site
         self.base = f"{ROOT}/{site}"
@@ -126,11 +125,11 @@ class Topics:
 def parse_topic(topic: str) -> Topic:
     """Split a topic once into a value object; raise MessageError for anything outside the tree."""
     parts = topic.split("/")
-    if len(parts) < 3 or parts[0] != ROOT or not _SEGMENT.fullmatch(parts[1]):
+    if len(parts) < 3 or parts[0] != ROOT or not SEGMENT_RE.fullmatch(parts[1]):
         raise MessageError(f"topic {show(topic)} is not under {ROOT}/<site>/")
     site, rest = parts[1], parts[2:]
     if rest[0] in ("kiosk", "desk") or (rest[0] == "board" and len(rest) > 1):
-        if len(rest) < 3 or not _SEGMENT.fullmatch(rest[1]):
+        if len(rest) < 3 or not SEGMENT_RE.fullmatch(rest[1]):
             raise MessageError(f"topic {show(topic)} lacks a valid {rest[0]} id")
         return Topic(site, rest[0], rest[1], "/".join(rest[2:]))
     if rest[0] == "hub":
@@ -373,7 +372,7 @@ def parse_stats_daily(raw: bytes | str) -> DailyStatsMessage:
         raise MessageError(f"field 'day' is not a date: {show(day)}") from None
     for section in STATS_SECTIONS:
         _counts(_field(data, section, dict), section)
-    _text_map(data, "names", _SEGMENT, required=False)
+    _text_map(data, "names", SEGMENT_RE, required=False)
     _field(data, "site_name", str, required=False)
     _field(data, "weekday", str, required=False)
     live = _field(data, "live", dict)
@@ -455,6 +454,7 @@ class BoardSnapshot:
 
 
 DESK_KINDS = ("staff", "volunteer")
+SERVICE_WAIT_FIELDS = ("service", "letter", "waiting", "eta_min")
 
 
 def _minutes(data: Mapping, key: str) -> int | None:
@@ -507,7 +507,7 @@ def parse_board_snapshot(raw: bytes | str) -> BoardSnapshot:
     return BoardSnapshot(
         at=_timestamp(data, "at"),
         calls=tuple(_call_event(c) for c in _objects(data, "calls", CALL_FIELDS)),
-        services=tuple(_service_wait(s) for s in _objects(data, "services", ("service", "letter", "waiting", "eta_min"))),
+        services=tuple(_service_wait(s) for s in _objects(data, "services", SERVICE_WAIT_FIELDS)),
         kinds={k: _kind_wait(k, v) for k, v in _kind_map(data, "kinds").items()},
         volunteers_until=_field(data, "volunteers_until", str, required=False, pattern=re.compile(r"\d{2}:\d{2}")),
         languages=_languages(data),

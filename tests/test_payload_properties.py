@@ -10,9 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reception import protocol
+from hub import alerts, guard
+from reception import config, protocol
 from reception.errors import MessageError
 from reception.payload import MAX_REASON
+from tests.conftest import EXAMPLE_CONFIG
+
+SITE = config.load(EXAMPLE_CONFIG)
 
 AT = "2026-12-05T10:00:00+01:00"
 CALL = {"type": "call", "number": "C001", "desk": "desk-1", "desk_name": {"da": "Skranke 1"}, "at": AT, "seq": 1}
@@ -128,3 +132,18 @@ def test_a_valid_message_with_one_part_changed(parse, data, new, how):
                                              max_size=6).map("/".join))
 def test_arbitrary_topics(topic):
     outcome(protocol.parse_topic, topic)
+
+
+@fast
+@given(segments=st.lists(st.sampled_from(["kiosk", "desk", "board", "kiosk-1", "kiosk-99", "desk-1", "board-1",
+                                          "console", "toaster", "available", "ticket", "request", "", "K" * 40]),
+                         max_size=4),
+       payload=st.binary(max_size=50) | st.just(b"x" * 5000))
+def test_the_hubs_first_check_of_any_message(segments, payload):
+    """``hub.guard`` and ``hub.alerts.device_name`` on whatever topic the hub's filters could match."""
+    try:
+        where = guard.check(SITE, "/".join(["reception", "toender", *segments]), payload)
+        if where.feature.endswith("available"):
+            alerts.device_name(where)
+    except MessageError as exc:
+        assert len(str(exc)) <= MAX_REASON and "\n" not in str(exc)

@@ -97,6 +97,8 @@ class Queue:
             raise QueueError(f"number {number} is outside the offline range of kiosk {kiosk!r}")
         if issued_at > now + timedelta(minutes=5):
             raise QueueError("issued_at lies in the future")
+        if issued_at < now - timedelta(days=self.site.retention_days):  # a day the hub no longer keeps
+            raise QueueError(f"issued_at lies more than {self.site.retention_days} days back")
         day = schedule.local_day(self.site, issued_at)
         existing = self.tickets.get(f"{day}/{number}")
         if existing:

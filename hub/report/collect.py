@@ -13,6 +13,7 @@ import threading
 from reception import protocol
 from reception.errors import MessageError
 from reception.mqtt import BrokerAddress, Connection
+from reception.payload import show, shorten
 
 from hub.stats_db import StatsDB
 
@@ -42,7 +43,7 @@ class Collector:
             if message.site != site:
                 raise MessageError(f"payload of site {message.site!r} on the topic of {site!r}")
         except MessageError as exc:
-            log.warning("ignored statistics on %s: %s", topic, exc)
+            log.warning("ignored statistics on %s: %s", show(topic), shorten(exc))
             return
         with self._lock:
             self.db.save(dict(message.aggregate), at=message.at.isoformat(), final=message.final)

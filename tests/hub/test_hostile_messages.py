@@ -88,9 +88,9 @@ def test_each_hostile_message_is_refused_in_one_short_line_and_changes_nothing(h
     published = len(rec.messages)
     for topic, payload, _reason in HOSTILE:
         rec.publish(topic, payload)
-    rec.publish(REQUEST, req(id="bad-big", service=BIG))  # over the broker's limit: never reaches the hub
-    subprocess.run(["mosquitto_pub", "-p", str(broker.port), "-q", "1", "-t", REQUEST, "-s"], input=HUGE,
-                   capture_output=True, timeout=10)
+    for too_big in (req(id="bad-big", service=BIG), HUGE):  # over the broker's limits: they never reach the hub
+        subprocess.run(["mosquitto_pub", "-p", str(broker.port), "-q", "1", "-t", REQUEST, "-s"], input=too_big,
+                       capture_output=True, timeout=10)
     marker = request(rec, service="moving")  # handled after every message above
     reply_for(rec, marker)
 
@@ -113,3 +113,15 @@ def test_an_answer_never_echoes_more_than_a_short_reason(hub, rec):
     assert reply == {"v": 1, "id": reply["id"], "ok": False, "error": f"unknown service '{'z' * 32}'"}
     with sqlite3.connect(hub.db_path) as db:
         assert db.execute("select count(*) from tickets").fetchone() == (0,)
+
+
+def test_a_message_over_the_limit_is_not_sent_but_said(broker, recorder, caplog):
+    rec = recorder(f"{BASE}/#")
+    info = rec.conn.publish(f"{BASE}/queue", b"x" * 300_000)
+    with pytest.raises(RuntimeError, match="Payload too large"):
+        info.wait_for_publish(1)
+    rec.conn.publish(f"{BASE}/queue", b"y" * 300_000)
+    said = [r.getMessage() for r in caplog.records if "not sent" in r.getMessage()]
+    assert len(said) == 1 and "300000 bytes" in said[0], "said once, not for every try"
+    rec.publish(f"{BASE}/queue", b"fits")
+    assert rec.wait_for(lambda msgs: msgs)[0] == (f"{BASE}/queue", b"fits"), "nothing too big was sent"

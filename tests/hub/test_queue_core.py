@@ -237,6 +237,13 @@ def test_offline_tickets_outside_the_kiosks_range_are_refused(q, number, kiosk, 
     assert not q.tickets
 
 
+@pytest.mark.parametrize("issued_at,problem", [(at(7), "in the future"), (at(-31 * 24 * 60), "30 days back")])
+def test_offline_tickets_from_the_future_or_from_days_purged_are_refused(q, issued_at, problem):
+    with pytest.raises(QueueError, match=problem):
+        q.import_offline("F901", "moving", issued_at, at(1), kiosk="kiosk-1")
+    assert not q.tickets
+
+
 def test_a_volunteer_cannot_call_out_of_order_a_citizen_who_chose_staff(q):
     t, _ = q.issue("mitid_learn", at(0), preference="staff")
     open_desks(q, "vol-1")

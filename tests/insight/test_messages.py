@@ -25,7 +25,8 @@ def test_feedback_takes_a_face_fixed_reasons_and_an_optional_visit_reason():
 @pytest.mark.parametrize("fields, reason", [
     ({"score": 0}, "1 to 5"), ({"score": 6}, "1 to 5"), ({"score": "5"}, "wrong type"), ({"score": True}, "wrong type"),
     ({"tags": ["my name is Jens"]}, "unknown feedback reason"), ({"tags": "kind"}, "wrong type"),
-    ({"id": ""}, "must not be empty"), ({"id": "a b"}, "1-64 letters"), ({"at": "yesterday"}, "ISO 8601"), ({"at": "2026-11-25T10:00:00"}, "UTC offset"),
+    ({"id": ""}, "must not be empty"), ({"id": "a b"}, "1-64 letters"), ({"at": "yesterday"}, "ISO 8601"),
+    ({"at": "2026-11-25T10:00:00"}, "UTC offset"),
 ])
 def test_feedback_that_does_not_fit_is_refused_with_a_reason(fields, reason):
     with pytest.raises(MessageError, match=reason):
