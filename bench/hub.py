@@ -107,7 +107,7 @@ class Load:
         with self.lock:
             return [self.board_seen[(self.sent_calls[cid][0], number)] - self.sent_calls[cid][1]
                     for cid, number in self.call_results.items()
-                    if (self.sent_calls[cid][0], number) in self.board_seen]
+                    if cid in self.sent_calls and (self.sent_calls[cid][0], number) in self.board_seen]
 
 
 def bench_site_file(src: Path, dest: Path) -> Path:
