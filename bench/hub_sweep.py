@@ -3,9 +3,10 @@
 Two runs, each on a fresh hub process and a private Mosquitto with 500 tickets waiting
 first: ticket requests alone, then requests and call-next commands in turn (which keeps
 the queue near 500).  Each step sends at a fixed rate for a few seconds, whatever the
-answers do (open loop), and passes when every request got its ticket, none was refused
-as stale and the p99 answer came within ``KNEE_P99_MS``; the knee is the last rate that
-passed.  The estimate refresh for 100 waiting tickets is timed in-process on the
+answers do (open loop), and passes when the hub kept up: every request got its ticket,
+none was refused as stale, the median answer came within ``KEPT_UP_P50_MS`` and the p99
+within ``KEPT_UP_P99_MS`` (on a shared machine one step can stumble, so the sweep ends
+after two failed steps in a row); the knee is the highest rate passed below them.  The estimate refresh for 100 waiting tickets is timed in-process on the
 normal-day scenario.  The last line is one JSON object.
 """
 from __future__ import annotations
@@ -30,7 +31,8 @@ WAITING = 500
 ISSUE_RATES = (100, 200, 300, 500, 700, 1000, 1300, 1600, 2000)
 MIXED_RATES = (100, 200, 300, 500, 700, 1000, 1300, 1600, 2000)
 STEP_SECONDS = 3.0
-KNEE_P99_MS = 250.0
+KEPT_UP_P50_MS = 100.0
+KEPT_UP_P99_MS = 1000.0
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "normal_day.toml"
 
 
@@ -71,8 +73,8 @@ def run(args, *, mixed: bool) -> dict:
         finally:
             try:
                 if hub:
-                    hub.stop()
                     hub.available.close()
+                    hub.stop(60)  # after the last, overloaded step it may still be storing a backlog
             finally:
                 broker.stop()
 
@@ -82,16 +84,17 @@ def sweep(load: Load, site, hub: psutil.Process, mixed: bool) -> dict:
     for d in desks:
         load.desk(d, "open")
     fill(load)
-    steps, knee, failed = {}, None, False
+    time.sleep(2)  # the hub refreshes its estimates for the full queue once before the first step
+    steps, knee, failures = {}, None, 0
     label, reported = ("mixed", 200) if mixed else ("issue", 500)  # the JSON names a figure at this rate
     for rate in (MIXED_RATES if mixed else ISSUE_RATES):
-        if failed and rate > reported:
+        if failures >= 2 and rate > reported:
             break
         step = one_step(load, hub, rate, desks if mixed else [])
         steps[rate] = step
         print(f"  {label:5} {rate:5d}/s: {step}", flush=True)
-        failed = failed or not step["passed"]
-        knee = knee if failed else rate
+        failures = failures + 1 if not step["passed"] else (failures if failures >= 2 else 0)
+        knee = rate if step["passed"] and failures < 2 else knee
     return {"knee": knee, "steps": steps}
 
 
@@ -129,14 +132,16 @@ def one_step(load: Load, hub: psutil.Process, rate: float, desks: list[str]) -> 
         time.sleep(0.05)
     rss = max(rss, hub.memory_info().rss)
     latencies, calls = list(load.reply_latency), load.call_latencies()
+    issue_p50 = statistics.median(latencies) * 1000 if latencies else None
     issue_p99 = percentile(latencies, 99) * 1000 if latencies else None
     unanswered, refused = len(load.sent_requests), load.refused - refused_before
     with load.lock:
         load.sent_requests.clear()
     return {
-        "sent": n, "issue_p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "sent": n, "issue_p50_ms": round(issue_p50, 1) if latencies else None,
         "issue_p99_ms": round(issue_p99, 1) if issue_p99 is not None else None,
         "call_p99_ms": round(percentile(calls, 99) * 1000, 1) if calls else None,
-        "unanswered": unanswered, "stale": refused, "hub_rss_mb": round(rss / 2**20, 1),
-        "passed": unanswered == 0 and refused == 0 and issue_p99 is not None and issue_p99 <= KNEE_P99_MS,
+        "unanswered": unanswered, "stale": refused, "hub_rss_mb": round(rss / 2**20, 1), "waiting": load.waiting,
+        "passed": unanswered == 0 and refused == 0 and latencies != []
+                  and issue_p50 <= KEPT_UP_P50_MS and issue_p99 <= KEPT_UP_P99_MS,
     }

@@ -41,6 +41,7 @@ from hub.store import Change, Store
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 0.5  # estimates and desk queues follow the queue at most this often
+REFRESH_SHARE = 0.25  # ... and a long queue's refresh takes at most this share of the time
 LEARN_DAYS = 14  # days of finished visits the estimator learns from at start
 ANSWER_CACHE = 20_000  # answers to recent command ids kept in memory; older ones are looked up in the store
 
@@ -74,6 +75,7 @@ class Hub:
         self._answers: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         self._stop = threading.Event()
         self._dirty = True
+        self._next_refresh = 0.0  # monotonic time the next refresh may start (``REFRESH_SHARE``)
         self.alerts: dict[str, dict] = {}
         self.intake = Intake(group=GROUP_MAX, on_group_end=self._finish_issued_locked)
         self.overload = overload.OverloadWatch()
@@ -451,17 +453,23 @@ class Hub:
         effects = self.queue.expire_due(now)
         if effects.events:
             self._stage(Pending(effects, now))
-        if self._dirty and self.conn.connected:
-            with self.queue.steady():
-                self._refresh_estimates(now)
-                for desk_id in self.site.desks:
-                    self._publish_desk(desk_id, now)
-                self._publish_board(now)
-                self._publish(self.topics.queue, views.queue_snapshot(self.queue, self.estimates, now), retain=True)
+        if self._dirty and self.conn.connected and time.monotonic() >= self._next_refresh:
+            self._refresh_and_publish(now)
         with self._db_lock:
             stats = self.daily.today(now) if self.conn.connected else None  # due again as soon as it is back
         if stats is not None:
             self._publish(self.topics.stats_daily, stats, retain=True)
+
+    def _refresh_and_publish(self, now: datetime) -> None:
+        """New estimates, and every view they show in; a long queue's refresh waits longer for the next."""
+        started = time.monotonic()
+        with self.queue.steady():
+            self._refresh_estimates(now)
+            for desk_id in self.site.desks:
+                self._publish_desk(desk_id, now)
+            self._publish_board(now)
+            self._publish(self.topics.queue, views.queue_snapshot(self.queue, self.estimates, now), retain=True)
+        self._next_refresh = time.monotonic() + (time.monotonic() - started) * (1 / REFRESH_SHARE - 1)
 
     def _purge(self, now: datetime) -> None:
         with self._db_lock:
