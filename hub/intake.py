@@ -33,27 +33,32 @@ class Intake:
         self._timer, self._group, self._on_group_end = timer, group, on_group_end
         self._linger = 0.0
         self._items: deque[tuple[float, Handler, str, bytes, Callable[[], None]]] = deque()
+        self._urgent: deque[tuple[float, Handler, str, bytes, Callable[[], None]]] = deque()
         self._cond = threading.Condition()
         self._stopping = False
         self._thread = threading.Thread(target=self._work, name="hub-intake", daemon=True)
         self.received = 0.0  # when the message being handled arrived (``timer``)
         self.age = 0.0  # and how long it waited here
 
-    def wrap(self, handler: Handler) -> Handler:
-        """A network-thread callback that only queues the message for ``handler``."""
+    def wrap(self, handler: Handler, *, urgent: bool = False) -> Handler:
+        """A network-thread callback that only queues the message for ``handler``.  ``urgent`` ones (a desk
+        calling someone) go before the others; each kind keeps its own order."""
+        lane = self._urgent if urgent else self._items
+
         def put(topic: str, payload: bytes, ack: Callable[[], None]) -> None:
             with self._cond:
-                self._items.append((self._timer(), handler, topic, payload, ack))
+                lane.append((self._timer(), handler, topic, payload, ack))
                 self._cond.notify()
         return put
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._items) + len(self._urgent)
 
     def oldest_age(self) -> float:
         """How long the oldest message still waiting has waited (0 when none waits)."""
         with self._cond:
-            return self._timer() - self._items[0][0] if self._items else 0.0
+            oldest = min((lane[0][0] for lane in (self._items, self._urgent) if lane), default=None)
+            return 0.0 if oldest is None else self._timer() - oldest
 
     def start(self) -> "Intake":
         self._thread.start()
@@ -70,11 +75,11 @@ class Intake:
         handled = 0
         while True:
             with self._cond:
-                while not self._items and not self._stopping:
+                while not (self._items or self._urgent) and not self._stopping:
                     self._cond.wait()
                 if self._stopping:
                     return
-                received, handler, topic, payload, ack = self._items.popleft()
+                received, handler, topic, payload, ack = (self._urgent or self._items).popleft()
             self.received, self.age = received, self._timer() - received
             handled += 1
             self._guard(handler, topic, payload, ack)
@@ -85,9 +90,9 @@ class Intake:
     def _more_soon(self) -> bool:
         """Whether another message is here, or arrives while the worker lingers."""
         with self._cond:
-            if not self._items and self._linger > 0:
+            if not (self._items or self._urgent) and self._linger > 0:
                 self._cond.wait(self._linger)
-            return bool(self._items)
+            return bool(self._items or self._urgent)
 
     def _end_group(self) -> None:
         started = self._timer()

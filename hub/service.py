@@ -99,7 +99,8 @@ class Hub:
             self.topics.feedback(): self._on_feedback,
         }
         for topic_filter, handler in handlers.items():
-            self.conn.subscribe(topic_filter, self.intake.wrap(self._guarded(handler)))
+            urgent = handler == self._on_desk_command  # a citizen being called goes before new tickets
+            self.conn.subscribe(topic_filter, self.intake.wrap(self._guarded(handler), urgent=urgent))
         self._ticker = threading.Thread(target=self._tick_loop, name="hub-ticker", daemon=True)
         self._flusher = threading.Thread(target=self._flush_loop, name="hub-flusher", daemon=True)
 
