@@ -66,9 +66,13 @@ class IssuedGroup:
             yield item, protocol.ticket_reply(item.request_id, views.ticket_view(item.ticket, eta, ahead))
 
 
+def together(estimator) -> bool:
+    """Whether the estimator estimates a group in one pass; if not, grouping would only delay answers."""
+    return hasattr(estimator, "estimate_issued")
+
+
 def estimate_issued(estimator, queue: Queue, now: datetime, tickets: list[Ticket]) -> list[tuple[float | None, int]]:
     """(wait, ahead) of each ticket, from one simulation where the estimator offers that."""
-    together = getattr(estimator, "estimate_issued", None)
-    if together is not None:
-        return together(queue, now, tickets)
+    if together(estimator):
+        return estimator.estimate_issued(queue, now, tickets)
     return [estimator.estimate_new(queue, now, t) for t in tickets]

@@ -34,6 +34,7 @@ from hub.core.estimate import Estimates, WaitEstimator, default_estimator
 from hub.core.model import NO_SHOW, SERVED, Effects
 from hub.core.queue import Queue
 from hub.intake import Intake
+from hub import issued
 from hub.issued import GROUP_MAX, Issued, IssuedGroup
 from hub.stats_db import StatsDB
 from hub.store import Change, Store
@@ -206,6 +207,8 @@ class Hub:
         if request.replaces:
             effects.merge(self._withdraw_unanswered(kiosk, request.replaces, now))
         self._issued.add(Issued(ticket, effects, request.id, key, reply_topic, ack, now))
+        if not issued.together(self.estimator):
+            self._finish_issued()
 
     def _finish_issued_locked(self) -> None:
         with self._lock:
