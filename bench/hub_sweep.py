@@ -4,9 +4,10 @@ Two runs, each on a fresh hub process and a private Mosquitto with 500 tickets w
 first: ticket requests alone, then requests and call-next commands in turn (which keeps
 the queue near 500).  Each step sends at a fixed rate for a few seconds, whatever the
 answers do (open loop), and passes when the hub kept up: every request got its ticket,
-none was refused as stale, the median answer came within ``KEPT_UP_P50_MS`` and the p99
-within ``KEPT_UP_P99_MS`` (on a shared machine one step can stumble, so the sweep ends
-after two failed steps in a row); the knee is the highest rate passed below them.  The estimate refresh for 100 waiting tickets is timed in-process on the
+none was refused as stale and the p99 answer came within ``KEPT_UP_P99_MS`` (a backlog
+that grows through a step shows as seconds).  On a shared machine one step can stumble,
+so the sweep ends after two failed steps in a row; the knee is the highest rate passed
+below them.  Requests alone let the queue grow by every step (the steps show how far).  The estimate refresh for 100 waiting tickets is timed in-process on the
 normal-day scenario.  The last line is one JSON object.
 """
 from __future__ import annotations
@@ -31,7 +32,6 @@ WAITING = 500
 ISSUE_RATES = (100, 200, 300, 500, 700, 1000, 1300, 1600, 2000)
 MIXED_RATES = (100, 200, 300, 500, 700, 1000, 1300, 1600, 2000)
 STEP_SECONDS = 3.0
-KEPT_UP_P50_MS = 100.0
 KEPT_UP_P99_MS = 1000.0
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "normal_day.toml"
 
@@ -142,6 +142,5 @@ def one_step(load: Load, hub: psutil.Process, rate: float, desks: list[str]) -> 
         "issue_p99_ms": round(issue_p99, 1) if issue_p99 is not None else None,
         "call_p99_ms": round(percentile(calls, 99) * 1000, 1) if calls else None,
         "unanswered": unanswered, "stale": refused, "hub_rss_mb": round(rss / 2**20, 1), "waiting": load.waiting,
-        "passed": unanswered == 0 and refused == 0 and latencies != []
-                  and issue_p50 <= KEPT_UP_P50_MS and issue_p99 <= KEPT_UP_P99_MS,
+        "passed": unanswered == 0 and refused == 0 and latencies != [] and issue_p99 <= KEPT_UP_P99_MS,
     }
