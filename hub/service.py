@@ -3,9 +3,11 @@
 Nothing is answered, announced or acknowledged before it is stored.  A message is
 taken off the network into the intake (``hub.intake``, where an overload shows and
 stale ticket requests are refused), applied to the in-memory queue by the intake's
-worker (under one lock) and *staged*; a flusher thread commits everything staged in one transaction (one
-fsync for a burst: group commit), then sends the replies and only then the MQTT
-acknowledgements (paho manual ack, persistent session).  A hub killed at any
+worker (under one lock) and *staged*; a new ticket's wait comes from one estimate
+pass for all tickets issued together (``hub.issued``).  A flusher thread commits
+everything staged in one transaction (one fsync for a burst: group commit), then
+sends the replies and only then the MQTT acknowledgements (paho manual ack,
+persistent session).  A hub killed at any
 moment has either not acknowledged a message, so the broker delivers it again, or
 stored it with its reply, so a repeat is answered from the store.  A ticker thread
 expires tickets at closing, refreshes the wait estimates when the queue changed,
@@ -28,13 +30,12 @@ from reception.errors import MessageError, QueueError
 from reception.mqtt import BrokerAddress, Connection
 from reception.protocol import Topics
 
-from hub import overload, views
+from hub import issued, overload, views
 from hub.daily_stats import DailyStats
 from hub.core.estimate import Estimates, WaitEstimator, default_estimator
 from hub.core.model import NO_SHOW, SERVED, Effects
 from hub.core.queue import Queue
 from hub.intake import Intake
-from hub import issued
 from hub.issued import GROUP_MAX, Issued, IssuedGroup
 from hub.stats_db import StatsDB
 from hub.store import Change, Store
