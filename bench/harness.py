@@ -99,11 +99,11 @@ class HubProcess:
         self.proc.kill()
         self.proc.wait()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(10)
+                self.proc.wait(timeout)
             except subprocess.TimeoutExpired:  # never leave a hub behind a failed test
                 self.proc.kill()
                 self.proc.wait()

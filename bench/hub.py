@@ -31,6 +31,8 @@ def add_arguments(p) -> None:
     p.add_argument("--rate", type=float, default=200, help="operations per second, issues and calls together")
     p.add_argument("--seconds", type=float, default=20, help="length of the measured run")
     p.add_argument("--kiosks", type=int, default=4, help="simulated kiosks")
+    p.add_argument("--sweep", action="store_true",
+                   help="rising open-loop rates until the knee, 500 tickets waiting (ignores --rate, --seconds)")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -49,6 +51,7 @@ class Load:
         self.board_seen: dict[tuple[str, str], float] = {}  # (desk, number) -> first time on the board
         self.sent_requests: dict[str, float] = {}
         self.reply_latency: list[float] = []
+        self.refused = 0  # replies that carried no ticket (e.g. stale under overload)
         self.waiting = 0
         self.lock = threading.Lock()
         self.conn = Connection(f"bench-{uuid.uuid4().hex[:6]}", BrokerAddress(broker.host, broker.port))
@@ -77,10 +80,11 @@ class Load:
 
     def _on_reply(self, _topic, payload) -> None:
         now = time.perf_counter()
-        rid = json.loads(payload)["id"]
+        body = json.loads(payload)
         with self.lock:
-            if rid in self.sent_requests:
-                self.reply_latency.append(now - self.sent_requests.pop(rid))
+            if body["id"] in self.sent_requests:
+                self.reply_latency.append(now - self.sent_requests.pop(body["id"]))
+            self.refused += not body["ok"]
 
     def issue(self, i: int) -> None:
         rid = uuid.uuid4().hex
@@ -101,7 +105,7 @@ class Load:
         with self.lock:
             return [self.board_seen[(self.sent_calls[cid][0], number)] - self.sent_calls[cid][1]
                     for cid, number in self.call_results.items()
-                    if (self.sent_calls[cid][0], number) in self.board_seen]
+                    if cid in self.sent_calls and (self.sent_calls[cid][0], number) in self.board_seen]
 
 
 def bench_site_file(src: Path, dest: Path) -> Path:
@@ -114,7 +118,18 @@ def bench_site_file(src: Path, dest: Path) -> Path:
     return dest
 
 
+def calling_desks(site) -> list[str]:
+    """Staff desks that can take any staff visit.  Such desks keep the queue steady (a desk with nothing to
+    call would let it grow without end, which measures a queue no office has, not the hub)."""
+    return [d for d, cfg in site.desks.items()
+            if cfg.services == {s for s, svc in site.services.items() if cfg.kind in svc.served_by}
+            and cfg.kind == "staff"]
+
+
 def main(args) -> int:
+    if args.sweep:
+        from bench import hub_sweep
+        return hub_sweep.main(args)
     import psutil  # the bench extra; imported here so that `reception --help` works without it
 
     with tempfile.TemporaryDirectory(prefix="bench-hub-") as tmp:
@@ -139,11 +154,7 @@ def _measure(args, site, broker, proc) -> int:
     load = Load(site, broker, args.kiosks)
     if not load.hub_online.wait(20):
         raise RuntimeError("the hub did not come online")
-    # Desks that can take any visit of their kind keep the queue steady (a desk with nothing to call
-    # would let it grow without end, which measures a queue no office has, not the hub).
-    desks = [d for d, cfg in site.desks.items()
-             if cfg.services == {s for s, svc in site.services.items() if cfg.kind in svc.served_by}
-             and cfg.kind == "staff"]
+    desks = calling_desks(site)
     for d in desks:
         load.desk(d, "open")
     for i in range(60):  # a morning queue to work through

@@ -1,11 +1,18 @@
-"""When the hub is overloaded, and when it is no longer: a pure rule with some hysteresis.
+"""When the hub is overloaded, and which ticket requests come too late: pure rules.
 
 The hub is overloaded while messages wait in its intake for a second or more, or
 while it refuses ticket requests as stale; it has recovered when for a few seconds
-nothing has waited long and nothing was refused.  The hub says both in its log and
-as an alert for the desks.
+nothing has waited long and nothing was refused (some hysteresis).  The hub says both
+in its log and as an alert for the desks.
 """
 from __future__ import annotations
+
+from datetime import datetime
+
+from reception.protocol import KIOSK_REPLY_TIMEOUT_S, TicketRequest
+
+STALE_AFTER_S = KIOSK_REPLY_TIMEOUT_S - 0.5  # a request that waited longer: its kiosk is about to give up
+REPLAY_WINDOW_S = 2.0  # what arrives this soon after a (re)connect is what the broker kept while the hub was away
 
 RAISE_AFTER_S = 1.0  # a message waiting this long means the hub falls behind
 CALM_BELOW_S = 0.25
@@ -40,3 +47,22 @@ class OverloadWatch:
             self.overloaded = False
             return "cleared"
         return None
+
+    def describe(self, change: str, waiting: int, oldest_age: float) -> str:
+        if change == "raised":
+            return (f"overloaded: {waiting} messages waiting, the oldest for {oldest_age:.1f} s; ticket requests "
+                    f"waiting over {STALE_AFTER_S:.1f} s are refused as stale (their kiosks print their own numbers)")
+        return f"no longer overloaded ({self.refused_total} ticket requests refused as stale so far)"
+
+
+def stale(request: TicketRequest, waited: float, since_connect: float, now: datetime) -> bool:
+    """Whether to refuse an online ticket request as too late: it waited in the intake until its kiosk is
+    about to give up, or the broker kept it while the hub was away (it arrives within ``REPLAY_WINDOW_S``
+    of the connect) and the kiosk's clock says it was sent long ago.  That clock is judged only then, so a
+    kiosk whose clock lags never loses tickets for long.  A hand-over is a citizen's number: never stale."""
+    if request.offline_number:
+        return False
+    if waited > STALE_AFTER_S:
+        return True
+    return (since_connect < REPLAY_WINDOW_S and request.sent_at is not None
+            and (now - request.sent_at).total_seconds() > STALE_AFTER_S)

@@ -3,9 +3,11 @@
 Nothing is answered, announced or acknowledged before it is stored.  A message is
 taken off the network into the intake (``hub.intake``, where an overload shows and
 stale ticket requests are refused), applied to the in-memory queue by the intake's
-worker (under one lock) and *staged*; a flusher thread commits everything staged in one transaction (one
-fsync for a burst: group commit), then sends the replies and only then the MQTT
-acknowledgements (paho manual ack, persistent session).  A hub killed at any
+worker (under one lock) and *staged*; a new ticket's wait comes from one estimate
+pass for all tickets issued together (``hub.issued``).  A flusher thread commits
+everything staged in one transaction (one fsync for a burst: group commit), then
+sends the replies and only then the MQTT acknowledgements (paho manual ack,
+persistent session).  A hub killed at any
 moment has either not acknowledged a message, so the broker delivers it again, or
 stored it with its reply, so a repeat is answered from the store.  A ticker thread
 expires tickets at closing, refreshes the wait estimates when the queue changed,
@@ -28,23 +30,22 @@ from reception.errors import MessageError, QueueError
 from reception.mqtt import BrokerAddress, Connection
 from reception.protocol import Topics
 
-from hub import alerts, guard, views
+from hub import alerts, guard, issued, overload, views
 from hub.daily_stats import DailyStats
 from hub.core.estimate import Estimates, WaitEstimator, default_estimator
 from hub.core.model import NO_SHOW, SERVED, Effects
 from hub.core.queue import Queue
 from hub.intake import Intake
-from hub.overload import OverloadWatch
+from hub.issued import GROUP_MAX, Issued, IssuedGroup
 from hub.stats_db import StatsDB
-from hub.store import Store
+from hub.store import Change, Store
 
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 0.5  # estimates and desk queues follow the queue at most this often
+REFRESH_SHARE = 0.25  # ... and a long queue's refresh takes at most this share of the time
 LEARN_DAYS = 14  # days of finished visits the estimator learns from at start
 ANSWER_CACHE = 20_000  # answers to recent command ids kept in memory; older ones are looked up in the store
-STALE_AFTER_S = protocol.KIOSK_REPLY_TIMEOUT_S - 0.5  # a request that waited longer: its kiosk is about to give up
-REPLAY_WINDOW_S = 2.0  # what arrives this soon after a (re)connect is what the broker kept: judged by its sent_at
 
 
 @dataclass
@@ -72,14 +73,19 @@ class Hub:
         self._answers: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         self._stop = threading.Event()
         self._dirty = True
+        self._next_refresh = 0.0  # monotonic time the next refresh may start (``REFRESH_SHARE``)
         self.alerts: dict[str, dict] = {}
-        self.intake, self.overload = Intake(), OverloadWatch()
+        self.intake = Intake(group=GROUP_MAX, on_group_end=self._finish_issued_locked)
+        self.overload = overload.OverloadWatch()
+        self._issued = IssuedGroup()  # issued since the last estimate pass
         self._connected_at = 0.0
         self.daily = DailyStats(site, StatsDB(store.db))
         self._load()
         self._learn_history()
-        for key, topic, reply in reversed(store.recent_answers(ANSWER_CACHE)):
+        recent = store.recent_answers(ANSWER_CACHE)
+        for key, topic, reply in reversed(recent):
             self._remember(key, topic, reply)
+        self._answers_complete = len(recent) < ANSWER_CACHE  # then a command not in memory is a new one
         self.conn = Connection(f"hub-{site.id}", broker, persistent=True, manual_ack=True,
                                will=(self.topics.hub_available, protocol.availability("offline")),
                                on_connect=self._publish_everything)
@@ -94,7 +100,8 @@ class Hub:
             self.topics.desk_available(): self._on_device_available,
         }
         for topic_filter, handler in handlers.items():
-            self.conn.subscribe(topic_filter, self.intake.wrap(self._guarded(handler)))
+            urgent = handler == self._on_desk_command  # a citizen being called goes before new tickets
+            self.conn.subscribe(topic_filter, self.intake.wrap(self._guarded(handler), urgent=urgent))
         self._ticker = threading.Thread(target=self._tick_loop, name="hub-ticker", daemon=True)
         self._flusher = threading.Thread(target=self._flush_loop, name="hub-flusher", daemon=True)
 
@@ -141,6 +148,7 @@ class Hub:
         self._stop.set()
         self._wake.set()
         self.intake.stop()  # what still waits there was never acknowledged: the broker keeps it for the next hub
+        self._finish_issued_locked()
         for thread in (self._flusher, self._ticker):
             if thread.is_alive():
                 thread.join(5)
@@ -150,7 +158,7 @@ class Hub:
     def _publish_everything(self) -> None:
         """After every (re)connect: the retained state first, then "online"."""
         self._connected_at = time.monotonic()
-        with self._lock:
+        with self._lock, self.queue.steady():
             now = self.clock()
             for desk_id in self.site.desks:
                 self._publish_desk(desk_id, now)
@@ -201,29 +209,28 @@ class Hub:
             return
         if request.replaces:
             effects.merge(self._withdraw_unanswered(kiosk, request.replaces, now))
-        eta, _ = self.estimator.estimate_new(self.queue, now, ticket)
-        ahead = self.queue.ahead(ticket)  # those in this citizen's own line, not everyone called sooner
-        if ticket.eta_at_issue is None:
-            ticket.eta_at_issue = eta
-            effects.touch(ticket)
-        reply = protocol.ticket_reply(request.id, views.ticket_view(ticket, eta, ahead))
-        self._stage(Pending(effects, now, key, reply_topic, reply, ack))
+        self._issued.add(Issued(ticket, effects, request.id, key, reply_topic, ack, now))
+        if not issued.together(self.estimator):
+            self._finish_issued()
+
+    def _finish_issued_locked(self) -> None:
+        with self._lock:
+            self._finish_issued()
+
+    def _finish_issued(self) -> None:
+        """One estimate pass for every ticket issued since the last, then their answers are staged (under the lock)."""
+        for item, reply in self._issued.answers(self.estimator, self.queue, self.clock()):
+            self._stage(Pending(item.effects, item.at, item.key, item.reply_topic, reply, item.ack))
 
     def _refused_as_stale(self, request: protocol.TicketRequest, key: str, reply_topic: str, ack,
                           now: datetime) -> bool:
-        """An online request that waited here until its kiosk gave up: refuse it, so the number the kiosk
-        prints itself stands alone (a hand-over, already a citizen's number, is never refused so)."""
-        if request.offline_number or not (self.intake.age > STALE_AFTER_S or self._replayed_late(request, now)):
+        """A request its kiosk has given up on (``overload.stale``): refuse it, so the number the kiosk
+        prints itself stands alone."""
+        if not overload.stale(request, self.intake.age, self.intake.received - self._connected_at, now):
             return False
         self.overload.refused_stale()
         self._stage(Pending(Effects(), now, key, reply_topic, protocol.ticket_reply(request.id, error=protocol.STALE), ack))
         return True
-
-    def _replayed_late(self, request: protocol.TicketRequest, now: datetime) -> bool:
-        """A request that waited in the broker while the hub was away, sent long before by the kiosk's clock.
-        Judged so only just after a (re)connect: a kiosk clock that lags never costs it tickets for long."""
-        replay = self.intake.received - self._connected_at < REPLAY_WINDOW_S
-        return replay and request.sent_at is not None and (now - request.sent_at).total_seconds() > STALE_AFTER_S
 
     def _withdraw_unanswered(self, kiosk: str, request_id: str, now: datetime) -> Effects:
         """The ticket issued for a request whose answer never reached the kiosk, if there was one."""
@@ -310,8 +317,10 @@ class Hub:
 
     def _answer_to(self, key: str) -> tuple[str, bytes] | None:
         """The answer given to a command before: from memory, else from the store."""
+        if key in self._issued.keys:  # issued moments ago: its answer is made now
+            self._finish_issued()
         answer = self._answers.get(key)
-        if answer is None:
+        if answer is None and not self._answers_complete:
             with self._db_lock:
                 answer = self.store.handled(key)
         return answer
@@ -320,9 +329,13 @@ class Hub:
         self._answers[key] = (topic, reply)
         while len(self._answers) > ANSWER_CACHE:
             self._answers.popitem(last=False)
+            self._answers_complete = False
 
     def _stage(self, pending: Pending) -> None:
-        """Queue a handled message for the flusher (called under the lock); calls get their number here."""
+        """Queue a handled message for the flusher (called under the lock); calls get their number here.
+        A change to a ticket issued moments ago waits for that ticket's issue: it is stored first."""
+        if self._issued.touched_by(pending.effects):
+            self._finish_issued()
         for event in pending.effects.calls:
             self.last_seq += 1
             event.detail["seq"] = self.last_seq  # stored with the event, so it survives a restart
@@ -347,15 +360,14 @@ class Hub:
         if not batch:
             return
         try:
-            with self._db_lock, self.store.transaction():
-                for p in batch:
-                    if p.effects.tickets or p.effects.desks or p.effects.events or p.key:
-                        self.store.apply(p.effects, command_key=p.key, reply_topic=p.reply_topic,
-                                         reply=p.reply, at=p.at)
+            with self._db_lock:
+                self.store.apply_group(Change(p.effects, p.key, p.reply_topic, p.reply, p.at) for p in batch)
         except Exception:
             log.exception("could not store %d changes; going back to the stored state", len(batch))
             with self._lock:
                 self._answers.clear()
+                self._answers_complete = False
+                self._issued.clear()
                 self._batch.clear()
                 self._load()
             self.conn.reconnect()  # unacknowledged messages come again, onto the stored state
@@ -388,10 +400,11 @@ class Hub:
             if p.effects.tickets or p.effects.desks:
                 self._dirty = True
         at = batch[-1].at  # never earlier than any call listed
-        for desk_id in desks:
-            self._publish_desk(desk_id, at)
-        if called:
-            self._publish_board(at)
+        with self.queue.steady():
+            for desk_id in desks:
+                self._publish_desk(desk_id, at)
+            if called:
+                self._publish_board(at)
 
     # -- publishing --------------------------------------------------------
 
@@ -436,32 +449,37 @@ class Hub:
     def _watch_load(self, now: datetime) -> None:
         """Say when the hub falls behind (log and an alert for the desks), and when it has caught up."""
         change = self.overload.update(time.monotonic(), self.intake.oldest_age())
-        if change == "raised":
-            log.warning("overloaded: %d messages waiting, the oldest for %.1f s; ticket requests waiting over %.1f s "
-                        "are refused as stale (their kiosks print their own numbers)",
-                        len(self.intake), self.intake.oldest_age(), STALE_AFTER_S)
-            self.alerts["hub"] = {"device": "hub", "problem": "overloaded", "detail": "", "since": now.isoformat()}
-        elif change == "cleared":
-            log.warning("no longer overloaded (%d ticket requests refused as stale so far)", self.overload.refused_total)
-            self.alerts.pop("hub", None)
         if change:
+            log.warning(self.overload.describe(change, len(self.intake), self.intake.oldest_age()))
+            if change == "raised":
+                self.alerts["hub"] = {"device": "hub", "problem": "overloaded", "detail": "", "since": now.isoformat()}
+            else:
+                self.alerts.pop("hub", None)
             self._publish_alerts(now)
 
     def _tick(self, now: datetime) -> None:
+        self._finish_issued()
         self._watch_load(now)
         effects = self.queue.expire_due(now)
         if effects.events:
             self._stage(Pending(effects, now))
-        if self._dirty and self.conn.connected:
+        if self._dirty and self.conn.connected and time.monotonic() >= self._next_refresh:
+            self._refresh_and_publish(now)
+        with self._db_lock:
+            stats = self.daily.today(now) if self.conn.connected else None  # due again as soon as it is back
+        if stats is not None:
+            self._publish(self.topics.stats_daily, stats, retain=True)
+
+    def _refresh_and_publish(self, now: datetime) -> None:
+        """New estimates, and every view they show in; a long queue's refresh waits longer for the next."""
+        started = time.monotonic()
+        with self.queue.steady():
             self._refresh_estimates(now)
             for desk_id in self.site.desks:
                 self._publish_desk(desk_id, now)
             self._publish_board(now)
             self._publish(self.topics.queue, views.queue_snapshot(self.queue, self.estimates, now), retain=True)
-        with self._db_lock:
-            stats = self.daily.today(now) if self.conn.connected else None  # due again as soon as it is back
-        if stats is not None:
-            self._publish(self.topics.stats_daily, stats, retain=True)
+        self._next_refresh = time.monotonic() + (time.monotonic() - started) * (1 / REFRESH_SHARE - 1)
 
     def _purge(self, now: datetime) -> None:
         with self._db_lock:

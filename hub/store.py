@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
@@ -20,6 +21,18 @@ from hub.core.model import OPEN_STATES, Desk, Effects, Event, Ticket
 from reception.errors import StoreVersionError
 
 CALL_EVENTS = ("called", "recalled")
+EVENT_COLUMNS = ("kind", "at", "day", "ticket", "service", "desk", "detail")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One operation to store: its effects and, for a command, its key and the answer given."""
+
+    effects: Effects
+    key: str | None = None
+    reply_topic: str | None = None
+    reply: bytes | None = None
+    at: datetime = datetime.min
 
 
 class Store:
@@ -93,25 +106,42 @@ class Store:
 
     # -- writing -----------------------------------------------------------
 
-    def transaction(self):
-        """One transaction around several ``apply`` calls: the hub's group commit (one fsync a batch)."""
-        return self.db.atomic()
-
     def apply(self, effects: Effects, *, command_key: str | None = None, reply_topic: str | None = None,
               reply: bytes | None = None, at: datetime | None = None) -> None:
         """Persist one operation's effects, and the command that caused it (handled ``at``, the hub's clock), atomically."""
         if command_key is not None and at is None:
             raise ValueError("a handled command needs the time it was handled (at=)")
+        self.apply_group([Change(effects, command_key, reply_topic, reply, at or datetime.min)])
+
+    def apply_group(self, changes: Iterable["Change"]) -> None:
+        """Persist a commit group atomically, each table in one statement: a ticket changed by several
+        operations is written once, as it stands; events keep their order."""
+        tickets, desks, events, commands = {}, {}, [], []
+        for c in changes:
+            tickets.update(c.effects.tickets)
+            desks.update(c.effects.desks)
+            events += [self._event_row(e, c.effects) for e in c.effects.events]
+            if c.key is not None:
+                commands.append((c.key, c.at.isoformat(), c.reply_topic, c.reply))
         with self.db.atomic():
-            if effects.tickets:
-                self.db["tickets"].upsert_all([t.to_record() for t in effects.tickets.values()], pk="key")
-            if effects.desks:
-                self.db["desks"].upsert_all([d.to_record() for d in effects.desks.values()], pk="id")
-            if effects.events:
-                self.db["events"].insert_all([self._event_row(e, effects) for e in effects.events])
-            if command_key is not None:
-                self.db["commands"].insert({"key": command_key, "at": at.isoformat(),
-                                            "reply_topic": reply_topic, "reply": reply}, replace=True)
+            self._upsert("tickets", "key", [t.to_record() for t in tickets.values()])
+            self._upsert("desks", "id", [d.to_record() for d in desks.values()])
+            if events:
+                self.db.conn.executemany(f"insert into events ({', '.join(EVENT_COLUMNS)}) values "
+                                         f"({', '.join('?' for _ in EVENT_COLUMNS)})",
+                                         [tuple(row[c] for c in EVENT_COLUMNS) for row in events])
+            if commands:
+                self.db.conn.executemany("insert or replace into commands (key, at, reply_topic, reply) "
+                                         "values (?, ?, ?, ?)", commands)
+
+    def _upsert(self, table: str, pk: str, records: list[dict]) -> None:
+        if not records:
+            return
+        cols = list(records[0])
+        self.db.conn.executemany(
+            f"insert into {table} ({', '.join(cols)}) values ({', '.join('?' for _ in cols)}) "
+            f"on conflict({pk}) do update set {', '.join(f'{c} = excluded.{c}' for c in cols if c != pk)}",
+            [tuple(r[c] for c in cols) for r in records])
 
     def _event_row(self, e: Event, effects: Effects) -> dict:
         ticket = effects.tickets.get(e.ticket) if e.ticket else None

@@ -6,8 +6,9 @@ object from the stored tickets and desks after a restart.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from reception import schedule
 from reception.config import Site
@@ -28,6 +29,7 @@ class Queue:
         for did in site.desks:
             self.desks.setdefault(did, Desk(did))
         self._last: dict[tuple[str, str], int] = {}
+        self._steady, self._sorted = False, None  # see ``steady``
         reserved = site.reserved_numbers()
         for t in self.tickets.values():
             letter, n = numbering.parse_number(t.number)
@@ -38,8 +40,23 @@ class Queue:
 
     def waiting(self) -> list[Ticket]:
         """Waiting tickets, in the order the desks would take them if all could take all."""
-        return sorted((t for t in self.tickets.values() if t.state == WAITING),
-                      key=lambda t: routing.rank_key(self.site, t))
+        if self._sorted is not None:
+            return list(self._sorted)
+        ordered = sorted((t for t in self.tickets.values() if t.state == WAITING),
+                         key=lambda t: routing.rank_key(self.site, t))
+        if self._steady:
+            self._sorted = ordered
+        return list(ordered)
+
+    @contextmanager
+    def steady(self) -> Iterator["Queue"]:
+        """A stretch in which nothing changes the queue (its views are built and published): the
+        waiting tickets are sorted once for all of them, not once per desk."""
+        self._steady, self._sorted = True, None
+        try:
+            yield self
+        finally:
+            self._steady, self._sorted = False, None
 
     def open_desks(self) -> list:
         """Configurations of the desks that take calls now (open, not paused)."""

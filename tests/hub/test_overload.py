@@ -15,7 +15,7 @@ import time
 import uuid
 from datetime import timedelta
 
-from hub.service import REPLAY_WINDOW_S
+from hub.overload import REPLAY_WINDOW_S
 from kiosk.flow import Order
 from kiosk.hub_link import HubLink
 from kiosk.issuer import TicketIssuer

@@ -1,0 +1,146 @@
+"""``reception bench hub --sweep``: open-loop rates rising until the knee, with 500 tickets already waiting.
+
+Two runs, each on a fresh hub process and a private Mosquitto with 500 tickets waiting
+first: ticket requests alone, then requests and call-next commands in turn (which keeps
+the queue near 500).  Each step sends at a fixed rate for a few seconds, whatever the
+answers do (open loop), and passes when the hub kept up: every request got its ticket,
+none was refused as stale and the p99 answer came within ``KEPT_UP_P99_MS`` (a backlog
+that grows through a step shows as seconds).  On a shared machine one step can stumble,
+so the sweep ends after two failed steps in a row; the knee is the highest rate passed
+below them.  Requests alone let the queue grow by every step (the steps show how far).  The estimate refresh for 100 waiting tickets is timed in-process on the
+normal-day scenario.  The last line is one JSON object.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from bench.eta import update_cost
+from bench.harness import HubProcess, open_all_day
+from bench.hub import Load, bench_site_file, calling_desks, percentile
+from hub.core.estimate import default_estimator
+from hub.simulation import scenario
+from reception import config
+from reception.broker import PrivateBroker
+
+WAITING = 500
+ISSUE_RATES = (100, 200, 300, 500, 700, 1000, 1300, 1600, 2000)
+MIXED_RATES = (100, 200, 300, 500, 700, 1000, 1300, 1600, 2000)
+STEP_SECONDS = 3.0
+KEPT_UP_P99_MS = 1000.0
+SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "normal_day.toml"
+
+
+def main(args) -> int:
+    issue = run(args, mixed=False)
+    mixed = run(args, mixed=True)
+    sc = scenario.load(SCENARIO)
+    refresh_ms = update_cost(sc, default_estimator(sc.site))
+    result = {
+        "knee_issue_per_s": issue["knee"], "knee_mixed_msgs_per_s": mixed["knee"],
+        "issue_p99_ms_at_500": issue["steps"].get(500, {}).get("issue_p99_ms"),
+        "call_to_board_p99_ms_at_200": mixed["steps"].get(200, {}).get("call_p99_ms"),
+        "hub_rss_mb_at_knee": issue["steps"].get(issue["knee"], {}).get("hub_rss_mb"),
+        "estimate_refresh_ms_100": round(refresh_ms, 2),
+        "issue_steps": issue["steps"], "mixed_steps": mixed["steps"],
+    }
+    print(f"knee: {result['knee_issue_per_s']} issues/s, {result['knee_mixed_msgs_per_s']} mixed msgs/s; "
+          f"estimate refresh for 100 waiting {result['estimate_refresh_ms_100']} ms")
+    print(json.dumps(result))
+    return 0
+
+
+def run(args, *, mixed: bool) -> dict:
+    """One sweep on a fresh hub: fill the queue, then rising rates until a step fails."""
+    with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
+        tmp = Path(tmp)
+        cfg = bench_site_file(open_all_day(Path(args.config), tmp / "open.toml"), tmp / "site.toml")
+        site = config.load(cfg)
+        broker = PrivateBroker(tmp / "broker").start()
+        hub = None
+        try:
+            hub = HubProcess(broker, tmp / "hub.db", cfg).start(30)
+            load = Load(site, broker, args.kiosks)
+            try:
+                return sweep(load, site, psutil.Process(hub.proc.pid), mixed)
+            finally:
+                load.conn.stop()
+        finally:
+            try:
+                if hub:
+                    hub.available.close()
+                    hub.stop(60)  # after the last, overloaded step it may still be storing a backlog
+            finally:
+                broker.stop()
+
+
+def sweep(load: Load, site, hub: psutil.Process, mixed: bool) -> dict:
+    desks = calling_desks(site)
+    for d in desks:
+        load.desk(d, "open")
+    fill(load)
+    time.sleep(2)  # the hub refreshes its estimates for the full queue once before the first step
+    steps, knee, failures = {}, None, 0
+    label, reported = ("mixed", 200) if mixed else ("issue", 500)  # the JSON names a figure at this rate
+    for rate in (MIXED_RATES if mixed else ISSUE_RATES):
+        if failures >= 2 and rate > reported:
+            break
+        step = one_step(load, hub, rate, desks if mixed else [])
+        steps[rate] = step
+        print(f"  {label:5} {rate:5d}/s: {step}", flush=True)
+        failures = failures + 1 if not step["passed"] else (failures if failures >= 2 else 0)
+        knee = rate if step["passed"] and failures < 2 else knee
+    return {"knee": knee, "steps": steps}
+
+
+def fill(load: Load, n: int = WAITING) -> None:
+    for i in range(n):
+        load.issue(i)
+        if i % 50 == 49:
+            time.sleep(0.05)
+    deadline = time.monotonic() + 120
+    while load.sent_requests and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def one_step(load: Load, hub: psutil.Process, rate: float, desks: list[str]) -> dict:
+    """Send at ``rate`` for ``STEP_SECONDS`` (issues, or issues and calls in turn), then wait for the answers."""
+    with load.lock:
+        load.reply_latency.clear()
+        load.sent_calls.clear()
+        load.call_results.clear()
+        refused_before = load.refused
+    rss, start, n = hub.memory_info().rss, time.perf_counter(), 0
+    while (elapsed := time.perf_counter() - start) < STEP_SECONDS:
+        if n / rate > elapsed:
+            time.sleep(min(0.002, n / rate - elapsed))
+            continue
+        if desks and n % 2:
+            load.desk(desks[(n // 2) % len(desks)], "next")
+        else:
+            load.issue(n)
+        n += 1
+        if n % 200 == 0:
+            rss = max(rss, hub.memory_info().rss)
+    deadline = time.monotonic() + 5
+    while load.sent_requests and time.monotonic() < deadline:
+        time.sleep(0.05)
+    rss = max(rss, hub.memory_info().rss)
+    latencies, calls = list(load.reply_latency), load.call_latencies()
+    issue_p50 = statistics.median(latencies) * 1000 if latencies else None
+    issue_p99 = percentile(latencies, 99) * 1000 if latencies else None
+    unanswered, refused = len(load.sent_requests), load.refused - refused_before
+    with load.lock:
+        load.sent_requests.clear()
+    return {
+        "sent": n, "issue_p50_ms": round(issue_p50, 1) if latencies else None,
+        "issue_p99_ms": round(issue_p99, 1) if issue_p99 is not None else None,
+        "call_p99_ms": round(percentile(calls, 99) * 1000, 1) if calls else None,
+        "unanswered": unanswered, "stale": refused, "hub_rss_mb": round(rss / 2**20, 1), "waiting": load.waiting,
+        "passed": unanswered == 0 and refused == 0 and latencies != [] and issue_p99 <= KEPT_UP_P99_MS,
+    }
