@@ -21,7 +21,7 @@ class ChoiceScreen(KioskScreen):
         if here:
             box.add_widget(self._option("volunteer", "choice_volunteer", expected_wait(board, service, "volunteer")))
         else:
-            box.add_widget(FitLabel(text=self.sessions_text(), font_name=textfit.FONT, size_hint_y=2.2 if app.wide else 1.3,
+            box.add_widget(FitLabel(text=self.sessions_text(), font_name=textfit.FONT, size_hint_y=2.2 if app.wide else 1.0,
                                     halign="left"))
         box.add_widget(self._option("staff", "choice_staff", expected_wait(board, service, "staff")))
 
