@@ -33,10 +33,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "uk": "ІТ-допомога волонтерів:",
     },
     "offline": {
-        "da": "Nummeret er gyldigt, selv om ventetiden ikke kunne beregnes",
-        "en": "Your number is valid; the wait could not be estimated",
-        "de": "Ihre Nummer ist gültig; die Wartezeit konnte nicht berechnet werden",
-        "uk": "Ваш номер дійсний; час очікування не вдалося розрахувати",
+        "da": "Ventetiden kendes ikke lige nu. Du beholder din plads i køen.",
+        "en": "The wait is not known right now. You keep your place in the queue.",
+        "de": "Die Wartezeit ist gerade nicht bekannt. Sie behalten Ihren Platz.",
+        "uk": "Час очікування зараз невідомий. Ваше місце в черзі зберігається.",
     },
 }
 
