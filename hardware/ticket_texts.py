@@ -12,7 +12,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "da": "Forventet ventetid ca. {n} min.",
         "en": "Expected wait about {n} min",
         "de": "Voraussichtliche Wartezeit ca. {n} Min.",
-        "uk": "Очікуваний час очікування близько {n} хв",
+        "uk": "Час очікування: близько {n} хв",
     },
     "ahead": {
         "da": "{n} foran dig i køen",
@@ -25,6 +25,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "You will be called on the screen",
         "de": "Sie werden auf dem Bildschirm aufgerufen",
         "uk": "Вас викличуть на екрані",
+    },
+    "helper_volunteer": {
+        "da": "Du har valgt en frivillig",
+        "en": "You chose a volunteer",
+        "de": "Sie haben eine/n Ehrenamtliche/n gewählt",
+        "uk": "Ви обрали волонтера",
+    },
+    "helper_staff": {
+        "da": "Du har valgt en medarbejder",
+        "en": "You chose a member of staff",
+        "de": "Sie haben eine/n Mitarbeiter/in gewählt",
+        "uk": "Ви обрали працівника",
     },
     "volunteers": {
         "da": "Frivillig IT-hjælp:",

@@ -302,7 +302,8 @@ class KioskApp(App):
                     if service.volunteer_may_serve else ())
         content = TicketContent(number=ticket.number, reason=service.name.get_text(order.lang), lang=order.lang,
                                 issued_at=ticket.issued_at, eta_min=ticket.eta_min, ahead=ticket.ahead,
-                                volunteer_sessions=sessions, offline=ticket.offline)
+                                volunteer_sessions=sessions, offline=ticket.offline,
+                                helper=order.preference if service.citizen_chooses and order.preference != "any" else None)
         if self.services.printing:
             self.services.printing.submit(content, lambda state: self._printed(state, visit))
 
