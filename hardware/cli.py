@@ -59,7 +59,8 @@ def sample_ticket(site: config.Site, number: str, lang: str, eta: int | None, ah
     service = site.service_by_letter(number[:1]) or next(iter(site.services.values()))
     sessions = next_sessions_text(site, now, lang) if service.volunteer_may_serve else ()
     return TicketContent(number=number, reason=service.name.get_text(lang), lang=lang, issued_at=now,
-                         eta_min=eta, ahead=ahead, volunteer_sessions=sessions)
+                         eta_min=eta, ahead=ahead, volunteer_sessions=sessions,
+                         helper="volunteer" if service.citizen_chooses else None)
 
 
 def print_preview(args) -> int:

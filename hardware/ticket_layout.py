@@ -31,6 +31,7 @@ class TicketContent:
     ahead: int | None
     volunteer_sessions: tuple[str, ...] = ()
     offline: bool = False  # issued by the kiosk itself while the hub was unreachable
+    helper: str | None = None  # "volunteer" or "staff" where the citizen chose who helps; else None
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def compose(content: TicketContent, layout: TicketLayout) -> tuple[Line, ...]:
 def _wrapped(text: str, layout: TicketLayout, *, width: int = 1, height: int = 1, bold: bool = False,
              align: str = "center") -> list[Line]:
     """``text`` broken into as many lines as the magnified characters need."""
-    chunks = textwrap.wrap(text, max(1, layout.columns // width)) or [""]
+    chunks = textwrap.wrap(text, max(1, layout.columns // width), break_on_hyphens=False) or [""]
     return [Line(chunk, width, height, bold, align) for chunk in chunks]
 
 
@@ -111,7 +112,11 @@ def _number(content: TicketContent, layout: TicketLayout) -> list[Line]:
 
 
 def _reason(content: TicketContent, layout: TicketLayout) -> list[Line]:
-    return _wrapped(content.reason, layout, width=2, height=2, bold=True)
+    """The reason, and who the citizen chose to help them (a volunteer or staff), where they chose."""
+    lines = _wrapped(content.reason, layout, width=2, height=2, bold=True)
+    if content.helper:
+        lines += _wrapped(ticket_text(f"helper_{content.helper}", content.lang), layout, height=2)
+    return lines
 
 
 def _wait(content: TicketContent, layout: TicketLayout) -> list[Line]:
@@ -130,15 +135,20 @@ def _wait(content: TicketContent, layout: TicketLayout) -> list[Line]:
 
 def _datetime(content: TicketContent, layout: TicketLayout) -> list[Line]:
     local = content.issued_at.astimezone(layout.timezone)
-    return _wrapped(local.strftime(layout.date_format), layout)
+    return _wrapped(local.strftime(layout.date_format), layout, height=2)
 
 
 def _volunteer_sessions(content: TicketContent, layout: TicketLayout) -> list[Line]:
     if not content.volunteer_sessions:
         return []
-    lines = _wrapped(ticket_text("volunteers", content.lang), layout, bold=True, align="left")
+    lines = _wrapped(ticket_text("volunteers", content.lang), layout, height=2, bold=True, align="left")
     for session in content.volunteer_sessions:
-        lines.extend(_wrapped(session, layout, align="left"))
+        # "I dag kl. 10:00-12:00:" over "IT-café på Tønder Bibliotek": the place is never split by
+        # the date; double height, as the other lines a citizen must read (3 mm print is too small)
+        when, _, place = session.partition(": ")
+        lines.extend(_wrapped(f"{when}:" if place else when, layout, height=2, bold=True, align="left"))
+        if place:
+            lines.extend(_wrapped(place, layout, height=2, align="left"))
     return lines
 
 

@@ -12,7 +12,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "da": "Forventet ventetid ca. {n} min.",
         "en": "Expected wait about {n} min",
         "de": "Voraussichtliche Wartezeit ca. {n} Min.",
-        "uk": "Очікуваний час очікування близько {n} хв",
+        "uk": "Час очікування: близько {n} хв",
     },
     "ahead": {
         "da": "{n} foran dig i køen",
@@ -26,6 +26,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Sie werden auf dem Bildschirm aufgerufen",
         "uk": "Вас викличуть на екрані",
     },
+    "helper_volunteer": {
+        "da": "Du har valgt en frivillig",
+        "en": "You chose a volunteer",
+        "de": "Sie haben eine/n Ehrenamtliche/n gewählt",
+        "uk": "Ви обрали волонтера",
+    },
+    "helper_staff": {
+        "da": "Du har valgt en medarbejder",
+        "en": "You chose a member of staff",
+        "de": "Sie haben eine/n Mitarbeiter/in gewählt",
+        "uk": "Ви обрали працівника",
+    },
     "volunteers": {
         "da": "Frivillig IT-hjælp:",
         "en": "Volunteer IT help:",
@@ -33,10 +45,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "uk": "ІТ-допомога волонтерів:",
     },
     "offline": {
-        "da": "Nummeret er gyldigt, selv om ventetiden ikke kunne beregnes",
-        "en": "Your number is valid; the wait could not be estimated",
-        "de": "Ihre Nummer ist gültig; die Wartezeit konnte nicht berechnet werden",
-        "uk": "Ваш номер дійсний; час очікування не вдалося розрахувати",
+        "da": "Ventetiden kendes ikke lige nu. Du beholder din plads i køen.",
+        "en": "The wait is not known right now. You keep your place in the queue.",
+        "de": "Die Wartezeit ist gerade nicht bekannt. Sie behalten Ihren Platz.",
+        "uk": "Час очікування зараз невідомий. Ваше місце в черзі зберігається.",
     },
 }
 

@@ -46,6 +46,7 @@ REFRESH_SECONDS = 0.5  # estimates and desk queues follow the queue at most this
 REFRESH_SHARE = 0.25  # ... and a long queue's refresh takes at most this share of the time
 LEARN_DAYS = 14  # days of finished visits the estimator learns from at start
 ANSWER_CACHE = 20_000  # answers to recent command ids kept in memory; older ones are looked up in the store
+RECENT_ROWS = 4  # call events read per call shown at start: recalls repeat numbers, and each number shows once
 
 
 @dataclass
@@ -110,10 +111,10 @@ class Hub:
         now = self.clock()
         with self._db_lock:
             tickets, desks = self.store.load(since_day=schedule.local_day(self.site, now))
-            recent = self.store.recent_calls(self.site.board.recent_calls + 1)
+            recent = self.store.recent_calls(RECENT_ROWS * (self.site.board.recent_calls + 1))
             self.last_seq = self.store.last_call_seq()  # call numbers keep growing across restarts
         self.queue = Queue(self.site, tickets, desks)
-        self.calls = [self._stored_call(row) for row in recent]
+        self.calls = views.latest_per_number([self._stored_call(row) for row in recent], self.site.board.recent_calls + 1)
         self.estimates = Estimates()
         self._refresh_estimates(now)
 
@@ -392,8 +393,7 @@ class Hub:
             for event in p.effects.calls:
                 ticket = self.queue.tickets[event.ticket]
                 call = views.call_event(self.site, event, ticket.number, event.detail["seq"], ticket.lang)
-                self.calls.insert(0, call)
-                del self.calls[self.site.board.recent_calls + 1:]
+                self.calls = views.latest_per_number([call, *self.calls], self.site.board.recent_calls + 1)
                 self._publish(self.topics.calls, call)
                 called = True
             desks.update(dict.fromkeys(p.effects.desks))

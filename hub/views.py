@@ -60,6 +60,14 @@ def call_event(site: Site, event: Event, number: str, seq: int, lang: str) -> di
             "desk_name": dict(site.desks[event.desk].name), "at": event.at.isoformat(), "seq": seq, "lang": lang}
 
 
+def latest_per_number(calls: list[dict], limit: int) -> list[dict]:
+    """Newest first, each number once: a recall replaces the number's earlier call, so the board's
+    list of earlier calls stays full instead of showing a gap where the duplicate was."""
+    seen: set[str] = set()
+    kept = [c for c in calls if not (c["number"] in seen or seen.add(c["number"]))]
+    return kept[:limit]
+
+
 def board_snapshot(site: Site, queue: Queue, estimates: Estimates, calls: list[dict], now: datetime) -> dict:
     waiting = queue.waiting()
     open_desks = [d for d in queue.desks.values() if d.status == DESK_OPEN]

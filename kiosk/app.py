@@ -26,6 +26,7 @@ from kiosk.flow import Flow
 from kiosk.i18n import LANGUAGE_NAMES, tr
 from kiosk.issuer import TicketRefused
 from kiosk.outbox import RangeExhausted
+from kiosk.panel import connected_size_mm
 from kiosk.screens import KV_DIR, load_kv
 from kiosk.screens.choice import ChoiceScreen
 from kiosk.screens.extras import ExtrasScreen
@@ -73,6 +74,7 @@ class KioskApp(App):
         self.dpi = dpi
         self.tap_guard = tap_guard
         self.kiosk_mode = kiosk_mode
+        self.panel_mm = connected_size_mm() if kiosk_mode and not dpi else None  # a window: no panel
         self._blocked_until = 0.0
         self._last_touch = time.monotonic()
         self._ticket_timeout = None
@@ -127,7 +129,11 @@ class KioskApp(App):
 
     def apply_profile(self, *_):
         """Sizes from the panel's density: targets of 20 mm, text of 24 pt, the number far larger."""
-        p = ScreenProfile.for_size(int(Window.width), int(Window.height), self.dpi)
+        p = ScreenProfile.for_size(int(Window.width), int(Window.height), self.dpi, self.panel_mm)
+        old = getattr(self, "profile", None)
+        if p.assumed and (old is None or (old.width, old.height) != (p.width, p.height)):
+            log.warning("a %dx%d panel of unknown size: assuming 7\" (%.0f dpi); give --dpi if it is larger",
+                        p.width, p.height, p.dpi)
         self.profile = p
         self.target, self.body, self.min_font = p.target, p.body, p.min_fit
         self.title_font, self.number_font, self.gap = p.title, p.number, p.gap
@@ -296,7 +302,8 @@ class KioskApp(App):
                     if service.volunteer_may_serve else ())
         content = TicketContent(number=ticket.number, reason=service.name.get_text(order.lang), lang=order.lang,
                                 issued_at=ticket.issued_at, eta_min=ticket.eta_min, ahead=ticket.ahead,
-                                volunteer_sessions=sessions, offline=ticket.offline)
+                                volunteer_sessions=sessions, offline=ticket.offline,
+                                helper=order.preference if service.citizen_chooses and order.preference != "any" else None)
         if self.services.printing:
             self.services.printing.submit(content, lambda state: self._printed(state, visit))
 

@@ -20,7 +20,8 @@ def add_commands(sub) -> None:
                    help="kiosk mode: fullscreen, no decorations; only Ctrl+Alt+Shift+Q closes it")
     p.add_argument("--size", type=parse_size, default=(800, 480), help="window size in development (default 800x480)")
     p.add_argument("--dpi", type=float, default=None,
-                   help="the panel's real pixel density (default: 133 for 800x480, 150 for 1280x800)")
+                   help="the panel's real pixel density (default: from the panel's EDID in --fullscreen, else "
+                        "133 for 800x480, 150 for 1280x800, 102 for 1920x1080, a 7\" panel for any other size)")
     p.add_argument("--state-dir", default=None, help="offline outbox directory (default var/<kiosk id>/)")
     p.set_defaults(func=run_kiosk)
 

@@ -37,13 +37,16 @@ log = logging.getLogger(__name__)
 THANKS_SECONDS = 4.0
 
 
-# The mouth of each face as an arc: (centre height, radius, half the arc's angle), in shares of
-# the face's size; a smile curves round a centre above it, a frown round one below.
-MOUTHS = {1: (.1, .22, 55), 2: (-.1, .42, 30), 4: (.62, .42, 30), 5: (.46, .26, 62)}
+# The mouth of faces 2 and 4 as a gentle arc: (centre height, radius, half the arc's angle), in
+# shares of the face's size; a smile curves round a centre above it, a frown round one below.
+# Faces 1 and 5 get an open mouth instead (a filled half disc: crying, laughing), so the ends of
+# the scale do not look like their neighbours (a thin arc at 2 and 4, a big dark mouth at 1 and 5).
+MOUTHS = {2: (-.1, .42, 30), 4: (.62, .42, 30)}
+OPEN_MOUTHS = {1: (.22, -90, 90), 5: (.40, 90, 270)}  # (centre of the disc, its start and end angle: 0 is up)
 
 
 def _face(score: int):
-    """A round face whose mouth bends from a deep frown (1) through straight (3) to a broad smile (5)."""
+    """A round face whose mouth goes from wide open and down (1) through straight (3) to wide open laughing (5)."""
     def draw(x, y, s, w):
         w = max(1.2, w * .75)
         Line(circle=(x + s * .5, y + s * .5, s * .42), width=w)
@@ -51,6 +54,10 @@ def _face(score: int):
         Ellipse(pos=(x + s * .57, y + s * .56), size=(s * .1, s * .1))
         if score == 3:
             Line(points=[x + s * .32, y + s * .32, x + s * .68, y + s * .32], width=w, cap="round")
+            return
+        if score in OPEN_MOUTHS:
+            centre, start, end = OPEN_MOUTHS[score]  # crying: the upper half; laughing: the lower half
+            Ellipse(pos=(x + s * .28, y + s * (centre - .22)), size=(s * .44, s * .44), angle_start=start, angle_end=end)
             return
         centre, radius, half = MOUTHS[score]
         middle = 180 if score > 3 else 0  # the smile is the bottom of its circle, the frown the top

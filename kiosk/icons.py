@@ -113,6 +113,12 @@ def _box(x, y, s, w):
     Line(rectangle=(x + s * .12, y + s * .12, s * .76, s * .76), width=w)
 
 
+def _plus(x, y, s, w):
+    """More to choose ("Særlige ønsker"); an empty box there looked like a form field to fill in."""
+    Line(points=[x + s * .5, y + s * .15, x + s * .5, y + s * .85], width=w * 1.4)
+    Line(points=[x + s * .15, y + s * .5, x + s * .85, y + s * .5], width=w * 1.4)
+
+
 def _volunteer(x, y, s, w):
     Ellipse(pos=(x + s * .14, y + s * .42), size=(s * .4, s * .4))
     Ellipse(pos=(x + s * .46, y + s * .42), size=(s * .4, s * .4))
@@ -136,7 +142,7 @@ DRAWINGS = {
     "phone": _phone, "passport": _passport, "house": _house, "calendar": _calendar,
     "question": _question, "teach": _teach, "key": _key, "car": _car, "health": _health,
     "coins": _coins, "back": _back, "forward": _forward, "restart": _restart, "speaker": _speaker,
-    "check": _check, "box": _box, "volunteer": _volunteer, "staff": _staff, "warning": _warning,
+    "check": _check, "box": _box, "plus": _plus, "volunteer": _volunteer, "staff": _staff, "warning": _warning,
 }
 
 

@@ -2,8 +2,10 @@
 
 Everything is specified in millimetres and points and converted with the screen's
 real pixel density, because "large" on a 7" panel and on a 10" panel are different
-pixel counts.  The densities are explicit assumptions (``SCREENS``) and can be
-overridden on the command line (``--dpi``) for other panels.
+pixel counts.  The density comes from, in this order: ``--dpi``; the panel's own size
+(EDID, ``kiosk.panel``, in kiosk mode); the known panels (``SCREENS``); and for any
+other pixel count the smallest panel a kiosk has (7"), so targets are never smaller
+than 20 mm, only larger.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ PT_PER_INCH = 72.0
 #   a typical 10.1" 1280x800 touch panel: 217 x 136 mm              -> ~150 dpi
 #   a 21.5" 1920x1080 touch monitor: 476 x 268 mm                  -> ~102 dpi
 SCREENS = {(800, 480): 133.0, (1280, 800): 150.0, (1920, 1080): 102.0}
-DEFAULT_DPI = 133.0
+SMALLEST_PANEL_INCH = 7.0  # an unknown pixel count is taken to be on a 7" panel: 1024x600 -> 170 dpi
 
 MIN_TARGET_MM = 20.0        # every touch target, both sides
 BODY_PT = 24.0              # body text
@@ -55,6 +57,11 @@ READ_PAIRS = (
 )
 
 
+def smallest_panel_dpi(width: int, height: int) -> float:
+    """The density if these pixels sat on a 7" panel: the largest density a kiosk panel has."""
+    return (width ** 2 + height ** 2) ** 0.5 / SMALLEST_PANEL_INCH
+
+
 def rgba(name: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
     """A named colour as Kivy's 0..1 RGBA."""
     return hex_rgba(COLOURS[name], alpha)
@@ -69,8 +76,17 @@ class ScreenProfile:
     dpi: float
 
     @classmethod
-    def for_size(cls, width: int, height: int, dpi: float | None = None) -> "ScreenProfile":
-        return cls(width, height, dpi or SCREENS.get((width, height), DEFAULT_DPI))
+    def for_size(cls, width: int, height: int, dpi: float | None = None,
+                 panel_mm: tuple[int, int] | None = None) -> "ScreenProfile":
+        """``dpi`` (the command line) first, then the panel's measured width, the known panels, 7"."""
+        if not dpi and panel_mm:
+            dpi = width / (panel_mm[0] / MM_PER_INCH)
+        return cls(width, height, dpi or SCREENS.get((width, height)) or smallest_panel_dpi(width, height))
+
+    @property
+    def assumed(self) -> bool:
+        """True when the density is the 7" guess, not known: worth a line in the log."""
+        return (self.width, self.height) not in SCREENS and self.dpi == smallest_panel_dpi(self.width, self.height)
 
     def mm(self, millimetres: float) -> float:
         return millimetres / MM_PER_INCH * self.dpi

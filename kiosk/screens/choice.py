@@ -14,16 +14,18 @@ class ChoiceScreen(KioskScreen):
     def refresh(self) -> None:
         app = self.app
         board, service = app.services.link.board, app.flow.state.service
+        # The last snapshot still says who was in; its waits were true only while the hub was there.
+        waits = board if app.services.link.hub_online else None
         box = self.ids.options
         box.clear_widgets()
         here = volunteers_in(board)
         self.ids.title.text = tr(app.lang, "choice_title" if here else "choice_title_staff")
         if here:
-            box.add_widget(self._option("volunteer", "choice_volunteer", expected_wait(board, service, "volunteer")))
+            box.add_widget(self._option("volunteer", "choice_volunteer", expected_wait(waits, service, "volunteer")))
         else:
-            box.add_widget(FitLabel(text=self.sessions_text(), font_name=textfit.FONT, size_hint_y=2.2 if app.wide else 1.3,
+            box.add_widget(FitLabel(text=self.sessions_text(), font_name=textfit.FONT, size_hint_y=2.2 if app.wide else 1.0,
                                     halign="left"))
-        box.add_widget(self._option("staff", "choice_staff", expected_wait(board, service, "staff")))
+        box.add_widget(self._option("staff", "choice_staff", expected_wait(waits, service, "staff")))
 
     def sessions_text(self) -> str:
         """The title says nobody is in; this says plainly when volunteers are next here, and (where

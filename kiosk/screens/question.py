@@ -1,7 +1,7 @@
 """A question from the site's tree: up to six answers, each with a pictogram where there is room.
 
 After the answers, in the same grid, a light "Special requests" button (outlined, dark
-text) opens the optional extras screen and comes back here; its box shows a tick once
+text) opens the optional extras screen and comes back here; its plus becomes a tick once
 the citizen has chosen one.  The answers are the big dark buttons: the extra needs
 never stand between a citizen and a ticket.
 """
@@ -14,10 +14,10 @@ from kiosk.widgets import KioskButton
 
 
 class NeedsButton(KioskButton):
-    """The way to the extra needs: a box, or a tick when some are chosen."""
+    """The way to the extra needs: a plus, or a tick when some are chosen."""
 
     def follow(self, flow) -> None:
-        self.icon = "check" if flow.state.extras & set(flow.extras_offered()) else "box"
+        self.icon = "check" if flow.state.extras & set(flow.extras_offered()) else "plus"
 
     def on_size(self, *_):
         """On the 7" panel a tall, narrow button puts its box above the words, so they keep 24 pt."""

@@ -40,7 +40,7 @@ class TicketScreen(KioskScreen):
 
     def show(self, ticket: IssuedTicket) -> None:
         lang = self.app.lang
-        parts = []
+        parts = [tr(lang, "wait_unknown")] if ticket.offline else []  # issued by the kiosk alone
         if ticket.eta_min is not None:
             parts.append(tr(lang, "wait_about", minutes=ticket.eta_min))
         if ticket.ahead is not None:

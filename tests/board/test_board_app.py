@@ -125,8 +125,10 @@ def test_hub_offline_shows_the_calm_banner_and_online_removes_it(board, hub):
     hub.publish(TOPICS.hub_available, {"v": 1, "status": "offline"}, retain=True)
     assert pump(lambda: board.screen.offline, 5)
     assert board.screen.ids.banner.opacity == 1
-    assert "du beholder din plads" in board.screen.offline_text
-    assert "you keep your place" in board.screen.offline_text2
+    assert board.screen.offline_text == "Ventetiderne kan ikke vises lige nu. Du beholder din plads i køen."
+    assert "You keep your place" in board.screen.offline_text2
+    assert not any(word in board.screen.offline_text.lower() for word in ("drift", "lukket", "ude af")), \
+        "calm words about the waits, nothing that reads as a closed office"
     hub.publish(TOPICS.hub_available, {"v": 1, "status": "online"}, retain=True)
     assert pump(lambda: not board.screen.offline, 5)
     assert board.screen.ids.banner.opacity == 0

@@ -77,7 +77,8 @@ def test_ticket_texts_in_the_citizens_language(site):
     printer.print_ticket(content(lang="en", eta_min=None, ahead=None, offline=True))
     out = printer.device.output
     assert b"Expected wait" not in out
-    assert b"Your number is valid" in out and b"You will be called on the screen\n" in out
+    assert b"The wait is not known right now." in out and b"You will be called on the screen\n" in out
+    assert b"could not be" not in out  # plain, calm words
 
 
 def test_paper_out_raises_and_prints_nothing():
@@ -127,7 +128,7 @@ def test_fixed_ticket_texts_exist_in_every_kiosk_language(site):
     for key, texts in TEXTS.items():
         assert set(site.languages) <= set(texts), key
         assert len({"{n}" in text for text in texts.values()}) == 1, key  # same placeholders everywhere
-    assert ticket_text("wait", "uk", n=5) == "Очікуваний час очікування близько 5 хв"
+    assert ticket_text("wait", "uk", n=5) == "Час очікування: близько 5 хв"
     assert ticket_text("wait", "fi", n=5) == "Forventet ventetid ca. 5 min."  # unknown language: Danish
 
 
@@ -174,3 +175,25 @@ def test_the_image_of_a_line_shows_its_letters(tmp_path):
     assert image.size == (len(UKRAINIAN_LICENCE) * 24, 48)
     dark = sum(1 for px in image.getdata() if px == 0)
     assert 0.1 < dark / (image.width * image.height) < 0.6
+
+
+def test_sessions_date_and_the_chosen_helper_are_printed_large_and_places_never_split(site):
+    """Double height (GS ! 0x01, 6 mm) for the lines a citizen must read; a session's day and time
+    on one line, its place whole on the next ("IT-café på Tønder / Bibliotek" was split)."""
+    printer = TicketPrinter.from_site(site)
+    sessions = ("Onsdag kl. 10:00-12:00: IT-café på Tønder Bibliotek",
+                "Mandag kl. 13:00-15:00: Datastue på Center Royal, Løgumkloster")
+    printer.print_ticket(content(reason="Lær MitID og apps", volunteer_sessions=sessions, helper="volunteer"))
+    out = printer.device.output.decode("cp865")
+    tall = "\x1d!\x01"
+    assert f"{tall}\x1bE\x00\x1ba\x01Du har valgt en frivillig\n" in out
+    assert f"{tall}\x1bE\x00\x1ba\x0125.11.2026 10:01\n" in out
+    assert f"{tall}\x1bE\x01\x1ba\x00Onsdag kl. 10:00-12:00:\n" in out
+    assert f"{tall}\x1bE\x00\x1ba\x00IT-café på Tønder Bibliotek\n" in out
+    assert f"{tall}\x1bE\x00\x1ba\x00Datastue på Center Royal, Løgumkloster\n" in out
+
+
+def test_no_helper_line_where_the_citizen_did_not_choose(site):
+    printer = TicketPrinter.from_site(site)
+    printer.print_ticket(content(reason="Pas"))
+    assert b"valgt" not in printer.device.output

@@ -338,3 +338,11 @@ def test_a_ticket_keeps_the_citizens_language_in_the_store_and_an_old_store_gain
     loaded = {t.number: t.lang for t in store.load("2026-11-24")[0]}
     store.close()
     assert loaded == {"C009": "da", "C001": "uk"}
+
+
+def test_the_boards_calls_show_each_number_once_so_a_recall_leaves_no_gap():
+    from hub.views import latest_per_number
+
+    newest_first = [{"number": n} for n in ("A001", "C002", "A001", "B003", "A001", "D004")]
+    assert [c["number"] for c in latest_per_number(newest_first, 3)] == ["A001", "C002", "B003"]
+    assert [c["number"] for c in latest_per_number(newest_first, 7)] == ["A001", "C002", "B003", "D004"]

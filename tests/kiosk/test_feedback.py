@@ -168,3 +168,32 @@ def test_the_button_is_on_the_start_screen_at_every_panel_size(kiosk, button):
         assert button.text in {lb.text for lb in drv.labels(button)}
     finally:
         drv.resize(800, 480)
+
+
+def mouth_ink(score: int, side: int = 120) -> set[int]:
+    """The pixels a face's mouth covers, drawn alone in an off-screen buffer (the lower middle of
+    the pictogram: no outline, no eyes)."""
+    from kivy.graphics import ClearBuffers, ClearColor, Color, Fbo
+
+    from kiosk import icons
+
+    fbo = Fbo(size=(side, side))
+    with fbo:
+        ClearColor(0, 0, 0, 0)
+        ClearBuffers()
+        Color(1, 1, 1, 1)
+        icons.DRAWINGS[f"face_{score}"](0, 0, side, side * .06)
+    fbo.draw()
+    pixels = fbo.pixels
+    return {i for i in range(0, len(pixels), 4) if pixels[i + 3] > 128
+            and .3 < (i // 4) % side / side < .7 and .17 < (i // 4) // side / side < .48}
+
+
+def test_each_face_looks_unlike_its_neighbour(kiosk):
+    """Faces 1 and 2, 4 and 5 looked almost alike: the ends of the scale now open their mouths.
+    The mouths pixel by pixel: neighbours share under half of what they cover."""
+    ink = {score: mouth_ink(score) for score in range(1, 6)}
+    for a, b in ((1, 2), (4, 5)):  # the pairs that looked alike (2, 3, 4 are the gentle middle)
+        shared = len(ink[a] & ink[b]) / len(ink[a] | ink[b])
+        assert shared < 0.5, f"faces {a} and {b} share {shared:.0%} of their mouths"
+    assert len(ink[1]) > 2 * len(ink[2]) and len(ink[5]) > 2 * len(ink[4]), "the ends: open mouths"

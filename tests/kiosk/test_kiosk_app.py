@@ -122,7 +122,7 @@ def test_needs_ticked_on_the_start_screen_are_forgotten_when_the_citizen_walks_a
     assert drv.screen.name == "start" and drv.button(tr("da", "needs")).icon == "check"  # marked, quietly
     app._last_touch = time.monotonic() - site.kiosk.idle_reset_seconds - 1
     drv.wait_until(lambda: app.flow.state.extras == frozenset(), 3)
-    assert drv.screen.name == "start" and drv.button(tr("da", "needs")).icon == "box"
+    assert drv.screen.name == "start" and drv.button(tr("da", "needs")).icon == "plus"
 
 
 def test_a_label_too_long_for_24_pt_is_named_in_the_log(kiosk_app, broker, tmp_path, caplog):

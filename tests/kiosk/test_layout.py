@@ -1,4 +1,4 @@
-"""Every screen at 800x480, 1280x800 and 1920x1080 in every language: no text cut off or
+"""Every screen at 800x480, 1024x600 (a 7" panel of unknown size: taken as 7"), 1280x800 and 1920x1080 in every language: no text cut off or
 overlapping, every text at 24 pt or larger (physical points at the panel's density), no touch
 target under 20 mm, Back and Start over everywhere."""
 from __future__ import annotations
@@ -16,8 +16,8 @@ from kiosk.theme import BODY_PT, ScreenProfile
 from kiosk.widgets import KioskButton
 from tests.kiosk.conftest import make_kiosk
 
-SIZES = [(800, 480), (1280, 800), (1920, 1080)]
 SHOTS = os.environ.get("KIOSK_SCREENSHOTS")  # a directory: also save a PNG of every state checked
+SIZES = [(800, 480), (1280, 800), (1920, 1080)]  # the feedback test's sizes
 LANGS = ["da", "en", "de", "uk"]
 
 
@@ -115,7 +115,7 @@ def check_screen(driver, profile, where):
 # the day.  Saturday: volunteers next here on Tuesday, elsewhere on Monday; Wednesday morning: the
 # library's IT café today; Thursday after the session: nothing more here this week.
 INSTANTS = {"sat": "2026-12-05T10:00", "wed": "2026-12-09T10:30", "thu-evening": "2026-12-10T18:00"}
-CASES = [((800, 480), day) for day in INSTANTS] + [((1280, 800), "sat"), ((1920, 1080), "wed")]
+CASES = [((800, 480), day) for day in INSTANTS] + [((1024, 600), "wed"), ((1280, 800), "sat"), ((1920, 1080), "wed")]
 
 
 @pytest.mark.parametrize("size,day", CASES, ids=lambda c: f"{c[0]}x{c[1]}" if isinstance(c, tuple) else c)

@@ -7,7 +7,9 @@ import json
 import signal
 import sqlite3
 
+from kiosk import waits
 from kiosk.i18n import tr
+from kiosk.widgets import KioskButton
 from tests.kiosk.conftest import make_kiosk
 from tests.kiosk.paths import Path, answer_first_visit, tap_through
 
@@ -23,6 +25,8 @@ def test_broker_cut_tickets_issued_offline_reach_the_hub_once_in_issue_order(kio
     drv, link = kiosk.driver, kiosk.services.link
     queue = recorder(f"reception/{site.id}/queue")
     drv.wait_until(lambda: link.hub_online)
+    recorder().publish(f"reception/{site.id}/desk/desk-1/command", {"v": 1, "id": "open-1", "action": "open"})
+    drv.wait_until(lambda: waits.expected_wait(link.board, "mitid_learn", "staff") is not None, 10)
     tap_through(drv, site, "da", PASSPORT)
     online = shown(drv).number
     assert int(online[1:]) < 900
@@ -35,7 +39,16 @@ def test_broker_cut_tickets_issued_offline_reach_the_hub_once_in_issue_order(kio
     drv.tap("Pas")
     numbers = [shown(drv).number]
     assert kiosk.printer.device.output.count(b"\x1dV\x00") == 2  # printed as well: the first and this one
+    assert drv.screen.wait.startswith(tr("da", "wait_unknown")), "no wait is known: say so calmly"
+    assert "Ventetiden kendes ikke lige nu" in kiosk.printer.device.output.split(b"\x1dV\x00")[1].decode("cp865")
     drv.tap(tr("da", "done"))
+    learn = site.questions["start"].answers[0]
+    drv.tap(learn.label.get_text("da"))
+    drv.tap(site.questions[learn.next].answers[0].label.get_text("da"))
+    assert drv.screen.name == "choice"
+    buttons = [b for b in drv.screen.ids.options.children if isinstance(b, KioskButton)]
+    assert buttons and not any(b.detail for b in buttons), "the old snapshot's waits are not known now"
+    drv.tap(tr("da", "start_over"))
     for path in (LEARN_STAFF, PASSPORT):
         tap_through(drv, site, "da", path)
         numbers.append(shown(drv).number)

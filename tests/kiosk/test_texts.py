@@ -93,3 +93,27 @@ def test_a_running_session_without_a_volunteer_in_is_not_announced_as_coming(sit
     """The title says nobody is here; "kommer i dag kl. 9:00" at 10:30 would contradict it."""
     tue_half_past_ten = datetime(2026, 11, 24, 10, 30, tzinfo=TZ)
     assert next_here_text(site, tue_half_past_ten, "da") == "Frivillige kommer torsdag kl. 9:00."
+
+
+@pytest.mark.parametrize("lang,shown,spoken", [
+    ("da", "Ventetid ca. 12 min.", "Ventetid cirka 12 minutter."),  # not "min" (my)
+    ("da", "Ventetid ca. 1 min.", "Ventetid cirka 1 minut."),
+    ("da", "Frivillige kommer tirsdag kl. 9:00.", "Frivillige kommer tirsdag klokken 9."),
+    ("en", "Wait about 12 min", "Wait about 12 minutes"),
+    ("de", "Warten: ca. 12 Min.", "Warten: circa 12 Minuten."),
+    ("uk", "Чекати бл. 125 хв", "Чекати близько 125 хвилин"),  # not spelt letter by letter
+    ("uk", "Чекати бл. 21 хв", "Чекати близько 21 хвилини"),
+    ("uk", "Сьогодні 09:00-12:30: Тут", "Сьогодні 9-12 30: Тут"),
+])
+def test_read_aloud_says_full_words_where_the_screen_is_short(lang, shown, spoken):
+    from kiosk.speech import full_words
+
+    assert full_words(shown, lang) == spoken
+
+
+def test_every_wait_the_kiosk_shows_is_spoken_in_full_words():
+    from kiosk.speech import full_words
+
+    for lang in ("da", "en", "de", "uk"):
+        said = full_words(i18n.tr(lang, "wait_about", minutes=12), lang)
+        assert not any(short in said.split() for short in ("min", "min.", "Min.", "ca.", "бл.", "хв")), said
