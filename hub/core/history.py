@@ -222,6 +222,15 @@ class DeskCalendar:
             return None
         return [(max(0.0, s - minute), e if e == INF else max(0.0, e - minute)) for s, e in spans]
 
+    def open_for(self, desk_id: str, now: datetime) -> float | None:
+        """Minutes since the desk's usual open span of this moment began; None when usually closed now."""
+        local = now.astimezone(self.site.tz)
+        minute = local.hour * 60 + local.minute + local.second / 60
+        for start, end in self._spans(local.weekday(), desk_id, 0) or ():
+            if start <= minute < end:
+                return minute - start
+        return None
+
     def _spans(self, weekday: int, desk_id: str, first: int) -> list[tuple[float, float]] | None:
         """The usual open spans (minutes of the day) from slot ``first`` on, worked out once per slot."""
         key = (weekday, desk_id, first)
@@ -267,13 +276,3 @@ class PriorityArrivals:
         days = max(1, len(self.days))
         return [(Ticket("~priority", service, "", now, preference, extras), [n / days / 60 for n in hours])
                 for (service, preference, extras), hours in self.counts.items()]
-
-
-def arrivals_within(rates: list[float], minute_of_day: float, length: float) -> float:
-    """Expected arrivals in the next ``length`` minutes, from hourly rates (per minute)."""
-    total, t, end = 0.0, minute_of_day, min(minute_of_day + length, 24 * 60)
-    while t < end:
-        hour_end = min(end, (int(t) // 60 + 1) * 60)
-        total += rates[int(t) // 60] * (hour_end - t)
-        t = hour_end
-    return total

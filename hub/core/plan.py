@@ -23,7 +23,7 @@ from reception.config import Site
 
 from hub.core import routing
 from hub.core.calibration import Forecast
-from hub.core.history import PriorityArrivals, VisitLengths, arrivals_within, minutes_between
+from hub.core.history import PriorityArrivals, VisitLengths, minutes_between
 from hub.core.model import Ticket
 
 INF = float("inf")
@@ -214,32 +214,57 @@ class Plan:
 
         One arriving ``a`` minutes from now with head start ``h`` overtakes a ticket that has
         waited ``age`` with head start ``h_t`` (``lead = age + h_t``) when ``a < h - lead``; it
-        costs that ticket one visit shared by its desks, if it goes to one of them.
+        costs that ticket one visit shared by its desks, if it goes to one of them.  Their
+        number is Poisson, so it varies as much as it is expected.
         """
         if start is None:
             return None
         delay = var = 0.0
         if start and mine:
             rivals, minute = self._rivals()
-            for rates, h, desks, m in rivals:  # by head start, largest first
+            for h, desks, work, work2 in rivals:  # by head start, largest first
                 if h <= lead:
                     break
-                # Expected rivals (Poisson: their count varies as much), one visit each.
-                n = arrivals_within(rates, minute, min(start, h - lead)) * len(mine & desks) / len(desks)
-                delay += n * m / len(mine)
-                var += n * (m / len(mine)) ** 2
+                share = len(mine & desks) / len(desks) / len(mine)
+                end = min(minute + min(start, h - lead), DAY_MIN)
+                delay += (_cumulative(work, end) - _cumulative(work, minute)) * share
+                var += (_cumulative(work2, end) - _cumulative(work2, minute)) * share / len(mine)
         return Forecast(start + delay, math.sqrt(variance + var))
 
-    def _rivals(self) -> tuple[list, int]:
-        """The kinds of citizens still to come who may be ranked ahead, with the desks open now for them."""
+    def _rivals(self) -> tuple[list, float]:
+        """The citizens still to come who may be ranked ahead, by head start and the desks open now for
+        them: their expected desk minutes (and squared minutes) to come, summed from the hour's start."""
         if self._rivals_now is None:
             open_cfgs = self._open_at(0)
-            rivals = []
+            kinds: dict[tuple, tuple[list[float], list[float]]] = {}
             for like, rates in self.arrivals.expected(self.now):
-                desks = {d.id for d in open_cfgs if routing.may_serve(self.site, d, like, open_cfgs)}
+                desks = frozenset(d.id for d in open_cfgs if self._may(0, d, like))
                 if desks:
-                    rivals.append((rates, self.head_start(like), desks, self.visits.visit(like.service)))
+                    m = self.visits.visit(like.service)
+                    work, work2 = kinds.setdefault((self.head_start(like), desks), ([0.0] * 24, [0.0] * 24))
+                    for hour, rate in enumerate(rates):
+                        work[hour] += rate * m
+                        work2[hour] += rate * m * m
+            rivals = sorted(((h, desks, _sums(w), _sums(w2)) for (h, desks), (w, w2) in kinds.items()),
+                            key=lambda r: -r[0])
             local = self.now.astimezone(self.site.tz)
-            rivals.sort(key=lambda r: -r[1])
             self._rivals_now = (rivals, local.hour * 60 + local.minute)
         return self._rivals_now
+
+
+DAY_MIN = 24 * 60
+
+
+def _sums(per_minute: list[float]) -> tuple[list[float], list[float]]:
+    """Hourly rates (per minute) and their running total at the start of each hour."""
+    totals = [0.0]
+    for rate in per_minute:
+        totals.append(totals[-1] + 60 * rate)
+    return per_minute, totals
+
+
+def _cumulative(sums: tuple[list[float], list[float]], minute: float) -> float:
+    """The total from midnight to ``minute`` of the day."""
+    rates, totals = sums
+    hour = min(23, int(minute) // 60)
+    return totals[hour] + rates[hour] * (minute - 60 * hour)
