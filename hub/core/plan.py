@@ -23,7 +23,7 @@ from reception.config import Site
 
 from hub.core import routing
 from hub.core.calibration import Forecast
-from hub.core.history import PriorityArrivals, VisitLengths, minutes_between
+from hub.core.history import ARRIVAL_SLOT_MIN, PriorityArrivals, VisitLengths, minutes_between
 from hub.core.model import Ticket
 
 INF = float("inf")
@@ -241,10 +241,11 @@ class Plan:
                 desks = frozenset(d.id for d in open_cfgs if self._may(0, d, like))
                 if desks:
                     m = self.visits.visit(like.service)
-                    work, work2 = kinds.setdefault((self.head_start(like), desks), ([0.0] * 24, [0.0] * 24))
-                    for hour, rate in enumerate(rates):
-                        work[hour] += rate * m
-                        work2[hour] += rate * m * m
+                    slots = len(rates)
+                    work, work2 = kinds.setdefault((self.head_start(like), desks), ([0.0] * slots, [0.0] * slots))
+                    for slot, rate in enumerate(rates):
+                        work[slot] += rate * m
+                        work2[slot] += rate * m * m
             rivals = sorted(((h, desks, _sums(w), _sums(w2)) for (h, desks), (w, w2) in kinds.items()),
                             key=lambda r: -r[0])
             local = self.now.astimezone(self.site.tz)
@@ -256,15 +257,15 @@ DAY_MIN = 24 * 60
 
 
 def _sums(per_minute: list[float]) -> tuple[list[float], list[float]]:
-    """Hourly rates (per minute) and their running total at the start of each hour."""
+    """Rates per minute in each slot of the day, and their running total at the start of each slot."""
     totals = [0.0]
     for rate in per_minute:
-        totals.append(totals[-1] + 60 * rate)
+        totals.append(totals[-1] + ARRIVAL_SLOT_MIN * rate)
     return per_minute, totals
 
 
 def _cumulative(sums: tuple[list[float], list[float]], minute: float) -> float:
     """The total from midnight to ``minute`` of the day."""
     rates, totals = sums
-    hour = min(23, int(minute) // 60)
-    return totals[hour] + rates[hour] * (minute - 60 * hour)
+    slot = min(len(rates) - 1, int(minute) // ARRIVAL_SLOT_MIN)
+    return totals[slot] + rates[slot] * (minute - ARRIVAL_SLOT_MIN * slot)
