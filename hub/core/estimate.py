@@ -45,7 +45,7 @@ FORECASTS_KEPT = 5000  # raw forecasts of tickets not yet called, to learn from 
 LATE_OPENING_MIN = 5.0  # a closed desk that is usually open by now is expected this soon ...
 ABSENT_AFTER_MIN = 15.0  # ... until it is this late: then it is not expected today
 STEADY_MIN = 1.0  # a republished promise moves only when it changes by at least this ...
-STEADY_SHARE = 0.15  # ... or by this share of the wait still ahead, if more
+STEADY_SHARE = 0.2  # ... or by this share of the wait still ahead, if more
 
 
 @dataclass
@@ -96,7 +96,7 @@ class ForwardSimulation:
     def estimate(self, queue: Queue, now: datetime) -> Estimates:
         plan = self._plan(queue, now)
         forecasts = plan.run()
-        promises = {k: self._promise(v, queue.tickets[k]) for k, v in forecasts.items()}
+        promises = {k: self._republish(k, v, queue.tickets[k]) for k, v in forecasts.items()}
         result = Estimates(tickets=self._steady(now, promises), ahead=_ahead(forecasts))
         open_cfgs = queue.open_desks()
         for sid, svc in self.site.services.items():
@@ -131,7 +131,7 @@ class ForwardSimulation:
         return out
 
     def _steady(self, now: datetime, promises: dict[str, float | None]) -> dict[str, float | None]:
-        """Keep a ticket's promised call time while the new one is within its band (``_band``).
+        """Keep a ticket's promised call time while the new one is within its band.
 
         Every finished visit shifts the forecasts a little, back and forth; republishing
         each shift makes the board and the queue flicker without telling anyone anything
@@ -141,12 +141,24 @@ class ForwardSimulation:
         published = {}
         for key, minutes in promises.items():
             old = self._published.get(key)
-            if minutes is not None and old is not None and abs(clock + minutes - old) < _band(minutes):
+            band = max(STEADY_MIN, STEADY_SHARE * (minutes or 0.0))
+            if minutes is not None and old is not None and abs(clock + minutes - old) < band:
                 minutes = max(0.0, old - clock)
             published[key] = None if minutes is None else clock + minutes
             promises[key] = minutes
         self._published = published
         return promises
+
+    def _republish(self, key: str, forecast: Forecast | None, ticket: Ticket) -> float | None:
+        """A waiting ticket's promise: the forecast now plus the margin it was given at issue, shrinking
+        with the wait still ahead.  The learned margins step from one range of waits to the next; a
+        ticket crossing ranges as it waits would see its promise jump with each step."""
+        issued = self._forecasts.get(key)
+        if forecast is None or issued is None or issued[1] is None:
+            return self._promise(forecast, ticket)
+        at_issue, promised, _group = issued
+        margin = promised - at_issue.minutes
+        return max(0.0, forecast.minutes + margin * min(1.0, forecast.minutes / max(at_issue.minutes, 1.0)))
 
     def _promise(self, forecast: Forecast | None, ticket: Ticket) -> float | None:
         return None if forecast is None else self.calibration.promise(forecast, group_of(ticket))
@@ -204,10 +216,6 @@ class ForwardSimulation:
 def default_estimator(site: Site) -> WaitEstimator:
     """The estimator the hub runs."""
     return ForwardSimulation(site)
-
-
-def _band(minutes: float) -> float:
-    return max(STEADY_MIN, STEADY_SHARE * minutes)
 
 
 def group_of(ticket: Ticket) -> str:
