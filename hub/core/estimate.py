@@ -82,7 +82,7 @@ class ForwardSimulation:
         self._forecasts: dict[str, tuple[Forecast, float, str]] = {}  # at issue: forecast, promise, group
         self._published: dict[str, float | None] = {}  # ticket key -> promised call time (epoch minutes)
         self._session: tuple[datetime | None, datetime | None] = (None, None)  # (minute, volunteers until)
-        self._mays: dict[tuple, bool] = {}  # routing answers by open desks and ticket class (bounded by both)
+        self._shared: dict = {}  # what plans share (``Plan.shared``)
 
     def observe(self, ticket: Ticket) -> None:
         self.visits.observe(ticket)
@@ -182,7 +182,7 @@ class ForwardSimulation:
                 spans = [(s, min(e, end)) for s, e in spans if s < end]
             if spans:
                 windows[did] = (spans, max(spans[0][0], self._busy(queue, did, now)))
-        return Plan(self.site, self.visits, self.arrivals, queue.waiting(), windows, now, self._mays)
+        return Plan(self.site, self.visits, self.arrivals, queue.waiting(), windows, now, self._shared)
 
     def _windows(self, desk, now: datetime) -> list[tuple[float, float]]:
         """When the desk will take calls: its status now, then its usual days (``DeskCalendar``)."""

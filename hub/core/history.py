@@ -267,11 +267,16 @@ class PriorityArrivals:
         self.site = site
         self.days: dict[int, set[str]] = {}  # weekday -> days seen
         self.counts: dict[tuple[int, str, str, tuple[str, ...]], list[int]] = {}
+        self.version = 0  # changes whenever ``expected`` would
 
     def observe(self, ticket: Ticket) -> None:
         local = ticket.issued_at.astimezone(self.site.tz)
-        self.days.setdefault(local.weekday(), set()).add(ticket.day)
+        days = self.days.setdefault(local.weekday(), set())
+        if ticket.day not in days:
+            days.add(ticket.day)
+            self.version += 1
         if routing.head_start(self.site, ticket) > 0:
+            self.version += 1
             key = (local.weekday(), ticket.original_service or ticket.service, ticket.preference, ticket.extras)
             self.counts.setdefault(key, [0] * ARRIVAL_SLOTS)[(local.hour * 60 + local.minute) // ARRIVAL_SLOT_MIN] += 1
 
