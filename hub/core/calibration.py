@@ -14,7 +14,9 @@ choosing each range's form and size to minimise
     mean |actual - promise|  +  lam * share(actual > promise + 2 min)
 
 with one ``lam`` for all ranges: the smallest that keeps the overall share of
-broken promises at ``target`` or below.  A sure forecast (a free desk, one person
+broken promises at ``target`` or below.  Each visit reason and choice of desk kind
+with enough recent pairs has ranges and margins of its own (a reason whose visits
+run over, a choice that waits for the one volunteer); the others share theirs.  A sure forecast (a free desk, one person
 ahead) gets a small margin, an uncertain one the margin it needs, so promises are
 as tight as they can be for the rate of broken promises we accept.  Where the
 simulation's spread does not tell the sure from the unsure tickets of a range

@@ -16,13 +16,17 @@
    and the expected citizens still to come who will be ranked ahead
    (``PriorityArrivals``).  This gives each ticket's *typical* wait and its spread.
 2. A learned margin (``Calibration``) turns the typical wait into a promise that
-   is rarely broken: from the site's own (forecast, actual) pairs, the smallest
-   margins that keep waits more than 2 minutes past the promise at about 9%.
-   Republished promises move only when they change by a minute or more.
+   is rarely broken: from the site's own recent (forecast, actual) pairs, per visit
+   reason and choice of desk kind where there are enough, the margins that keep
+   waits more than 2 minutes past the promise at about 8.5%, as tight as they can.
+   A waiting ticket's republished promise keeps the margin it got at issue
+   (shrinking with the wait) and moves only when it changes by more than a minute
+   or a fifth of the wait.
 
 An update costs one run of the simulation (``hub.core.plan``); the board's wait per
 service and desk kind comes from that same run.  ``reception bench eta`` measures it:
-about 2.5 ms for 100 waiting tickets on the 2-core development machine.  Several
+about 2.5 ms for 100 waiting tickets on the 2-core development machine when it is
+not busy (27 ms before the run was shared).  Several
 tickets issued together are estimated with one run (``estimate_issued``).
 """
 from __future__ import annotations
