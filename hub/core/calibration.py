@@ -14,7 +14,9 @@ choosing each range's form and size to minimise
     mean |actual - promise|  +  lam * share(actual > promise + 2 min)
 
 with one ``lam`` for all ranges: the smallest that keeps the overall share of
-broken promises at ``target`` or below.  A sure forecast (a free desk, one person
+broken promises at ``target`` or below.  Each visit reason and choice of desk kind
+with enough recent pairs has ranges and margins of its own (a reason whose visits
+run over, a choice that waits for the one volunteer); the others share theirs.  A sure forecast (a free desk, one person
 ahead) gets a small margin, an uncertain one the margin it needs, so promises are
 as tight as they can be for the rate of broken promises we accept.  Where the
 simulation's spread does not tell the sure from the unsure tickets of a range
@@ -30,15 +32,18 @@ from collections import deque
 from dataclasses import dataclass
 
 UNDER_SLACK_MIN = 2.0  # a promise is broken when the wait is longer than this past it
-TARGET_UNDER = 0.09
+TARGET_UNDER = 0.085  # aimed at: below the 10% promised, with room for days unlike the past
 WINDOW = 6000
 KEPT_WINDOW = 1500
 REFIT_EVERY = 300
 MIN_PAIRS = 200
 BINS = 10
-LEVELS = [i / 50 for i in range(10, 50)] + [0.99]
+LEVELS = [i / 20 for i in range(4, 16)] + [i / 50 for i in range(40, 50)] + [0.99]  # finer where promises are kept
 SPREAD_FLOOR_MIN = 1.0
 PRIOR_Z = 1.3  # before there is history: a generous margin
+MIN_GROUP = 600  # recent pairs a group (reason, choice) needs for margins of its own
+MIN_RANGE = 150  # pairs per range of the typical wait, at least
+REST = "*"  # the groups without enough pairs of their own, together
 
 
 @dataclass(frozen=True)
@@ -54,59 +59,64 @@ class Forecast:
 
 
 class Calibration:
+    """Margins learned online from the site's own recent (forecast, actual wait) pairs.
+
+    Each ticket belongs to a *group* (its reason and the citizen's choice of desk kind);
+    a group with ``MIN_GROUP`` recent pairs gets ranges and margins of its own, the
+    others share those fitted on all their pairs together.  One ``lam`` for every
+    range of every group keeps the overall rate of broken promises at the target.
+    """
+
     def __init__(self, target: float = TARGET_UNDER):
         self.target = target
-        self.pairs: deque[tuple[Forecast, float]] = deque(maxlen=WINDOW)
-        self.edges: list[float] = []  # typical waits where the next range starts
-        self.margins: list[tuple[float, float]] = []  # per range: (minutes, spreads) added
+        self.pairs: deque[tuple[str, Forecast, float]] = deque(maxlen=WINDOW)
+        self.fitted: dict[str, tuple[list[float], list[tuple[float, float]]]] = {}  # group -> (edges, margins)
         self.kept: deque[bool] = deque(maxlen=KEPT_WINDOW)  # recent promises: True where broken
         self._new = 0
 
-    def learn(self, forecast: Forecast, actual: float, promised: float | None = None) -> None:
+    def learn(self, forecast: Forecast, actual: float, promised: float | None = None, group: str = "") -> None:
         """One ticket called: its forecast at issue, its real wait, and what it was promised then."""
-        self.pairs.append((forecast, actual))
+        self.pairs.append((group, forecast, actual))
         if promised is not None:
             self.kept.append(actual > promised + UNDER_SLACK_MIN)
         self._new += 1
-        if len(self.pairs) >= MIN_PAIRS and (self._new >= REFIT_EVERY or not self.margins):
+        if len(self.pairs) >= MIN_PAIRS and (self._new >= REFIT_EVERY or not self.fitted):
             self.fit()
 
-    def promise(self, forecast: Forecast) -> float:
-        flat, z = self._margin(forecast.minutes)
+    def promise(self, forecast: Forecast, group: str = "") -> float:
+        flat, z = self._margin(forecast.minutes, group)
         return _promise(forecast.minutes, forecast.scale, flat, z)
 
-    def _margin(self, minutes: float) -> tuple[float, float]:
-        if not self.margins:
+    def _margin(self, minutes: float, group: str) -> tuple[float, float]:
+        fitted = self.fitted.get(group) or self.fitted.get(REST)
+        if fitted is None:
             return 0.0, PRIOR_Z
-        return self.margins[bisect_right(self.edges, minutes)]
+        edges, margins = fitted
+        return margins[bisect_right(edges, minutes)]
 
     def fit(self) -> None:
-        """Choose each range's margin for the pairs kept (about equal-count ranges of the typical wait).
-
-        A pair belongs to the range ``promise`` will look it up in: many forecasts are
-        exactly equal (0 minutes when a desk is free), and a tie split across two
-        ranges would be fitted in one and promised in the other.
-        """
+        """Choose the margins of every range of every group for the pairs kept."""
         self._new = 0
-        pairs = sorted(self.pairs, key=lambda p: p[0].minutes)
-        size = max(1, len(pairs) // BINS)
-        lowest = pairs[0][0].minutes
-        edges = sorted({pairs[i][0].minutes for i in range(size, len(pairs) - size // 2, size)} - {lowest})
-        groups: list[list[tuple[Forecast, float]]] = [[] for _ in range(len(edges) + 1)]
-        for pair in pairs:
-            groups[bisect_right(edges, pair[0].minutes)].append(pair)
-        options = [_options(g) for g in groups]
+        by_group: dict[str, list[tuple[Forecast, float]]] = {}
+        for group, forecast, actual in self.pairs:
+            by_group.setdefault(group, []).append((forecast, actual))
+        own = {g: p for g, p in by_group.items() if g != REST and len(p) >= MIN_GROUP}
+        rest = [pair for g, p in by_group.items() if g not in own for pair in p]
+        counted = len(rest) >= MIN_PAIRS or not own  # too few: a fallback only, outside the rate fitted
+        cells = {g: _ranges(p) for g, p in own.items()}
+        cells[REST] = _ranges(rest or [pair for p in own.values() for pair in p])
+        options = [(g, edges, [_options(group) for group in groups]) for g, (edges, groups) in cells.items()]
+        scored = [o for g, _e, opts in options if g != REST or counted for o in opts]
+        total = sum(opts[0][3] for opts in scored)
         lo, hi = 0.0, 4096.0
-        choice = _choose(options, hi)
+        lam = hi
         for _ in range(30):  # bisection on lam: the smallest that meets the target
             mid = (lo + hi) / 2
-            picked = _choose(options, mid)
-            if sum(broken * n for _z, broken, n in picked) / len(pairs) <= self._aim():
-                hi, choice = mid, picked
+            if sum(broken * n for _m, broken, n in _choose(scored, mid)) / total <= self._aim():
+                hi = lam = mid
             else:
                 lo = mid
-        self.edges = edges
-        self.margins = [margin for margin, _b, _n in choice]
+        self.fitted = {g: (edges, [m for m, _b, _n in _choose(opts, lam)]) for g, edges, opts in options}
 
     def _aim(self) -> float:
         """The target, lowered by as much as the promises actually made lately broke it.
@@ -118,7 +128,24 @@ class Calibration:
         if len(self.kept) < MIN_PAIRS:
             return self.target
         excess = sum(self.kept) / len(self.kept) - self.target
-        return min(self.target, max(self.target / 2, self.target - 0.5 * excess))
+        return min(self.target, max(self.target / 2, self.target - excess))
+
+
+def _ranges(pairs: list[tuple[Forecast, float]]) -> tuple[list[float], list[list[tuple[Forecast, float]]]]:
+    """About equal-count ranges of the typical wait, and the pairs in each.
+
+    A pair belongs to the range ``promise`` will look it up in: many forecasts are
+    exactly equal (0 minutes when a desk is free), and a tie split across two
+    ranges would be fitted in one and promised in the other.
+    """
+    pairs = sorted(pairs, key=lambda p: p[0].minutes)
+    size = max(MIN_RANGE, len(pairs) // BINS)
+    lowest = pairs[0][0].minutes
+    edges = sorted({pairs[i][0].minutes for i in range(size, len(pairs) - size // 2, size)} - {lowest})
+    groups: list[list[tuple[Forecast, float]]] = [[] for _ in range(len(edges) + 1)]
+    for pair in pairs:
+        groups[bisect_right(edges, pair[0].minutes)].append(pair)
+    return edges, groups
 
 
 def _promise(minutes: float, scale: float, flat: float, z: float) -> float:
@@ -128,20 +155,21 @@ def _promise(minutes: float, scale: float, flat: float, z: float) -> float:
 def _options(group: list[tuple[Forecast, float]]) -> list[tuple[tuple[float, float], float, float, int]]:
     """((flat, z), mean abs error, share broken, n) for candidate margins of both forms,
     at many quantiles of the residual (in minutes, and in spreads)."""
-    rows = [(f.minutes, f.scale, a) for f, a in group]
-    n = len(rows)
-    zs = sorted((a - m) / s for m, s, a in rows)
-    flats = sorted(a - m for m, _s, a in rows)
+    ms = [f.minutes for f, _a in group]
+    ss = [f.scale for f, _a in group]
+    acts = [a for _f, a in group]
+    n = len(ms)
+    zs = sorted((a - m) / s for m, s, a in zip(ms, ss, acts))
+    flats = sorted(a - m for m, a in zip(ms, acts))
     out = []
     for level in LEVELS:
         i = min(n - 1, int(level * n))
-        for flat, z in ((0.0, zs[i]), (flats[i], 0.0)):
-            mae = broken = 0.0
-            for m, s, a in rows:
-                p = _promise(m, s, flat, z)
-                mae += abs(a - p)
-                broken += a > p + UNDER_SLACK_MIN
-            out.append(((flat, z), mae / n, broken / n, n))
+        z, flat = zs[i], flats[i]
+        for margin, promised in (((0.0, z), [m + z * s for m, s in zip(ms, ss)]), ((flat, 0.0), [m + flat for m in ms])):
+            promised = [p if p > 0 else 0.0 for p in promised]  # as promised: never below 0 minutes
+            mae = sum(abs(a - p) for a, p in zip(acts, promised))
+            broken = sum(a > p + UNDER_SLACK_MIN for a, p in zip(acts, promised))
+            out.append((margin, mae / n, broken / n, n))
     return out
 
 

@@ -16,13 +16,17 @@
    and the expected citizens still to come who will be ranked ahead
    (``PriorityArrivals``).  This gives each ticket's *typical* wait and its spread.
 2. A learned margin (``Calibration``) turns the typical wait into a promise that
-   is rarely broken: from the site's own (forecast, actual) pairs, the smallest
-   margins that keep waits more than 2 minutes past the promise at about 9%.
-   Republished promises move only when they change by a minute or more.
+   is rarely broken: from the site's own recent (forecast, actual) pairs, per visit
+   reason and choice of desk kind where there are enough, the margins that keep
+   waits more than 2 minutes past the promise at about 8.5%, as tight as they can.
+   A waiting ticket's republished promise keeps the margin it got at issue
+   (shrinking with the wait) and moves only when it changes by more than a minute
+   or a fifth of the wait.
 
 An update costs one run of the simulation (``hub.core.plan``); the board's wait per
 service and desk kind comes from that same run.  ``reception bench eta`` measures it:
-about 2.5 ms for 100 waiting tickets on the 2-core development machine.  Several
+about 2.5 ms for 100 waiting tickets on the 2-core development machine when it is
+not busy (27 ms before the run was shared).  Several
 tickets issued together are estimated with one run (``estimate_issued``).
 """
 from __future__ import annotations
@@ -42,8 +46,10 @@ from hub.core.queue import Queue
 
 PHANTOM = "~new"
 FORECASTS_KEPT = 5000  # raw forecasts of tickets not yet called, to learn from when they are
-LATE_OPENING_MIN = 5.0
-STEADY_MIN = 1.0  # a republished promise moves only when it changes by at least this  # a closed desk that is usually open by now is expected this soon
+LATE_OPENING_MIN = 5.0  # a closed desk that is usually open by now is expected this soon ...
+ABSENT_AFTER_MIN = 15.0  # ... until it is this late: then it is not expected today
+STEADY_MIN = 1.0  # a republished promise moves only when it changes by at least this ...
+STEADY_SHARE = 0.2  # ... or by this share of the wait still ahead, if more
 
 
 @dataclass
@@ -77,23 +83,25 @@ class ForwardSimulation:
         self.calendar = DeskCalendar(site)
         self.arrivals = PriorityArrivals(site)
         self.calibration = calibration or Calibration()
-        self._forecasts: dict[str, tuple[Forecast, float]] = {}  # at issue: forecast and promise
+        self._forecasts: dict[str, tuple[Forecast, float, str]] = {}  # at issue: forecast, promise, group
         self._published: dict[str, float | None] = {}  # ticket key -> promised call time (epoch minutes)
-        self._mays: dict[tuple, bool] = {}  # routing answers by open desks and ticket class (bounded by both)
+        self._session: tuple[datetime | None, datetime | None] = (None, None)  # (minute, volunteers until)
+        self._shared: dict = {}  # what plans share (``Plan.shared``)
 
     def observe(self, ticket: Ticket) -> None:
         self.visits.observe(ticket)
         self.arrivals.observe(ticket)
         issued = self._forecasts.pop(ticket.key, None)
         if issued is not None and ticket.first_called_at is not None:
-            forecast, promised = issued
-            self.calibration.learn(forecast, minutes_between(ticket.issued_at, ticket.first_called_at), promised)
+            forecast, promised, group = issued
+            self.calibration.learn(forecast, minutes_between(ticket.issued_at, ticket.first_called_at), promised,
+                                   group)
 
     def estimate(self, queue: Queue, now: datetime) -> Estimates:
         plan = self._plan(queue, now)
         forecasts = plan.run()
-        result = Estimates(tickets=self._steady(now, {k: self._promise(v) for k, v in forecasts.items()}),
-                           ahead=_ahead(forecasts))
+        promises = {k: self._republish(k, v, queue.tickets[k]) for k, v in forecasts.items()}
+        result = Estimates(tickets=self._steady(now, promises), ahead=_ahead(forecasts))
         open_cfgs = queue.open_desks()
         for sid, svc in self.site.services.items():
             result.services[sid] = {}
@@ -102,7 +110,7 @@ class ForwardSimulation:
                     result.services[sid][kind] = None  # nobody of this kind can help now
                     continue
                 phantom = Ticket(PHANTOM, sid, "", now, kind if svc.citizen_chooses else "any")
-                result.services[sid][kind] = self._promise(plan.phantom(phantom))
+                result.services[sid][kind] = self._promise(plan.phantom(phantom), phantom)
         for kind in DESK_KINDS:
             values = [v[kind] for v in result.services.values() if v.get(kind) is not None]
             result.kinds[kind] = sum(values) / len(values) if values else None
@@ -118,39 +126,55 @@ class ForwardSimulation:
         out = []
         for ticket in tickets:
             forecast = forecasts.get(ticket.key)
-            promised = self._promise(forecast)
+            promised = self._promise(forecast, ticket)
             if forecast is not None:
-                self._forecasts[ticket.key] = (forecast, promised)
+                self._forecasts[ticket.key] = (forecast, promised, group_of(ticket))
                 if len(self._forecasts) > FORECASTS_KEPT:
                     del self._forecasts[next(iter(self._forecasts))]
             out.append((promised, ahead.get(ticket.key, 0)))
         return out
 
     def _steady(self, now: datetime, promises: dict[str, float | None]) -> dict[str, float | None]:
-        """Keep a ticket's promised call time while the new one is within ``STEADY_MIN`` of it.
+        """Keep a ticket's promised call time while the new one is within its band.
 
-        Every finished visit shifts the forecasts a little; republishing each shift makes
-        the board and the queue flicker without telling anyone anything useful.
+        Every finished visit shifts the forecasts a little, back and forth; republishing
+        each shift makes the board and the queue flicker without telling anyone anything
+        useful.  A longer wait is less certain, so it may move more before it is republished.
         """
         clock = now.timestamp() / 60
         published = {}
         for key, minutes in promises.items():
             old = self._published.get(key)
-            if minutes is not None and old is not None and abs(clock + minutes - old) < STEADY_MIN:
+            band = max(STEADY_MIN, STEADY_SHARE * (minutes or 0.0))
+            if minutes is not None and old is not None and abs(clock + minutes - old) < band:
                 minutes = max(0.0, old - clock)
             published[key] = None if minutes is None else clock + minutes
             promises[key] = minutes
         self._published = published
         return promises
 
-    def _promise(self, forecast: Forecast | None) -> float | None:
-        return None if forecast is None else self.calibration.promise(forecast)
+    def _republish(self, key: str, forecast: Forecast | None, ticket: Ticket) -> float | None:
+        """A waiting ticket's promise: the forecast now plus the margin it was given at issue, shrinking
+        with the wait still ahead.  The learned margins step from one range of waits to the next; a
+        ticket crossing ranges as it waits would see its promise jump with each step."""
+        issued = self._forecasts.get(key)
+        if forecast is None or issued is None or issued[1] is None:
+            return self._promise(forecast, ticket)
+        at_issue, promised, _group = issued
+        margin = promised - at_issue.minutes
+        return max(0.0, forecast.minutes + margin * min(1.0, forecast.minutes / max(at_issue.minutes, 1.0)))
+
+    def _promise(self, forecast: Forecast | None, ticket: Ticket) -> float | None:
+        return None if forecast is None else self.calibration.promise(forecast, group_of(ticket))
 
     def _plan(self, queue: Queue, now: datetime) -> Plan:
         """Each desk's working windows from now on (minutes), and when it is free of its current visit."""
         self.pauses.watch(queue.desks)
         self.calendar.watch(queue.desks, now)
-        until = schedule.volunteers_until(self.site, now)
+        minute = now.replace(second=0, microsecond=0)
+        if self._session[0] != minute:  # sessions start and end on whole minutes
+            self._session = (minute, schedule.volunteers_until(self.site, minute))
+        until = self._session[1]
         windows: dict[str, tuple[list[tuple[float, float]], float]] = {}
         for did, desk in queue.desks.items():
             cfg = self.site.desks.get(did)
@@ -162,7 +186,7 @@ class ForwardSimulation:
                 spans = [(s, min(e, end)) for s, e in spans if s < end]
             if spans:
                 windows[did] = (spans, max(spans[0][0], self._busy(queue, did, now)))
-        return Plan(self.site, self.visits, self.arrivals, queue.waiting(), windows, now, self._mays)
+        return Plan(self.site, self.visits, self.arrivals, queue.waiting(), windows, now, self._shared)
 
     def _windows(self, desk, now: datetime) -> list[tuple[float, float]]:
         """When the desk will take calls: its status now, then its usual days (``DeskCalendar``)."""
@@ -174,7 +198,15 @@ class ForwardSimulation:
         if desk.status == DESK_OPEN:
             return [(0.0, usual[0][1] if usual else INF)] + usual[1:]  # open now: until its usual end
         late = back if desk.status == DESK_PAUSED else LATE_OPENING_MIN
+        if desk.status != DESK_PAUSED and self._not_coming(desk, now):
+            return [(s, e) for s, e in usual if s > 0]  # not in today, as on the days a desk is unstaffed
         return [(max(s, late) if s == 0 else s, e) for s, e in usual if max(s, late) < e or s > 0]
+
+    def _not_coming(self, desk, now: datetime) -> bool:
+        """A closed desk that should have opened ``ABSENT_AFTER_MIN`` ago (and has not since) is not coming."""
+        late = self.calendar.open_for(desk.id, now)
+        closed_for = minutes_between(desk.status_since, now) if desk.status_since else INF
+        return late is not None and min(late, closed_for) > ABSENT_AFTER_MIN
 
     def _busy(self, queue: Queue, desk_id: str, now: datetime) -> float:
         current = queue.current(desk_id)
@@ -188,6 +220,11 @@ class ForwardSimulation:
 def default_estimator(site: Site) -> WaitEstimator:
     """The estimator the hub runs."""
     return ForwardSimulation(site)
+
+
+def group_of(ticket: Ticket) -> str:
+    """The margin's group: the visit reason and the citizen's choice of desk kind."""
+    return f"{ticket.original_service or ticket.service}/{ticket.preference}"
 
 
 def _ahead(forecasts: dict[str, Forecast | None]) -> dict[str, int]:

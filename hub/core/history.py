@@ -222,6 +222,15 @@ class DeskCalendar:
             return None
         return [(max(0.0, s - minute), e if e == INF else max(0.0, e - minute)) for s, e in spans]
 
+    def open_for(self, desk_id: str, now: datetime) -> float | None:
+        """Minutes since the desk's usual open span of this moment began; None when usually closed now."""
+        local = now.astimezone(self.site.tz)
+        minute = local.hour * 60 + local.minute + local.second / 60
+        for start, end in self._spans(local.weekday(), desk_id, 0) or ():
+            if start <= minute < end:
+                return minute - start
+        return None
+
     def _spans(self, weekday: int, desk_id: str, first: int) -> list[tuple[float, float]] | None:
         """The usual open spans (minutes of the day) from slot ``first`` on, worked out once per slot."""
         key = (weekday, desk_id, first)
@@ -244,36 +253,41 @@ class DeskCalendar:
 
 
 class PriorityArrivals:
-    """How many citizens arrive, hour by hour, who will be ranked ahead of those already waiting.
+    """How many citizens arrive, quarter by quarter of the day, who will be ranked ahead of those
+    already waiting.
 
     A ticket with a head start (an appointment, a carer) that is issued later can
     still be called first; on a day with many of them, that is the main reason a
-    plain forward look is too optimistic.  Counted per kind of ticket and hour of day.
+    plain forward look is too optimistic.  Counted per weekday, kind of ticket and
+    quarter hour, so a bus from a care home that comes at 10:20 on Wednesdays is
+    expected then, not spread over the morning.
     """
 
     def __init__(self, site: Site):
         self.site = site
-        self.days: set[str] = set()
-        self.counts: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
+        self.days: dict[int, set[str]] = {}  # weekday -> days seen
+        self.counts: dict[tuple[int, str, str, tuple[str, ...]], list[int]] = {}
+        self.version = 0  # changes whenever ``expected`` would
 
     def observe(self, ticket: Ticket) -> None:
-        self.days.add(ticket.day)
+        local = ticket.issued_at.astimezone(self.site.tz)
+        days = self.days.setdefault(local.weekday(), set())
+        if ticket.day not in days:
+            days.add(ticket.day)
+            self.version += 1
         if routing.head_start(self.site, ticket) > 0:
-            key = (ticket.original_service or ticket.service, ticket.preference, ticket.extras)
-            self.counts.setdefault(key, [0] * 24)[ticket.issued_at.astimezone(self.site.tz).hour] += 1
+            self.version += 1
+            key = (local.weekday(), ticket.original_service or ticket.service, ticket.preference, ticket.extras)
+            self.counts.setdefault(key, [0] * ARRIVAL_SLOTS)[(local.hour * 60 + local.minute) // ARRIVAL_SLOT_MIN] += 1
 
     def expected(self, now: datetime) -> list[tuple[Ticket, list[float]]]:
-        """For each kind: a ticket like theirs, and their arrivals per minute in each hour of the day."""
-        days = max(1, len(self.days))
-        return [(Ticket("~priority", service, "", now, preference, extras), [n / days / 60 for n in hours])
-                for (service, preference, extras), hours in self.counts.items()]
+        """For each kind: a ticket like theirs, and their arrivals per minute in each quarter of the day."""
+        weekday = now.astimezone(self.site.tz).weekday()
+        days = max(1, len(self.days.get(weekday, ())))
+        return [(Ticket("~priority", service, "", now, preference, extras),
+                 [n / days / ARRIVAL_SLOT_MIN for n in slots])
+                for (day, service, preference, extras), slots in self.counts.items() if day == weekday]
 
 
-def arrivals_within(rates: list[float], minute_of_day: float, length: float) -> float:
-    """Expected arrivals in the next ``length`` minutes, from hourly rates (per minute)."""
-    total, t, end = 0.0, minute_of_day, min(minute_of_day + length, 24 * 60)
-    while t < end:
-        hour_end = min(end, (int(t) // 60 + 1) * 60)
-        total += rates[int(t) // 60] * (hour_end - t)
-        t = hour_end
-    return total
+ARRIVAL_SLOT_MIN = 15
+ARRIVAL_SLOTS = 24 * 60 // ARRIVAL_SLOT_MIN

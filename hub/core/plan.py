@@ -23,7 +23,7 @@ from reception.config import Site
 
 from hub.core import routing
 from hub.core.calibration import Forecast
-from hub.core.history import PriorityArrivals, VisitLengths, arrivals_within, minutes_between
+from hub.core.history import ARRIVAL_SLOT_MIN, PriorityArrivals, VisitLengths, minutes_between
 from hub.core.model import Ticket
 
 INF = float("inf")
@@ -32,9 +32,11 @@ Windows = dict[str, tuple[list[tuple[float, float]], float]]  # desk -> (working
 
 class Plan:
     def __init__(self, site: Site, visits: VisitLengths, arrivals: PriorityArrivals, waiting: list[Ticket],
-                 windows: Windows, now: datetime, mays: dict[tuple, bool] | None = None):
+                 windows: Windows, now: datetime, shared: dict | None = None):
         self.site, self.visits, self.arrivals = site, visits, arrivals
-        self.mays = {} if mays is None else mays  # may_serve answers, shared by the plans of one site
+        # Shared by the plans of one site: may_serve answers (bounded by desk sets and ticket classes),
+        # and the latest rivals still to come.
+        self.shared = {} if shared is None else shared
         self.waiting, self.windows, self.now = waiting, windows, now
         self.keys = [t.key for t in waiting]
         self.ages = [minutes_between(t.issued_at, now) for t in waiting]
@@ -68,12 +70,16 @@ class Plan:
 
     def _may(self, regime: int, cfg, ticket: Ticket) -> bool:
         """``routing.may_serve``, remembered across plans by the desks open and the ticket's class."""
+        key = (self._open_key(regime), cfg.id, ticket.service, ticket.preference, "private" in ticket.extras)
+        mays = self.shared.setdefault("may", {})
+        if key not in mays:
+            mays[key] = routing.may_serve(self.site, cfg, ticket, self._open_at(regime))
+        return mays[key]
+
+    def _open_key(self, regime: int) -> tuple[str, ...]:
         if regime not in self._open_ids:
             self._open_ids[regime] = tuple(d.id for d in self._open_at(regime))
-        key = (self._open_ids[regime], cfg.id, ticket.service, ticket.preference, "private" in ticket.extras)
-        if key not in self.mays:
-            self.mays[key] = routing.may_serve(self.site, cfg, ticket, self._open_at(regime))
-        return self.mays[key]
+        return self._open_ids[regime]
 
     def _list(self, regime: int, desk_id: str) -> list[int]:
         """Indices of the tickets this desk may take in this regime, in the order it would take them."""
@@ -214,32 +220,63 @@ class Plan:
 
         One arriving ``a`` minutes from now with head start ``h`` overtakes a ticket that has
         waited ``age`` with head start ``h_t`` (``lead = age + h_t``) when ``a < h - lead``; it
-        costs that ticket one visit shared by its desks, if it goes to one of them.
+        costs that ticket one visit shared by its desks, if it goes to one of them.  Their
+        number is Poisson, so it varies as much as it is expected.
         """
         if start is None:
             return None
         delay = var = 0.0
         if start and mine:
             rivals, minute = self._rivals()
-            for rates, h, desks, m in rivals:  # by head start, largest first
+            for h, desks, work, work2 in rivals:  # by head start, largest first
                 if h <= lead:
                     break
-                # Expected rivals (Poisson: their count varies as much), one visit each.
-                n = arrivals_within(rates, minute, min(start, h - lead)) * len(mine & desks) / len(desks)
-                delay += n * m / len(mine)
-                var += n * (m / len(mine)) ** 2
+                share = len(mine & desks) / len(desks) / len(mine)
+                end = min(minute + min(start, h - lead), DAY_MIN)
+                delay += (_cumulative(work, end) - _cumulative(work, minute)) * share
+                var += (_cumulative(work2, end) - _cumulative(work2, minute)) * share / len(mine)
         return Forecast(start + delay, math.sqrt(variance + var))
 
-    def _rivals(self) -> tuple[list, int]:
-        """The kinds of citizens still to come who may be ranked ahead, with the desks open now for them."""
+    def _rivals(self) -> tuple[list, float]:
+        """The citizens still to come who may be ranked ahead, by head start and the desks open now for
+        them: their expected desk minutes (and squared minutes) to come, summed from midnight.  Shared
+        by the plans of one weekday with the same desks open until another such citizen is seen."""
         if self._rivals_now is None:
-            open_cfgs = self._open_at(0)
-            rivals = []
-            for like, rates in self.arrivals.expected(self.now):
-                desks = {d.id for d in open_cfgs if routing.may_serve(self.site, d, like, open_cfgs)}
-                if desks:
-                    rivals.append((rates, self.head_start(like), desks, self.visits.visit(like.service)))
             local = self.now.astimezone(self.site.tz)
-            rivals.sort(key=lambda r: -r[1])
-            self._rivals_now = (rivals, local.hour * 60 + local.minute)
+            key = (local.weekday(), self._open_key(0), self.arrivals.version)
+            if self.shared.get("rivals", (None,))[0] != key:
+                self.shared["rivals"] = (key, self._rivals_of())
+            self._rivals_now = (self.shared["rivals"][1], local.hour * 60 + local.minute)
         return self._rivals_now
+
+    def _rivals_of(self) -> list:
+        open_cfgs = self._open_at(0)
+        kinds: dict[tuple, tuple[list[float], list[float]]] = {}
+        for like, rates in self.arrivals.expected(self.now):
+            desks = frozenset(d.id for d in open_cfgs if self._may(0, d, like))
+            if desks:
+                m = self.visits.visit(like.service)
+                slots = len(rates)
+                work, work2 = kinds.setdefault((self.head_start(like), desks), ([0.0] * slots, [0.0] * slots))
+                for slot, rate in enumerate(rates):
+                    work[slot] += rate * m
+                    work2[slot] += rate * m * m
+        return sorted(((h, desks, _sums(w), _sums(w2)) for (h, desks), (w, w2) in kinds.items()), key=lambda r: -r[0])
+
+
+DAY_MIN = 24 * 60
+
+
+def _sums(per_minute: list[float]) -> tuple[list[float], list[float]]:
+    """Rates per minute in each slot of the day, and their running total at the start of each slot."""
+    totals = [0.0]
+    for rate in per_minute:
+        totals.append(totals[-1] + ARRIVAL_SLOT_MIN * rate)
+    return per_minute, totals
+
+
+def _cumulative(sums: tuple[list[float], list[float]], minute: float) -> float:
+    """The total from midnight to ``minute`` of the day."""
+    rates, totals = sums
+    slot = min(len(rates) - 1, int(minute) // ARRIVAL_SLOT_MIN)
+    return totals[slot] + rates[slot] * (minute - ARRIVAL_SLOT_MIN * slot)

@@ -9,7 +9,6 @@ very configuration a real site would, validated by ``reception.config``.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -17,6 +16,8 @@ from typing import Any, Mapping
 from reception import config
 from reception.config import WEEKDAYS, Site
 from reception.errors import ConfigError
+
+from hub.simulation.reader import Reader
 
 DEFAULT_SITE = Path(__file__).resolve().parents[2] / "config" / "site.example.toml"
 PREFERENCES = ("any", "staff", "volunteer")
@@ -116,7 +117,7 @@ def load(path: str | Path) -> Scenario:
 
 
 def parse(raw: Mapping[str, Any], source: str = "<memory>", base: Path | None = None) -> Scenario:
-    r = _Reader(raw, source)
+    r = Reader(raw, source)
     for key in raw:
         if key not in TOP:
             r.fail(key, f"unknown section (known: {', '.join(sorted(TOP))})")
@@ -147,7 +148,7 @@ def parse(raw: Mapping[str, Any], source: str = "<memory>", base: Path | None = 
     )
 
 
-def _weekdays(r: "_Reader", head, site: Site) -> tuple[str, ...]:
+def _weekdays(r: "Reader", head, site: Site) -> tuple[str, ...]:
     """``weekdays = [...]`` (played in turn) or one ``weekday``; the site must be open on each."""
     if "weekdays" in head and "weekday" in head:
         r.fail("scenario.weekdays", "give either weekday or weekdays, not both")
@@ -168,64 +169,6 @@ def _weekdays(r: "_Reader", head, site: Site) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------
 
 
-class _Reader:
-    def __init__(self, raw: Mapping[str, Any], source: str):
-        self.raw, self.source = raw, source
-
-    def fail(self, key: str, problem: str):
-        raise ConfigError(f"{self.source}: {key}: {problem}")
-
-    def table(self, t: Mapping, key: str, where: str = "", required: bool = True) -> Mapping[str, Any]:
-        name = f"{where}.{key}" if where else key
-        value = t.get(key, None if required else {})
-        if not isinstance(value, dict):
-            self.fail(name, "missing table" if value is None else "must be a table")
-        return value
-
-    def known(self, t: Mapping, where: str, keys: set[str]) -> None:
-        for key in t:
-            if key not in keys:
-                self.fail(f"{where}.{key}", f"unknown key (known: {', '.join(sorted(keys))})")
-
-    def number(self, t, where, key, default=None, minimum=0.0, maximum=None) -> float:
-        value = t.get(key, default)
-        if value is None:
-            self.fail(f"{where}.{key}", "missing")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(f"{where}.{key}", f"must be a number, not {value!r}")
-        if value < minimum or (maximum is not None and value > maximum):
-            bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-            self.fail(f"{where}.{key}", f"must be {bound}, not {value!r}")
-        return float(value)
-
-    def str(self, t, where, key, default=None) -> str:
-        value = t.get(key, default)
-        if not isinstance(value, str):
-            self.fail(f"{where}.{key}", "missing" if value is None else f"must be a string, not {value!r}")
-        return value
-
-    def choice(self, t, where, key, options, default) -> str:
-        value = self.str(t, where, key, default)
-        if value not in options:
-            self.fail(f"{where}.{key}", f"must be one of {', '.join(options)}, not {value!r}")
-        return value
-
-    def clock(self, value, where) -> float:
-        m = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip()) if isinstance(value, str) else None
-        if not m or int(m[1]) > 23 or int(m[2]) > 59:
-            self.fail(where, f"must be a time of day like \"09:30\", not {value!r}")
-        return int(m[1]) * 60 + int(m[2])
-
-    def span(self, value, where) -> tuple[float, float]:
-        parts = value.split("-") if isinstance(value, str) else []
-        if len(parts) != 2:
-            self.fail(where, f"must look like \"09:00-11:30\", not {value!r}")
-        start, end = self.clock(parts[0], where), self.clock(parts[1], where)
-        if end <= start:
-            self.fail(where, f"{value!r} ends before it starts")
-        return start, end
-
-
 def _minutes(t) -> float:
     return t.hour * 60 + t.minute
 
@@ -239,7 +182,7 @@ def _merge(base: dict, over: Mapping) -> dict:
     return out
 
 
-def _site(r: _Reader, head, overrides, base: Path | None) -> Site:
+def _site(r: Reader, head, overrides, base: Path | None) -> Site:
     if not isinstance(overrides, dict):
         r.fail("site_overrides", "must be a table")
     name = head.get("site")
@@ -254,7 +197,7 @@ def _site(r: _Reader, head, overrides, base: Path | None) -> Site:
         r.fail("site_overrides" if overrides else "scenario.site", str(exc))
 
 
-def _arrivals(r: _Reader, raw) -> tuple[tuple[float, float], ...]:
+def _arrivals(r: Reader, raw) -> tuple[tuple[float, float], ...]:
     t = r.table(raw, "arrivals")
     r.known(t, "arrivals", KEYS["arrivals"])
     profile = r.table(t, "per_hour", "arrivals")
@@ -265,7 +208,7 @@ def _arrivals(r: _Reader, raw) -> tuple[tuple[float, float], ...]:
     return tuple(points)
 
 
-def _weekday_factor(r: _Reader, raw, weekdays: tuple[str, ...]) -> dict[str, float]:
+def _weekday_factor(r: Reader, raw, weekdays: tuple[str, ...]) -> dict[str, float]:
     factors = r.table(r.table(raw, "arrivals"), "weekday_factor", "arrivals", required=False)
     for day in factors:
         if day not in weekdays:
@@ -273,7 +216,7 @@ def _weekday_factor(r: _Reader, raw, weekdays: tuple[str, ...]) -> dict[str, flo
     return {day: r.number(factors, "arrivals.weekday_factor", day, maximum=20) for day in factors}
 
 
-def _reasons(r: _Reader, raw, site: Site) -> dict[str, Reason]:
+def _reasons(r: Reader, raw, site: Site) -> dict[str, Reason]:
     t = r.table(raw, "reasons")
     if not t:
         r.fail("reasons", "needs at least one visit reason")
@@ -312,7 +255,7 @@ def _reasons(r: _Reader, raw, site: Site) -> dict[str, Reason]:
     return reasons
 
 
-def _mixture(r: _Reader, items, where: str) -> tuple[tuple[float, float, float], ...]:
+def _mixture(r: Reader, items, where: str) -> tuple[tuple[float, float, float], ...]:
     """Other kinds of visit of this reason: ``[{ share = 0.1, median_min = 45, spread = 0.3 }]``."""
     if not isinstance(items, list) or not all(isinstance(m, dict) for m in items):
         r.fail(where, "must be a list of tables like [{ share = 0.1, median_min = 45 }]")
@@ -327,7 +270,7 @@ def _mixture(r: _Reader, items, where: str) -> tuple[tuple[float, float, float],
     return tuple(out)
 
 
-def _extras(r: _Reader, raw, site: Site) -> dict[str, float]:
+def _extras(r: Reader, raw, site: Site) -> dict[str, float]:
     t = r.table(raw, "extras", required=False)
     for key in t:
         if key not in site.extras:
@@ -335,7 +278,7 @@ def _extras(r: _Reader, raw, site: Site) -> dict[str, float]:
     return {key: r.number(t, "extras", key, maximum=1) for key in t}
 
 
-def _patience(r: _Reader, raw) -> Patience | None:
+def _patience(r: Reader, raw) -> Patience | None:
     t = r.table(raw, "abandonment", required=False)
     if not t:
         return None
@@ -345,7 +288,7 @@ def _patience(r: _Reader, raw) -> Patience | None:
                     spread=r.number(t, "abandonment", "spread", 0.5, maximum=3))
 
 
-def _desks(r: _Reader, raw, site: Site, weekday: str, open_min: float, close_min: float) -> dict[str, DeskPlan]:
+def _desks(r: Reader, raw, site: Site, weekday: str, open_min: float, close_min: float) -> dict[str, DeskPlan]:
     """Each desk's working hours that day: staff desks the opening hours, volunteer desks their sessions."""
     t = r.table(raw, "desks", required=False)
     for did in t:
@@ -378,7 +321,7 @@ def _desks(r: _Reader, raw, site: Site, weekday: str, open_min: float, close_min
     return plans
 
 
-def _stalls(r: _Reader, spec, where: str) -> tuple[float, float, float] | None:
+def _stalls(r: Reader, spec, where: str) -> tuple[float, float, float] | None:
     """``stalls = { per_day = 2, median_min = 10 }``: spells when the desk stays open but calls nobody."""
     t = r.table(spec, "stalls", where, required=False)
     if not t:
@@ -389,7 +332,7 @@ def _stalls(r: _Reader, spec, where: str) -> tuple[float, float, float] | None:
             r.number(t, f"{where}.stalls", "spread", 0.5, maximum=3))
 
 
-def _groups(r: _Reader, raw, reasons: Mapping[str, Reason], site: Site) -> tuple[Group, ...]:
+def _groups(r: Reader, raw, reasons: Mapping[str, Reason], site: Site) -> tuple[Group, ...]:
     items = raw.get("groups", [])
     if not isinstance(items, list):
         r.fail("groups", "must be an array of tables ([[groups]])")

@@ -149,3 +149,48 @@ def test_equal_forecasts_are_fitted_in_the_range_they_are_promised_from():
     cal.fit()
     broken = sum(a > cal.promise(f) + 2 for f, a in pairs) / len(pairs)
     assert broken <= 0.08, "fitted on the 0-minute ranges, promised from the one where they end: 19%"
+
+
+def test_a_group_with_waits_of_its_own_gets_a_margin_of_its_own():
+    rng = random.Random(7)
+    cal = Calibration(target=0.08)
+    for _ in range(3000):  # passports wait as forecast; MitID learners 8 minutes longer than forecast
+        f = rng.uniform(0, 30)
+        cal.learn(Forecast(f, 2), f + rng.gauss(0, 2), group="passport/any")
+        cal.learn(Forecast(f, 2), f + rng.gauss(0, 2) + 8, group="mitid_learn/volunteer")
+    mitid, passport = cal.promise(Forecast(15, 2), "mitid_learn/volunteer"), cal.promise(Forecast(15, 2), "passport/any")
+    assert mitid - passport == pytest.approx(8, abs=1.5)
+    unknown = cal.promise(Forecast(15, 2), "moving/any")  # too few pairs of its own: the rest's margin
+    assert cal.promise(Forecast(15, 2), "passport/any") <= unknown
+
+
+def test_a_closed_desk_long_past_its_usual_opening_is_not_expected_today(site):
+    est = ForwardSimulation(site)
+    for week in range(3):  # desk-1 and desk-2 open at 9 every Tuesday
+        day0 = at(week * 7 * 24 * 60)
+        q = Queue(site)
+        for desk in ("desk-1", "desk-2"):
+            q.command(desk, "open", day0.replace(hour=9))
+        est.estimate(q, day0.replace(hour=9, minute=1))
+    today = at(21 * 24 * 60)
+    q = Queue(site)
+    q.command("desk-1", "open", today.replace(hour=9))  # desk-2 stays closed today
+    for i in range(6):
+        q.issue("passport", today.replace(hour=9, minute=30 + i))
+    soon = typical_waits(est, q, today.replace(hour=9, minute=10))
+    later = typical_waits(est, q, today.replace(hour=9, minute=36))
+    assert soon["C006"] < later["C006"] - 10, "at 9:10 desk-2 is expected any moment; at 9:36 not today"
+
+
+def test_a_republished_promise_holds_small_changes_and_follows_large_ones(site, q):
+    q.command("desk-1", "open", at(-30))
+    q.issue("passport", at(-20))
+    q.command("desk-1", "next", at(-10))
+    for i in range(4):
+        q.issue("passport", at(i * 0.1))
+    est = taught(site, *[served("passport", 10) for _ in range(50)])
+    last = q.waiting()[-1].key
+    first = est.estimate(q, at(0.5)).tickets[last]
+    assert est.estimate(q, at(1.0)).tickets[last] == pytest.approx(first - 0.5)  # the same call time, held
+    q.command("desk-2", "open", at(1.5))  # a second desk: the wait halves, and the promise follows
+    assert est.estimate(q, at(1.5)).tickets[last] < first * 0.75
