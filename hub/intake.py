@@ -71,6 +71,17 @@ class Intake:
         if self._thread.is_alive():
             self._thread.join(5)
 
+    def run_pending(self) -> None:
+        """Handle what waits here now, on the calling thread, and end the group: for a hub whose worker
+        is not started (its handlers tested without a broker)."""
+        while True:
+            with self._cond:
+                if not (self._items or self._urgent):
+                    break
+                item = (self._urgent or self._items).popleft()
+            self._handle(item)
+        self._end_group()
+
     def _work(self) -> None:
         handled = 0
         while True:
@@ -79,13 +90,17 @@ class Intake:
                     self._cond.wait()
                 if self._stopping:
                     return
-                received, handler, topic, payload, ack = (self._urgent or self._items).popleft()
-            self.received, self.age = received, self._timer() - received
+                item = (self._urgent or self._items).popleft()
             handled += 1
-            self._guard(handler, topic, payload, ack)
+            self._handle(item)
             if handled >= self._group or not self._more_soon():
                 self._end_group()
                 handled = 0
+
+    def _handle(self, item: tuple[float, Handler, str, bytes, Callable[[], None]]) -> None:
+        received, handler, topic, payload, ack = item
+        self.received, self.age = received, self._timer() - received
+        self._guard(handler, topic, payload, ack)
 
     def _more_soon(self) -> bool:
         """Whether another message is here, or arrives while the worker lingers."""

@@ -68,6 +68,7 @@ def deliver(hub, topic: str, payload: bytes) -> int:
     for topic_filter, (handler, _qos) in hub.conn._handlers.items():
         if mqtt.topic_matches_sub(topic_filter, topic):
             handler(topic, payload, lambda: acks.append(1))
+    hub.intake.run_pending()
     hub._flush()
     return len(acks)
 
