@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import threading
 from functools import partial
 
@@ -21,7 +22,12 @@ def add_commands(sub) -> None:
     p.set_defaults(func=run)
 
 
+NOT_NEEDED = ("numpy", "pandas")  # sqlite-utils loads them where installed (the report's charts): ~12 MB the hub never uses
+
+
 def run(args) -> int:
+    for name in NOT_NEEDED:
+        sys.modules.setdefault(name, None)  # a None entry makes "import numpy" fail, as if not installed
     from hub.service import Hub
     from hub.store import Store
 
