@@ -44,8 +44,8 @@ def installs(log) -> list[str]:
 
 def test_up_after_test_installs_nothing_and_a_changed_pyproject_installs_again(tmp_path):
     tree, bin_dir, log = checkout(tmp_path)
-    assert "Installing the project with: test,report" in run_sh(tree, bin_dir, "test")
-    assert installs(log) == ["python -m pip install -q -e .[test,report]"]
+    assert "Installing the project with: test,all" in run_sh(tree, bin_dir, "test")
+    assert installs(log) == ["python -m pip install -q -e .[test,all]"]
     assert "Installing" not in run_sh(tree, bin_dir, "up")
     assert installs(log) == []
     run_sh(tree, bin_dir, "test")
@@ -53,4 +53,4 @@ def test_up_after_test_installs_nothing_and_a_changed_pyproject_installs_again(t
     later = time.time() + 5
     os.utime(tree / "pyproject.toml", (later, later))
     run_sh(tree, bin_dir, "up")
-    assert installs(log) == ["python -m pip install -q -e .[report]"]
+    assert installs(log) == ["python -m pip install -q -e .[all]"]
