@@ -1,14 +1,15 @@
 """``reception bench hub --sweep``: open-loop rates rising until the knee, with 500 tickets already waiting.
 
-Two runs, each on a fresh hub process and a private Mosquitto with 500 tickets waiting
-first: ticket requests alone, then requests and call-next commands in turn (which keeps
-the queue near 500).  Each step sends at a fixed rate for a few seconds, whatever the
-answers do (open loop), and passes when the hub kept up: every request got its ticket,
-none was refused as stale and the p99 answer came within ``KEPT_UP_P99_MS`` (a backlog
-that grows through a step shows as seconds).  On a shared machine one step can stumble,
-so the sweep ends after two failed steps in a row; the knee is the highest rate passed
-below them.  Requests alone let the queue grow by every step (the steps show how far).  The estimate refresh for 100 waiting tickets is timed in-process on the
-normal-day scenario.  The last line is one JSON object.
+Two runs on a fresh hub process and a private Mosquitto with 500 tickets waiting first:
+ticket requests alone (a fresh hub for each step, since every step adds to the queue),
+then requests and call-next commands in turn (which keeps the queue near 500).  Each
+step sends at a fixed rate for a few seconds, whatever the answers do (open loop), and
+passes when the hub kept up: every request got its ticket, none was refused as stale
+and the p99 answer came within ``KEPT_UP_P99_MS`` (a backlog that grows through a step
+shows as seconds).  On a shared machine one step can stumble, so the sweep ends after
+two failed steps in a row; the knee is the highest rate passed below them.  Each step
+shows the queue length at its end.  The estimate refresh for 100 waiting tickets is
+timed in-process on the normal-day scenario.  The last line is one JSON object.
 """
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ import json
 import statistics
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import psutil
 
@@ -56,7 +59,35 @@ def main(args) -> int:
 
 
 def run(args, *, mixed: bool) -> dict:
-    """One sweep on a fresh hub: fill the queue, then rising rates until a step fails."""
+    """Rising rates until the hub stops keeping up.  Requests alone grow the queue by every step, so each
+    such step starts on a fresh hub with 500 waiting; requests and calls keep it near 500 on one hub."""
+    if mixed:
+        with ready_hub(args) as rig:
+            return climb(MIXED_RATES, lambda rate: one_step(*rig, rate, calls=True), "mixed", 200)
+
+    def fresh(rate: float) -> dict:
+        with ready_hub(args) as rig:
+            return one_step(*rig, rate, calls=False)
+    return climb(ISSUE_RATES, fresh, "issue", 500)
+
+
+def climb(rates, step_at, label: str, reported: int) -> dict:
+    """Steps at rising rates; the knee is the last passed before two failures in a row (one step can
+    stumble on a shared machine).  Goes on at least to ``reported``, the rate the JSON names a figure at."""
+    steps, knee, failures = {}, None, 0
+    for rate in rates:
+        if failures >= 2 and rate > reported:
+            break
+        step = steps[rate] = step_at(rate)
+        print(f"  {label:5} {rate:5d}/s: {step}", flush=True)
+        failures = failures + 1 if not step["passed"] else (failures if failures >= 2 else 0)
+        knee = rate if step["passed"] and failures < 2 else knee
+    return {"knee": knee, "steps": steps}
+
+
+@contextmanager
+def ready_hub(args) -> Iterator[tuple[Load, psutil.Process, list[str]]]:
+    """A private Mosquitto and a fresh hub process, its desks open and ``WAITING`` tickets waiting."""
     with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
         tmp = Path(tmp)
         cfg = bench_site_file(open_all_day(Path(args.config), tmp / "open.toml"), tmp / "site.toml")
@@ -67,35 +98,21 @@ def run(args, *, mixed: bool) -> dict:
             hub = HubProcess(broker, tmp / "hub.db", cfg).start(30)
             load = Load(site, broker, args.kiosks)
             try:
-                return sweep(load, site, psutil.Process(hub.proc.pid), mixed)
+                desks = calling_desks(site)
+                for d in desks:
+                    load.desk(d, "open")
+                fill(load)
+                time.sleep(2)  # the hub refreshes its estimates for the full queue once before the first step
+                yield load, psutil.Process(hub.proc.pid), desks
             finally:
                 load.conn.stop()
         finally:
             try:
                 if hub:
                     hub.available.close()
-                    hub.stop(60)  # after the last, overloaded step it may still be storing a backlog
+                    hub.stop(60)  # after an overloaded step it may still be storing a backlog
             finally:
                 broker.stop()
-
-
-def sweep(load: Load, site, hub: psutil.Process, mixed: bool) -> dict:
-    desks = calling_desks(site)
-    for d in desks:
-        load.desk(d, "open")
-    fill(load)
-    time.sleep(2)  # the hub refreshes its estimates for the full queue once before the first step
-    steps, knee, failures = {}, None, 0
-    label, reported = ("mixed", 200) if mixed else ("issue", 500)  # the JSON names a figure at this rate
-    for rate in (MIXED_RATES if mixed else ISSUE_RATES):
-        if failures >= 2 and rate > reported:
-            break
-        step = one_step(load, hub, rate, desks if mixed else [])
-        steps[rate] = step
-        print(f"  {label:5} {rate:5d}/s: {step}", flush=True)
-        failures = failures + 1 if not step["passed"] else (failures if failures >= 2 else 0)
-        knee = rate if step["passed"] and failures < 2 else knee
-    return {"knee": knee, "steps": steps}
 
 
 def fill(load: Load, n: int = WAITING) -> None:
@@ -108,7 +125,7 @@ def fill(load: Load, n: int = WAITING) -> None:
         time.sleep(0.1)
 
 
-def one_step(load: Load, hub: psutil.Process, rate: float, desks: list[str]) -> dict:
+def one_step(load: Load, hub: psutil.Process, desks: list[str], rate: float, *, calls: bool) -> dict:
     """Send at ``rate`` for ``STEP_SECONDS`` (issues, or issues and calls in turn), then wait for the answers."""
     with load.lock:
         load.reply_latency.clear()
@@ -120,7 +137,7 @@ def one_step(load: Load, hub: psutil.Process, rate: float, desks: list[str]) -> 
         if n / rate > elapsed:
             time.sleep(min(0.002, n / rate - elapsed))
             continue
-        if desks and n % 2:
+        if calls and n % 2:
             load.desk(desks[(n // 2) % len(desks)], "next")
         else:
             load.issue(n)

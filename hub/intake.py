@@ -25,13 +25,15 @@ MAX_LINGER_S = 0.01
 class Intake:
     def __init__(self, timer: Callable[[], float] = time.monotonic, *, group: int = 64,
                  on_group_end: Callable[[], None] = lambda: None):
-        """``on_group_end`` runs on the worker when it has run dry, or after ``group`` messages in a row.
+        """``on_group_end`` runs on the worker when it has run dry, after ``group`` messages in a row, or
+        once the group has lasted as long as the last group end took (a message's wait then stays within
+        about two group ends).
 
         Before ending a group for lack of messages the worker lingers for more, at most as long as the
         last group end took (and never over ``MAX_LINGER_S``): under load a group end, whose cost
         hardly depends on the group's size, then serves many messages, and an idle hub answers at once."""
         self._timer, self._group, self._on_group_end = timer, group, on_group_end
-        self._linger = 0.0
+        self._linger = self._last_end = 0.0
         self._items: deque[tuple[float, Handler, str, bytes, Callable[[], None]]] = deque()
         self._urgent: deque[tuple[float, Handler, str, bytes, Callable[[], None]]] = deque()
         self._cond = threading.Condition()
@@ -83,7 +85,7 @@ class Intake:
         self._end_group()
 
     def _work(self) -> None:
-        handled = 0
+        handled, began = 0, 0.0
         while True:
             with self._cond:
                 while not (self._items or self._urgent) and not self._stopping:
@@ -91,9 +93,10 @@ class Intake:
                 if self._stopping:
                     return
                 item = (self._urgent or self._items).popleft()
+            began = began if handled else self._timer()
             handled += 1
             self._handle(item)
-            if handled >= self._group or not self._more_soon():
+            if handled >= self._group or self._timer() - began >= self._last_end or not self._more_soon():
                 self._end_group()
                 handled = 0
 
@@ -112,7 +115,8 @@ class Intake:
     def _end_group(self) -> None:
         started = self._timer()
         self._guard(lambda *_: self._on_group_end(), "(end of group)", b"", lambda: None)
-        self._linger = min(MAX_LINGER_S, self._timer() - started)
+        self._last_end = self._timer() - started
+        self._linger = min(MAX_LINGER_S, self._last_end)
 
     @staticmethod
     def _guard(handler: Handler, topic: str, payload: bytes, ack: Callable[[], None]) -> None:

@@ -13,6 +13,7 @@ from reception.protocol import KIOSK_REPLY_TIMEOUT_S, TicketRequest
 
 STALE_AFTER_S = KIOSK_REPLY_TIMEOUT_S - 0.5  # a request that waited longer: its kiosk is about to give up
 REPLAY_WINDOW_S = 2.0  # what arrives this soon after a (re)connect is what the broker kept while the hub was away
+BACKLOG = 50  # messages waiting in the intake: the hub is behind, and a request's own age is worth a look
 
 RAISE_AFTER_S = 1.0  # a message waiting this long means the hub falls behind
 CALM_BELOW_S = 0.25
@@ -55,14 +56,16 @@ class OverloadWatch:
         return f"no longer overloaded ({self.refused_total} ticket requests refused as stale so far)"
 
 
-def stale(request: TicketRequest, waited: float, since_connect: float, now: datetime) -> bool:
+def stale(request: TicketRequest, waited: float, since_connect: float, backlog: int, now: datetime) -> bool:
     """Whether to refuse an online ticket request as too late: it waited in the intake until its kiosk is
-    about to give up, or the broker kept it while the hub was away (it arrives within ``REPLAY_WINDOW_S``
-    of the connect) and the kiosk's clock says it was sent long ago.  That clock is judged only then, so a
-    kiosk whose clock lags never loses tickets for long.  A hand-over is a citizen's number: never stale."""
+    about to give up; or the kiosk's clock says it was sent that long ago, and the hub has reason to
+    believe it: the request waited outside the intake, because the broker kept it while the hub was away
+    (it arrives within ``REPLAY_WINDOW_S`` of the connect) or the hub is behind (``BACKLOG`` waiting).
+    Only then, so a kiosk whose clock lags never loses tickets to a hub that keeps up.  A hand-over is a
+    citizen's number: never stale."""
     if request.offline_number:
         return False
     if waited > STALE_AFTER_S:
         return True
-    return (since_connect < REPLAY_WINDOW_S and request.sent_at is not None
-            and (now - request.sent_at).total_seconds() > STALE_AFTER_S)
+    behind = since_connect < REPLAY_WINDOW_S or backlog >= BACKLOG
+    return behind and request.sent_at is not None and (now - request.sent_at).total_seconds() > STALE_AFTER_S

@@ -227,7 +227,8 @@ class Hub:
                           now: datetime) -> bool:
         """A request its kiosk has given up on (``overload.stale``): refuse it, so the number the kiosk
         prints itself stands alone."""
-        if not overload.stale(request, self.intake.age, self.intake.received - self._connected_at, now):
+        if not overload.stale(request, self.intake.age, self.intake.received - self._connected_at, len(self.intake),
+                              now):
             return False
         self.overload.refused_stale()
         self._stage(Pending(Effects(), now, key, reply_topic, protocol.ticket_reply(request.id, error=protocol.STALE), ack))

@@ -72,6 +72,7 @@ class PrivateBroker:
             "log_dest stderr",
             "log_type error",
             "log_type warning",
+            "log_type notice",  # says "Outgoing messages are being dropped for client ..." when a queue overflows
             *QUEUE_LIMITS,
             *size_limits(),
             self.extra_config,
