@@ -53,7 +53,12 @@ class Devices:
         for proc in self.procs.values():
             proc.send_signal(signum)
         for proc in self.procs.values():
-            proc.wait(30)
+            proc.wait(60)
+
+    def logs(self) -> str:
+        """The end of each device's log, to explain a failure."""
+        return "\n".join(f"--- {path.name}\n{path.read_text(errors='replace')[-1500:]}"
+                         for path in sorted(self.log_dir.glob("*.log")))
 
     def close(self) -> None:
         for proc in self.procs.values():
@@ -78,6 +83,13 @@ def latest_alerts(msgs) -> dict[str, str] | None:
     return {a["device"]: a["problem"] for a in bodies[-1]["alerts"]} if bodies else None
 
 
+def eventually(condition, explain, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, explain()
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def watching_console(broker, tmp_path):
     """Staff at desk-3 watching their console, which stays up throughout."""
@@ -91,6 +103,13 @@ def watching_console(broker, tmp_path):
 
 
 def test_a_killed_device_raises_an_alert_that_clears_when_it_is_back(hub, devices, watching_console, recorder):
+    try:
+        kill_restart_and_stop(hub, devices, watching_console, recorder)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{devices.logs()}") from None
+
+
+def kill_restart_and_stop(hub, devices, watching_console, recorder) -> None:
     names = list(devices.commands)
     rec = recorder(f"{BASE}/alerts", f"{BASE}/+/+/available", f"{BASE}/desk/+/+/available")
     devices.start()
@@ -99,12 +118,10 @@ def test_a_killed_device_raises_an_alert_that_clears_when_it_is_back(hub, device
     devices.signal(signal.SIGKILL)
     rec.wait_for(lambda msgs: all(statuses(msgs, n)[-1:] == ["offline"] for n in names), 30)
     assert rec.wait_for(lambda msgs: latest_alerts(msgs) == {n: GONE for n in names} and latest_alerts(msgs), 30)
-    assert sum(f"{n} went offline without a word" in hub.log() for n in names) == len(names)
+    eventually(lambda: all(f"{n} went offline without a word" in hub.log() for n in names), hub.log)
     said = [f"! {n}: svarer ikke (slukket eller uden net)" for n in names]
-    deadline = time.monotonic() + 10
-    while not all(line in (shown := watching_console.read_text(encoding="utf-8")) for line in said):
-        assert time.monotonic() < deadline, shown[-1500:]
-        time.sleep(0.1)
+    shown = lambda: watching_console.read_text(encoding="utf-8")
+    eventually(lambda: all(line in shown() for line in said), lambda: shown()[-1500:])
 
     mark = len(rec.messages)
     devices.start()
