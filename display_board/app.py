@@ -94,16 +94,14 @@ class BoardScreen(FloatLayout):
         self._queue_languages: tuple[str, ...] | None = None  # of the tickets waiting now, from the hub
         self._volunteers_until: str | None = None
         self.site_name = esc(site.name)
-        self.now_calling = self.both("now_calling")
-        self.previous_calls = self.both("previous_calls")
-        self.expected_wait = self.both("expected_wait")
+        self._headings(languages[1:])
         self.offline_text = esc(wording.text("offline", languages[0]))
-        self.offline_text2 = esc(wording.text("offline", languages[-1])) if len(languages) > 1 else ""
 
-    def both(self, key: str, sep: str = "   ", **values) -> str:
-        """A text in the first language, then in the second one in the muted colour."""
-        first = esc(wording.text(key, self.languages[0], **values))
-        return first if len(self.languages) == 1 else f"{first}{sep}{muted(wording.text(key, self.languages[1], **values))}"
+    def _headings(self, second: tuple[str, ...]) -> None:
+        """Each heading in the first language, then (muted) in ``second`` if given."""
+        for name in ("now_calling", "previous_calls", "expected_wait"):
+            text = esc(wording.text(name, self.languages[0]))
+            setattr(self, name, f"{text}   {muted(wording.text(name, second[0]))}" if second else text)
 
     # -- drawing -----------------------------------------------------------
 
@@ -156,6 +154,9 @@ class BoardScreen(FloatLayout):
         self.info_title = esc(page.title) if page else ""
         self.info = esc("\n".join(info.fold_lines(page.lines))) if page else ""
         lang = page.lang if page else self.languages[0]  # the volunteers' hours change language with the page
+        second = (lang,) if lang != self.languages[0] else self.languages[1:]
+        self._headings(second)  # the headings' and the banner's second language follow the page too
+        self.offline_text2 = esc(wording.text("offline", second[0])) if second else ""
         until = self._volunteers_until
         self.volunteers = esc(wording.text("volunteers_until", lang, time=until)) if until else ""
 

@@ -27,7 +27,8 @@ def example_snapshot(site: Site, now: datetime) -> protocol.BoardSnapshot:
     return protocol.parse_board_snapshot(protocol.encode({
         "at": now.isoformat(), "calls": calls, "services": services,
         "kinds": {"staff": {"open": 3, "waiting": 7, "eta_min": 18}, "volunteer": {"open": 1, "waiting": 3, "eta_min": 5}},
-        "volunteers_until": "12:00"}))
+        "volunteers_until": "12:00",
+        "languages": [lang for lang in ("da", "uk") if lang in site.languages]}))  # a Ukrainian waits: pages in both
 
 
 def capture(site: Site, out: Path, *, size: tuple[int, int], offline: bool, now: datetime) -> Path:

@@ -132,6 +132,8 @@ def check_every_screen(kiosk, recorder, site, size):
     drv, app = kiosk.driver, kiosk.app
     board_pub = recorder()
     publish = lambda payload: board_pub.publish(f"reception/{site.id}/board", payload, retain=True)  # noqa: E731
+    board_pub.publish(f"reception/{site.id}/hub/available", {"v": 1, "status": "online"}, retain=True)
+    kiosk.driver.wait_until(lambda: kiosk.services.link.hub_online, 10)  # else the choice shows no waits
     drv.resize(*size)
     profile = ScreenProfile.for_size(*size)
     problems = []
