@@ -6,11 +6,12 @@ board say on a Tuesday at 11:59?" without a screen or a clock.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from display_board.wording import text, weekday_name
 from reception import protocol, schedule
 from reception.config import WEEKDAYS, Site, TimeRange
+from reception.sessions import describe
 
 SESSIONS_SHOWN = 3
 LINES_SHOWN = 3  # the information strip holds three lines at 4 % of the screen height
@@ -28,23 +29,14 @@ class InfoPage:
         return (self.title, self.lines) == (other.title, other.lines)
 
 
-def day_label(day: date, today: date, lang: str) -> str:
-    if day == today:
-        return text("today", lang)
-    if day == today + timedelta(days=1):
-        return text("tomorrow", lang)
-    return weekday_name(day.weekday(), lang).capitalize()
-
-
 def sessions_page(site: Site, now: datetime, lang: str) -> InfoPage | None:
-    """The next volunteer sessions that have not ended yet (a running one included), in local time."""
+    """The next volunteer sessions that have not ended yet (a running one included), in local time,
+    worded as on the kiosk and the ticket."""
     sessions = schedule.upcoming_sessions(site, now, SESSIONS_SHOWN)
     if not sessions:
         return None
     today = schedule.local(site, now).date()
-    lines = tuple(f"{day_label(s.start.date(), today, lang)} {s.start:%H:%M}-{s.end:%H:%M}: {s.place.get_text(lang)}"
-                  for s in sessions)
-    return InfoPage(text("next_sessions", lang), lines)
+    return InfoPage(text("next_sessions", lang), tuple(describe(s, lang, today) for s in sessions))
 
 
 def today_page(site: Site, now: datetime, stats: protocol.DailyStatsMessage | None, lang: str) -> InfoPage | None:

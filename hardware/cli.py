@@ -51,16 +51,13 @@ def add_commands(sub) -> None:
 
 
 def sample_ticket(site: config.Site, number: str, lang: str, eta: int | None, ahead: int | None):
-    """A ticket filled as the kiosk fills it (its own session texts), for previews and printer set-up."""
-    from hardware.ticket_layout import TicketContent
-    from kiosk.sessions import next_sessions_text
+    """A ticket filled as the kiosk fills it (a citizen who chose a volunteer), for previews and printer set-up."""
+    from hardware.ticket_content import ticket_content
 
     now = clock.local(site.tz)()
     service = site.service_by_letter(number[:1]) or next(iter(site.services.values()))
-    sessions = next_sessions_text(site, now, lang) if service.volunteer_may_serve else ()
-    return TicketContent(number=number, reason=service.name.get_text(lang), lang=lang, issued_at=now,
-                         eta_min=eta, ahead=ahead, volunteer_sessions=sessions,
-                         helper="volunteer" if service.citizen_chooses else None)
+    return ticket_content(site, service, lang, number=number, issued_at=now, now=now, eta_min=eta, ahead=ahead,
+                          preference="volunteer")
 
 
 def print_preview(args) -> int:

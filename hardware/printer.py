@@ -1,10 +1,10 @@
 """The kiosk's ticket printer: python-escpos, connection and model from the site configuration.
 
 A ticket is rendered onto a python-escpos ``Dummy`` first and reaches the real printer as
-one block of bytes, so a printer that fails half-way never gets half a ticket, and tests
-see exactly the bytes a printer would.  Before printing, the printer is asked for its
-paper and offline status where it can answer (USB, serial, network); a printer that
-cannot answer (Dummy, File) counts as "ok".  Whatever goes wrong surfaces as
+one block of bytes through its sink (``hardware.printer_sink``), so a printer that fails
+half-way never gets half a ticket, and tests see exactly the bytes a printer would.  Before
+printing, the sink is asked for the printer's paper and offline status where it can answer
+(USB, serial, network); a printer that cannot answer (Dummy, File) counts as "ok".  Whatever goes wrong surfaces as
 ``PrinterUnavailable(state)`` with a state from ``reception.protocol.PRINTER_STATES``:
 the kiosk shows it and reports it to the hub, it never crashes the kiosk.
 """
@@ -13,40 +13,32 @@ from __future__ import annotations
 import logging
 import threading
 
+from typing import Protocol
+
 from escpos.capabilities import get_profile
-from escpos.constants import RT_STATUS
-from escpos.escpos import Escpos
-from escpos.exceptions import Error as EscposError
 from escpos.magicencode import Encoder
-from escpos.printer import Dummy, File, Network, Serial, Usb
+from escpos.printer import Dummy
 
 from hardware.ticket_layout import Line, TicketContent, TicketLayout, compose
+from hardware.printer_sink import EscposSink
 from hardware.ticket_preview import line_image
 from reception.errors import ConfigError, PrinterUnavailable
 
-__all__ = ["TicketContent", "TicketPrinter", "open_device", "ticket_bytes"]
+__all__ = ["TicketContent", "TicketPrinter", "ticket_bytes"]
 
 log = logging.getLogger(__name__)
 
 PRINTABLE = ("ok", "paper_low")
-RT_STATUS_OFFLINE_CAUSE = RT_STATUS + b"\x02"  # DLE EOT 2: why the printer is offline
-COVER_OPEN = 0x04
-PAPER_STOP = 0x20
 
 
-def open_device(printer) -> Escpos:
-    """The python-escpos printer for ``site.printer`` (a ``reception.config.Printer``); opens lazily."""
-    p, profile = printer.params, printer.profile
-    if printer.connection == "file":
-        return File(devfile=p.path, profile=profile)
-    if printer.connection == "usb":
-        return Usb(idVendor=p.vendor_id, idProduct=p.product_id, timeout=p.timeout, in_ep=p.in_ep, out_ep=p.out_ep,
-                   profile=profile)
-    if printer.connection == "serial":
-        return Serial(devfile=p.device, baudrate=p.baudrate, timeout=p.timeout, profile=profile)
-    if printer.connection == "network":
-        return Network(host=p.host, port=p.port, timeout=p.timeout, profile=profile)
-    return Dummy(profile=profile)
+class Sink(Protocol):
+    """All a ticket printer needs of a printer (``EscposSink`` is the real one)."""
+
+    def send(self, data: bytes) -> None: ...  # raises PrinterUnavailable(state)
+
+    def state(self) -> str: ...  # one of reception.protocol.PRINTER_STATES; never raises
+
+    def close(self) -> None: ...
 
 
 def ticket_bytes(lines: tuple[Line, ...], layout: TicketLayout, profile: str | None = None) -> bytes:
@@ -80,28 +72,11 @@ def has_code_pages(text: str, encoder: Encoder) -> bool:
     return all(char.isascii() or encoder.find_suitable_encoding(char) for char in text)
 
 
-def printer_state(device: Escpos) -> str:
-    """Ask the printer about paper and cover; raises the connection's own errors when it is gone."""
-    if type(device)._read is Escpos._read:
-        return "ok"  # Dummy and File cannot answer: nothing to ask
-    paper = device.paper_status()
-    if paper == 0:
-        return "paper_out"
-    if not device.is_online():
-        cause = device.query_status(RT_STATUS_OFFLINE_CAUSE)
-        if not cause:
-            return "offline"
-        if cause[0] & COVER_OPEN:
-            return "cover_open"
-        return "paper_out" if cause[0] & PAPER_STOP else "error"
-    return "paper_low" if paper == 1 else "ok"
-
-
 class TicketPrinter:
     """Prints tickets for one kiosk; safe to call from several threads."""
 
-    def __init__(self, device: Escpos, layout: TicketLayout, profile: str | None = None):
-        self.device = device
+    def __init__(self, sink: Sink, layout: TicketLayout, profile: str | None = None):
+        self.sink = sink
         self.layout = layout
         self.profile = profile
         self._lock = threading.Lock()
@@ -122,17 +97,17 @@ class TicketPrinter:
             Encoder(profile.get_code_pages()).get_encoding_name(layout.codepage)
         except (ValueError, LookupError) as exc:
             raise ConfigError(f"{site.source}: printer.layout.codepage: {exc}") from None
-        return cls(open_device(site.printer), layout, site.printer.profile)
+        return cls(EscposSink.from_site(site.printer), layout, site.printer.profile)
 
     def status(self) -> str:
         """One of ``reception.protocol.PRINTER_STATES``; never raises."""
         with self._lock:
-            return self._status()
+            return self.sink.state()
 
     def print_ticket(self, content: TicketContent) -> None:
         """Print one ticket or raise ``PrinterUnavailable(state)``; never anything else."""
         with self._lock:
-            state = self._status()
+            state = self.sink.state()
             if state not in PRINTABLE:
                 raise PrinterUnavailable(state)
             try:
@@ -140,34 +115,9 @@ class TicketPrinter:
             except Exception as exc:  # a broken logo or layout must not take the kiosk down
                 log.exception("cannot render ticket %s", content.number)
                 raise PrinterUnavailable("error") from exc
-            try:
-                self.device._raw(data)  # python-escpos's one way out to the device
-            except (EscposError, OSError, RuntimeError) as exc:
-                log.warning("printer failed while printing %s: %s", content.number, exc)
-                self._forget_connection()
-                raise PrinterUnavailable("offline") from exc
+            self.sink.send(data)
 
     def close(self) -> None:
         """Release the device (the kiosk calls this when it shuts down)."""
         with self._lock:
-            self._forget_connection()
-
-    def _status(self) -> str:
-        try:
-            return printer_state(self.device)
-        except (EscposError, OSError, RuntimeError) as exc:
-            log.warning("printer unreachable: %s", exc)
-            self._forget_connection()
-            return "offline"
-        except Exception:
-            log.exception("printer status query failed")
-            self._forget_connection()
-            return "error"
-
-    def _forget_connection(self) -> None:
-        """Close the device so the next job opens it afresh (a replugged USB printer comes back)."""
-        try:
-            self.device.close()
-        except Exception as exc:  # closing a dead connection may fail too; nothing left to do then
-            log.debug("closing the printer failed: %s", exc)
-        self.device.device = False  # python-escpos reopens a device in this state on next use
+            self.sink.close()

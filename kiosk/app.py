@@ -19,8 +19,9 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from hardware.printer import TicketContent
+from hardware.ticket_content import ticket_content
 from reception import service_notify
+from reception.sessions import next_here_text, next_sessions_text
 from kiosk import flow as steps, textfit
 from kiosk.flow import Flow
 from kiosk.i18n import LANGUAGE_NAMES, tr
@@ -34,7 +35,6 @@ from kiosk.screens.question import QuestionScreen
 from kiosk.screens.start import StartScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.services import KioskServices
-from kiosk.sessions import next_here_text, next_sessions_text
 from kiosk.theme import ScreenProfile
 from kiosk.widgets import FitLabel
 from kiosk.window import is_staff_exit
@@ -46,7 +46,6 @@ SCREENS = {steps.START: ("start", StartScreen), steps.QUESTION: ("question", Que
            steps.TICKET: ("ticket", TicketScreen)}
 TICKET_SECONDS = 25          # the ticket screen returns to the start by itself after this
 TICKET_FAILED_SECONDS = 90   # ... or this, when the printer failed: the citizen must read the number
-TICKET_SESSIONS = 3
 
 
 class IdleWarning(ModalView):
@@ -297,13 +296,9 @@ class KioskApp(App):
         if self._on_ticket_screen(visit):
             self.root.get_screen("ticket").show(ticket)
             self._schedule_ticket_timeout(TICKET_SECONDS)
-        service = self.site.services[order.service]
-        sessions = (next_sessions_text(self.site, self.services.now(), order.lang, TICKET_SESSIONS)
-                    if service.volunteer_may_serve else ())
-        content = TicketContent(number=ticket.number, reason=service.name.get_text(order.lang), lang=order.lang,
-                                issued_at=ticket.issued_at, eta_min=ticket.eta_min, ahead=ticket.ahead,
-                                volunteer_sessions=sessions, offline=ticket.offline,
-                                helper=order.preference if service.citizen_chooses and order.preference != "any" else None)
+        content = ticket_content(self.site, self.site.services[order.service], order.lang, number=ticket.number,
+                                 issued_at=ticket.issued_at, now=self.services.now(), eta_min=ticket.eta_min,
+                                 ahead=ticket.ahead, offline=ticket.offline, preference=order.preference)
         if self.services.printing:
             self.services.printing.submit(content, lambda state: self._printed(state, visit))
 

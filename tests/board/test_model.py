@@ -125,8 +125,8 @@ def test_a_rows_wait_text(eta, waiting, shown):
 def test_next_sessions_follow_the_local_clock(site):
     tuesday_morning = datetime(2026, 11, 24, 11, 59, tzinfo=site.tz)
     page = info.sessions_page(site, tuesday_morning, "da")
-    assert page.lines[0] == "I dag 09:00-12:00: Her på rådhuset, Borgerservice"
-    assert page.lines[1].startswith("I morgen 10:00-12:00: IT-café")
+    assert page.lines[0] == "I dag kl. 09:00-12:00: Her på rådhuset, Borgerservice"
+    assert page.lines[1].startswith("I morgen kl. 10:00-12:00: IT-café")
     tuesday_noon = datetime(2026, 11, 24, 12, 0, tzinfo=site.tz)
     assert info.sessions_page(site, tuesday_noon, "en").lines[0].startswith("Tomorrow 10:00-12:00")
 

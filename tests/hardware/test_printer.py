@@ -7,7 +7,8 @@ import pytest
 from escpos.constants import RT_STATUS_ONLINE, RT_STATUS_PAPER
 from escpos.printer import Dummy, File, Network
 
-from hardware.printer import RT_STATUS_OFFLINE_CAUSE, TicketPrinter
+from hardware.printer import TicketPrinter
+from hardware.printer_sink import RT_STATUS_OFFLINE_CAUSE, EscposSink
 from hardware.ticket_layout import TicketContent, TicketLayout
 from hardware.ticket_texts import TEXTS, ticket_text
 from reception.broker import free_port
@@ -40,9 +41,9 @@ SILENT: dict[bytes, bytes] = {}
 
 def test_ticket_bytes_exact():
     layout = TicketLayout("Borgerservice Tønder", lines=("number", "reason"))
-    printer = TicketPrinter(Dummy(profile="TM-T20II"), layout, "TM-T20II")
+    printer = TicketPrinter(EscposSink(Dummy(profile="TM-T20II")), layout, "TM-T20II")
     printer.print_ticket(content(reason="Kørekort"))
-    assert printer.device.output == (
+    assert printer.sink.device.output == (
         b"\x1b@"                                   # ESC @ reset
         b"\x1bt\x05"                               # ESC t 5: code page CP865 (Nordic)
         b"\x1d!\x77\x1bE\x01\x1ba\x01C004\n"       # GS ! 0x77: 8x8, the largest size; bold; centred
@@ -55,7 +56,7 @@ def test_ticket_bytes_exact():
 def test_danish_letters_use_the_nordic_code_page(site):
     printer = TicketPrinter.from_site(site)
     printer.print_ticket(content(reason="æøåÆØÅ"))
-    out = printer.device.output
+    out = printer.sink.device.output
     assert out.startswith(b"\x1b@\x1bt\x05")
     assert "æøåÆØÅ".encode("cp865") == b"\x91\x9b\x86\x92\x9d\x8f"
     assert b"\x91\x9b\x86\x92\x9d\x8f\n" in out
@@ -66,28 +67,28 @@ def test_danish_letters_use_the_nordic_code_page(site):
 
 
 def test_cyrillic_switches_code_page_only_where_needed():
-    printer = TicketPrinter(Dummy(profile="TM-T20II"), TicketLayout("X", lines=("number", "reason")), "TM-T20II")
+    printer = TicketPrinter(EscposSink(Dummy(profile="TM-T20II")), TicketLayout("X", lines=("number", "reason")), "TM-T20II")
     printer.print_ticket(content(reason="Паспорт", lang="uk"))
-    out = printer.device.output
+    out = printer.sink.device.output
     assert b"\x1bt\x11" + "Паспорт".encode("cp866") in out  # ESC t 17: CP866
 
 
 def test_ticket_texts_in_the_citizens_language(site):
     printer = TicketPrinter.from_site(site)
     printer.print_ticket(content(lang="en", eta_min=None, ahead=None, offline=True))
-    out = printer.device.output
+    out = printer.sink.device.output
     assert b"Expected wait" not in out
     assert b"The wait is not known right now." in out and b"You will be called on the screen\n" in out
     assert b"could not be" not in out  # plain, calm words
 
 
 def test_paper_out_raises_and_prints_nothing():
-    printer = TicketPrinter(AnsweringDummy(PAPER_OUT, profile="TM-T20II"), TicketLayout("X"))
+    printer = TicketPrinter(EscposSink(AnsweringDummy(PAPER_OUT, profile="TM-T20II")), TicketLayout("X"))
     assert printer.status() == "paper_out"
     with pytest.raises(PrinterUnavailable) as err:
         printer.print_ticket(content())
     assert err.value.args == ("paper_out",)
-    assert b"C004" not in printer.device.output
+    assert b"C004" not in printer.sink.device.output
 
 
 @pytest.mark.parametrize("replies, state, prints", [
@@ -96,11 +97,11 @@ def test_paper_out_raises_and_prints_nothing():
     (SILENT, "offline", False),
 ])
 def test_status_states(replies, state, prints):
-    printer = TicketPrinter(AnsweringDummy(replies, profile="TM-T20II"), TicketLayout("X"))
+    printer = TicketPrinter(EscposSink(AnsweringDummy(replies, profile="TM-T20II")), TicketLayout("X"))
     assert printer.status() == state
     if prints:
         printer.print_ticket(content())
-        assert b"C004\n" in printer.device.output
+        assert b"C004\n" in printer.sink.device.output
     else:
         with pytest.raises(PrinterUnavailable, match=state):
             printer.print_ticket(content())
@@ -108,7 +109,7 @@ def test_status_states(replies, state, prints):
 
 def test_missing_file_printer_is_offline_then_recovers(tmp_path):
     device_file = tmp_path / "usb" / "lp0"
-    printer = TicketPrinter(File(devfile=str(device_file)), TicketLayout("X"))
+    printer = TicketPrinter(EscposSink(File(devfile=str(device_file))), TicketLayout("X"))
     with pytest.raises(PrinterUnavailable, match="offline"):
         printer.print_ticket(content())
     device_file.parent.mkdir()  # the printer is plugged in again
@@ -118,7 +119,7 @@ def test_missing_file_printer_is_offline_then_recovers(tmp_path):
 
 
 def test_network_printer_that_does_not_answer_is_offline():
-    printer = TicketPrinter(Network(host="127.0.0.1", port=free_port(), timeout=1), TicketLayout("X"))
+    printer = TicketPrinter(EscposSink(Network(host="127.0.0.1", port=free_port(), timeout=1)), TicketLayout("X"))
     assert printer.status() == "offline"
     with pytest.raises(PrinterUnavailable, match="offline"):
         printer.print_ticket(content())
@@ -147,9 +148,9 @@ def raster_images(out: bytes) -> list[tuple[int, int]]:
 
 def test_a_printer_with_the_code_pages_gets_ukrainian_as_text():
     """TM-T20II's profile lists CP866 and CP855: every letter goes as text, no image, no '?'."""
-    printer = TicketPrinter(Dummy(profile="TM-T20II"), TicketLayout("X", lines=("number", "reason")), "TM-T20II")
+    printer = TicketPrinter(EscposSink(Dummy(profile="TM-T20II")), TicketLayout("X", lines=("number", "reason")), "TM-T20II")
     printer.print_ticket(content(reason=UKRAINIAN_LICENCE, lang="uk"))
-    out = printer.device.output
+    out = printer.sink.device.output
     assert raster_images(out) == []
     assert "Посв".encode("cp866") in out and b"?" not in out
 
@@ -157,9 +158,9 @@ def test_a_printer_with_the_code_pages_gets_ukrainian_as_text():
 def test_a_printer_without_the_code_page_prints_that_line_as_an_image():
     """TM-T88III has CP866 but no page with Ukrainian "і": the reason is printed as a picture of the
     line (double size: 48 dots high), the lines it can print stay text."""
-    printer = TicketPrinter(Dummy(profile="TM-T88III"), TicketLayout("X", lines=("number", "reason")), "TM-T88III")
+    printer = TicketPrinter(EscposSink(Dummy(profile="TM-T88III")), TicketLayout("X", lines=("number", "reason")), "TM-T88III")
     printer.print_ticket(content(reason=UKRAINIAN_LICENCE, lang="uk"))
-    out = printer.device.output
+    out = printer.sink.device.output
     images = raster_images(out)
     assert len(images) == 1 and images[0][1] == 48, images
     assert images[0][0] >= len(UKRAINIAN_LICENCE) * 24  # 12-dot cells, doubled
@@ -184,7 +185,7 @@ def test_sessions_date_and_the_chosen_helper_are_printed_large_and_places_never_
     sessions = ("Onsdag kl. 10:00-12:00: IT-café på Tønder Bibliotek",
                 "Mandag kl. 13:00-15:00: Datastue på Center Royal, Løgumkloster")
     printer.print_ticket(content(reason="Lær MitID og apps", volunteer_sessions=sessions, helper="volunteer"))
-    out = printer.device.output.decode("cp865")
+    out = printer.sink.device.output.decode("cp865")
     tall = "\x1d!\x01"
     assert f"{tall}\x1bE\x00\x1ba\x01Du har valgt en frivillig\n" in out
     assert f"{tall}\x1bE\x00\x1ba\x0125.11.2026 10:01\n" in out
@@ -196,4 +197,4 @@ def test_sessions_date_and_the_chosen_helper_are_printed_large_and_places_never_
 def test_no_helper_line_where_the_citizen_did_not_choose(site):
     printer = TicketPrinter.from_site(site)
     printer.print_ticket(content(reason="Pas"))
-    assert b"valgt" not in printer.device.output
+    assert b"valgt" not in printer.sink.device.output

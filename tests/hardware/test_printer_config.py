@@ -41,5 +41,5 @@ def test_unknown_model_or_code_page(printer, key):
 
 def test_network_printer_from_site():
     site = load_with({"connection": "network", "host": "192.0.2.1", "port": 9100, "profile": "TM-T20II"})
-    device = TicketPrinter.from_site(site).device
+    device = TicketPrinter.from_site(site).sink.device
     assert (type(device).__name__, device.host, device.port) == ("Network", "192.0.2.1", 9100)

@@ -11,6 +11,7 @@ from escpos.printer import Dummy
 from PIL import Image, ImageDraw
 
 from hardware.printer import TicketPrinter
+from hardware.printer_sink import EscposSink
 from hardware.ticket_layout import TicketContent, TicketLayout, compose
 from hardware.ticket_preview import MARGIN, render_png
 from reception.cli import main
@@ -44,9 +45,9 @@ def test_logo_is_printed_as_raster_and_previewed_at_its_size(tmp_path):
     image.save(logo)
     layout = TicketLayout("X", lines=("logo", "number"), logo=str(logo))
     ticket = TicketContent("A012", "Pas", "da", datetime(2026, 11, 25, 9, tzinfo=timezone.utc), 5, 1)
-    printer = TicketPrinter(Dummy(profile="TM-T20II"), layout, "TM-T20II")
+    printer = TicketPrinter(EscposSink(Dummy(profile="TM-T20II")), layout, "TM-T20II")
     printer.print_ticket(ticket)
-    out = printer.device.output
+    out = printer.sink.device.output
     assert b"\x1dv0" in out and out.index(b"\x1dv0") < out.index(b"A012")  # GS v 0 raster image first
     preview = Image.open(render_png(compose(ticket, layout), tmp_path / "t.png"))
     assert preview.size == (576, 2 * MARGIN + 60 + 24 + 8 * 24)  # logo, blank line, number

@@ -5,6 +5,7 @@ import json
 import time
 
 from hardware.printer import TicketLayout, TicketPrinter
+from hardware.printer_sink import EscposSink
 from kiosk.i18n import tr
 from kiosk.window import is_staff_exit
 from tests.hardware.test_printer import PAPER_OUT, AnsweringDummy
@@ -16,7 +17,7 @@ PASSPORT = Path((1, 0), "passport", "any", (), None)
 
 def test_paper_out_is_said_plainly_kept_longer_and_reaches_staff(kiosk_app, broker, hub, recorder, site, tmp_path):
     alerts = recorder(f"reception/{site.id}/alerts")
-    printer = TicketPrinter(AnsweringDummy(PAPER_OUT, profile="TM-T20II"), TicketLayout.from_site(site), "TM-T20II")
+    printer = TicketPrinter(EscposSink(AnsweringDummy(PAPER_OUT, profile="TM-T20II")), TicketLayout.from_site(site), "TM-T20II")
     k = make_kiosk(kiosk_app, broker, tmp_path, printer=printer)
     try:
         drv = k.driver
@@ -30,7 +31,7 @@ def test_paper_out_is_said_plainly_kept_longer_and_reaches_staff(kiosk_app, brok
         alert = alerts.wait_for(lambda msgs: [a for _t, p in msgs if p for a in json.loads(p)["alerts"]
                                               if a["device"] == "kiosk-1"])
         assert alert[-1]["problem"] == "paper_out"
-        assert b"C" not in printer.device.output.replace(b"\x10\x04", b"")  # nothing but status queries sent
+        assert b"C" not in printer.sink.device.output.replace(b"\x10\x04", b"")  # nothing but status queries sent
     finally:
         k.services.stop()
 
@@ -107,7 +108,7 @@ def test_a_silent_hub_never_freezes_the_screen_and_a_late_number_still_prints(ki
         drv.tap(tr("da", "done"))  # the citizen gives up waiting: the screen answers at once
         assert drv.screen.name == "start"
         drv.tap("English")
-        drv.wait_until(lambda: b"C901" in k.printer.device.output, 10)
+        drv.wait_until(lambda: b"C901" in k.printer.sink.device.output, 10)
         drv.pump(0.3)
         assert drv.screen.name == "start" and k.app.lang == "en" and k.app._ticket_timeout is None
     finally:

@@ -38,9 +38,9 @@ def test_broker_cut_tickets_issued_offline_reach_the_hub_once_in_issue_order(kio
     drv.wait_until(lambda: not link.hub_online, 10)
     drv.tap("Pas")
     numbers = [shown(drv).number]
-    assert kiosk.printer.device.output.count(b"\x1dV\x00") == 2  # printed as well: the first and this one
+    assert kiosk.printer.sink.device.output.count(b"\x1dV\x00") == 2  # printed as well: the first and this one
     assert drv.screen.wait.startswith(tr("da", "wait_unknown")), "no wait is known: say so calmly"
-    assert "Ventetiden kendes ikke lige nu" in kiosk.printer.device.output.split(b"\x1dV\x00")[1].decode("cp865")
+    assert "Ventetiden kendes ikke lige nu" in kiosk.printer.sink.device.output.split(b"\x1dV\x00")[1].decode("cp865")
     drv.tap(tr("da", "done"))
     learn = site.questions["start"].answers[0]
     drv.tap(learn.label.get_text("da"))
@@ -96,7 +96,7 @@ def test_a_hub_that_answers_too_late_keeps_no_ghost_ticket(kiosk_app, broker, hu
         try:
             tap_through(drv, site, "da", PASSPORT)
             assert shown(drv).number == "C901"  # after the timeout, from the kiosk's own range
-            drv.wait_until(lambda: b"C901" in k.printer.device.output)
+            drv.wait_until(lambda: b"C901" in k.printer.sink.device.output)
         finally:
             hub.proc.send_signal(signal.SIGCONT)
         k.services.issuer.wake()

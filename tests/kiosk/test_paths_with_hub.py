@@ -56,13 +56,13 @@ def test_every_path_reaches_the_hub_and_the_printer(lang, kiosk, hub, recorder, 
         assert screen.number.startswith(letter) and int(screen.number[1:]) < 900
         assert screen.reason == site.services[path.service].name.get_text(lang)
         drv.wait_until(lambda: screen.message == tr(lang, "called"))
-        printed = kiosk.printer.device.output
+        printed = kiosk.printer.sink.device.output
         assert screen.number.encode() in printed
         assert printed.endswith(b"\x1dV\x00")  # the cut
         if lang == "da":  # the reason, wrapped to the paper, Danish letters in code page 865
             for word in site.services[path.service].name.get_text("da").split():
                 assert word.encode("cp865") in printed
-        kiosk.printer.device.clear()
+        kiosk.printer.sink.device.clear()
         answer_first_visit(drv, lang, path.first_visit)
         if path.first_visit is not None:
             answered[screen.number] = path.first_visit

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kiosk import i18n, theme
-from kiosk.sessions import next_here_text, next_sessions_text
+from reception.sessions import next_here_text, next_sessions_text
 from reception.colour import contrast_ratio
 
 TZ = ZoneInfo("Europe/Copenhagen")
