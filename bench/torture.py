@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from reception import config
 from reception.commands import add_config_argument
 
 
@@ -35,6 +36,7 @@ def quiet_devices() -> None:
 def main(args) -> int:
     from bench.torture_rig import Rig, reconcile  # the devices' code is loaded only when the bench runs
 
+    config.load(args.config)  # a bad or missing site file: its one-line error, before any part starts
     quiet_devices()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1_000_000)
     print(f"torture: seed {seed} (repeat its choices with --seed {seed}), {args.minutes:g} minutes", flush=True)

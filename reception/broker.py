@@ -111,6 +111,11 @@ class PrivateBroker:
             self.proc.wait()
         self.proc = None
 
+    def restart(self) -> "PrivateBroker":
+        """Stop and start again on the same port; persistent sessions and retained messages survive."""
+        self.stop()
+        return self.start()
+
     def __enter__(self) -> "PrivateBroker":
         return self.start()
 

@@ -120,7 +120,7 @@ def test_the_hub_process_restarts_numbers_at_local_midnight_only(broker, recorde
                                                                  start, edge, second, first_after):
     from tests.conftest import HubProcess
     from tests.hardware.conftest import wait_until
-    from tests.hub.test_hub_mqtt import reply_for, request, tickets_in_db
+    from tests.hub.test_hub_mqtt import reply_for, request
 
     hub = HubProcess(broker, tmp_path / "hub.db", instant=start).start()
     try:

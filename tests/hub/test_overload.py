@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from hub.overload import REPLAY_WINDOW_S
 from kiosk.flow import Order
@@ -66,7 +66,7 @@ def flood(rec: Recorder, site, rate: float, seconds: float) -> dict[str, tuple[s
             continue
         rid, kiosk, service = f"flood-{uuid.uuid4().hex[:12]}", kiosks[n % len(kiosks)], services[n % len(services)]
         sent[rid] = (kiosk, service, time.monotonic())
-        body = {"id": rid, "service": service, "sent_at": datetime.now(timezone.utc).isoformat()}  # as a kiosk sends it
+        body = {"id": rid, "service": service, "sent_at": clock.from_env()().isoformat()}  # as a kiosk sends it
         rec.conn.publish(protocol.Topics(site.id).ticket_request(kiosk), protocol.encode(body))
         n += 1
     return sent

@@ -20,7 +20,9 @@ def test_a_minute_of_torture_loses_doubles_and_skips_nobody():
                            "--seed", str(SEED), "-c", str(EXAMPLE_CONFIG)],
                           cwd=ROOT, capture_output=True, text=True, timeout=380, env={**os.environ})
     assert done.stdout.startswith(f"torture: seed {SEED}"), done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("{"), done.stderr[-3000:]
+    result = json.loads(last)
     assert (result["lost"], result["duplicated"], result["skipped"]) == (0, 0, 0), (result, done.stderr[-3000:])
     assert done.returncode == 0
     assert result["issued"] > 50 and result["offline"] > 0 and result["calls"] == result["issued"]
