@@ -24,7 +24,7 @@ def example_snapshot(site: Site, now: datetime) -> protocol.BoardSnapshot:
              for i, (number, desk) in enumerate(EXAMPLE_CALLS) if desk in site.desks]
     services = [{"service": sid, "letter": site.services[sid].letter, "waiting": n, "eta_min": eta}
                 for sid, (n, eta) in EXAMPLE_WAITS.items() if sid in site.services]
-    return protocol.parse_board_snapshot(protocol.encode({
+    return protocol.BoardSnapshot.from_payload(protocol.encode({
         "at": now.isoformat(), "calls": calls, "services": services,
         "kinds": {"staff": {"open": 3, "waiting": 7, "eta_min": 18}, "volunteer": {"open": 1, "waiting": 3, "eta_min": 5}},
         "volunteers_until": "12:00",

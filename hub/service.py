@@ -187,7 +187,7 @@ class Hub:
         return run
 
     def _on_ticket_request(self, where: protocol.Topic, payload: bytes, ack) -> None:
-        request = protocol.parse_ticket_request(payload)
+        request = protocol.TicketRequest.from_payload(payload)
         kiosk, now = where.device_id, self.clock()
         reply_topic = self.topics.ticket_reply(kiosk)
         key = f"kiosk/{kiosk}/{request.id}"
@@ -245,7 +245,7 @@ class Hub:
 
     def _on_ticket_first_visit(self, where: protocol.Topic, payload: bytes, ack) -> None:
         """The first-visit answer given after the number: stored with this kiosk's ticket, once per id; no reply."""
-        answer = protocol.parse_ticket_first_visit(payload)
+        answer = protocol.TicketFirstVisit.from_payload(payload)
         kiosk, now = where.device_id, self.clock()
         key = f"kiosk/{kiosk}/first_visit/{answer.id}"
         if self._answer_again(key, ack, now):
@@ -259,7 +259,7 @@ class Hub:
     def _on_desk_command(self, where: protocol.Topic, payload: bytes, ack) -> None:
         desk_id, now = where.device_id, self.clock()
         result_topic = self.topics.desk_result(desk_id)
-        command = protocol.parse_desk_command(payload)
+        command = protocol.DeskCommand.from_payload(payload)
         key = f"desk/{desk_id}/{command.id}"
         if self._answer_again(key, ack, now):
             return
@@ -275,7 +275,7 @@ class Hub:
         self._stage(Pending(effects, now, key, result_topic, reply, ack))
 
     def _on_kiosk_status(self, where: protocol.Topic, payload: bytes, ack) -> None:
-        printer = protocol.parse_kiosk_status(payload).printer if payload else None  # empty: status cleared
+        printer = protocol.KioskStatus.from_payload(payload).printer if payload else None  # empty: status cleared
         alerts.printer(self.alerts, where.device_id, printer, self.clock())
         self._publish_alerts(self.clock())
         ack()  # alerts live in the retained status messages, not in the store
@@ -283,7 +283,7 @@ class Hub:
     def _on_device_available(self, where: protocol.Topic, payload: bytes, ack) -> None:
         """A kiosk, board or desk unit came, went (its Last Will) or was stopped: raise or clear its alert."""
         device = alerts.device_name(where)
-        status = protocol.parse_available(payload).status if payload else None
+        status = protocol.Availability.from_payload(payload).status if payload else None
         if alerts.availability(self.alerts, device, status, self.clock()):
             if status == "offline":
                 log.warning("%s went offline without a word", device)
@@ -294,7 +294,7 @@ class Hub:
 
     def _on_feedback(self, where: protocol.Topic, payload: bytes, ack) -> None:
         """Store an anonymous answer once (by kiosk and id); it only ever feeds the statistics."""
-        answer = protocol.parse_feedback(payload)
+        answer = protocol.Feedback.from_payload(payload)
         if answer.service is not None and answer.service not in self.site.services:
             raise MessageError(f"unknown service {answer.service!r}")
         now = self.clock()

@@ -43,9 +43,9 @@ class HubLink:
         self.conn = Connection(kiosk_id, broker, available=self.topics.kiosk_available(kiosk_id),
                                on_connect=self._after_connect,
                                on_connection_change=lambda _up: self.on_change())
-        self.conn.subscribe_parsed(self.topics.hub_available, protocol.parse_available, self._on_available)
-        self.conn.subscribe_parsed(self.topics.board, protocol.parse_board_snapshot, self._on_board)
-        self.conn.subscribe_parsed(self.topics.ticket_reply(kiosk_id), protocol.parse_ticket_reply, self._on_reply)
+        self.conn.subscribe_parsed(self.topics.hub_available, protocol.Availability.from_payload, self._on_available)
+        self.conn.subscribe_parsed(self.topics.board, protocol.BoardSnapshot.from_payload, self._on_board)
+        self.conn.subscribe_parsed(self.topics.ticket_reply(kiosk_id), protocol.TicketReply.from_payload, self._on_reply)
 
     def start(self) -> "HubLink":
         self.conn.start()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from reception.config import Site
-from reception.payload import MAX_PACKET, MAX_PAYLOAD
+from reception.protocol.wire import MAX_PACKET, MAX_PAYLOAD
 from reception.protocol import ROOT, Topics
 
 # Queue limits for every broker the appliance configures.  No in-flight window (Mosquitto's default

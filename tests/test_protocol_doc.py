@@ -57,10 +57,9 @@ def test_the_shell_examples_work_as_written(hub, broker, tmp_path):
 
 
 def test_the_limits_and_fixed_codes_are_documented_as_the_code_has_them():
-    from reception import payload
-    for figure in (payload.MAX_PAYLOAD, payload.MAX_PACKET, payload.MAX_DEVICE_PAYLOAD, payload.MAX_COUNT):
+    for figure in (protocol.MAX_PAYLOAD, protocol.MAX_PACKET, protocol.MAX_DEVICE_PAYLOAD, protocol.MAX_COUNT):
         assert f"{figure:,}" in DOC, figure
-    assert f"{payload.MAX_DEPTH} levels" in DOC and f"1–{payload.MAX_TEXT} printable" in DOC
-    assert f"at most {payload.SHOWN} characters" in DOC and f"at most {payload.MAX_REASON} characters" in DOC
+    assert f"{protocol.MAX_DEPTH} levels" in DOC and f"1–{protocol.MAX_TEXT} printable" in DOC
+    assert f"at most {protocol.SHOWN} characters" in DOC and f"at most {protocol.MAX_REASON} characters" in DOC
     for code in (*protocol.ALERT_PROBLEMS, *protocol.PRINTER_STATES, *protocol.AVAILABILITY, *protocol.DESK_UNITS):
         assert f"`{code}`" in DOC, code

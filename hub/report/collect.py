@@ -13,7 +13,7 @@ import threading
 from reception import protocol
 from reception.errors import MessageError
 from reception.mqtt import BrokerAddress, Connection
-from reception.payload import show, shorten
+from reception.protocol.wire import show, shorten
 
 from hub.stats_db import StatsDB
 
@@ -39,7 +39,7 @@ class Collector:
     def _on_stats(self, topic: str, payload: bytes) -> None:
         try:
             site = protocol.parse_topic(topic).site
-            message = protocol.parse_stats_daily(payload)
+            message = protocol.DailyStatsMessage.from_payload(payload)
             if message.site != site:
                 raise MessageError(f"payload of site {message.site!r} on the topic of {site!r}")
         except MessageError as exc:

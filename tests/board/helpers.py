@@ -34,11 +34,11 @@ def snapshot(calls=(), waiting=None, volunteers_until="12:00", languages=None) -
 
 
 def parsed_call(*args, **kw) -> protocol.CallEvent:
-    return protocol.parse_call_event(protocol.encode(call(*args, **kw)))
+    return protocol.CallEvent.from_payload(protocol.encode(call(*args, **kw)))
 
 
 def parsed_snapshot(*args, **kw) -> protocol.BoardSnapshot:
-    return protocol.parse_board_snapshot(protocol.encode(snapshot(*args, **kw)))
+    return protocol.BoardSnapshot.from_payload(protocol.encode(snapshot(*args, **kw)))
 
 
 def daily_stats(site: Site, day: str, waiting: int, served: int, avg_wait_min: float | None) -> dict:
@@ -49,4 +49,4 @@ def daily_stats(site: Site, day: str, waiting: int, served: int, avg_wait_min: f
 
 
 def parsed_daily_stats(*args) -> protocol.DailyStatsMessage:
-    return protocol.parse_stats_daily(protocol.encode(daily_stats(*args)))
+    return protocol.DailyStatsMessage.from_payload(protocol.encode(daily_stats(*args)))

@@ -30,20 +30,20 @@ def test_every_view_of_a_busy_queue_parses(site):
     q.command("vol-1", "next", now)
     estimates = default_estimator(site).estimate(q, now)
 
-    state = parsed(protocol.parse_desk_state, views.desk_state(site, q, "desk-1", now))
+    state = parsed(protocol.DeskState.from_payload, views.desk_state(site, q, "desk-1", now))
     assert state.current is not None and state.current.extras == ("carer",)
     call = views.call_event(site, effects.calls[0], q.tickets[effects.calls[0].ticket].number, 1, "uk")
-    assert parsed(protocol.parse_call_event, call).number == state.current.number
-    assert parsed(protocol.parse_call_event, call).lang == "uk"
-    board = parsed(protocol.parse_board_snapshot, views.board_snapshot(site, q, estimates, [call], now))
+    assert parsed(protocol.CallEvent.from_payload, call).number == state.current.number
+    assert parsed(protocol.CallEvent.from_payload, call).lang == "uk"
+    board = parsed(protocol.BoardSnapshot.from_payload, views.board_snapshot(site, q, estimates, [call], now))
     assert board.calls[0].desk == "desk-1"
     ticket = q.waiting()[0]
-    reply = protocol.parse_ticket_reply(protocol.ticket_reply("r-1", views.ticket_view(ticket, 12.5, 2)))
+    reply = protocol.TicketReply.from_payload(protocol.ticket_reply("r-1", views.ticket_view(ticket, 12.5, 2)))
     assert reply.ticket.number == ticket.number
-    assert parsed(protocol.parse_alerts, views_of_alerts(now)) == (
+    assert parsed(protocol.Alerts.from_payload, views_of_alerts(now)).alerts == (
         protocol.Alert("kiosk-1", "paper_out", now), protocol.Alert("desk-1/console", "unreachable", now))
     aggregate = day_aggregate(site, "2026-11-24", list(q.tickets.values()), [], [], now)
-    assert parsed(protocol.parse_stats_daily, DailyStats.payload(aggregate, now, final=False)).site == site.id
+    assert parsed(protocol.DailyStatsMessage.from_payload, DailyStats.payload(aggregate, now, final=False)).site == site.id
 
 
 def views_of_alerts(now: datetime) -> dict:

@@ -23,7 +23,7 @@ def test_an_answer_walks_faces_reasons_letter_and_becomes_a_valid_message():
     form.choose_service("passport")
     assert form.step == THANKS_STEP
     body = form.message(AT)
-    parsed = protocol.parse_feedback(protocol.encode(body))
+    parsed = protocol.Feedback.from_payload(protocol.encode(body))
     assert (parsed.score, parsed.tags, parsed.service, parsed.at) == (2, ("waited_too_long",), "passport", AT)
     assert form.message(AT)["id"] != body["id"]  # every answer its own id; a resend keeps the one it has
 

@@ -47,7 +47,7 @@ def test_pending_in_issue_order_with_contract_bodies_until_delivered(tmp_path, k
     a = box.issue(Order("passport", lang="uk"), "C", T0)
     b = box.issue(Order("moving", extras=("carer",)), "F", T0 + timedelta(seconds=5))
     assert [p.number for p in box.pending()] == ["C901", "F901"]
-    parsed = protocol.parse_ticket_request(protocol.encode(box.pending()[1].body))
+    parsed = protocol.TicketRequest.from_payload(protocol.encode(box.pending()[1].body))
     assert (parsed.offline_number, parsed.issued_at, parsed.extras) == ("F901", b.issued_at, ("carer",))
     box.delivered(a.id)
     assert [p.number for p in box.pending()] == ["F901"]
@@ -71,7 +71,7 @@ def test_the_hand_over_names_the_request_it_replaces_and_carries_a_late_first_vi
     ticket = box.issue(Order("passport"), "C", T0, replaces="kiosk-1-abc")
     assert box.set_first_visit("C901", T0, True)
     assert not box.set_first_visit("C901", T0 + timedelta(days=1), True)  # another day's C901: not here
-    parsed = protocol.parse_ticket_request(protocol.encode(box.pending()[0].body))
+    parsed = protocol.TicketRequest.from_payload(protocol.encode(box.pending()[0].body))
     assert (parsed.replaces, parsed.first_visit, parsed.offline_number) == ("kiosk-1-abc", True, "C901")
     box.delivered(ticket.id)
     assert not box.set_first_visit("C901", T0, False)  # handed over: the answer must travel on its own
