@@ -95,10 +95,10 @@ class Client:
                 raise TimeoutError(f"no answer for {key}")
             return self.answers[key]
 
-    def send(self, topic: str, body: dict) -> str:
-        cid = uuid.uuid4().hex
-        self.conn.publish(topic, protocol.encode({"id": cid, **body}))
-        return cid
+    def send(self, topic: str, message) -> str:
+        """Publish a ticket request or desk command; returns its id."""
+        self.conn.publish(topic, message.to_payload())
+        return message.id
 
 
 def start_hub(config_path: Path, broker: PrivateBroker, data: Path, client: Client) -> subprocess.Popen:
@@ -119,26 +119,27 @@ def drive(app, client: Client, site, args, via: str, shown: dict, sent: dict, do
 
     try:
         if via == "hub":
-            replies = [client.wait(client.send(client.topics.ticket_request(client.kiosk), {"service": "passport"}))
+            replies = [client.wait(client.send(client.topics.ticket_request(client.kiosk),
+                                                   protocol.TicketRequest(uuid.uuid4().hex, "passport")))
                        for _ in range(args.calls)]
             refused = [r for r in replies if not r["ok"]]
             if refused:
                 raise RuntimeError(f"the hub refused tickets: {refused[:3]}")
             for desk in DESKS:
-                client.wait(client.send(client.topics.desk_command(desk), {"action": "open"}))
+                client.wait(client.send(client.topics.desk_command(desk), protocol.DeskCommand(uuid.uuid4().hex, "open")))
         time.sleep(1)  # let the board settle on the snapshot
         for i in range(args.calls):
             desk = DESKS[i % len(DESKS)]
             if via == "hub":
                 start = time.perf_counter()
-                cid = client.send(client.topics.desk_command(desk), {"action": "next"})
+                cid = client.send(client.topics.desk_command(desk), protocol.DeskCommand(uuid.uuid4().hex, "next"))
                 number = client.wait(cid)["ticket"]
             else:
                 number = f"C{i + 1:03d}"
-                event = {"type": "call", "number": number, "desk": desk, "desk_name": dict(site.desks[desk].name),
-                         "at": datetime.now(timezone.utc).isoformat(), "seq": i + 1}
+                event = protocol.CallEvent("call", number, desk, dict(site.desks[desk].name),
+                                           datetime.now(timezone.utc), i + 1)
                 start = time.perf_counter()
-                client.conn.publish(client.topics.calls, protocol.encode(event))
+                client.conn.publish(client.topics.calls, event.to_payload())
             sent[number] = start
             deadline = time.monotonic() + 5
             while number not in shown and time.monotonic() < deadline:

@@ -63,15 +63,15 @@ class DeskClient:
     # -- commands ----------------------------------------------------------
 
     def send(self, action: str, **fields: str) -> str:
-        """Queue one command durably and publish it; returns its id."""
-        command = {"id": f"{self.desk_id}-{uuid.uuid4().hex[:16]}", "action": action, **fields}
-        payload = protocol.encode(command)
-        protocol.DeskCommand.from_payload(payload)  # never send what the hub would reject as malformed
-        self.outbox.add(self.desk_id, command["id"], payload)
+        """Queue one command durably and publish it; returns its id.  ``fields``: ``ticket`` for call,
+        ``service``/``to_kind`` for transfer."""
+        command = protocol.DeskCommand(f"{self.desk_id}-{uuid.uuid4().hex[:16]}", action, **fields)
+        payload = command.to_payload()
+        self.outbox.add(self.desk_id, command.id, payload)
         with self._lock:
-            self._hand_over(command["id"], payload)
-        log.info("%s: %s (%s)", self.desk_id, action, command["id"])
-        return command["id"]
+            self._hand_over(command.id, payload)
+        log.info("%s: %s (%s)", self.desk_id, action, command.id)
+        return command.id
 
     def toggle_open(self) -> str:
         """Open a closed desk, close an open or paused one; returns the action sent."""

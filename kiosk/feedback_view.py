@@ -77,9 +77,9 @@ icons.DRAWINGS.update({f"face_{score}": _face(score) for score in FACES})
 icons.DRAWINGS["feedback"] = _faces
 
 
-def send(link, body: dict) -> None:
+def send(link, answer: protocol.Feedback) -> None:
     """Publish one answer; the broker connection queues it while it is away."""
-    link.conn.publish(link.topics.feedback(link.kiosk_id), protocol.encode(body), qos=1)
+    link.conn.publish(link.topics.feedback(link.kiosk_id), answer.to_payload(), qos=1)
 
 
 class FeedbackButton(KioskButton):

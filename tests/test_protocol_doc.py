@@ -4,6 +4,7 @@ import re
 import subprocess
 
 from reception import protocol
+from reception.errors import MessageError
 from tests.conftest import ROOT, Recorder
 
 DOC = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
@@ -63,3 +64,41 @@ def test_the_limits_and_fixed_codes_are_documented_as_the_code_has_them():
     assert f"at most {protocol.SHOWN} characters" in DOC and f"at most {protocol.MAX_REASON} characters" in DOC
     for code in (*protocol.ALERT_PROBLEMS, *protocol.PRINTER_STATES, *protocol.AVAILABILITY, *protocol.DESK_UNITS):
         assert f"`{code}`" in DOC, code
+
+
+def read_by_some_type(example: str) -> list[str]:
+    """The reasons each message type gives for refusing ``example``; an empty list when one reads it."""
+    reasons = []
+    for kind in protocol.Message.__subclasses__():
+        try:
+            kind.from_payload(example)
+            return []
+        except MessageError as exc:
+            reasons.append(str(exc))
+    return reasons
+
+
+def json_at(text: str, start: int) -> str | None:
+    """The JSON object that starts at ``start``, as written; None for a sketch that is not JSON."""
+    try:
+        return text[start:start + json.JSONDecoder().raw_decode(text[start:])[1]]
+    except ValueError:
+        return None
+
+
+def test_every_whole_example_payload_reads_as_one_of_the_message_types():
+    """Each example on one line, up to the misfits (an example with "…" in it is only a sketch)."""
+    text = DOC.split("A few misfits")[0]
+    whole = [e for e in (json_at(text, m.start()) for m in re.finditer(r'\{"v":1', text)) if e and "…" not in e]
+    assert len(whole) >= 15
+    for example in whole:
+        assert read_by_some_type(example) == [], example
+
+
+def test_every_misfit_is_refused_with_the_reason_shown():
+    block = DOC.split("A few misfits")[1].split("```")[1]
+    rows = re.findall(r'^(\{.*?\})\s{2,}(.+)$', block, re.M)
+    assert len(rows) >= 5
+    for example, reason in rows:
+        reasons = read_by_some_type(example)
+        assert any(r.startswith(reason.rstrip(" …")) for r in reasons), (example, reasons)

@@ -22,10 +22,10 @@ def test_an_answer_walks_faces_reasons_letter_and_becomes_a_valid_message():
     assert form.step == LETTER_STEP
     form.choose_service("passport")
     assert form.step == THANKS_STEP
-    body = form.message(AT)
-    parsed = protocol.Feedback.from_payload(protocol.encode(body))
+    answer = form.message(AT)
+    parsed = protocol.Feedback.from_payload(answer.to_payload())
     assert (parsed.score, parsed.tags, parsed.service, parsed.at) == (2, ("waited_too_long",), "passport", AT)
-    assert form.message(AT)["id"] != body["id"]  # every answer its own id; a resend keeps the one it has
+    assert form.message(AT).id != answer.id  # every answer its own id; a resend keeps the one it has
 
 
 def test_back_walks_the_steps_and_answers_without_a_face_do_not_exist():
