@@ -26,6 +26,7 @@ from hub.overload import OverloadWatch
 from hub.pipeline import CommitPipeline, Pending
 from hub.publisher import Publisher
 from hub.state import HubState
+from hub.stats_db import StatsDB
 from hub.store import Store
 
 log = logging.getLogger(__name__)
@@ -37,13 +38,19 @@ REFRESH_SHARE = 0.25  # ... and a long queue's refresh takes at most this share 
 class Housekeeping:
     def __init__(self, site: Site, topics: Topics, store: Store, locks: HubLocks, conn: Connection, *,
                  state: HubState, pipeline: CommitPipeline, publisher: Publisher, alerts: Alerts,
-                 intake: Intake, overload: OverloadWatch, daily: DailyStats):
+                 intake: Intake, overload: OverloadWatch):
         self.site, self.topics, self.store, self.locks, self.conn = site, topics, store, locks, conn
         self.state, self.pipeline, self.publisher, self.alerts = state, pipeline, publisher, alerts
-        self.intake, self.overload, self.daily = intake, overload, daily
+        self.intake, self.overload = intake, overload
+        self.daily: DailyStats | None = None  # opened by ``load``
         self._next_refresh = 0.0  # monotonic time the next refresh may start (``REFRESH_SHARE``)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="hub-ticker", daemon=True)
+
+    def load(self) -> None:
+        """Open the day statistics (their table is made in the hub's file when new)."""
+        with self.locks.db():
+            self.daily = DailyStats(self.site, StatsDB(self.store.db))
 
     def start(self) -> None:
         self._thread.start()

@@ -30,7 +30,6 @@ from reception.protocol import Topics
 
 from hub.alerts import Alerts
 from hub.core.estimate import WaitEstimator, default_estimator
-from hub.daily_stats import DailyStats
 from hub.dispatch import Dispatch
 from hub.handlers import Handlers
 from hub.housekeeping import Housekeeping
@@ -41,7 +40,6 @@ from hub.overload import OverloadWatch
 from hub.pipeline import CommitPipeline
 from hub.publisher import Publisher
 from hub.state import HubState
-from hub.stats_db import StatsDB
 from hub.store import Store
 
 
@@ -64,7 +62,10 @@ class Hub:
                                  alerts=self.alerts, intake=self.intake, overload=self.overload)
         self.dispatch = Dispatch(site, self.locks, self.intake, self.handlers.routes())
         self.dispatch.subscribe(self.conn)
-        self.housekeeping: Housekeeping | None = None  # needs the statistics table: made by ``load``
+        self.housekeeping = Housekeeping(site, topics, store, self.locks, self.conn, state=self.state,
+                                         pipeline=self.pipeline, publisher=self.publisher, alerts=self.alerts,
+                                         intake=self.intake, overload=self.overload)
+        self._loaded = False
 
     @property
     def estimator(self) -> WaitEstimator:
@@ -75,15 +76,13 @@ class Hub:
         self.state.load()
         self.state.learn_history()
         self.pipeline.answers.load()
-        with self.locks.db():
-            daily = DailyStats(self.site, StatsDB(self.store.db))
-        self.housekeeping = Housekeeping(self.site, self.topics, self.store, self.locks, self.conn,
-                                         state=self.state, pipeline=self.pipeline, publisher=self.publisher,
-                                         alerts=self.alerts, intake=self.intake, overload=self.overload, daily=daily)
+        self.housekeeping.load()
+        self._loaded = True
         return self
 
     def start(self) -> "Hub":
-        if self.housekeeping is None:
+        """Load (unless done), then run the parts' threads and connect."""
+        if not self._loaded:
             self.load()
         self.pipeline.start()
         self.intake.start()
@@ -94,8 +93,7 @@ class Hub:
     def stop(self) -> None:
         service_notify.stopping()
         self.intake.stop()  # what still waits there was never acknowledged: the broker keeps it for the next hub
-        if self.housekeeping is not None:
-            self.housekeeping.stop()
+        self.housekeeping.stop()
         self.pipeline.stop()  # whatever was staged last is stored
         self.conn.stop(final=(self.topics.hub_available, protocol.availability("stopped")))
 
