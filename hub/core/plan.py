@@ -212,15 +212,15 @@ class Plan:
         mine = {d.id for d in open_now if routing.may_serve(self.site, d, ticket, open_now)}
         h = self.head_start(ticket)
         if h > 0 and any(age + self.head_start(t) < h for t, age in zip(self.waiting, self.ages)):
-            start, variance = self._with(ticket)  # it overtakes someone: a run of its own
-            return self._forecast(start, variance, h, mine)
+            run, n = self._with(ticket), len(self.waiting)  # it overtakes someone: a run of its own
+            return self._forecast(run.starts[n], run.variances[n], h, mine)
         for idle in self.idle:  # ranked last: taken at the first idle moment of its desks
             if self._may(idle.regime, self.site.desks[idle.desk], ticket):
                 shared = self.open_may(idle.regime, ticket) or [idle.desk]
                 return self._forecast(idle.at, shared_variance(idle.piled, shared), h, mine)
         return None
 
-    def _with(self, extra: Ticket) -> tuple[float | None, float]:
+    def _with(self, extra: Ticket) -> Run:
         """Play the queue again with ``extra`` in its place in every list (index ``len(waiting)``)."""
         n, order = len(self.waiting), routing.rank_key(self.site, extra)
         lists: dict[tuple[int, str], list[int]] = {}
@@ -239,8 +239,7 @@ class Plan:
                 lists[key] = mine
             return lists[key]
 
-        run = _Play(self, with_extra, record=False, extra=extra).run()
-        return run.starts[n], run.variances[n]
+        return _Play(self, with_extra, record=False, extra=extra).run()
 
     def _rank(self, i: int) -> tuple:
         if not self._ranks:
