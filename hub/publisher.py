@@ -25,8 +25,8 @@ class Publisher:
     def __init__(self, site: Site, topics: Topics, conn: Connection, state: HubState):
         self.site, self.topics, self.conn, self.state = site, topics, conn, state
 
-    def publish(self, topic: str, body: dict, *, retain: bool = False) -> None:
-        self.conn.publish(topic, protocol.encode(body), qos=1, retain=retain)
+    def publish(self, topic: str, message: protocol.Message, *, retain: bool = False) -> None:
+        self.conn.publish(topic, message.to_payload(), qos=1, retain=retain)
 
     def desk(self, desk_id: str, now: datetime) -> None:
         self.publish(self.topics.desk_state(desk_id), views.desk_state(self.site, self.state.queue, desk_id, now),

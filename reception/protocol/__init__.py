@@ -50,15 +50,3 @@ from reception.protocol.waiting_room import (BoardSnapshot, CallEvent, KindWait,
                                              ServiceWait)
 from reception.protocol.wire import (MAX_DEPTH, MAX_DEVICE_PAYLOAD, MAX_PACKET, MAX_PAYLOAD, MAX_REASON, SHOWN,
                                      VERSION, Message, encode, show, shorten)
-
-# The hub's own builders, until hub/ builds the types too (hub/service.py is being split meanwhile).
-def availability(status: str) -> bytes:
-    return Availability(status).to_payload()
-
-def ticket_reply(request_id: str, ticket: dict | None = None, error: str | None = None) -> bytes:
-    if error is not None:
-        return TicketReply.refused(request_id, error).to_payload()
-    return encode({"id": request_id, "ok": True, "ticket": ticket})
-
-def desk_result(command: DeskCommand, error: str | None = None, ticket: str | None = None) -> bytes:
-    return DeskResult.answer(command, ticket=ticket, error=error).to_payload()

@@ -1,6 +1,7 @@
 """Messages as the hub publishes them, for tests that drive the board without a hub."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from hub import stats
@@ -44,7 +45,7 @@ def parsed_snapshot(*args, **kw) -> protocol.BoardSnapshot:
 def daily_stats(site: Site, day: str, waiting: int, served: int, avg_wait_min: float | None) -> dict:
     """A ``stats/daily`` as the hub publishes it (an empty day's aggregate), with these live figures."""
     at = datetime.fromisoformat(f"{day}T12:00+00:00")
-    published = DailyStats.payload(stats.day_aggregate(site, day, [], [], [], at), at, final=False)
+    published = json.loads(DailyStats.payload(stats.day_aggregate(site, day, [], [], [], at), at, final=False).to_payload())
     return {**published, "live": {"waiting": waiting, "served": served, "avg_wait_min": avg_wait_min}}
 
 

@@ -1,5 +1,5 @@
 """The queue rules, tested directly on the pure core with the example site."""
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -342,7 +342,10 @@ def test_a_ticket_keeps_the_citizens_language_in_the_store_and_an_old_store_gain
 
 def test_the_boards_calls_show_each_number_once_so_a_recall_leaves_no_gap():
     from hub.views import latest_per_number
+    from reception.protocol import CallEvent
 
-    newest_first = [{"number": n} for n in ("A001", "C002", "A001", "B003", "A001", "D004")]
-    assert [c["number"] for c in latest_per_number(newest_first, 3)] == ["A001", "C002", "B003"]
-    assert [c["number"] for c in latest_per_number(newest_first, 7)] == ["A001", "C002", "B003", "D004"]
+    at = datetime(2026, 11, 24, 9, tzinfo=timezone.utc)
+    newest_first = [CallEvent("call", n, "desk-1", {"da": "Skranke 1"}, at, 1)
+                    for n in ("A001", "C002", "A001", "B003", "A001", "D004")]
+    assert [c.number for c in latest_per_number(newest_first, 3)] == ["A001", "C002", "B003"]
+    assert [c.number for c in latest_per_number(newest_first, 7)] == ["A001", "C002", "B003", "D004"]

@@ -17,8 +17,8 @@ from reception import protocol
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))  # a Tuesday, volunteers in
 
 
-def parsed(parse, body: dict):
-    return parse(protocol.encode(body))
+def parsed(parse, message: protocol.Message):
+    return parse(message.to_payload())
 
 
 def test_every_view_of_a_busy_queue_parses(site):
@@ -38,7 +38,7 @@ def test_every_view_of_a_busy_queue_parses(site):
     board = parsed(protocol.BoardSnapshot.from_payload, views.board_snapshot(site, q, estimates, [call], now))
     assert board.calls[0].desk == "desk-1"
     ticket = q.waiting()[0]
-    reply = protocol.TicketReply.from_payload(protocol.ticket_reply("r-1", views.ticket_view(ticket, 12.5, 2)))
+    reply = parsed(protocol.TicketReply.from_payload, protocol.TicketReply.issued("r-1", views.ticket_view(ticket, 12.5, 2)))
     assert reply.ticket.number == ticket.number
     assert parsed(protocol.Alerts.from_payload, views_of_alerts(now)).alerts == (
         protocol.Alert("kiosk-1", "paper_out", now), protocol.Alert("desk-1/console", "unreachable", now))
@@ -46,8 +46,8 @@ def test_every_view_of_a_busy_queue_parses(site):
     assert parsed(protocol.DailyStatsMessage.from_payload, DailyStats.payload(aggregate, now, final=False)).site == site.id
 
 
-def views_of_alerts(now: datetime) -> dict:
-    raised: dict[str, dict] = {}
+def views_of_alerts(now: datetime) -> protocol.Alerts:
+    raised: dict[str, protocol.Alert] = {}
     alerts.printer(raised, "kiosk-1", "paper_out", now)
     alerts.availability(raised, "desk-1/console", "offline", now)
     return alerts.payload(raised, now)

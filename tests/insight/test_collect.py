@@ -27,7 +27,8 @@ def week_payloads(path, site):
     payloads = []
     for at, aggregate in db.aggregates(PERIOD["day_from"], PERIOD["day_to"]):
         renamed = {**aggregate, "site": site, "site_name": f"Borgerservice {site.title()}"}
-        payloads.append(DailyStats.payload(renamed, datetime.fromisoformat(at), final=True))
+        message = DailyStats.payload(renamed, datetime.fromisoformat(at), final=True)
+        payloads.append(json.loads(message.to_payload()))
     db.close()
     return payloads
 

@@ -38,7 +38,8 @@ def published(site):
     """A day as the hub publishes it on stats/daily (encoded through the contract)."""
     aggregate = stats.day_aggregate(site, "2026-11-24", [], [], [{"score": 4, "tags": "kind", "service": None}],
                                     datetime(2026, 11, 24, 12, tzinfo=timezone.utc))
-    return DailyStats.payload(aggregate, datetime(2026, 11, 24, 12, tzinfo=timezone.utc), final=False)
+    return json.loads(DailyStats.payload(aggregate, datetime(2026, 11, 24, 12, tzinfo=timezone.utc), final=False)
+                      .to_payload())
 
 
 def test_daily_statistics_round_trip_through_the_contract(published):
