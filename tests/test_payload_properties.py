@@ -1,7 +1,7 @@
 """Property tests of the contract's parsers: whatever arrives, the only exception is MessageError.
 
 Arbitrary bytes, arbitrary JSON and valid messages with one part changed at random go
-through every ``parse_*``; each either returns or raises ``MessageError`` with a
+through every message type's ``from_payload``; each either returns or raises ``MessageError`` with a
 reason of one short line.
 """
 import json
@@ -53,6 +53,8 @@ VALID = {  # one valid message per parser, as the devices and the hub send them
                                           "extras": ["carer"]}], "waiting": 1, "at": AT},
     protocol.Alerts.from_payload: {"at": AT, "alerts": [{"device": "desk-1/console", "problem": "unreachable",
                                                   "since": AT}]},
+    protocol.QueueSnapshot.from_payload: {"at": AT, "tickets": [{"number": "F002", "service": "moving", "ahead": 0,
+                                                               "eta_min": 4}]},
 }
 PARSERS = list(VALID)
 ids = [p.__self__.__name__ for p in PARSERS]
@@ -71,6 +73,10 @@ def outcome(parse, raw) -> None:
     except MessageError as exc:
         reason = str(exc)
         assert reason and len(reason) <= MAX_REASON and "\n" not in reason, reason
+
+
+def test_every_message_type_has_a_sample():
+    assert {parse.__self__ for parse in PARSERS} == set(protocol.Message.__subclasses__())
 
 
 @pytest.mark.parametrize("parse", PARSERS, ids=ids)
