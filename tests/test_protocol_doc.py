@@ -102,3 +102,13 @@ def test_every_misfit_is_refused_with_the_reason_shown():
     for example, reason in rows:
         reasons = read_by_some_type(example)
         assert any(r.startswith(reason.rstrip(" …")) for r in reasons), (example, reasons)
+
+
+def test_every_message_type_and_topic_is_in_the_table_of_types():
+    section = DOC.split("## The message types")[1].split("\n## ")[0]
+    rows = re.findall(r"^\| `(\w+)` \| `(\w+)` \| (.+) \|$", section, re.M)
+    assert sorted(name for name, _m, _t in rows) == sorted(k.__name__ for k in protocol.Message.__subclasses__())
+    for name, module, _topics in rows:
+        assert getattr(protocol, name).__module__ == f"reception.protocol.{module}", name
+    listed = {f"reception/<site>/{t}" for _n, _m, topics in rows for t in re.findall(r"`([^`]+)`", topics)}
+    assert listed == documented_topics()
