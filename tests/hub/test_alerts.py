@@ -47,3 +47,12 @@ def test_the_console_says_every_alert_code_in_plain_danish(site):
     view = ConsoleView(alerts=(protocol.Alert("kiosk-2", "unreachable", T0), protocol.Alert("kiosk-1", "paper_out")))
     screen = render(site, "desk-1", view)
     assert "! kiosk-2: svarer ikke (slukket eller uden net)" in screen and "! kiosk-1: mangler papir" in screen
+
+
+def test_the_hubs_overload_alert_is_one_the_desk_consoles_read():
+    sent: list[protocol.Alerts] = []
+    hub_alerts = alerts.Alerts(sent.append)
+    hub_alerts.overload("raised", T0)
+    assert protocol.Alerts.from_payload(sent[-1].to_payload()).alerts == (protocol.Alert("hub", "overloaded", T0),)
+    hub_alerts.overload("cleared", T0)
+    assert protocol.Alerts.from_payload(sent[-1].to_payload()).alerts == ()
