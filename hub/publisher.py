@@ -53,7 +53,8 @@ class Publisher:
             self._observe_finished(p)
             for event in p.effects.calls:
                 ticket = self.state.queue.tickets[event.ticket]
-                call = views.call_event(self.site, event, ticket.number, event.seq, ticket.lang)
+                call = views.call_event(self.site, event.kind, ticket.number, event.desk, event.at, event.seq,
+                                        ticket.lang)
                 self.state.add_call(call)
                 self.publish(self.topics.calls, call)
                 called = True

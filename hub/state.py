@@ -59,9 +59,8 @@ class HubState:
         number = row["ticket"].split("/", 1)[1]
         seq = json.loads(row["detail"] or "{}").get("seq", 0)  # the store's event detail, not a message
         ticket = self.queue.tickets.get(row["ticket"])
-        return protocol.CallEvent("recall" if row["kind"] == "recalled" else "call", number, row["desk"],
-                                  dict(self.site.desks[row["desk"]].name), datetime.fromisoformat(row["at"]), seq,
-                                  ticket.lang if ticket else self.site.default_language)
+        return views.call_event(self.site, row["kind"], number, row["desk"], datetime.fromisoformat(row["at"]), seq,
+                                ticket.lang if ticket else self.site.default_language)
 
     def number_calls(self, effects: Effects) -> None:
         """Give each call in ``effects`` the next call number (stored with its event, so it survives a restart)."""

@@ -15,7 +15,7 @@ from reception.protocol import (BoardSnapshot, CallEvent, DeskState, IssuedTicke
                                 QueueSnapshot, ServiceWait, TicketAtDesk)
 
 from hub.core.estimate import Estimates
-from hub.core.model import DESK_OPEN, Event, Ticket
+from hub.core.model import DESK_OPEN, Ticket
 from hub.core.queue import Queue
 
 DESK_QUEUE_LENGTH = 5
@@ -52,9 +52,9 @@ def _at_desk(current: Ticket, now: datetime) -> TicketAtDesk:
                         current.called_at, current.recalls, current.issued_at, current.transfers, current.first_visit)
 
 
-def call_event(site: Site, event: Event, number: str, seq: int, lang: str) -> CallEvent:
-    return CallEvent("recall" if event.kind == "recalled" else "call", number, event.desk,
-                     dict(site.desks[event.desk].name), event.at, seq, lang)
+def call_event(site: Site, kind: str, number: str, desk: str, at: datetime, seq: int, lang: str) -> CallEvent:
+    """A "called" or "recalled" event as the waiting room sees it (new, or read back from the store)."""
+    return CallEvent("recall" if kind == "recalled" else "call", number, desk, dict(site.desks[desk].name), at, seq, lang)
 
 
 def latest_per_number(calls: list[CallEvent], limit: int) -> list[CallEvent]:

@@ -32,7 +32,8 @@ def test_every_view_of_a_busy_queue_parses(site):
 
     state = parsed(protocol.DeskState.from_payload, views.desk_state(site, q, "desk-1", now))
     assert state.current is not None and state.current.extras == ("carer",)
-    call = views.call_event(site, effects.calls[0], q.tickets[effects.calls[0].ticket].number, 1, "uk")
+    event = effects.calls[0]
+    call = views.call_event(site, event.kind, q.tickets[event.ticket].number, event.desk, event.at, 1, "uk")
     assert parsed(protocol.CallEvent.from_payload, call).number == state.current.number
     assert parsed(protocol.CallEvent.from_payload, call).lang == "uk"
     board = parsed(protocol.BoardSnapshot.from_payload, views.board_snapshot(site, q, estimates, [call], now))
