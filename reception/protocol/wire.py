@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import reprlib
 from datetime import datetime
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar, Mapping, Self
 
 from reception.errors import MessageError
 
@@ -147,12 +147,12 @@ class Message:
     LIMIT: ClassVar[int] = MAX_PAYLOAD  # MAX_DEVICE_PAYLOAD for what devices send the hub
 
     @classmethod
-    def from_payload(cls, raw: bytes | str | Mapping[str, Any]):
+    def from_payload(cls, raw: bytes | str | Mapping[str, Any]) -> Self:
         """The message in ``raw``; ``MessageError`` with a one-line reason for anything the contract refuses."""
         return cls.read(decode(raw, *cls.FIELDS, limit=cls.LIMIT))
 
     @classmethod
-    def read(cls, data: dict[str, Any]):
+    def read(cls, data: dict[str, Any]) -> Self:
         raise NotImplementedError
 
     def body(self) -> dict[str, Any]:
