@@ -3,7 +3,7 @@ import json
 import re
 import subprocess
 
-from reception import protocol
+from reception import protocol, setup_messages
 from tests.conftest import ROOT, Recorder
 
 DOC = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
@@ -14,7 +14,7 @@ def documented_topics() -> set[str]:
 
 
 def code_topics() -> set[str]:
-    return set(re.findall(r"^\s+(reception/<site>/\S+)", protocol.__doc__, re.M))
+    return set(re.findall(r"^\s+(reception/<site>/\S+)", protocol.__doc__ + setup_messages.__doc__, re.M))
 
 
 def test_every_topic_in_the_code_is_documented_and_no_other():
@@ -24,12 +24,19 @@ def test_every_topic_in_the_code_is_documented_and_no_other():
              t.ticket_reply("<kiosk>"), t.ticket_first_visit("<kiosk>"), t.kiosk_status("<kiosk>"), t.feedback("<kiosk>"),
              t.desk_command("<desk>"), t.desk_result("<desk>"), t.desk_state("<desk>"), t.kiosk_available("<kiosk>"),
              t.board_available("<board>"), t.desk_available("<desk>", "<unit>")}
+    s = setup_messages.SetupTopics("site")
+    built |= {s.command, s.result, s.state, s.audit}
     assert {b.replace("reception/site/", "reception/<site>/") for b in built} == documented_topics()
 
 
 def test_every_desk_action_is_documented():
     for action in protocol.DESK_ACTIONS:
         assert f"`{action}`" in DOC, action
+
+
+def test_every_setup_action_is_documented():
+    for action in setup_messages.SETUP_ACTIONS:
+        assert f"| `{action}` |" in DOC, action
 
 
 def test_the_shell_examples_work_as_written(hub, broker, tmp_path):
