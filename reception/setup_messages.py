@@ -25,7 +25,7 @@ from reception.payload import (SEGMENT_RE, command_id, field as _field, integer,
                                text_map, timestamp)
 from reception.protocol import LANG_RE, decode, encode
 
-MAX_SETUP_PAYLOAD = 16 * 1024  # bytes of a setup command: four languages of several information texts
+MAX_SETUP_PAYLOAD = 64 * 1024  # bytes of a setup command: 12 information texts in four languages, even \u-escaped
 AUDIT_SHOWN = 100  # changes listed on ``setup/audit``, newest first
 MAX_MESSAGES = 12  # information texts on the board
 TIME_RE = re.compile(r"\d{2}:\d{2}-\d{2}:\d{2}")  # "09:00-12:00", as in the site file

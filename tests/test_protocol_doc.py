@@ -55,6 +55,8 @@ def test_the_shell_examples_work_as_written(hub, broker, tmp_path):
     assert json.loads(outputs[2]) == {"v": 1, "id": "cmd-0001", "action": "next", "ok": True, "ticket": "C001"}
     assert json.loads(outputs[3])["current"]["number"] == "C001"
     assert json.loads(outputs[4])["calls"][0]["number"] == "C001"
+    assert json.loads(outputs[-2]) == {"v": 1, "id": "web-5d1c", "action": "close_desk", "ok": True, "version": 1}
+    assert json.loads(outputs[-1])["closed_desks"] == ["desk-2"]
     gone = json.loads(outputs[7])["alerts"]
     assert [(a["device"], a["problem"]) for a in gone] == [("kiosk-2", "unreachable")], "a SIGKILLed kiosk's Last Will"
     problems = lambda msgs: [[a["problem"] for a in json.loads(p)["alerts"]] for _t, p in msgs]

@@ -1,16 +1,19 @@
 """Today's setup, without a broker: each change is checked by the site file's own rules, and the
 site the hub, kiosks and boards then run with says what the office changed."""
 import json
+import re
 from datetime import date, datetime
 
 import pytest
 
+from hub import guard
 from hub.core import office
 from hub.core.model import DESK_CLOSED
 from hub.core.queue import Queue
 from reception import schedule, sessions, today
-from reception.errors import ConfigError, QueueError
-from reception.setup_messages import OfficeSetup, SetupCommand
+from reception.errors import ConfigError, MessageError, QueueError
+from reception.payload import MAX_DEVICE_PAYLOAD
+from reception.setup_messages import MAX_SETUP_PAYLOAD, OfficeSetup, SetupCommand
 from tests.conftest import TEST_INSTANT
 
 NOW = datetime.fromisoformat(TEST_INSTANT)  # Tuesday 24 November 2026, 10:00: today's session runs 09:00-12:00
@@ -115,3 +118,39 @@ def test_desk_changes_last_for_the_day_sessions_until_their_date(site):
     wednesday = office.current(setup, date(2026, 11, 25))
     assert wednesday.cancelled_sessions == setup.cancelled_sessions and not wednesday.closed_desks
     assert today.apply(site, OfficeSetup()) is site
+
+
+def setup_command(**fields) -> bytes:
+    return json.dumps({"v": 1, "id": "c-2", "by": "mette", **fields}).encode()  # ASCII: "\u00e6" for "æ"
+
+
+@pytest.mark.parametrize("payload, reason", [
+    (setup_command(action="close_desk"), "missing field 'desk'"),
+    (setup_command(action="close_desk", desk="desk-1", services=["passport"]), "'services' does not go with"),
+    (setup_command(action="shut_down"), "field 'action' must be one of"),
+    (json.dumps({"v": 1, "id": "c-3", "action": "reset_messages"}).encode(), "missing field 'by'"),
+    (setup_command(action="reset_messages", by="Mette Hansen"), "field 'by' must be 1-64 letters"),
+    (setup_command(action="set_services", desk="desk-1", services="passport"), "'services' has the wrong type"),
+    (setup_command(action="set_services", desk="desk-1", services=["Passport!"]), "a bad service id"),
+    (setup_command(action="set_messages", messages=[{"da": "x"}] * 13), "lists more than 12"),
+    (setup_command(action="set_messages", messages=[{"da": ""}]), "must not be empty"),
+    (setup_command(action="set_messages", messages=[{"da dk": "x"}]), "has a bad key"),
+    (setup_command(action="add_session", date="26-11-2026", time="09:00-12:00", place={"da": "x"}), "not a date"),
+    (setup_command(action="add_session", date="2026-11-26", time="9-12", place={"da": "x"}), "'time' is malformed"),
+    (setup_command(action="cancel_session", date="2026-11-26", time="09:00-12:00", place={"da": "x"}),
+     "'place' does not go with"),
+])
+def test_misfit_setup_commands_are_refused_whole(payload, reason):
+    with pytest.raises(MessageError, match=re.escape(reason)):
+        SetupCommand.from_payload(payload)
+
+
+def test_a_setup_command_may_be_larger_than_a_devices_message_but_not_unbounded(site):
+    texts = [{lang: "æ" * 200 for lang in site.languages}] * 12  # the most texts, the longest, escaped: 58 KB
+    payload = setup_command(action="set_messages", messages=texts)
+    assert MAX_DEVICE_PAYLOAD < len(payload) < MAX_SETUP_PAYLOAD
+    assert guard.check(site, "reception/toender/setup/command", payload).feature == "setup/command"
+    with pytest.raises(MessageError, match="over the limit of 4096"):
+        guard.check(site, "reception/toender/desk/desk-1/command", payload)
+    with pytest.raises(MessageError, match=f"over the limit of {MAX_SETUP_PAYLOAD}"):
+        guard.check(site, "reception/toender/setup/command", payload + b" " * 8000)
