@@ -108,7 +108,8 @@ class Store:
         """Version 4: the office's changes to today's setup, and the audit list of who changed what when."""
         setup_store.create_tables(self.db)
 
-    MIGRATIONS = (_tables, _drop_daily, _ticket_language, _office_setup)  # append new steps; never change or reorder a released one
+    # Append new steps; never change or reorder a released one.
+    MIGRATIONS = (_tables, _drop_daily, _ticket_language, _office_setup)
 
     # -- writing -----------------------------------------------------------
 
