@@ -101,13 +101,15 @@ class Office:
             effects = hub.queue.set_status(command.desk, DESK_CLOSED, now)
         elif command is not None and command.action == "open_desk":
             effects = hub.queue.set_status(command.desk, DESK_OPEN, now)
-        effects.touch(*(hub.queue.desks[d] for d in site.desks))  # every desk's state shows its services
         return effects
 
     def changed(self) -> None:
-        """After the commit: the retained setup and audit list, and fresh estimates and views soon."""
+        """After the commit (under the hub's lock): the retained setup and audit list, then at once the
+        estimates and every view they show in (desks' queues, the board), not at the next refresh."""
         self.publish()
         self.hub._dirty = True
+        if self.hub.conn.connected:
+            self.hub._refresh_and_publish(self.hub.clock())
 
     def publish(self) -> None:
         """The retained ``setup`` and ``setup/audit`` (after every connect, and every change)."""

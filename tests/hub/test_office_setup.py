@@ -11,6 +11,7 @@ from hub import setup_store
 from hub.service import Hub
 from hub.store import Store
 from reception import schedule
+from reception.cli import main
 from reception.errors import QueueError
 from reception.mqtt import BrokerAddress
 from reception.setup_messages import SessionRef
@@ -105,3 +106,10 @@ def test_at_midnight_the_desks_are_as_the_site_file_says_again(tmp_path):
     hub.queue.command("desk-2", "open", now[0])
     assert setup_store.load(store.db) == hub.office.setup
     store.close()
+
+
+def test_bench_setup_prints_its_figures_and_json(capsys):
+    assert main(["bench", "setup", "-c", "config/site.example.toml", "--changes", "4"]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["changes"] == 4 and figures["target_max_ms"] == 1000
+    assert 0 < figures["change_to_all_ms"]["p50"] <= figures["change_to_all_ms"]["max"]
