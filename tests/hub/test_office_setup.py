@@ -91,19 +91,20 @@ def test_changes_survive_a_hard_kill(hub, rec, recorder):
 def test_at_midnight_the_desks_are_as_the_site_file_says_again(tmp_path):
     now = [datetime(2026, 11, 24, 23, 59, tzinfo=SITE.tz)]
     store = Store(tmp_path / "hub.db", local_day=partial(schedule.local_day, SITE))
-    hub = Hub(SITE, store, BrokerAddress("127.0.0.1", 1), clock=lambda: now[0])  # never connected
+    hub = Hub(SITE, store, BrokerAddress("127.0.0.1", 1), clock=lambda: now[0]).load()  # never connected
     for body in ({"id": "s-1", "action": "close_desk", "desk": "desk-2"},
                  {"id": "s-2", "action": "cancel_session", "date": "2026-11-26", "time": "09:00-12:00"}):
         assert deliver(hub, f"{SETUP}/command", json.dumps({"v": 1, "by": "mette", **body}).encode()) == 1
     assert hub.office.setup.closed_desks == {"desk-2"}
     with pytest.raises(QueueError):
-        hub.queue.command("desk-2", "open", now[0])
+        hub.state.queue.command("desk-2", "open", now[0])
     now[0] = datetime(2026, 11, 25, 0, 0, 1, tzinfo=SITE.tz)
-    hub._tick(now[0])
-    hub._flush()
+    with hub.locks.queue():
+        hub.housekeeping.tick(now[0])
+    hub.pipeline.flush()
     assert hub.office.setup.day == date(2026, 11, 25) and not hub.office.setup.closed_desks
     assert hub.office.setup.cancelled_sessions == {SessionRef(date(2026, 11, 26), "09:00-12:00")}
-    hub.queue.command("desk-2", "open", now[0])
+    hub.state.queue.command("desk-2", "open", now[0])
     assert setup_store.load(store.db) == hub.office.setup
     store.close()
 
