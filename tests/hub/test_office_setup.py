@@ -14,7 +14,7 @@ from reception import schedule
 from reception.cli import main
 from reception.errors import QueueError
 from reception.mqtt import BrokerAddress
-from reception.setup_messages import SessionRef
+from reception.setup_messages import OfficeSetup, SessionRef
 from tests.hub.test_hub_mqtt import BASE, answer_for, command, request, reply_for, result_for
 from tests.hub.test_hub_properties import SITE, deliver
 
@@ -114,3 +114,17 @@ def test_bench_setup_prints_its_figures_and_json(capsys):
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert figures["changes"] == 4 and figures["target_max_ms"] == 1000
     assert 0 < figures["change_to_all_ms"]["p50"] <= figures["change_to_all_ms"]["max"]
+
+
+def test_a_stored_setup_the_site_file_no_longer_allows_is_set_aside_with_a_line(tmp_path, caplog):
+    store = Store(tmp_path / "hub.db", local_day=partial(schedule.local_day, SITE))
+    gone = OfficeSetup(version=7, day=date(2026, 11, 24), closed_desks=frozenset({"desk-9"}))  # desk-9 left the file
+    with store.db.atomic():
+        for sql, params in setup_store.statements(gone, None):
+            store.db.execute(sql, params)
+    hub = Hub(SITE, store, BrokerAddress("127.0.0.1", 1), clock=lambda: datetime(2026, 11, 24, 10, tzinfo=SITE.tz))
+    hub.load()
+    assert hub.office.setup == OfficeSetup(version=7) and hub.state.site is SITE
+    assert "the stored setup no longer fits the site file, using the site file alone: today's setup: desk 'desk-9' " \
+           "is not in the site file" in caplog.text
+    store.close()
