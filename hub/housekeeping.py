@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from datetime import datetime, timedelta
+from typing import Callable
 
 from reception import schedule, service_notify
 from reception.config import Site
@@ -38,10 +39,11 @@ REFRESH_SHARE = 0.25  # ... and a long queue's refresh takes at most this share 
 class Housekeeping:
     def __init__(self, site: Site, topics: Topics, store: Store, locks: HubLocks, conn: Connection, *,
                  state: HubState, pipeline: CommitPipeline, publisher: Publisher, alerts: Alerts,
-                 intake: Intake, overload: OverloadWatch):
+                 intake: Intake, overload: OverloadWatch, on_tick: Callable[[datetime], None] = lambda _now: None):
+        """``on_tick``: more that time brings (``hub.setup``: a new day's setup), under the queue's lock."""
         self.site, self.topics, self.store, self.locks, self.conn = site, topics, store, locks, conn
         self.state, self.pipeline, self.publisher, self.alerts = state, pipeline, publisher, alerts
-        self.intake, self.overload = intake, overload
+        self.intake, self.overload, self.on_tick = intake, overload, on_tick
         self.daily: DailyStats | None = None  # opened by ``load``
         self._next_refresh = 0.0  # monotonic time the next refresh may start (``REFRESH_SHARE``)
         self._stop = threading.Event()
@@ -80,12 +82,13 @@ class Housekeeping:
 
     def tick(self, now: datetime) -> None:
         self.pipeline.finish_issued()
+        self.on_tick(now)
         self._watch_load(now)
         effects = self.state.queue.expire_due(now)
         if effects.events:
             self.pipeline.stage(Pending(effects, now))
         if self.state.dirty and self.conn.connected and time.monotonic() >= self._next_refresh:
-            self._refresh_and_publish(now)
+            self.refresh_and_publish(now)
         with self.locks.db():
             stats = self.daily.today(now) if self.conn.connected else None  # due again as soon as it is back
         if stats is not None:
@@ -98,7 +101,7 @@ class Housekeeping:
             log.warning(self.overload.describe(change, len(self.intake), self.intake.oldest_age()))
             self.alerts.overload(change, now)
 
-    def _refresh_and_publish(self, now: datetime) -> None:
+    def refresh_and_publish(self, now: datetime) -> None:
         """New estimates, and every view they show in; a long queue's refresh waits longer for the next."""
         started = time.monotonic()
         with self.state.queue.steady():

@@ -42,6 +42,8 @@ class Pending:
     reply_topic: str | None = None
     reply: bytes | None = None
     ack: Callable[[], None] | None = None
+    statements: tuple[tuple[str, tuple], ...] = ()  # further rows to store with it (``hub.setup``)
+    after: Callable[[], None] | None = None  # to publish once it is stored (under the queue's lock)
 
 
 class Answers:
@@ -164,13 +166,17 @@ class CommitPipeline:
             return
         try:
             with self.locks.db():
-                self.store.apply_group(Change(p.effects, p.key, p.reply_topic, p.reply, p.at) for p in batch)
+                self.store.apply_group(Change(p.effects, p.key, p.reply_topic, p.reply, p.at, p.statements)
+                                       for p in batch)
         except Exception:
             log.exception("could not store %d changes; going back to the stored state", len(batch))
             self._recover()
             return
         with self.locks.queue():  # state first: a device that reads its answer finds its new state already there
             self._announce(batch)
+            for p in batch:
+                if p.after:
+                    p.after()
         for p in batch:
             if p.reply_topic:
                 self.conn.publish(p.reply_topic, p.reply, qos=1)

@@ -22,8 +22,13 @@ if TYPE_CHECKING:
 
 
 class Publisher:
-    def __init__(self, site: Site, topics: Topics, conn: Connection, state: HubState):
-        self.site, self.topics, self.conn, self.state = site, topics, conn, state
+    def __init__(self, topics: Topics, conn: Connection, state: HubState):
+        self.topics, self.conn, self.state = topics, conn, state
+
+    @property
+    def site(self) -> Site:
+        """The site file with today's setup (``hub.setup``): what the views show."""
+        return self.state.site
 
     def publish(self, topic: str, message: protocol.Message, *, retain: bool = False) -> None:
         self.conn.publish(topic, message.to_payload(), qos=1, retain=retain)

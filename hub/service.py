@@ -39,6 +39,7 @@ from hub.locks import HubLocks
 from hub.overload import OverloadWatch
 from hub.pipeline import CommitPipeline
 from hub.publisher import Publisher
+from hub.setup import Office
 from hub.state import HubState
 from hub.store import Store
 
@@ -53,18 +54,21 @@ class Hub:
         self.conn = Connection(f"hub-{site.id}", broker, persistent=True, manual_ack=True,
                                will=(topics.hub_available, protocol.Availability("offline").to_payload()),
                                on_connect=self._publish_everything)
-        self.publisher = Publisher(site, topics, self.conn, self.state)
+        self.publisher = Publisher(topics, self.conn, self.state)
         self.pipeline = CommitPipeline(self.state, store, self.locks, self.conn, announce=self.publisher.announce)
         self.alerts = Alerts(lambda message: self.publisher.publish(topics.alerts, message, retain=True))
         self.intake = Intake(group=GROUP_MAX, on_group_end=self.pipeline.finish_issued_locked)
         self.overload = OverloadWatch()
         self.handlers = Handlers(site, topics, store, self.locks, state=self.state, pipeline=self.pipeline,
                                  alerts=self.alerts, intake=self.intake, overload=self.overload)
-        self.dispatch = Dispatch(site, self.locks, self.intake, self.handlers.routes())
+        self.office = Office(site, store, self.locks, self.conn, state=self.state, pipeline=self.pipeline,
+                             refresh=lambda now: self.housekeeping.refresh_and_publish(now))
+        self.state.setup_site = self.office.load
+        self.dispatch = Dispatch(site, self.locks, self.intake, self.handlers.routes() + self.office.routes())
         self.dispatch.subscribe(self.conn)
         self.housekeeping = Housekeeping(site, topics, store, self.locks, self.conn, state=self.state,
                                          pipeline=self.pipeline, publisher=self.publisher, alerts=self.alerts,
-                                         intake=self.intake, overload=self.overload)
+                                         intake=self.intake, overload=self.overload, on_tick=self.office.tick)
         self._loaded = False
 
     @property
@@ -104,5 +108,6 @@ class Hub:
             now = self.clock()
             self.publisher.all_views(now)
             self.alerts.publish(now)
+            self.office.publish()
             self.conn.publish(self.topics.hub_available, protocol.Availability("online").to_payload(), retain=True)
         service_notify.ready("connected to the broker")

@@ -33,10 +33,12 @@ class HubState:
         self.estimates = Estimates()
         self.last_seq = 0  # the last call number given out
         self.dirty = True  # the queue changed since the estimates were made
+        self.setup_site: Callable[[datetime], Site] = lambda _now: site  # the site with today's setup (``hub.setup``)
 
     def load(self) -> None:
         """Rebuild the queue exactly as stored (at start, and after a failed write)."""
         now = self.clock()
+        self.site = self.setup_site(now)
         with self.locks.db():
             tickets, desks = self.store.load(since_day=schedule.local_day(self.site, now))
             recent = self.store.recent_calls(RECENT_ROWS * (self.site.board.recent_calls + 1))
