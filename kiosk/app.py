@@ -18,7 +18,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from reception import service_notify
+from reception import kivy_service, service_notify
 from reception.sessions import next_here_text, next_sessions_text
 from kiosk import flow as steps, textfit
 from kiosk.flow import Flow
@@ -108,10 +108,7 @@ class KioskApp(App):
         self.idle_warning = IdleWarning()
         Window.bind(on_resize=self.apply_profile, on_touch_down=self._touched, on_keyboard=self._on_key)
         self.apply_profile()
-        self._clock_events = [Clock.schedule_interval(self._idle_tick, 0.5)]
-        interval = service_notify.watchdog_interval()
-        if interval:  # pinged from Kivy's own loop: a frozen screen stops the pings and systemd restarts it
-            self._clock_events.append(Clock.schedule_interval(lambda _dt: service_notify.watchdog_ping(), interval))
+        self._clock_events = [Clock.schedule_interval(self._idle_tick, 0.5), *kivy_service.watch_main_loop()]
         Clock.schedule_once(lambda _dt: self.show(), 0)
         return manager
 
