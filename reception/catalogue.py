@@ -52,14 +52,11 @@ class Catalogue:
     def has_language(self, lang: str) -> bool:
         return lang in LANGUAGES
 
-    def __contains__(self, key: object) -> bool:
-        return key in self.entries
-
 
 @cache
 def shared() -> Catalogue:
     """The words of ``reception/words.toml``, for every part."""
-    return Catalogue(_name(SHARED), _read(SHARED))
+    return Catalogue(_name(SHARED), read_entries(SHARED))
 
 
 def weekday_name(day_index: int, lang: str) -> str:
@@ -69,9 +66,9 @@ def weekday_name(day_index: int, lang: str) -> str:
 
 def load(path: Path) -> Catalogue:
     """A part's own catalogue (``kiosk/texts.toml`` ...) together with the shared words."""
-    own, common = _read(path), shared()
+    own, common = read_entries(path), shared()
     for key in own:
-        if key in common:
+        if key in common.entries:
             raise CatalogueError(f"{_name(path)}: {key}: already in {common.source}; a word lives in one place")
     return Catalogue(_name(path), {**common.entries, **own})
 
@@ -81,7 +78,8 @@ def _name(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
-def _read(path: Path) -> dict[str, dict[str, str]]:
+def read_entries(path: Path) -> dict[str, dict[str, str]]:
+    """One file's own entries, checked (not merged with the shared words)."""
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

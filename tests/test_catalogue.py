@@ -32,7 +32,7 @@ def test_no_text_is_written_twice():
     """A word said by more than one part lives in reception/words.toml, once."""
     seen: dict[tuple[str, ...], str] = {}
     for path in every_catalogue_file():
-        for key, entry in catalogue._read(path).items():
+        for key, entry in catalogue.read_entries(path).items():
             texts = tuple(entry[lang] for lang in sorted(entry))
             assert texts not in seen, f"{path.name}:{key} repeats {seen[texts]}"
             seen[texts] = f"{path.name}:{key}"
