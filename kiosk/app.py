@@ -255,8 +255,8 @@ class KioskApp(App):
         self._visit += 1  # results of an earlier visit must not touch this one's screen
         visit = self._visit
         self.root.get_screen("ticket").begin(self.site.services[order.service].name.get_text(order.lang))
-        issued = self.services.issue(order, printed=lambda state: on_ui(self._printed, state, visit))
-        issued.add_done_callback(lambda future: on_ui(self._issued, future.result(), visit))
+        self.services.issue(order, issued=lambda ticket: on_ui(self._issued, ticket, visit),
+                            printed=lambda state: on_ui(self._printed, state, visit))  # in this order
 
     def _on_ticket_screen(self, visit) -> bool:
         return visit == self._visit and self.flow.step == steps.TICKET

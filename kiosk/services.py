@@ -87,28 +87,34 @@ class KioskServices:
     def now(self) -> datetime:
         return self.issuer.now()
 
-    def issue(self, order: Order, printed: Callable[[str], None] = lambda _state: None) -> Future:
+    def issue(self, order: Order, issued: Callable[[IssuedTicket | None], None] = lambda _ticket: None,
+              printed: Callable[[str], None] = lambda _state: None) -> Future:
         """Get a ticket on the worker, then print it; the future holds the ``IssuedTicket``, or None when
         there is none (the reason is logged: the citizen sees a plain message, never a traceback).
-        ``printed(state)`` runs on the printer's thread once the ticket has been printed, or has failed to."""
-        return self.worker.submit(self._issue, order, printed)
+        ``issued(ticket or None)`` runs on the worker before the ticket goes to the printer, so it always
+        comes before ``printed(state)``, which runs on the printer's thread once it has printed, or failed to."""
+        return self.worker.submit(self._issue, order, issued, printed)
 
     def first_visit(self, ticket: IssuedTicket, value: bool) -> Future:
         """Pass on the first-visit answer on the worker, after the ticket it belongs to."""
         return self.worker.submit(self._first_visit, ticket, value)
 
-    def _issue(self, order: Order, printed: Callable[[str], None]) -> IssuedTicket | None:
-        try:
-            ticket = self.issuer.issue(order)
-        except (TicketRefused, RangeExhausted) as exc:
-            log.error("no ticket for %s: %s", order.service, exc)
-            return None
-        except Exception:
-            log.exception("issuing failed")
-            return None
-        if self.printing:  # always: the number exists now, whether or not the citizen still looks
+    def _issue(self, order: Order, issued: Callable[[IssuedTicket | None], None],
+               printed: Callable[[str], None]) -> IssuedTicket | None:
+        ticket = self._get_ticket(order)
+        issued(ticket)
+        if ticket and self.printing:  # always: the number exists now, whether or not the citizen still looks
             self._print(order, ticket, printed)
         return ticket
+
+    def _get_ticket(self, order: Order) -> IssuedTicket | None:
+        try:
+            return self.issuer.issue(order)
+        except (TicketRefused, RangeExhausted) as exc:
+            log.error("no ticket for %s: %s", order.service, exc)
+        except Exception:
+            log.exception("issuing failed")
+        return None
 
     def _print(self, order: Order, ticket: IssuedTicket, printed: Callable[[str], None]) -> None:
         try:
