@@ -242,10 +242,11 @@ class KioskApp(App):
             self._issue()
 
     def next_volunteers_here(self) -> str:
-        return next_here_text(self.site, self.services.now(), self.lang)
+        return next_here_text(self.services.today_site(), self.services.now(), self.lang)
 
     def next_sessions(self, limit: int, *, elsewhere: bool = False) -> list[str]:
-        return list(next_sessions_text(self.site, self.services.now(), self.lang, limit, elsewhere=elsewhere))
+        return list(next_sessions_text(self.services.today_site(), self.services.now(), self.lang, limit,
+                                       elsewhere=elsewhere))
 
     # -- issuing and printing ---------------------------------------------------------
 

@@ -22,6 +22,7 @@ from kiosk.issuer import TicketIssuer, TicketRefused
 from kiosk.outbox import Outbox, RangeExhausted
 from kiosk.printing import PrintService
 from kiosk.speech import Speaker
+from reception import today
 from reception.config import Site
 from reception.errors import ConfigError
 from reception.mqtt import BrokerAddress
@@ -40,6 +41,7 @@ class KioskServices:
     printing: PrintService | None
     speaker: Speaker
     worker: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="kiosk-issue"))
+    _today: tuple | None = field(default=None, repr=False)  # (setup, the site with it): applied once per setup
 
     @classmethod
     def build(cls, site: Site, kiosk_id: str, broker: BrokerAddress, *, state_dir: str | Path | None = None,
@@ -84,6 +86,19 @@ class KioskServices:
             callback()
         self.link.on_change = changed
 
+    def today_site(self) -> Site:
+        """The site file with the office's changes in force (volunteer sessions called off or added)."""
+        setup = self.link.setup
+        cached = self._today
+        if cached is None or cached[0] is not setup:
+            try:
+                cached = (setup, today.apply(self.site, setup))
+            except ConfigError as exc:  # a hub with another site file: keep to ours
+                log.warning("today's setup does not fit this kiosk's site file: %s", exc)
+                cached = (setup, self.site)
+            self._today = cached
+        return cached[1]
+
     def now(self) -> datetime:
         return self.issuer.now()
 
@@ -118,9 +133,10 @@ class KioskServices:
 
     def _print(self, order: Order, ticket: IssuedTicket, printed: Callable[[str], None]) -> None:
         try:
-            content = ticket_content(self.site, self.site.services[order.service], order.lang, number=ticket.number,
-                                     issued_at=ticket.issued_at, now=self.now(), eta_min=ticket.eta_min,
-                                     ahead=ticket.ahead, offline=ticket.offline, preference=order.preference)
+            content = ticket_content(self.today_site(), self.site.services[order.service], order.lang,
+                                     number=ticket.number, issued_at=ticket.issued_at, now=self.now(),
+                                     eta_min=ticket.eta_min, ahead=ticket.ahead, offline=ticket.offline,
+                                     preference=order.preference)
         except Exception:  # the number is shown all the same; the citizen is told to remember it
             log.exception("ticket %s not printed", ticket.number)
             printed("error")
