@@ -26,7 +26,7 @@ from display_board.announcer import Announcer
 from display_board.feed import BoardFeed
 from display_board.model import BoardModel, BoardView, WaitRow
 from display_board.widgets import FitGroup
-from reception import clock, service_notify, today
+from reception import clock, kivy_service, service_notify, today
 from reception.config import Site
 from reception.errors import ConfigError
 from reception.mqtt import BrokerAddress
@@ -206,10 +206,7 @@ class BoardApp(App):
         self.redraw_soon = Clock.create_trigger(self.redraw)
         self.redraw()
         self.tick()
-        self._clock_events = [Clock.schedule_interval(self.tick, 1)]
-        interval = service_notify.watchdog_interval()
-        if interval:  # pinged from Kivy's own loop: a frozen screen stops the pings and systemd restarts it
-            self._clock_events.append(Clock.schedule_interval(lambda _dt: service_notify.watchdog_ping(), interval))
+        self._clock_events = [Clock.schedule_interval(self.tick, 1), *kivy_service.watch_main_loop()]
         if self.broker:
             self.feed = BoardFeed(self.site.id, self.board_id, self.broker, on_snapshot=self.on_snapshot,
                                   on_call=self.on_call, on_hub_status=self.on_hub_status,

@@ -10,9 +10,10 @@ import sqlite3
 
 import pytest
 
-from kiosk.feedback_texts import LANGUAGES, ftr
+from kiosk.feedback_texts import ftr
 from kiosk.feedback_view import THANKS_SECONDS, FaceButton, FeedbackButton, FeedbackView
 from kiosk.i18n import LANGUAGE_NAMES, tr
+from reception.config import LANGUAGES
 
 
 @pytest.fixture
