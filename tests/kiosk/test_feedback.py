@@ -17,7 +17,7 @@ from kiosk.i18n import LANGUAGE_NAMES, tr
 
 @pytest.fixture
 def button(kiosk):
-    """The start screen's feedback button, on the 7" panel (the smallest; the faces pictogram alone),
+    """The start screen's feedback button, on the 7" panel (the smallest; in the row under the answers),
     as a new visitor finds it, whichever test answered before (the tests run in random order)."""
     drv = kiosk.driver
     drv.app.start_over(keep_language=True)
@@ -118,7 +118,7 @@ class _ViewDriver:
     """The kiosk driver looking at the feedback view instead of the screen below it (for ``check_screen``)."""
 
     def __init__(self, drv, view):
-        self.app, self.screen, self.labels, self.widgets = drv.app, view, drv.labels, drv.widgets
+        self.app, self.screen, self.view, self.labels, self.widgets = drv.app, drv.screen, view, drv.labels, drv.widgets
 
 
 def test_every_step_fits_in_every_language_and_size(kiosk, button):
@@ -156,9 +156,10 @@ def test_every_step_fits_in_every_language_and_size(kiosk, button):
 
 
 def test_the_button_is_on_the_start_screen_at_every_panel_size(kiosk, button):
-    """The 7" panel shows the faces alone, one target wide; a wide panel adds the words."""
+    """The 7" panel shows the faces beside the words; a wide panel the words alone, in the button's whole width."""
     drv = kiosk.driver
-    assert button.icon_only and button.icon == "feedback" and not button.disabled
+    assert not button.icon_only and button.show_icon and button.icon == "feedback" and not button.disabled
+    assert button.text in {lb.text for lb in drv.labels(button)}
     assert min(button.size) >= drv.app.target - 0.5 and button.opacity == 1
     try:
         drv.resize(1280, 800)

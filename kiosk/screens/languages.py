@@ -1,0 +1,59 @@
+"""The languages on the 7" panel: each flag with the language's name in its own words, over the start screen.
+
+The start screen there has no room for a column of named languages beside the answers
+(see ``kiosk.screens.start``), so its language button opens this view: one tap more for
+a citizen who does not read Danish, and every language readable by name.  Choosing one
+closes it on the start screen in that language; Back closes it unchanged, and so does
+the idle reset.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.uix.modalview import ModalView
+
+from kiosk import flags
+from kiosk.i18n import LANGUAGE_NAMES
+from kiosk.screens import load_kv
+from kiosk.widgets import KioskButton
+
+
+class LanguagePicker(ModalView):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._timer = None
+
+    @property
+    def app(self):
+        return App.get_running_app()
+
+    def on_open(self):
+        app = self.app
+        app.guard_taps()  # the second half of a shaky double tap must not choose a language
+        grid = self.ids.choices
+        grid.clear_widgets()
+        for lang in app.site.languages:
+            button = KioskButton(text=LANGUAGE_NAMES.get(lang, lang), style="quiet", orientation="vertical",
+                                 icon=flags.icon_name(lang), icon_share=0.45, selected=lang == app.lang)
+            button.bind(on_release=lambda _b, lang=lang: self.choose(lang))
+            grid.add_widget(button)
+        self._timer = Clock.schedule_interval(self._idle_tick, 0.5)
+
+    def on_dismiss(self):
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def choose(self, lang: str) -> None:
+        self.dismiss()
+        self.app.choose_language(lang)
+
+    def _idle_tick(self, _dt) -> None:
+        app = self.app
+        if time.monotonic() - app.last_touch >= app.site.kiosk.idle_reset_seconds:
+            self.dismiss()
+
+
+load_kv(Path(__file__).parent / "languages.kv")
