@@ -15,7 +15,9 @@ the answers, worded as a question about the visit, so nobody takes it for the wa
 """
 from __future__ import annotations
 
-from kiosk import flags
+from kivy.clock import Clock
+
+from kiosk import flags, textfit
 from kiosk.feedback_view import FeedbackButton
 from kiosk.i18n import LANGUAGE_NAMES, tr
 from kiosk.screens.languages import LanguagePicker
@@ -33,6 +35,7 @@ class StartScreen(AnswersScreen):
         self.feedback = FeedbackButton()
         self.language = KioskButton(style="quiet")
         self.language.bind(on_release=lambda _b: LanguagePicker().open())
+        self._even_out_soon = Clock.create_trigger(self.even_out, 0)
 
     def refresh(self) -> None:
         super().refresh()
@@ -42,6 +45,7 @@ class StartScreen(AnswersScreen):
             self._beside_the_question()
         else:
             self._under_the_answers()
+        self._even_out_soon()
 
     def columns(self, cells: int) -> int:
         """The 7" panel: two rows of answers (the third row is the language, read-aloud and feedback)."""
@@ -81,6 +85,21 @@ class StartScreen(AnswersScreen):
         if not self.app.can_speak and self.read_aloud.parent:
             self.read_aloud.parent.remove_widget(self.read_aloud)
         return [b for b in buttons if b is not self.read_aloud or self.app.can_speak]
+
+    def even_out(self, *_):
+        """Every answer's words in one size, the largest at which all fit, and the tools' likewise: a row
+        of buttons whose words come in different sizes looks unsettled, the smaller ones less important."""
+        app = self.app
+        rows = [self.ids.answers.children, [] if app.wide else self.parts["toolbar"].children]
+        for buttons in rows:
+            labels = [b.ids.label for b in buttons if isinstance(b, KioskButton)]
+            for label in labels:  # a label's box settles a frame after its button's: follow it
+                label.funbind("size", self._even_out_soon)
+                label.fbind("size", self._even_out_soon)
+            sizes = [textfit.best_size(lb.text, app.body, app.min_font, lb.font_name, *lb.box, lb.line_height)[0]
+                     for lb in labels if lb.text and lb.width > 1]
+            for label in labels:
+                label.max_font = min(sizes, default=app.body)
 
     @staticmethod
     def _place(widget, parent, first: bool = False) -> None:

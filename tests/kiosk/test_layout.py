@@ -134,6 +134,10 @@ def check_targets(driver, profile, where):
     buttons = [b for b in driver.buttons() if b.opacity > 0]
     problems = [f"{where}: button {b.text!r} shows no words" for b in buttons
                 if b.icon_only or not any(lb.text == b.text for lb in driver.labels(b))]
+    if driver.view is driver.screen and driver.screen.name == "start":
+        sizes = {round(b.ids.label.font_size) for b in driver.screen.ids.answers.children}
+        if len(sizes) > 1:
+            problems.append(f"{where}: the answers' words come in {len(sizes)} sizes: {sorted(sizes)} px")
     for i, a in enumerate(buttons):
         for b in buttons[i + 1:]:
             gap = mm(gap_between(a, b), profile)
