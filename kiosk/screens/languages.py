@@ -21,6 +21,14 @@ from kiosk.screens import load_kv
 from kiosk.widgets import KioskButton
 
 
+def language_button(lang: str, selected: bool, choose) -> KioskButton:
+    """A language's flag with its name in its own words, light, yellow when it is the chosen one."""
+    button = KioskButton(text=LANGUAGE_NAMES.get(lang, lang), style="quiet", orientation="vertical",
+                         icon=flags.icon_name(lang), icon_share=0.45, selected=selected)
+    button.bind(on_release=lambda _b: choose(lang))
+    return button
+
+
 class LanguagePicker(ModalView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -36,10 +44,7 @@ class LanguagePicker(ModalView):
         grid = self.ids.choices
         grid.clear_widgets()
         for lang in app.site.languages:
-            button = KioskButton(text=LANGUAGE_NAMES.get(lang, lang), style="quiet", orientation="vertical",
-                                 icon=flags.icon_name(lang), icon_share=0.45, selected=lang == app.lang)
-            button.bind(on_release=lambda _b, lang=lang: self.choose(lang))
-            grid.add_widget(button)
+            grid.add_widget(language_button(lang, lang == app.lang, self.choose))
         self._timer = Clock.schedule_interval(self._idle_tick, 0.5)
 
     def on_dismiss(self):

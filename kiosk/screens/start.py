@@ -10,7 +10,7 @@ The 7" panel (86 mm high) holds three rows of 20 mm targets 4 mm apart, and a co
 beside the answers would be one target wide, too narrow for "Українська" or "Vorlesen"
 at 24 pt.  So there the answers take two rows, and a row under them holds the language
 button (all the flags, "Sprog"; it opens the languages, each with its name), read-aloud
-and feedback, each with its words.  Feedback is the last of that row, light and far from
+and feedback, each with its words.  Feedback is the last of that row, far from
 the answers, worded as a question about the visit, so nobody takes it for the way to a ticket.
 """
 from __future__ import annotations
@@ -19,8 +19,8 @@ from kivy.clock import Clock
 
 from kiosk import flags, textfit
 from kiosk.feedback_view import FeedbackButton
-from kiosk.i18n import LANGUAGE_NAMES, tr
-from kiosk.screens.languages import LanguagePicker
+from kiosk.i18n import tr
+from kiosk.screens.languages import LanguagePicker, language_button
 from kiosk.screens.question import AnswersScreen
 from kiosk.widgets import KioskButton
 
@@ -58,10 +58,7 @@ class StartScreen(AnswersScreen):
         box = ids["languages"]
         box.clear_widgets()
         for lang in self.app.site.languages:
-            button = KioskButton(text=LANGUAGE_NAMES.get(lang, lang), style="quiet", orientation="vertical",
-                                 icon=flags.icon_name(lang), icon_share=0.45, selected=lang == self.app.lang)
-            button.bind(on_release=lambda _b, lang=lang: self.app.choose_language(lang))
-            box.add_widget(button)
+            box.add_widget(language_button(lang, lang == self.app.lang, self.app.choose_language))
         for button in self._tools(self.read_aloud, self.feedback):
             self._place(button, ids["secondary"])
             button.orientation, button.size_hint_x = "vertical", None

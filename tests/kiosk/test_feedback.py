@@ -124,7 +124,7 @@ class _ViewDriver:
 def test_every_step_fits_in_every_language_and_size(kiosk, button):
     from kiosk.theme import ScreenProfile
     from kiosk.widgets import KioskButton
-    from tests.kiosk.test_layout import SHOTS, SIZES, check_screen
+    from tests.kiosk.test_layout import SHOTS, SIZES, check_screen, check_targets
 
     drv = kiosk.driver
     problems = []
@@ -146,6 +146,7 @@ def test_every_step_fits_in_every_language_and_size(kiosk, button):
                     if SHOTS:
                         drv.screenshot(f"{SHOTS}/{size[0]}x{size[1]}-{lang}-feedback-{step}.png")
                     problems += check_screen(_ViewDriver(drv, v), profile, f"{size} {lang} feedback {step}")[0]
+                    problems += check_targets(drv, profile, f"{size} {lang} feedback {step}", gaps=False)
                     shown = {b.text for b in drv.widgets(KioskButton, v) if not b.disabled}
                     assert {tr(lang, "back"), tr(lang, "start_over")} <= shown, step
                 v.dismiss()
