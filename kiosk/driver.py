@@ -125,8 +125,8 @@ class KioskDriver:
             self.tap(name)
             return 1
         self.tap(tr(self.app.lang, "language"))
-        self.wait_until(lambda: not self.app.input_blocked(), 5)  # the languages guard against a double tap
-        self.tap(name)
+        self.wait_until(lambda: not self.app.input_blocked() and any(b.text == name for b in self.buttons()), 5)
+        self.tap(name)  # once the languages are there and no longer guard against a double tap
         return 2
 
     def tap(self, widget_or_text) -> None:

@@ -38,7 +38,8 @@ class LanguagePicker(ModalView):
     def app(self):
         return App.get_running_app()
 
-    def on_open(self):
+    def on_pre_open(self):
+        """Filled as it opens (``on_open`` comes only after the opening animation): a finger may be there first."""
         app = self.app
         app.guard_taps()  # the second half of a shaky double tap must not choose a language
         grid = self.ids.choices
@@ -51,14 +52,21 @@ class LanguagePicker(ModalView):
         if self._timer is not None:
             self._timer.cancel()
 
+    def open_now(self) -> None:
+        """Open at once, like the kiosk's screens, not fading in while a finger may already tap."""
+        self.open(animation=False)
+
+    def close(self) -> None:
+        self.dismiss(animation=False)
+
     def choose(self, lang: str) -> None:
-        self.dismiss()
+        self.close()
         self.app.choose_language(lang)
 
     def _idle_tick(self, _dt) -> None:
         app = self.app
         if time.monotonic() - app.last_touch >= app.site.kiosk.idle_reset_seconds:
-            self.dismiss()
+            self.close()
 
 
 load_kv(Path(__file__).parent / "languages.kv")

@@ -34,7 +34,7 @@ class StartScreen(AnswersScreen):
         self.read_aloud.bind(on_release=lambda _b: self.app.read_aloud())
         self.feedback = FeedbackButton()
         self.language = KioskButton(style="quiet")
-        self.language.bind(on_release=lambda _b: LanguagePicker().open())
+        self.language.bind(on_release=lambda _b: LanguagePicker().open_now())
         self._even_out_soon = Clock.create_trigger(self.even_out, 0)
 
     def refresh(self) -> None:
@@ -45,6 +45,10 @@ class StartScreen(AnswersScreen):
             self._beside_the_question()
         else:
             self._under_the_answers()
+        for labels in self._rows():  # bound before the first layout: every box that settles evens out again
+            for label in labels:
+                label.funbind("size", self._even_out_soon)
+                label.fbind("size", self._even_out_soon)
         self._even_out_soon()
 
     def columns(self, cells: int) -> int:
@@ -85,18 +89,20 @@ class StartScreen(AnswersScreen):
 
     def even_out(self, *_):
         """Every answer's words in one size, the largest at which all fit, and the tools' likewise: a row
-        of buttons whose words come in different sizes looks unsettled, the smaller ones less important."""
+        of buttons whose words come in different sizes looks unsettled, the smaller ones less important.
+        Not below the screen's smallest text: a site label too long for that shrinks alone (and is logged)."""
         app = self.app
-        rows = [self.ids.answers.children, [] if app.wide else self.parts["toolbar"].children]
-        for buttons in rows:
-            labels = [b.ids.label for b in buttons if isinstance(b, KioskButton)]
-            for label in labels:  # a label's box settles a frame after its button's: follow it
-                label.funbind("size", self._even_out_soon)
-                label.fbind("size", self._even_out_soon)
-            sizes = [textfit.best_size(lb.text, app.body, app.min_font, lb.font_name, *lb.box, lb.line_height)[0]
-                     for lb in labels if lb.text and lb.width > 1]
-            for label in labels:
-                label.max_font = min(sizes, default=app.body)
+        for labels in self._rows():
+            best = {label: textfit.best_size(label.text, app.body, app.min_font, label.font_name, *label.box,
+                                             label.line_height)[0] for label in labels}
+            common = max(min(best.values(), default=app.body), app.text_floor("start"))
+            for label, size in best.items():
+                label.max_font = min(common, size)
+
+    def _rows(self):
+        """The labels of the answers, and of the tools row under them on the 7" panel."""
+        rows = [self.ids.answers.children, [] if self.app.wide else self.parts["toolbar"].children]
+        return [[b.ids.label for b in buttons if isinstance(b, KioskButton) and b.ids.label.text] for buttons in rows]
 
     @staticmethod
     def _place(widget, parent, first: bool = False) -> None:
