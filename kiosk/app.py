@@ -31,7 +31,7 @@ from kiosk.screens.question import QuestionScreen
 from kiosk.screens.start import StartScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.services import KioskServices
-from kiosk.theme import ScreenProfile
+from kiosk.theme import COMPACT_START_PT, ScreenProfile
 from kiosk.widgets import FitLabel
 from kiosk.window import is_staff_exit
 
@@ -61,6 +61,7 @@ class KioskApp(App):
     title_font = NumericProperty(44)
     number_font = NumericProperty(160)
     gap = NumericProperty(10)
+    target_gap = NumericProperty(16)
     nav_width = NumericProperty(160)
     language_width = NumericProperty(200)
     wide = BooleanProperty(False)
@@ -133,7 +134,7 @@ class KioskApp(App):
                         p.width, p.height, p.dpi)
         self.profile = p
         self.target, self.body, self.min_font = p.target, p.body, p.min_fit
-        self.title_font, self.number_font, self.gap = p.title, p.number, p.gap
+        self.title_font, self.number_font, self.gap, self.target_gap = p.title, p.number, p.gap, p.target_gap
         # "wide": two columns of answers beside a 90 pt nav column are each >= 4.5 targets wide, room for
         # pictograms beside the words (fixed 90 pt, not the nav column below, which depends on "wide")
         self.wide = (Window.width - p.pt(90)) / 2 >= 4.5 * p.target
@@ -206,6 +207,14 @@ class KioskApp(App):
     def input_blocked(self) -> bool:
         return time.monotonic() < self._blocked_until
 
+    def guard_taps(self) -> None:
+        """Ignore taps for ``tap_guard`` seconds: the screen under the finger has just changed."""
+        self._blocked_until = time.monotonic() + self.tap_guard
+
+    @property
+    def last_touch(self) -> float:
+        return self._last_touch
+
     # -- showing ----------------------------------------------------------------
 
     def show(self):
@@ -227,16 +236,22 @@ class KioskApp(App):
         whoever edits the site file which one to shorten.
         """
         panel = f"{int(Window.width)}x{int(Window.height)}"
+        floor = self.text_floor(self.root.current)
         for label in self.root.current_screen.walk():
-            if isinstance(label, FitLabel) and label.text and label.opacity and label.font_size < self.body - 0.5:
+            if isinstance(label, FitLabel) and label.text and label.opacity and label.font_size < floor - 0.5:
                 if (label.text, panel) not in self._small_texts:
                     self._small_texts.add((label.text, panel))
-                    log.warning("%r is shown at %.0f pt on this %s panel, under 24 pt: shorten it in the site file",
-                                label.text, label.font_size / self.profile.dpi * 72, panel)
+                    log.warning("%r is shown at %.0f pt on this %s panel, under %.0f pt: shorten it in the site file",
+                                label.text, label.font_size / self.profile.dpi * 72, panel, floor / self.profile.dpi * 72)
+
+    def text_floor(self, screen: str) -> float:
+        """The smallest text, in pixels, a screen should need: 24 pt, or 18 pt on the 7" start screen,
+        whose answers stand three a row above the tools row (``kiosk.screens.start``)."""
+        return self.profile.pt(COMPACT_START_PT) if screen == "start" and not self.wide else self.body
 
     def _step(self, move, *args):
         move(*args)
-        self._blocked_until = time.monotonic() + self.tap_guard
+        self.guard_taps()
         self.show()
         if self.flow.step == steps.TICKET:
             self._issue()
