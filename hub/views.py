@@ -7,6 +7,7 @@ hub; extra needs go to the desk that serves the citizen, never to the board.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from datetime import datetime
 
 from reception import schedule
@@ -69,20 +70,20 @@ def latest_per_number(calls: list[dict], limit: int) -> list[dict]:
 
 
 def board_snapshot(site: Site, queue: Queue, estimates: Estimates, calls: list[dict], now: datetime) -> dict:
-    waiting = queue.waiting()
-    open_desks = [d for d in queue.desks.values() if d.status == DESK_OPEN]
-    services = [{"service": sid, "letter": svc.letter,
-                 "waiting": sum(1 for t in waiting if t.service == sid),
+    waiting = queue.waiting()  # counted in one pass: a call's snapshot must not cost a pass per service
+    by_service = Counter(t.service for t in waiting)
+    by_kind = Counter(_kind_of(site, t) for t in waiting)
+    langs = {t.lang for t in waiting}
+    open_kinds = Counter(site.desks[d.id].kind for d in queue.desks.values() if d.status == DESK_OPEN)
+    services = [{"service": sid, "letter": svc.letter, "waiting": by_service[sid],
                  "eta_min": {k: minutes(v) for k, v in estimates.services.get(sid, {}).items()}}
                 for sid, svc in site.services.items()]
-    kinds = {kind: {"open": sum(1 for d in open_desks if site.desks[d.id].kind == kind),
-                    "waiting": sum(1 for t in waiting if _kind_of(site, t) == kind),
-                    "eta_min": minutes(estimates.kinds.get(kind))}
+    kinds = {kind: {"open": open_kinds[kind], "waiting": by_kind[kind], "eta_min": minutes(estimates.kinds.get(kind))}
              for kind in DESK_KINDS}
     until = schedule.volunteers_until(site, now)
     return {"at": now.isoformat(), "calls": calls[: site.board.recent_calls + 1], "services": services,
             "kinds": kinds, "volunteers_until": until.astimezone(site.tz).strftime("%H:%M") if until else None,
-            "languages": [lang for lang in site.languages if any(t.lang == lang for t in waiting)]}
+            "languages": [lang for lang in site.languages if lang in langs]}
 
 
 def queue_snapshot(queue: Queue, estimates: Estimates, now: datetime) -> dict:
