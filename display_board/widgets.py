@@ -59,7 +59,8 @@ class BoardLabel(Label):
     def fit(self, *_args) -> None:
         if self.width < 2 or self.height < 2:
             return
-        key = (self.text, self.font_name, self.bold, self.wrap, tuple(self.size), self.max_font_size, self.min_font_size)
+        key = (self.text, self.font_name, self.bold, self.wrap, tuple(self.size), tuple(self.padding), self.line_height,
+               self.max_font_size, self.min_font_size)
         size = _FITS.get(key)
         if size is None:
             size = self._largest_fitting()
