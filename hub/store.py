@@ -17,10 +17,10 @@ from typing import Callable, Iterable
 
 import sqlite_utils
 
-from hub.core.model import OPEN_STATES, Desk, Effects, Event, Ticket
+from hub import setup_store
+from hub.core.model import CALL_KINDS, OPEN_STATES, Desk, Effects, Event, Ticket
 from reception.errors import StoreVersionError
 
-CALL_EVENTS = ("called", "recalled")
 EVENT_COLUMNS = ("kind", "at", "day", "ticket", "service", "desk", "detail")
 
 
@@ -33,6 +33,7 @@ class Change:
     reply_topic: str | None = None
     reply: bytes | None = None
     at: datetime = datetime.min
+    statements: tuple[tuple[str, tuple], ...] = ()  # further rows of the same operation (``hub.setup_store``)
 
 
 class Store:
@@ -102,7 +103,12 @@ class Store:
         if "lang" not in self.db["tickets"].columns_dict:
             self.db["tickets"].add_column("lang", str)
 
-    MIGRATIONS = (_tables, _drop_daily, _ticket_language)  # append new steps; never change or reorder a released one
+    def _office_setup(self) -> None:
+        """Version 4: the office's changes to today's setup, and the audit list of who changed what when."""
+        setup_store.create_tables(self.db)
+
+    # Append new steps; never change or reorder a released one.
+    MIGRATIONS = (_tables, _drop_daily, _ticket_language, _office_setup)
 
     # -- writing -----------------------------------------------------------
 
@@ -116,8 +122,9 @@ class Store:
     def apply_group(self, changes: Iterable["Change"]) -> None:
         """Persist a commit group atomically, each table in one statement: a ticket changed by several
         operations is written once, as it stands; events keep their order."""
-        tickets, desks, events, commands = {}, {}, [], []
+        tickets, desks, events, commands, statements = {}, {}, [], [], []
         for c in changes:
+            statements += c.statements
             tickets.update(c.effects.tickets)
             desks.update(c.effects.desks)
             events += [self._event_row(e, c.effects) for e in c.effects.events]
@@ -133,6 +140,8 @@ class Store:
             if commands:
                 self.db.conn.executemany("insert or replace into commands (key, at, reply_topic, reply) "
                                          "values (?, ?, ?, ?)", commands)
+            for sql, params in statements:
+                self.db.execute(sql, params)
 
     def _upsert(self, table: str, pk: str, records: list[dict]) -> None:
         if not records:
@@ -147,7 +156,13 @@ class Store:
         ticket = effects.tickets.get(e.ticket) if e.ticket else None
         return {"kind": e.kind, "at": e.at.isoformat(), "day": ticket.day if ticket else self.local_day(e.at),
                 "ticket": e.ticket, "service": ticket.service if ticket else None, "desk": e.desk,
-                "detail": json.dumps(e.detail) if e.detail else None}
+                "detail": self._detail(e)}
+
+    @staticmethod
+    def _detail(e: Event) -> str | None:
+        """The event's detail as stored; a call's number goes with it (``seq``), so numbering survives a restart."""
+        detail = e.detail if e.seq is None else {**e.detail, "seq": e.seq}
+        return json.dumps(detail) if detail else None
 
     def add_feedback(self, key: str, *, day: str, hour: int, score: int, tags: Iterable[str],
                      service: str | None) -> bool:
@@ -187,17 +202,17 @@ class Store:
 
     def recent_calls(self, limit: int) -> list[dict]:
         """The latest call events (with their ``seq`` in ``detail``), newest first, for the board after a restart."""
-        q = ",".join("?" for _ in CALL_EVENTS)
+        q = ",".join("?" for _ in CALL_KINDS)
         return list(self.db.query(
             f"select kind, at, ticket, desk, detail from events where kind in ({q}) order by id desc limit ?",
-            [*CALL_EVENTS, limit]))
+            [*CALL_KINDS, limit]))
 
     def last_call_seq(self) -> int:
         """The highest call sequence number given out, so numbering goes on after a restart."""
-        q = ",".join("?" for _ in CALL_EVENTS)
+        q = ",".join("?" for _ in CALL_KINDS)
         row = next(self.db.query(
             f"select coalesce(max(cast(json_extract(detail, '$.seq') as integer)), 0) as n from events"
-            f" where kind in ({q})", CALL_EVENTS))
+            f" where kind in ({q})", CALL_KINDS))
         return row["n"]
 
     # -- retention ---------------------------------------------------------

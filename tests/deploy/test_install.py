@@ -54,7 +54,7 @@ def installed():
 
 def test_second_run_changes_nothing(installed):
     _root, first, second, (before, after) = installed
-    assert "27 file(s) changed" in first.stderr
+    assert "28 file(s) changed" in first.stderr  # 27 before the web account's password file
     assert "0 file(s) changed" in second.stderr
     assert after == before
 
@@ -65,7 +65,7 @@ def test_secrets_are_private_and_broker_files_only_for_mosquitto(installed):
     assert stat.S_IMODE(secrets.stat().st_mode) == 0o700
     names = sorted(p.name for p in secrets.iterdir())
     assert names == sorted(f"{a}.password" for a in ("hub", "kiosk-1", "kiosk-2", "board-1", "desk-1", "desk-2",
-                                                       "desk-3", "room-1", "vol-1", "vol-2"))
+                                                       "desk-3", "room-1", "vol-1", "vol-2", "web"))
     assert {stat.S_IMODE(p.stat().st_mode) for p in secrets.iterdir()} == {0o600}
     assert len({p.read_text() for p in secrets.iterdir()}) == len(names), "every account has its own password"
     for name in ("conf.d/reception.conf", "reception/passwd", "reception/acl"):
