@@ -26,20 +26,30 @@ class Queue:
     """All tickets of the current and recent days, and every desk's state."""
 
     def __init__(self, site: Site, tickets: Iterable[Ticket] = (), desks: Iterable[Desk] = ()):
-        self.site = site
         self.tickets: dict[str, Ticket] = {t.key: t for t in tickets}
         self.desks: dict[str, Desk] = {d.id: d for d in desks}
+        self._stretch: routing.Lines | None = None  # see ``steady``
+        self.site = site
         for did in site.desks:
             self.desks.setdefault(did, Desk(did))
         self._last: dict[tuple[str, str], int] = {}
-        self._order = WaitingOrder(site, self.tickets.values())
-        self._tables: dict[tuple[str, ...], routing.Lines] = {}  # see ``_lines``
-        self._stretch: routing.Lines | None = None  # see ``steady``
         reserved = site.reserved_numbers()
         for t in self.tickets.values():
             letter, n = numbering.parse_number(t.number)
             if not numbering.in_ranges(n, reserved):
                 self._last[(t.day, letter)] = max(n, self._last.get((t.day, letter), 0))
+
+    @property
+    def site(self) -> Site:
+        return self._site
+
+    @site.setter
+    def site(self, site: Site) -> None:
+        """The site's rules, replaced when the office changes today's setup: who may take whom and the
+        call order are worked out again for them."""
+        self._site = site
+        self._tables: dict[tuple[str, ...], routing.Lines] = {}  # see ``_lines``
+        self._order = WaitingOrder(site, self.tickets.values())
 
     # -- views -------------------------------------------------------------
 
