@@ -1,8 +1,9 @@
 """The Kivy side of the board: one screen drawn from ``BoardModel.view()``.
 
 Messages arrive on paho's thread; ``@mainthread`` moves each to Kivy's thread, where
-the model is updated and one ``Clock`` trigger redraws, so a burst of calls costs one
-redraw per frame.  The announcer gets each new call straight from the model, in order.
+the model is updated and one ``Clock`` trigger redraws before the frame being made (a
+timeout of 0 would wait for the frame after it), so a call is on screen in the next
+frame and a burst of calls costs one redraw per frame.  The announcer gets each new call straight from the model, in order.
 Call ``display_board.window.configure`` before importing this module.
 """
 from __future__ import annotations
@@ -123,8 +124,9 @@ class BoardScreen(FloatLayout):
             cell.number = call.number if call else ""
             cell.desk = f"{ARROW} {esc(call.desk(lang))}" if call else ""
         self._show_waits(view.waits)
+        pages_change = (view.languages, view.volunteers_until) != (self._queue_languages, self._volunteers_until)
         self._queue_languages, self._volunteers_until = view.languages, view.volunteers_until
-        if self._now:
+        if self._now and pages_change:  # not per call: a call's frame draws the call, the clock does the rest
             self.show_time(self._now)
         self.offline = view.offline
 
@@ -203,7 +205,7 @@ class BoardApp(App):
         Window.bind(size=self._resized)
         self._resized(Window, Window.size)
         self.screen = BoardScreen(self.site, self.languages)
-        self.redraw_soon = Clock.create_trigger(self.redraw)
+        self.redraw_soon = Clock.create_trigger(self.redraw, -1)  # before this frame, not after the next
         self.redraw()
         self.tick()
         self._clock_events = [Clock.schedule_interval(self.tick, 1), *kivy_service.watch_main_loop()]

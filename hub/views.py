@@ -7,6 +7,7 @@ hub; extra needs go to the desk that serves the citizen, never to the board.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from datetime import datetime
 
 from reception import schedule
@@ -67,18 +68,19 @@ def latest_per_number(calls: list[CallEvent], limit: int) -> list[CallEvent]:
 
 def board_snapshot(site: Site, queue: Queue, estimates: Estimates, calls: list[CallEvent],
                    now: datetime) -> BoardSnapshot:
-    waiting = queue.waiting()
-    open_desks = [d for d in queue.desks.values() if d.status == DESK_OPEN]
-    services = tuple(ServiceWait(sid, svc.letter, sum(1 for t in waiting if t.service == sid),
+    waiting = queue.waiting()  # counted in one pass: a call's snapshot must not cost a pass per service
+    by_service = Counter(t.service for t in waiting)
+    by_kind = Counter(_kind_of(site, t) for t in waiting)
+    langs = {t.lang for t in waiting}
+    open_kinds = Counter(site.desks[d.id].kind for d in queue.desks.values() if d.status == DESK_OPEN)
+    services = tuple(ServiceWait(sid, svc.letter, by_service[sid],
                                  {k: minutes(v) for k, v in estimates.services.get(sid, {}).items()})
                      for sid, svc in site.services.items())
-    kinds = {kind: KindWait(sum(1 for d in open_desks if site.desks[d.id].kind == kind),
-                            sum(1 for t in waiting if _kind_of(site, t) == kind), minutes(estimates.kinds.get(kind)))
-             for kind in DESK_KINDS}
+    kinds = {kind: KindWait(open_kinds[kind], by_kind[kind], minutes(estimates.kinds.get(kind))) for kind in DESK_KINDS}
     until = schedule.volunteers_until(site, now)
     return BoardSnapshot(now, tuple(calls[: site.board.recent_calls + 1]), services, kinds,
                          until.astimezone(site.tz).strftime("%H:%M") if until else None,
-                         tuple(lang for lang in site.languages if any(t.lang == lang for t in waiting)))
+                         tuple(lang for lang in site.languages if lang in langs))
 
 
 def queue_snapshot(queue: Queue, estimates: Estimates, now: datetime) -> QueueSnapshot:
