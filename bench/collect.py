@@ -127,13 +127,15 @@ class Sender:
         finally:
             self.broker.stop()
 
-    def payload(self, day: date, *, final: bool) -> dict:
+    def payload(self, day: date, *, final: bool, site: str | None = None) -> bytes:
+        """The hub's own daily statistics message for this site's aggregate (as ``site``, when given)."""
         from hub.daily_stats import DailyStats
 
-        return DailyStats.payload({**self.aggregate, "day": day.isoformat()}, self.clock(), final=final)
+        aggregate = {**self.aggregate, "day": day.isoformat(), **({"site": site} if site else {})}
+        return DailyStats.payload(aggregate, self.clock(), final=final).to_payload()
 
     def publish(self, part: str, day: date = DAY, *, final: bool = False) -> None:
-        body = protocol.encode(self.payload(day, final=final))
+        body = self.payload(day, final=final)
         self.sent.append((time.time(), part))
         self.conn.publish(self.topic, body, retain=True)
 
@@ -150,7 +152,7 @@ def wait_until_all_connected(centre: PrivateBroker, senders: list[Sender], log: 
     is up (a first message of each site is stored): no measured message then waits for a connection."""
     probe = Connection(f"probe-{centre.port}", BrokerAddress(centre.host, centre.port))
     probe.start()
-    body = protocol.encode({**senders[0].payload(DAY, final=False), "site": "probe"})
+    body = senders[0].payload(DAY, final=False, site="probe")
     deadline = time.monotonic() + timeout
     try:
         while not any(site == "probe" for _at, site in stored_lines(log)):

@@ -70,10 +70,10 @@ def test_a_call_is_drawn_in_the_first_frame_after_it_arrives(board):
     very next frame, not one or two frames later."""
     from kivy.base import EventLoop
 
-    from reception.protocol import encode, parse_call_event
+    from reception.protocol import CallEvent, encode
 
     pump(lambda: False, 0.2)  # whatever else is pending is drawn first
-    board.on_call(parse_call_event(encode(call("D031", "desk-2", 9031))))  # as the feed hands it on
+    board.on_call(CallEvent.from_payload(encode(call("D031", "desk-2", 9031))))  # as the feed hands it on
     EventLoop.idle()
     assert board.screen.latest_number == "D031" and "Skranke 2" in board.screen.latest_desk
 

@@ -9,7 +9,7 @@ def test_closing_the_volunteer_desk_and_cancelling_thursday_change_the_offer_and
     open_desks(recorder, site, "vol-1", "desk-1")
     drv = kiosk.driver
     drv.wait_until(lambda: kiosk.services.link.board and kiosk.services.link.board.kinds["volunteer"].open)
-    drv.tap("English")
+    drv.choose_language("en")
     drv.tap("MitID, Digital Post and apps")
     drv.tap("Show me how to use it")
     assert drv.button(tr("en", "choice_volunteer"))
