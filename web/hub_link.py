@@ -1,0 +1,149 @@
+"""The web service's one MQTT connection: it follows the hub's retained state and sends desk commands.
+
+Everything that arrives is validated by ``reception.protocol`` first (a misfit is logged and
+changes nothing); what passes is kept as the latest value of its key (``desk:desk-1``,
+``board``, ``alerts``, ``stats``, ``hub``, ``device:kiosk-1``) and handed to every browser
+stream that listens.  Paho's thread reaches asyncio only through ``call_soon_threadsafe``.
+
+A desk command from a browser goes out exactly as a desk button's does (QoS 1, an id of its
+own); the browser makes the id once per click and sends it again on a retry, so the hub,
+which remembers every id, carries a click out once however often it arrives.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from typing import Any, Callable
+
+from reception import protocol
+from reception.errors import MessageError
+from reception.mqtt import BrokerAddress, Connection
+from reception.payload import shorten
+
+log = logging.getLogger(__name__)
+
+RESULT_TIMEOUT = 5.0  # seconds a browser's command waits for the hub's answer
+
+Listener = Callable[[str, Any], None]
+
+
+class HubLink:
+    def __init__(self, site, broker: BrokerAddress, *, client_id: str = "web"):
+        self.site = site
+        self.topics = protocol.Topics(site.id)
+        self.latest: dict[str, Any] = {}
+        self._listeners: list[tuple[asyncio.AbstractEventLoop, Listener]] = []
+        self._pending: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Future]] = {}
+        self._lock = threading.Lock()
+        self.conn = Connection(client_id, broker, persistent=True, on_connection_change=self._connection_changed)
+        t = self.topics
+        self._follow(t.desk_state(), protocol.parse_desk_state, lambda topic, m: self._desk_key(m.desk))
+        self._follow(t.board, protocol.parse_board_snapshot, lambda topic, m: "board")
+        self._follow(t.alerts, protocol.parse_alerts, lambda topic, m: "alerts")
+        self._follow(t.stats_daily, protocol.parse_stats_daily, lambda topic, m: "stats")
+        self._follow(t.hub_available, protocol.parse_available, lambda topic, m: "hub")
+        for devices in (t.kiosk_available(), t.board_available(), t.desk_available()):
+            self._follow(devices, protocol.parse_available, self._device_key)
+        self.conn.subscribe(t.desk_result(), self._result)
+
+    def start(self) -> "HubLink":
+        self.conn.start()
+        return self
+
+    def stop(self) -> None:
+        self.conn.stop()
+
+    # -- what arrives ------------------------------------------------------
+
+    def _follow(self, topic_filter: str, parse, key_of: Callable[[str, Any], str | None]) -> None:
+        def arrived(topic: str, payload: bytes) -> None:
+            if not payload:
+                return  # a cleared retained message
+            try:
+                key = key_of(topic, parse(payload))
+            except MessageError as exc:
+                log.warning("web: ignored a bad message on %s: %s", topic, shorten(exc))
+                return
+            if key:
+                self._publish(key, json.loads(payload))
+        self.conn.subscribe(topic_filter, arrived)
+
+    def _desk_key(self, desk: str) -> str | None:
+        if desk not in self.site.desks:
+            log.warning("web: ignored the state of unknown desk %r", desk)
+            return None
+        return f"desk:{desk}"
+
+    def _device_key(self, topic: str, _message) -> str | None:
+        parsed = protocol.parse_topic(topic)
+        unit = parsed.feature.removesuffix("/available")
+        return f"device:{parsed.device_id}" + (f"/{unit}" if parsed.device == "desk" else "")
+
+    def _connection_changed(self, up: bool) -> None:
+        self._publish("broker", {"connected": up})
+
+    def _publish(self, key: str, value: Any) -> None:
+        with self._lock:
+            self.latest[key] = value
+            listeners = list(self._listeners)
+        for loop, listener in listeners:
+            loop.call_soon_threadsafe(listener, key, value)
+
+    def listen(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(key, value)`` on this event loop for every change; returns the way to stop."""
+        entry = (asyncio.get_running_loop(), listener)
+        with self._lock:
+            self._listeners.append(entry)
+
+        def stop() -> None:
+            with self._lock:
+                self._listeners.remove(entry)
+        return stop
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return dict(self.latest)
+
+    # -- desk commands -----------------------------------------------------
+
+    def _result(self, topic: str, payload: bytes) -> None:
+        try:
+            result = protocol.parse_desk_result(payload)
+        except MessageError as exc:
+            log.warning("web: ignored a bad desk result on %s: %s", topic, shorten(exc))
+            return
+        with self._lock:
+            waiting = self._pending.pop(result.id, None)
+        if waiting:
+            loop, future = waiting
+            loop.call_soon_threadsafe(_settle, future, json.loads(payload))
+
+    async def command(self, desk: str, command_id: str, action: str, **fields: str) -> dict | None:
+        """Send one desk command and wait for the hub's answer; None when none came in time.
+
+        Raises MessageError for a command the hub would refuse as malformed: it is never sent."""
+        if desk not in self.site.desks:
+            raise MessageError(f"unknown desk {desk!r}")
+        payload = protocol.encode({"id": command_id, "action": action, **fields})
+        protocol.parse_desk_command(payload)
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if command_id not in self._pending:
+                self._pending[command_id] = (loop, loop.create_future())
+            future = self._pending[command_id][1]
+        self.conn.publish(self.topics.desk_command(desk), payload, qos=1)
+        log.info("web: %s %s (%s)", desk, action, command_id)
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), RESULT_TIMEOUT)
+        except asyncio.TimeoutError:
+            with self._lock:
+                if self._pending.get(command_id, (None, None))[1] is future:
+                    del self._pending[command_id]  # a retry with this id waits afresh
+            return None
+
+
+def _settle(future: asyncio.Future, value: Any) -> None:
+    if not future.done():
+        future.set_result(value)
