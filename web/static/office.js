@@ -2,6 +2,7 @@
 import {data, t, el, serviceName, minutes, follow} from "./live.js";
 
 const desks = {}, devices = {};
+const clock = at => new Date(at).toLocaleTimeString(data.lang === "da" ? "da-DK" : "en-GB", {hour: "2-digit", minute: "2-digit"});
 
 function drawDesks() {
   document.getElementById("desk-rows").replaceChildren(...Object.entries(data.desks).map(([id, desk]) => {
@@ -23,7 +24,7 @@ function drawBoard(board) {
     return row;
   }));
   document.getElementById("call-list").replaceChildren(...board.calls.map(c =>
-    el("li", `${c.number} → ${data.desks[c.desk] ? data.desks[c.desk].name : c.desk} (${c.at.slice(11, 16)})`)));
+    el("li", `${c.number} → ${data.desks[c.desk] ? data.desks[c.desk].name : c.desk} (${clock(c.at)})`)));
 }
 
 function drawAlerts(value) {
