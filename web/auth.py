@@ -37,6 +37,16 @@ def check_csrf(session: Session, sent: str | None) -> None:
         raise HTTPException(403, "missing or wrong CSRF token")
 
 
+def desk_of(request: Request, session: Session):
+    """The desk named in the path, if this session may work there: 404 for no such desk, 403 for a desk above the role."""
+    desk = request.app.state.site.desks.get(request.path_params["desk"])
+    if desk is None:
+        raise HTTPException(404)
+    if not may_use_desk(session, desk):
+        raise HTTPException(403)
+    return desk
+
+
 def may_use_desk(session: Session, desk) -> bool:
     """Volunteers work at volunteer desks; staff and managers at any desk."""
     return session.user.role != "volunteer" or desk.kind == "volunteer"

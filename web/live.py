@@ -12,7 +12,6 @@ import asyncio
 import json
 import re
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
@@ -27,11 +26,7 @@ KEEP_ALIVE = 15.0  # seconds between comment lines: proxies keep the stream open
 async def desk_command(request: Request) -> Response:
     session = auth.require(request)
     auth.check_csrf(session, request.headers.get(auth.CSRF_HEADER))
-    desk = request.app.state.site.desks.get(request.path_params["desk"])
-    if desk is None:
-        raise HTTPException(404)
-    if not auth.may_use_desk(session, desk):
-        raise HTTPException(403)
+    desk = auth.desk_of(request, session)
     try:
         body = await request.json()
     except ValueError:
@@ -54,12 +49,7 @@ def _desk_keys(desk: str):
 
 
 async def desk_events(request: Request) -> Response:
-    session = auth.require(request)
-    desk = request.app.state.site.desks.get(request.path_params["desk"])
-    if desk is None:
-        raise HTTPException(404)
-    if not auth.may_use_desk(session, desk):
-        raise HTTPException(403)
+    desk = auth.desk_of(request, auth.require(request))
     return _stream(request, _desk_keys(desk.id))
 
 

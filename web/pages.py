@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import secrets
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -77,11 +76,7 @@ def desks(request: Request) -> Response:
 
 def desk_page(request: Request) -> Response:
     session = auth.require(request)
-    desk = request.app.state.site.desks.get(request.path_params["desk"])
-    if desk is None:
-        raise HTTPException(404)
-    if not auth.may_use_desk(session, desk):
-        raise HTTPException(403)
+    desk = auth.desk_of(request, session)
     return render(request, "desk.html", session=session, desk=desk, page_data=page_data(request, desk))
 
 
