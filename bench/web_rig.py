@@ -32,8 +32,10 @@ def launch_chromium(playwright):
 class WebProcess:
     """``reception web`` on a free port, with the given users (name -> role), all with ``PASSWORD``."""
 
-    def __init__(self, broker, db_path: Path, users: dict[str, str], config_path: Path = EXAMPLE_CONFIG):
-        self.broker, self.db_path, self.config_path = broker, db_path, config_path
+    def __init__(self, broker, db_path: Path, users: dict[str, str], config_path: Path = EXAMPLE_CONFIG,
+                 *options: str):
+        """``options``: more of ``reception web``'s options, e.g. ``"--kiosk", "front-desk"``."""
+        self.broker, self.db_path, self.config_path, self.options = broker, db_path, config_path, options
         accounts = Accounts(db_path, clock.from_env(), QUICK_HASH)
         for name, role in users.items():
             accounts.add(name, role, PASSWORD)
@@ -47,7 +49,7 @@ class WebProcess:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "reception.cli", "web", "-c", str(self.config_path), "--broker-port",
-             str(self.broker.port), "--db", str(self.db_path), "--port", str(self.port)],
+             str(self.broker.port), "--db", str(self.db_path), "--port", str(self.port), *self.options],
             stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=clock.child_env(clock.from_env()))
         deadline = time.monotonic() + timeout
         while not port_open("127.0.0.1", self.port):

@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from web import live, pages
+from web import front_desk, live, pages
 from web.login_limit import LoginLimit
 
 HERE = Path(__file__).resolve().parent
@@ -64,6 +64,8 @@ def create_app(site, link, accounts, clock, *, secure_cookies: bool = False) -> 
         Route("/desk/{desk}/command", live.desk_command, methods=["POST"]),
         Route("/events/desk/{desk}", live.desk_events),
         Route("/office", pages.office),
+        Route("/reception", front_desk.page, methods=["GET"]),
+        Route("/reception", front_desk.issue, methods=["POST"]),
         Route("/events/office", live.office_events),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reception import clock, config
 from reception.commands import add_broker_arguments, add_config_argument, broker_address
-from reception.errors import ReceptionError
+from reception.errors import ConfigError, ReceptionError
 
 DEFAULT_PORT = 8080
 
@@ -29,6 +29,8 @@ def add_commands(sub) -> None:
     p.add_argument("--db", type=Path, default=None, help="accounts file (default: $RECEPTION_WEB_DB or state directory)")
     p.add_argument("--host", default=os.environ.get("RECEPTION_WEB_HOST", "127.0.0.1"), help="address to listen on")
     p.add_argument("--port", type=int, default=int(os.environ.get("RECEPTION_WEB_PORT", DEFAULT_PORT)))
+    p.add_argument("--kiosk", default=os.environ.get("RECEPTION_WEB_KIOSK"),
+                   help="the site file's kiosk as which the reception page asks for tickets (default: no reception page)")
     p.add_argument("--tls-cert", help="certificate file (PEM) for HTTPS; with --tls-key")
     p.add_argument("--tls-key", help="private key file (PEM) for HTTPS")
     p.set_defaults(func=run_web)
@@ -85,7 +87,9 @@ def run_web(args) -> int:
     from web.server import serve
 
     site = config.load(args.config)
+    if args.kiosk and args.kiosk not in site.kiosks:
+        raise ConfigError(f"{site.source}: kiosks: no kiosk {args.kiosk!r} for --kiosk (the site has {', '.join(site.kiosks)})")
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ReceptionError("give both --tls-cert and --tls-key, or neither")
     return serve(site, broker_address(args, site), args.db or default_db(), args.host, args.port,
-                 tls=(args.tls_cert, args.tls_key) if args.tls_cert else None)
+                 kiosk=args.kiosk, tls=(args.tls_cert, args.tls_key) if args.tls_cert else None)

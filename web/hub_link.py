@@ -30,8 +30,9 @@ Listener = Callable[[str, Any], None]
 
 
 class HubLink:
-    def __init__(self, site, broker: BrokerAddress, *, client_id: str = "web"):
-        self.site = site
+    def __init__(self, site, broker: BrokerAddress, *, client_id: str = "web", kiosk: str | None = None):
+        """``kiosk``: the site file's kiosk whose ticket requests the front desk's page sends (None: it sends none)."""
+        self.site, self.kiosk = site, kiosk
         self.topics = protocol.Topics(site.id)
         self.latest: dict[str, Any] = {}
         self._listeners: list[tuple[asyncio.AbstractEventLoop, Listener]] = []
@@ -46,7 +47,9 @@ class HubLink:
         self._follow(t.hub_available, protocol.parse_available, lambda topic, m: "hub")
         for devices in (t.kiosk_available(), t.board_available(), t.desk_available()):
             self._follow(devices, protocol.parse_available, self._device_key)
-        self.conn.subscribe(t.desk_result(), self._result)
+        self.conn.subscribe(t.desk_result(), self._answer(protocol.parse_desk_result))
+        if kiosk:
+            self.conn.subscribe(t.ticket_reply(kiosk), self._answer(protocol.parse_ticket_reply))
 
     def start(self) -> "HubLink":
         self.conn.start()
@@ -106,42 +109,56 @@ class HubLink:
         with self._lock:
             return dict(self.latest)
 
-    # -- desk commands -----------------------------------------------------
+    # -- desk commands and ticket requests: asked once, answered by id ---------
 
-    def _result(self, topic: str, payload: bytes) -> None:
-        try:
-            result = protocol.parse_desk_result(payload)
-        except MessageError as exc:
-            log.warning("web: ignored a bad desk result on %s: %s", topic, shorten(exc))
-            return
+    def _answer(self, parse) -> Callable[[str, bytes], None]:
+        def arrived(topic: str, payload: bytes) -> None:
+            try:
+                answer = parse(payload)
+            except MessageError as exc:
+                log.warning("web: ignored a bad answer on %s: %s", topic, shorten(exc))
+                return
+            with self._lock:
+                waiting = self._pending.pop(answer.id, None)
+            if waiting:
+                loop, future = waiting
+                loop.call_soon_threadsafe(_settle, future, json.loads(payload))
+        return arrived
+
+    async def _ask(self, topic: str, message: dict, check) -> dict | None:
+        """Publish one request (QoS 1) and wait for the answer with its id; None when none came in time.
+
+        ``check`` is the contract's parser of the request: what it refuses raises MessageError and is never sent."""
+        payload = protocol.encode(message)
+        check(payload)
+        loop, request_id = asyncio.get_running_loop(), message["id"]
         with self._lock:
-            waiting = self._pending.pop(result.id, None)
-        if waiting:
-            loop, future = waiting
-            loop.call_soon_threadsafe(_settle, future, json.loads(payload))
-
-    async def command(self, desk: str, command_id: str, action: str, **fields: str) -> dict | None:
-        """Send one desk command and wait for the hub's answer; None when none came in time.
-
-        Raises MessageError for a command the hub would refuse as malformed: it is never sent."""
-        if desk not in self.site.desks:
-            raise MessageError(f"unknown desk {desk!r}")
-        payload = protocol.encode({"id": command_id, "action": action, **fields})
-        protocol.parse_desk_command(payload)
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            if command_id not in self._pending:
-                self._pending[command_id] = (loop, loop.create_future())
-            future = self._pending[command_id][1]
-        self.conn.publish(self.topics.desk_command(desk), payload, qos=1)
-        log.info("web: %s %s (%s)", desk, action, command_id)
+            if request_id not in self._pending:
+                self._pending[request_id] = (loop, loop.create_future())
+            future = self._pending[request_id][1]
+        self.conn.publish(topic, payload, qos=1)
         try:
             return await asyncio.wait_for(asyncio.shield(future), RESULT_TIMEOUT)
         except asyncio.TimeoutError:
             with self._lock:
-                if self._pending.get(command_id, (None, None))[1] is future:
-                    del self._pending[command_id]  # a retry with this id waits afresh
+                if self._pending.get(request_id, (None, None))[1] is future:
+                    del self._pending[request_id]  # a retry with this id waits afresh
             return None
+
+    async def command(self, desk: str, command_id: str, action: str, **fields: str) -> dict | None:
+        """One desk command, as the desk's buttons send it."""
+        if desk not in self.site.desks:
+            raise MessageError(f"unknown desk {desk!r}")
+        log.info("web: %s %s (%s)", desk, action, command_id)
+        return await self._ask(self.topics.desk_command(desk), {"id": command_id, "action": action, **fields},
+                               protocol.parse_desk_command)
+
+    async def ticket(self, request: dict) -> dict | None:
+        """One ticket request, as a kiosk asks (the front desk's kiosk identity)."""
+        if self.kiosk is None:
+            raise MessageError("no kiosk identity for the front desk (reception web --kiosk)")
+        log.info("web: ticket for %s (%s)", request.get("service"), request.get("id"))
+        return await self._ask(self.topics.ticket_request(self.kiosk), request, protocol.parse_ticket_request)
 
 
 def _settle(future: asyncio.Future, value: Any) -> None:
