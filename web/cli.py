@@ -31,6 +31,9 @@ def add_commands(sub) -> None:
     p.add_argument("--port", type=int, default=int(os.environ.get("RECEPTION_WEB_PORT", DEFAULT_PORT)))
     p.add_argument("--kiosk", default=os.environ.get("RECEPTION_WEB_KIOSK"),
                    help="the site file's kiosk as which the reception page asks for tickets (default: no reception page)")
+    p.add_argument("--demo-login", type=Path,
+                   help="when the accounts file has no user: add a manager with a random password and write "
+                        "'NAME PASSWORD' to this file (reception up does, for trying it out)")
     p.add_argument("--tls-cert", help="certificate file (PEM) for HTTPS; with --tls-key")
     p.add_argument("--tls-key", help="private key file (PEM) for HTTPS")
     p.set_defaults(func=run_web)
@@ -83,6 +86,27 @@ def run_user(args) -> int:
     return 0
 
 
+DEMO_MANAGER = "leder"
+
+
+def first_manager(db: Path, note: Path) -> None:
+    """A first manager for a fresh accounts file, its password written (owner-only) to ``note``."""
+    import secrets
+
+    from web.accounts import Accounts
+
+    accounts = Accounts(db, clock.from_env())
+    try:
+        if not accounts.users():
+            password = secrets.token_urlsafe(12)
+            accounts.add(DEMO_MANAGER, "manager", password)
+            note.parent.mkdir(parents=True, exist_ok=True)
+            note.touch(mode=0o600)
+            note.write_text(f"{DEMO_MANAGER} {password}\n", encoding="utf-8")
+    finally:
+        accounts.close()
+
+
 def run_web(args) -> int:
     from web.server import serve
 
@@ -91,5 +115,8 @@ def run_web(args) -> int:
         raise ConfigError(f"{site.source}: kiosks: no kiosk {args.kiosk!r} for --kiosk (the site has {', '.join(site.kiosks)})")
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ReceptionError("give both --tls-cert and --tls-key, or neither")
-    return serve(site, broker_address(args, site), args.db or default_db(), args.host, args.port,
+    db = args.db or default_db()
+    if args.demo_login:
+        first_manager(db, args.demo_login)
+    return serve(site, broker_address(args, site), db, args.host, args.port,
                  kiosk=args.kiosk, tls=(args.tls_cert, args.tls_key) if args.tls_cert else None)
