@@ -20,7 +20,6 @@ import uuid
 from pathlib import Path
 
 from bench.harness import HubProcess
-from bench.web_rig import WebProcess, launch_chromium, log_in
 from reception import config, protocol
 from reception.broker import PrivateBroker
 from reception.commands import add_config_argument
@@ -96,7 +95,9 @@ def press_and_time(page, watcher: Watcher, calls: int, interval: float) -> tuple
 
 
 def main(args) -> int:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # the web's parts load only here: `reception bench` lists
+
+    from bench.web_rig import WebProcess, launch_chromium, log_in  # this benchmark on machines without them
 
     site = config.load(args.config)
     topics, kiosk = protocol.Topics(site.id), next(iter(site.kiosks))

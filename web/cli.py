@@ -34,8 +34,10 @@ def add_commands(sub) -> None:
     p.add_argument("--demo-login", type=Path,
                    help="when the accounts file has no user: add a manager with a random password and write "
                         "'NAME PASSWORD' to this file (reception up does, for trying it out)")
-    p.add_argument("--tls-cert", help="certificate file (PEM) for HTTPS; with --tls-key")
-    p.add_argument("--tls-key", help="private key file (PEM) for HTTPS")
+    p.add_argument("--tls-cert", default=os.environ.get("RECEPTION_WEB_TLS_CERT") or None,
+                   help="certificate file (PEM) for HTTPS, with --tls-key (default $RECEPTION_WEB_TLS_CERT)")
+    p.add_argument("--tls-key", default=os.environ.get("RECEPTION_WEB_TLS_KEY") or None,
+                   help="private key file (PEM) for HTTPS (default $RECEPTION_WEB_TLS_KEY)")
     p.set_defaults(func=run_web)
 
     p = sub.add_parser("user", help="staff accounts of the web service: add, list, password, remove")

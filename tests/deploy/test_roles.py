@@ -67,7 +67,7 @@ def test_each_role_gets_its_own_packages_and_no_others(tmp_path, role, packages_
 
 def test_the_one_machine_run_and_the_tests_get_every_extra():
     everything = distributions(["all"])
-    assert distributions(["hub", "kiosk", "board", "desk", "report", "bench"]) == everything
+    assert distributions(["hub", "kiosk", "board", "desk", "report", "bench", "web"]) == everything
     assert everything < distributions(["test"])
     run_sh = (ROOT / "run.sh").read_text()
     assert "install_python_project all\n" in run_sh
