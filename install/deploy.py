@@ -265,7 +265,7 @@ def unit_files(names: tuple[str, ...]) -> list[Planned]:
 
 def doc_files() -> list[Planned]:
     return [Planned(DOC_DIR / name, (CHECKOUT / "docs" / name).read_bytes(), 0o644)
-            for name in ("install.md", "multi-site.md", "report.md")]
+            for name in ("install.md", "multi-site.md", "report.md", "web.md")]
 
 
 # ---------------------------------------------------------------------------
