@@ -7,6 +7,7 @@ Call ``display_board.window.configure`` before importing this module.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -25,10 +26,14 @@ from display_board.announcer import Announcer
 from display_board.feed import BoardFeed
 from display_board.model import BoardModel, BoardView, WaitRow
 from display_board.widgets import FitGroup
-from reception import clock, service_notify
+from reception import clock, service_notify, today
 from reception.config import Site
+from reception.errors import ConfigError
 from reception.mqtt import BrokerAddress
 from reception.protocol import DailyStatsMessage
+from reception.setup_messages import OfficeSetup
+
+log = logging.getLogger(__name__)
 
 KV = Path(__file__).with_name("board.kv")
 ARROW = "[font=DejaVuSans]→[/font]"  # Roboto has no arrow; Kivy ships DejaVu Sans
@@ -208,7 +213,8 @@ class BoardApp(App):
         if self.broker:
             self.feed = BoardFeed(self.site.id, self.board_id, self.broker, on_snapshot=self.on_snapshot,
                                   on_call=self.on_call, on_hub_status=self.on_hub_status,
-                                  on_today=self.on_today, on_connection=self.on_connection).start()
+                                  on_today=self.on_today, on_setup=self.on_setup,
+                                  on_connection=self.on_connection).start()
             self._clock_events.append(Clock.schedule_once(self._check_started, STARTUP_GRACE))
         return self.screen
 
@@ -261,6 +267,16 @@ class BoardApp(App):
     def on_today(self, stats: DailyStatsMessage) -> None:
         """Kept as it came; ``info.today_page`` decides by the clock whether it is still today's."""
         self.screen.today = stats
+        self.tick()
+
+    @mainthread
+    def on_setup(self, setup: OfficeSetup) -> None:
+        """The office's changes: the information pages (texts, volunteer sessions) follow at once."""
+        try:
+            self.screen.site = today.apply(self.site, setup)
+        except ConfigError as exc:  # a hub with another site file: keep to ours
+            log.warning("today's setup does not fit this board's site file: %s", exc)
+            self.screen.site = self.site
         self.tick()
 
     @mainthread

@@ -1,4 +1,5 @@
-"""The board's MQTT side: subscribe to ``board``, ``calls``, ``hub/available`` and ``stats/daily``, parse, hand on.
+"""The board's MQTT side: subscribe to ``board``, ``calls``, ``hub/available``, ``stats/daily`` and ``setup``
+(the office's changes: information texts, volunteer sessions), parse, hand on.
 
 Every payload is checked by a ``reception.protocol`` parser (``subscribe_parsed``); a bad
 one is logged with its reason and changes nothing.  The callbacks run on paho's network
@@ -11,6 +12,7 @@ from typing import Callable
 
 from reception import protocol
 from reception.mqtt import BrokerAddress, Connection
+from reception.setup_messages import OfficeSetup, SetupTopics
 
 
 class BoardFeed:
@@ -19,6 +21,7 @@ class BoardFeed:
                  on_call: Callable[[protocol.CallEvent], None],
                  on_hub_status: Callable[[str], None],
                  on_today: Callable[[protocol.DailyStatsMessage], None],
+                 on_setup: Callable[[OfficeSetup], None],
                  on_connection: Callable[[bool], None]):
         topics = protocol.Topics(site_id)
         self.connection = Connection(f"board-{board_id}", broker, available=topics.board_available(board_id),
@@ -28,6 +31,7 @@ class BoardFeed:
             (topics.calls, protocol.parse_call_event, on_call),
             (topics.hub_available, lambda raw: protocol.parse_available(raw).status, on_hub_status),
             (topics.stats_daily, protocol.parse_stats_daily, on_today),
+            (SetupTopics(site_id).state, OfficeSetup.from_payload, on_setup),
         )
         for topic, parse, deliver in routes:
             self.connection.subscribe_parsed(topic, parse, deliver)

@@ -11,12 +11,14 @@ from reception import protocol
 from reception.config import Site
 from reception.errors import MessageError
 from reception.payload import MAX_DEVICE_PAYLOAD, show, shorten
+from reception.setup_messages import MAX_SETUP_PAYLOAD
 
 
 def check(site: Site, topic: str, payload: bytes) -> protocol.Topic:
     """The parsed topic of a message the hub may read; MessageError with the reason otherwise."""
-    if len(payload) > MAX_DEVICE_PAYLOAD:  # before any parsing: a huge message costs nothing more
-        raise MessageError(f"payload of {len(payload)} bytes is over the limit of {MAX_DEVICE_PAYLOAD}")
+    limit = MAX_SETUP_PAYLOAD if topic.endswith("/setup/command") else MAX_DEVICE_PAYLOAD
+    if len(payload) > limit:  # before any parsing: a huge message costs nothing more
+        raise MessageError(f"payload of {len(payload)} bytes is over the limit of {limit}")
     where = protocol.parse_topic(topic)
     known = {"kiosk": site.kiosks, "desk": site.desks, "board": site.boards}.get(where.device)
     if known is not None and where.device_id not in known:

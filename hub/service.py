@@ -37,6 +37,7 @@ from hub.core.model import NO_SHOW, SERVED, Effects
 from hub.core.queue import Queue
 from hub.intake import Intake
 from hub.issued import GROUP_MAX, Issued, IssuedGroup
+from hub.setup import Office
 from hub.stats_db import StatsDB
 from hub.store import Change, Store
 
@@ -59,6 +60,8 @@ class Pending:
     reply_topic: str | None = None
     reply: bytes | None = None
     ack: Callable[[], None] | None = None
+    statements: tuple[tuple[str, tuple], ...] = ()  # further rows to store with it (``hub.setup``)
+    after: Callable[[], None] | None = None  # to publish once it is stored
 
 
 class Hub:
@@ -81,6 +84,7 @@ class Hub:
         self._issued = IssuedGroup()  # issued since the last estimate pass
         self._connected_at = 0.0
         self.daily = DailyStats(site, StatsDB(store.db))
+        self.office = Office(self, Pending)  # today's setup: the site file with the office's changes
         self._load()
         self._learn_history()
         recent = store.recent_answers(ANSWER_CACHE)
@@ -99,6 +103,7 @@ class Hub:
             self.topics.kiosk_available(): self._on_device_available,
             self.topics.board_available(): self._on_device_available,
             self.topics.desk_available(): self._on_device_available,
+            self.office.topics.command: self.office.on_command,
         }
         for topic_filter, handler in handlers.items():
             urgent = handler == self._on_desk_command  # a citizen being called goes before new tickets
@@ -109,6 +114,7 @@ class Hub:
     def _load(self) -> None:
         """Rebuild the queue exactly as stored (at start, and after a failed write)."""
         now = self.clock()
+        self.site = self.office.load(now)
         with self._db_lock:
             tickets, desks = self.store.load(since_day=schedule.local_day(self.site, now))
             recent = self.store.recent_calls(RECENT_ROWS * (self.site.board.recent_calls + 1))
@@ -166,6 +172,7 @@ class Hub:
             self._publish_board(now)
             self._publish(self.topics.queue, views.queue_snapshot(self.queue, self.estimates, now), retain=True)
             self._publish_alerts(now)
+            self.office.publish()
             self.conn.publish(self.topics.hub_available, protocol.availability("online"), retain=True)
         service_notify.ready("connected to the broker")
 
@@ -363,7 +370,8 @@ class Hub:
             return
         try:
             with self._db_lock:
-                self.store.apply_group(Change(p.effects, p.key, p.reply_topic, p.reply, p.at) for p in batch)
+                self.store.apply_group(Change(p.effects, p.key, p.reply_topic, p.reply, p.at, p.statements)
+                                       for p in batch)
         except Exception:
             log.exception("could not store %d changes; going back to the stored state", len(batch))
             with self._lock:
@@ -376,6 +384,9 @@ class Hub:
             return
         with self._lock:  # state first: a device that reads its answer finds its new state already there
             self._announce(batch)
+            for p in batch:
+                if p.after:
+                    p.after()
         for p in batch:
             if p.reply_topic:
                 self.conn.publish(p.reply_topic, p.reply, qos=1)
@@ -460,6 +471,7 @@ class Hub:
 
     def _tick(self, now: datetime) -> None:
         self._finish_issued()
+        self.office.tick(now)
         self._watch_load(now)
         effects = self.queue.expire_due(now)
         if effects.events:

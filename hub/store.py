@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 import sqlite_utils
 
+from hub import setup_store
 from hub.core.model import OPEN_STATES, Desk, Effects, Event, Ticket
 from reception.errors import StoreVersionError
 
@@ -33,6 +34,7 @@ class Change:
     reply_topic: str | None = None
     reply: bytes | None = None
     at: datetime = datetime.min
+    statements: tuple[tuple[str, tuple], ...] = ()  # further rows of the same operation (``hub.setup_store``)
 
 
 class Store:
@@ -102,7 +104,12 @@ class Store:
         if "lang" not in self.db["tickets"].columns_dict:
             self.db["tickets"].add_column("lang", str)
 
-    MIGRATIONS = (_tables, _drop_daily, _ticket_language)  # append new steps; never change or reorder a released one
+    def _office_setup(self) -> None:
+        """Version 4: the office's changes to today's setup, and the audit list of who changed what when."""
+        setup_store.create_tables(self.db)
+
+    # Append new steps; never change or reorder a released one.
+    MIGRATIONS = (_tables, _drop_daily, _ticket_language, _office_setup)
 
     # -- writing -----------------------------------------------------------
 
@@ -116,8 +123,9 @@ class Store:
     def apply_group(self, changes: Iterable["Change"]) -> None:
         """Persist a commit group atomically, each table in one statement: a ticket changed by several
         operations is written once, as it stands; events keep their order."""
-        tickets, desks, events, commands = {}, {}, [], []
+        tickets, desks, events, commands, statements = {}, {}, [], [], []
         for c in changes:
+            statements += c.statements
             tickets.update(c.effects.tickets)
             desks.update(c.effects.desks)
             events += [self._event_row(e, c.effects) for e in c.effects.events]
@@ -133,6 +141,8 @@ class Store:
             if commands:
                 self.db.conn.executemany("insert or replace into commands (key, at, reply_topic, reply) "
                                          "values (?, ?, ?, ?)", commands)
+            for sql, params in statements:
+                self.db.execute(sql, params)
 
     def _upsert(self, table: str, pk: str, records: list[dict]) -> None:
         if not records:

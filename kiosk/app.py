@@ -252,10 +252,11 @@ class KioskApp(App):
             self._issue()
 
     def next_volunteers_here(self) -> str:
-        return next_here_text(self.site, self.services.now(), self.lang)
+        return next_here_text(self.services.today_site(), self.services.now(), self.lang)
 
     def next_sessions(self, limit: int, *, elsewhere: bool = False) -> list[str]:
-        return list(next_sessions_text(self.site, self.services.now(), self.lang, limit, elsewhere=elsewhere))
+        return list(next_sessions_text(self.services.today_site(), self.services.now(), self.lang, limit,
+                                       elsewhere=elsewhere))
 
     # -- issuing and printing ---------------------------------------------------------
 
@@ -296,9 +297,10 @@ class KioskApp(App):
         if self._on_ticket_screen(visit):
             self.root.get_screen("ticket").show(ticket)
             self._schedule_ticket_timeout(TICKET_SECONDS)
-        content = ticket_content(self.site, self.site.services[order.service], order.lang, number=ticket.number,
-                                 issued_at=ticket.issued_at, now=self.services.now(), eta_min=ticket.eta_min,
-                                 ahead=ticket.ahead, offline=ticket.offline, preference=order.preference)
+        content = ticket_content(self.services.today_site(), self.site.services[order.service], order.lang,
+                                 number=ticket.number, issued_at=ticket.issued_at, now=self.services.now(),
+                                 eta_min=ticket.eta_min, ahead=ticket.ahead, offline=ticket.offline,
+                                 preference=order.preference)
         if self.services.printing:
             self.services.printing.submit(content, lambda state: self._printed(state, visit))
 

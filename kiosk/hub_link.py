@@ -1,4 +1,4 @@
-"""The kiosk's MQTT side: ticket requests and their replies, the hub's availability, the board.
+"""The kiosk's MQTT side: ticket requests and their replies, the hub's availability, the board, today's setup.
 
 A request carries a unique id and waits for the reply with that id; after a
 reconnect every request still waiting is published again with the same id, which
@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from reception import protocol
 from reception.mqtt import BrokerAddress, Connection
+from reception.setup_messages import OfficeSetup, SetupTopics
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +32,12 @@ class _Waiter:
 class HubLink:
     def __init__(self, site_id: str, kiosk_id: str, broker: BrokerAddress,
                  on_change: Callable[[], None] | None = None):
-        """``on_change`` runs on the network thread whenever the hub's availability or the board changes."""
+        """``on_change`` runs on the network thread whenever the hub's availability, the board or the setup changes."""
         self.topics = protocol.Topics(site_id)
         self.kiosk_id = kiosk_id
         self.hub_status = "offline"
         self.board: protocol.BoardSnapshot | None = None
+        self.setup = OfficeSetup()  # the office's changes to the site file (volunteer sessions), retained by the hub
         self.on_change = on_change or (lambda: None)
         self._waiting: dict[str, _Waiter] = {}
         self._lock = threading.Lock()
@@ -45,6 +47,7 @@ class HubLink:
                                on_connection_change=lambda _up: self.on_change())
         self.conn.subscribe_parsed(self.topics.hub_available, protocol.parse_available, self._on_available)
         self.conn.subscribe_parsed(self.topics.board, protocol.parse_board_snapshot, self._on_board)
+        self.conn.subscribe_parsed(SetupTopics(site_id).state, OfficeSetup.from_payload, self._on_setup)
         self.conn.subscribe_parsed(self.topics.ticket_reply(kiosk_id), protocol.parse_ticket_reply, self._on_reply)
 
     def start(self) -> "HubLink":
@@ -101,6 +104,10 @@ class HubLink:
 
     def _on_board(self, board: protocol.BoardSnapshot) -> None:
         self.board = board
+        self.on_change()
+
+    def _on_setup(self, setup: OfficeSetup) -> None:
+        self.setup = setup
         self.on_change()
 
     def _on_reply(self, reply: protocol.TicketReply) -> None:

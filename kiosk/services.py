@@ -7,7 +7,7 @@ and against the real ones on the appliance.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -17,6 +17,7 @@ from kiosk.issuer import TicketIssuer
 from kiosk.outbox import Outbox
 from kiosk.printing import PrintService
 from kiosk.speech import Speaker
+from reception import today
 from reception.config import Site
 from reception.errors import ConfigError
 from reception.mqtt import BrokerAddress
@@ -33,6 +34,7 @@ class KioskServices:
     outbox: Outbox
     printing: PrintService | None
     speaker: Speaker
+    _today: tuple | None = field(default=None, repr=False)  # (setup, the site with it): applied once per setup
 
     @classmethod
     def build(cls, site: Site, kiosk_id: str, broker: BrokerAddress, *, state_dir: str | Path | None = None,
@@ -75,6 +77,19 @@ class KioskServices:
             self.issuer.wake()
             callback()
         self.link.on_change = changed
+
+    def today_site(self) -> Site:
+        """The site file with the office's changes in force (volunteer sessions called off or added)."""
+        setup = self.link.setup
+        cached = self._today
+        if cached is None or cached[0] is not setup:
+            try:
+                cached = (setup, today.apply(self.site, setup))
+            except ConfigError as exc:  # a hub with another site file: keep to ours
+                log.warning("today's setup does not fit this kiosk's site file: %s", exc)
+                cached = (setup, self.site)
+            self._today = cached
+        return cached[1]
 
     def now(self) -> datetime:
         return self.issuer.now()

@@ -4,7 +4,8 @@ Every device has its own account (username = device id, ``hub`` for the hub) and
 ACL grants each exactly the topics of its job in ``reception.protocol``: a kiosk asks
 for tickets and reports its printer, a board only reads, a desk commands only itself,
 each device publishes only its own availability (and its Last Will there), the hub
-owns the site's tree.  Anything not granted is denied; anonymous clients are
+owns the site's tree.  The web application (account ``web``) works as every desk's
+buttons and as the office's setup, and reads what staff see: it has no other way in.  Anything not granted is denied; anonymous clients are
 refused.  The installer writes these files; tests start a real Mosquitto with them.
 
 Password hashes use Mosquitto's own format (``$7$`` = PBKDF2-SHA512), so no
@@ -22,6 +23,7 @@ from typing import Mapping
 from reception.config import Site
 from reception.payload import MAX_PACKET, MAX_PAYLOAD
 from reception.protocol import ROOT, Topics
+from reception.setup_messages import SetupTopics
 
 # Queue limits for every broker the appliance configures.  No in-flight window (Mosquitto's default
 # is 20): the hub takes every message at once into its own intake, where it sees a backlog, says so
@@ -30,6 +32,7 @@ from reception.protocol import ROOT, Topics
 QUEUE_LIMITS = ("max_inflight_messages 0", "max_queued_messages 100000")
 
 HUB = "hub"
+WEB = "web"  # the web application's account: desk workstations and the office panel
 # Mosquitto's default.  Enough here: passwords are random 192-bit tokens, not words to guess.
 PBKDF2_ITERATIONS = 101
 
@@ -37,7 +40,7 @@ PBKDF2_ITERATIONS = 101
 @dataclass(frozen=True)
 class Account:
     username: str
-    role: str  # "hub", "kiosk", "board" or "desk"
+    role: str  # "hub", "kiosk", "board", "desk" or "web"
 
 
 @dataclass(frozen=True)
@@ -50,17 +53,18 @@ class TlsFiles:
 
 
 def accounts(site: Site) -> list[Account]:
-    """Every account the site needs, hub first, in the order of the site file."""
+    """Every account the site needs, hub first, in the order of the site file, the web application last."""
     return ([Account(HUB, "hub")]
             + [Account(k, "kiosk") for k in site.kiosks]
             + [Account(b, "board") for b in site.boards]
-            + [Account(d, "desk") for d in site.desks])
+            + [Account(d, "desk") for d in site.desks]
+            + [Account(WEB, "web")])
 
 
 def acl_rules(site: Site, account: Account) -> list[tuple[str, str]]:
     """(access, topic) pairs for one account; Mosquitto denies everything not listed."""
     t, me = Topics(site.id), account.username
-    board_view = [t.board, t.hub_available]
+    board_view = [t.board, t.hub_available, SetupTopics(site.id).state]  # the setup: sessions, information texts
     if account.role == "hub":
         return [("readwrite", f"{t.base}/#")]
     if account.role == "kiosk":
@@ -73,7 +77,19 @@ def acl_rules(site: Site, account: Account) -> list[tuple[str, str]]:
     if account.role == "desk":
         return ([("write", t.desk_command(me)), ("write", t.desk_available(me)), ("read", f"{t.base}/desk/{me}/#")]
                 + [("read", topic) for topic in (t.queue, t.alerts, t.stats_daily, *board_view)])
+    if account.role == "web":
+        return web_rules(t)
     raise ValueError(f"unknown role {account.role!r}")
+
+
+def web_rules(t: Topics) -> list[tuple[str, str]]:
+    """The web application: every desk's commands and the office's setup commands; it reads the desks'
+    answers and states, the setup and its audit list, and what the desks and the board read."""
+    setup = SetupTopics(t.site)
+    writes = (t.desk_command("+"), setup.command)
+    reads = (t.desk_result("+"), t.desk_state("+"), setup.result, setup.state, setup.audit, t.queue, t.board,
+             t.calls, t.alerts, t.stats_daily, t.hub_available)
+    return [("write", topic) for topic in writes] + [("read", topic) for topic in reads]
 
 
 def acl_text(site: Site) -> str:

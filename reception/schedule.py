@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from reception.config import WEEKDAYS, LocalText, Site
+from reception.config import WEEKDAYS, LocalText, Site, TimeRange
 
 LOOKAHEAD_DAYS = 14
 
@@ -46,24 +46,28 @@ class Session:
     at_desks: bool
 
 
-def upcoming_sessions(site: Site, now: datetime, limit: int = 3) -> list[Session]:
-    """The next volunteer sessions that have not ended yet, soonest first (a running one included)."""
+def upcoming_sessions(site: Site, now: datetime, limit: int | None = 3) -> list[Session]:
+    """The next volunteer sessions that have not ended yet, soonest first (a running one included):
+    the site file's weekly ones but those the office called off, and those it added (``Site.office``).
+    ``limit=None``: all of the next two weeks."""
     today = local(site, now).date()
     found = []
     for offset in range(LOOKAHEAD_DAYS):
         d = today + timedelta(days=offset)
-        for s in site.volunteer_sessions:
-            if weekday(d) in s.days:
-                start, end = at_local(site, d, s.time.start), at_local(site, d, s.time.end)
-                if end > now:
-                    found.append(Session(start, end, s.place, s.at_desks))
-    found.sort(key=lambda s: s.start)
-    return found[:limit]
+        found += [_session(site, d, s.time, s.place, s.at_desks) for s in site.volunteer_sessions
+                  if weekday(d) in s.days and (d, s.time) not in site.office.cancelled_sessions]
+    found += [_session(site, s.day, s.time, s.place, s.at_desks) for s in site.office.added_sessions]
+    found = sorted((s for s in found if s.end > now), key=lambda s: s.start)
+    return found if limit is None else found[:limit]
+
+
+def _session(site: Site, d: date, when: TimeRange, place: LocalText, at_desks: bool) -> Session:
+    return Session(at_local(site, d, when.start), at_local(site, d, when.end), place, at_desks)
 
 
 def volunteers_until(site: Site, now: datetime) -> datetime | None:
     """When a volunteer session at this site's desks is running now, its end; else None."""
-    for s in upcoming_sessions(site, now, limit=len(site.volunteer_sessions) + 1):
+    for s in upcoming_sessions(site, now, limit=None):
         if s.at_desks and s.start <= now < s.end:
             return s.end
     return None

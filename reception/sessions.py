@@ -85,7 +85,7 @@ def next_here_text(site: Site, now: datetime, lang: str) -> str:
     the sentence names the next start still to come, never a time that has passed.
     Empty when no session here is planned (the sessions elsewhere are then all there is to say)."""
     today = now.astimezone(site.tz).date()
-    here = [s for s in upcoming_sessions(site, now, limit=len(site.volunteer_sessions) * 7)
+    here = [s for s in upcoming_sessions(site, now, limit=None)
             if s.at_desks and s.start > now]
     if not here:
         return ""
@@ -98,5 +98,5 @@ def next_sessions_text(site: Site, now: datetime, lang: str, limit: int = 3, *,
                        elsewhere: bool = False) -> tuple[str, ...]:
     """The next sessions, one line each; ``elsewhere`` leaves out those at these desks."""
     today = now.astimezone(site.tz).date()
-    sessions = upcoming_sessions(site, now, limit=len(site.volunteer_sessions) * 7)
+    sessions = upcoming_sessions(site, now, limit=None)
     return tuple(describe(s, lang, today) for s in sessions if not (elsewhere and s.at_desks))[:limit]

@@ -3,7 +3,7 @@ import json
 import re
 import subprocess
 
-from reception import protocol
+from reception import protocol, setup_messages
 from tests.conftest import ROOT, Recorder
 
 DOC = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
@@ -14,7 +14,7 @@ def documented_topics() -> set[str]:
 
 
 def code_topics() -> set[str]:
-    return set(re.findall(r"^\s+(reception/<site>/\S+)", protocol.__doc__, re.M))
+    return set(re.findall(r"^\s+(reception/<site>/\S+)", protocol.__doc__ + setup_messages.__doc__, re.M))
 
 
 def test_every_topic_in_the_code_is_documented_and_no_other():
@@ -24,12 +24,19 @@ def test_every_topic_in_the_code_is_documented_and_no_other():
              t.ticket_reply("<kiosk>"), t.ticket_first_visit("<kiosk>"), t.kiosk_status("<kiosk>"), t.feedback("<kiosk>"),
              t.desk_command("<desk>"), t.desk_result("<desk>"), t.desk_state("<desk>"), t.kiosk_available("<kiosk>"),
              t.board_available("<board>"), t.desk_available("<desk>", "<unit>")}
+    s = setup_messages.SetupTopics("site")
+    built |= {s.command, s.result, s.state, s.audit}
     assert {b.replace("reception/site/", "reception/<site>/") for b in built} == documented_topics()
 
 
 def test_every_desk_action_is_documented():
     for action in protocol.DESK_ACTIONS:
         assert f"`{action}`" in DOC, action
+
+
+def test_every_setup_action_is_documented():
+    for action in setup_messages.SETUP_ACTIONS:
+        assert f"| `{action}` |" in DOC, action
 
 
 def test_the_shell_examples_work_as_written(hub, broker, tmp_path):
@@ -48,6 +55,8 @@ def test_the_shell_examples_work_as_written(hub, broker, tmp_path):
     assert json.loads(outputs[2]) == {"v": 1, "id": "cmd-0001", "action": "next", "ok": True, "ticket": "C001"}
     assert json.loads(outputs[3])["current"]["number"] == "C001"
     assert json.loads(outputs[4])["calls"][0]["number"] == "C001"
+    assert json.loads(outputs[-2]) == {"v": 1, "id": "web-5d1c", "action": "close_desk", "ok": True, "version": 1}
+    assert json.loads(outputs[-1])["closed_desks"] == ["desk-2"]
     gone = json.loads(outputs[7])["alerts"]
     assert [(a["device"], a["problem"]) for a in gone] == [("kiosk-2", "unreachable")], "a SIGKILLed kiosk's Last Will"
     problems = lambda msgs: [[a["problem"] for a in json.loads(p)["alerts"]] for _t, p in msgs]

@@ -269,7 +269,10 @@ class Queue:
         return effects
 
     def set_status(self, desk_id: str, status: str, now: datetime) -> Effects:
-        """Open, pause or close a desk; closing finishes whoever is at the desk."""
+        """Open, pause or close a desk; closing finishes whoever is at the desk.  A desk the office closed
+        for the day (``Site.office``) stays closed."""
+        if status != DESK_CLOSED and desk_id in self.site.office.closed_desks:
+            raise QueueError(f"{desk_id} is closed today by the office")
         desk = self.desks[desk_id]
         effects = Effects()
         if status == DESK_CLOSED:

@@ -16,8 +16,8 @@ from reception.config.load import load, read_toml
 from reception.config.model import (
     DEFAULT_TICKET_LINES, DESK_BUTTONS, DESK_KINDS, EXTRAS, LANGUAGES, MAX_ANSWERS, MAX_TAPS, PIN_ROLES,
     PRINTER_CONNECTIONS, PRINTER_PARAMS, TICKET_LAYOUT_KEYS, TICKET_LINES, WEEKDAYS, Answer, BoardGroup,
-    BoardSettings, Bridge, Broker, Desk, DummyParams, Extra, FileParams, Kiosk, KioskSettings, LocalText,
-    NetworkParams, Printer, PrinterLayout, Question, QueueRules, SerialParams, Service, Site, TimeRange, UsbParams,
+    BoardSettings, Bridge, Broker, DatedSession, Desk, DummyParams, Extra, FileParams, Kiosk, KioskSettings, LocalText,
+    NetworkParams, OfficeChanges, Printer, PrinterLayout, Question, QueueRules, SerialParams, Service, Site, TimeRange, UsbParams,
     VolunteerSession,
 )
 from reception.config.parse import parse

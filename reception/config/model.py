@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import MISSING, dataclass, field, fields
-from datetime import time
+from datetime import date, time
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
@@ -101,6 +101,25 @@ class VolunteerSession:
     time: TimeRange
     place: LocalText
     at_desks: bool = False
+
+
+@dataclass(frozen=True)
+class DatedSession:
+    """A volunteer session on one date only: the office added it this week (``reception.today``)."""
+
+    day: date
+    time: TimeRange
+    place: LocalText
+    at_desks: bool = False
+
+
+@dataclass(frozen=True)
+class OfficeChanges:
+    """What the office changed over the site file (``reception.today``); a site file itself has none."""
+
+    closed_desks: frozenset[str] = frozenset()  # closed for today: their own buttons cannot open them
+    added_sessions: tuple[DatedSession, ...] = ()
+    cancelled_sessions: frozenset[tuple[date, TimeRange]] = frozenset()  # planned sessions called off
 
 
 @dataclass(frozen=True)
@@ -260,6 +279,8 @@ class Site:
     broker: Broker | None
     bridge: Bridge | None = None
     source: str = "<memory>"
+    office: OfficeChanges = OfficeChanges()
+    document: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)  # the TOML it came from
 
     @property
     def tz(self) -> ZoneInfo:

@@ -50,6 +50,7 @@ def parse(raw: Mapping[str, Any], source: str = "<memory>") -> Site:
         broker=devices.broker(r),
         bridge=devices.bridge(r, site),
         source=source,
+        document=raw,
     )
 
 

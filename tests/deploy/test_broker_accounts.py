@@ -10,7 +10,7 @@ from reception import broker_accounts as ba
 def test_one_account_per_device_named_by_its_id(site):
     names = [a.username for a in ba.accounts(site)]
     assert names[0] == "hub"
-    assert set(names) == {"hub", *site.kiosks, *site.boards, *site.desks}
+    assert set(names) == {"hub", *site.kiosks, *site.boards, *site.desks, "web"}
     assert len(names) == len(set(names))
 
 

@@ -36,6 +36,9 @@ def test_each_device_may_publish_what_its_job_needs(accounts_broker, hub):
     for topic in ("desk/desk-1/command", "desk/desk-1/buttons/available", "desk/desk-1/console/available"):
         assert delivered_to_hub(hub, desk, f"{BASE}/{topic}")
     assert delivered_to_hub(hub, board, f"{BASE}/board/board-1/available")
+    web = accounts_broker.login("web")
+    for topic in ("desk/desk-1/command", "desk/vol-2/command", "setup/command"):
+        assert delivered_to_hub(hub, web, f"{BASE}/{topic}")
 
 
 @pytest.mark.parametrize("username, topic", [
@@ -68,6 +71,15 @@ def test_a_device_that_vanishes_leaves_its_last_will(accounts_broker, hub, usern
     ("desk-1", "calls"),
     ("desk-1", "desk/desk-2/console/available"),
     ("vol-1", "desk/desk-1/command"),
+    ("desk-1", "setup/command"),                  # only the web application changes the day's setup
+    ("kiosk-1", "setup/command"),
+    ("web", "kiosk/kiosk-1/ticket/request"),      # the web application is no kiosk
+    ("web", "desk/desk-1/state"),                 # and cannot fake the hub's answers
+    ("web", "desk/desk-1/result"),
+    ("web", "setup"),
+    ("web", "setup/audit"),
+    ("web", "board"),
+    ("web", "desk/desk-1/console/available"),
 ])
 def test_everything_else_is_not_delivered(accounts_broker, hub, username, topic):
     assert not delivered_to_hub(hub, accounts_broker.login(username), f"{BASE}/{topic}")
@@ -104,6 +116,21 @@ def delivered_from_hub(hub, reader, subscription: str, topic: str) -> bool:
     ("desk-1", "desk/+/state", "desk/desk-2/state", False),                  # another desk's queue
     ("desk-1", "#", "desk/desk-2/command", False),
     ("desk-1", "#", "kiosk/kiosk-1/ticket/reply", False),
+    ("web", "#", "desk/vol-2/state", True),
+    ("web", "#", "desk/desk-3/result", True),
+    ("web", "#", "setup", True),
+    ("web", "#", "setup/result", True),
+    ("web", "#", "setup/audit", True),
+    ("web", "#", "queue", True),
+    ("web", "#", "board", True),
+    ("web", "#", "alerts", True),
+    ("web", "#", "stats/daily", True),
+    ("web", "#", "kiosk/kiosk-1/ticket/reply", False),
+    ("web", "#", "kiosk/kiosk-1/status", False),
+    ("kiosk-1", "#", "setup", True),                 # the office's changes: the next volunteer sessions
+    ("board-1", "#", "setup", True),                 # ... and the information texts
+    ("kiosk-1", "#", "setup/audit", False),
+    ("board-1", "#", "setup/audit", False),
 ])
 def test_reads_follow_the_acl(accounts_broker, hub, username, subscription, topic, allowed):
     """Mosquitto 2.0.11 grants every SUBACK (QoS 1) and filters each message at delivery."""

@@ -40,6 +40,9 @@ SENT = [  # what devices send the hub, one of each
     ("desk/desk-1/command", {"id": "c-1", "action": "next"}),
     ("desk/desk-1/command", {"id": "c-2", "action": "transfer", "service": "mitid_get", "to_kind": "staff"}),
     ("desk/vol-1/command", {"id": "c-3", "action": "call", "ticket": "A001"}),
+    ("setup/command", {"id": "s-1", "by": "mette", "action": "set_services", "desk": "desk-1", "services": ["*"]}),
+    ("setup/command", {"id": "s-2", "by": "mette", "action": "add_session", "date": "2026-11-25",
+                       "time": "13:00-15:00", "place": {"da": "Her"}, "at_desks": True}),
 ]
 
 
