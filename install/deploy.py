@@ -44,7 +44,8 @@ MOSQUITTO_DIR = Path("/etc/mosquitto/reception")
 UNIT_DIR = Path("/etc/systemd/system")
 DOC_DIR = Path("/usr/share/doc/reception")
 UDEV_PRINTER_RULE = Path("/etc/udev/rules.d/60-reception-printer.rules")
-HUB_UNIT_FILES = ("reception-hub.service", "reception-report.service", "reception-report.timer")
+HUB_UNIT_FILES = ("reception-hub.service", "reception-report.service", "reception-report.timer",
+                  "reception-web.service")
 UNIT_FILES_OF_ROLE = {  # each machine the units of what it runs; the one machine all of a site's
     "all-in-one": (*HUB_UNIT_FILES, "reception-kiosk@.service", "reception-board@.service",
                    "reception-desk@.service"),
@@ -161,8 +162,9 @@ def devices(args, site: config.Site) -> dict[str, list[str]]:
 
 
 def units(args, chosen: dict[str, list[str]]) -> list[str]:
-    """Units to enable: the hub with its weekly report timer, and one instance per device."""
-    names = ["reception-hub.service", "reception-report.timer"] if args.role in ("all-in-one", "hub") else []
+    """Units to enable: the hub with its weekly report timer and the staff web, and one instance per device."""
+    names = (["reception-hub.service", "reception-report.timer", "reception-web.service"]
+             if args.role in ("all-in-one", "hub") else [])
     return names + [f"reception-{kind}@{device_id}.service" for kind, ids in chosen.items() for device_id in ids]
 
 

@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from web import front_desk, live, pages
+from web import front_desk, live, office_setup, pages
 from web.login_limit import LoginLimit
 
 HERE = Path(__file__).resolve().parent
@@ -67,11 +67,13 @@ def create_app(site, link, accounts, clock, *, secure_cookies: bool = False) -> 
         Route("/reception", front_desk.page, methods=["GET"]),
         Route("/reception", front_desk.issue, methods=["POST"]),
         Route("/events/office", live.office_events),
+        Route("/office/setup", office_setup.page, methods=["GET"]),
+        Route("/office/setup", office_setup.change, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
     app.state.site, app.state.link, app.state.accounts = site, link, accounts
-    app.state.login_limit = LoginLimit(clock)
+    app.state.login_limit, app.state.clock = LoginLimit(clock), clock
     app.state.secure_cookies = secure_cookies
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.add_middleware(SecurityHeaders)

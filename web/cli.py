@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from reception import clock, config
+from reception.broker_accounts import FRONT_DESK_KIOSK
 from reception.commands import add_broker_arguments, add_config_argument, broker_address
 from reception.errors import ConfigError, ReceptionError
 
@@ -30,7 +31,8 @@ def add_commands(sub) -> None:
     p.add_argument("--host", default=os.environ.get("RECEPTION_WEB_HOST", "127.0.0.1"), help="address to listen on")
     p.add_argument("--port", type=int, default=int(os.environ.get("RECEPTION_WEB_PORT", DEFAULT_PORT)))
     p.add_argument("--kiosk", default=os.environ.get("RECEPTION_WEB_KIOSK"),
-                   help="the site file's kiosk as which the reception page asks for tickets (default: no reception page)")
+                   help="the site file's kiosk as which the reception page asks for tickets (default: "
+                        "'front-desk' when the site file has it, else no reception page)")
     p.add_argument("--demo-login", type=Path,
                    help="when the accounts file has no user: add a manager with a random password and write "
                         "'NAME PASSWORD' to this file (reception up does, for trying it out)")
@@ -113,6 +115,8 @@ def run_web(args) -> int:
     from web.server import serve
 
     site = config.load(args.config)
+    if args.kiosk is None and FRONT_DESK_KIOSK in site.kiosks:
+        args.kiosk = FRONT_DESK_KIOSK
     if args.kiosk and args.kiosk not in site.kiosks:
         raise ConfigError(f"{site.source}: kiosks: no kiosk {args.kiosk!r} for --kiosk (the site has {', '.join(site.kiosks)})")
     if bool(args.tls_cert) != bool(args.tls_key):

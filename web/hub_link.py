@@ -21,6 +21,7 @@ from reception import protocol
 from reception.errors import MessageError
 from reception.mqtt import BrokerAddress, Connection
 from reception.payload import shorten
+from reception.setup_messages import AuditList, OfficeSetup, SetupCommand, SetupResult, SetupTopics
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ class HubLink:
         """``kiosk``: the site file's kiosk whose ticket requests the front desk's page sends (None: it sends none)."""
         self.site, self.kiosk = site, kiosk
         self.topics = protocol.Topics(site.id)
-        self.latest: dict[str, Any] = {}
+        self.latest: dict[str, Any] = {}  # key -> the message as JSON, for the pages
+        self.parsed: dict[str, Any] = {}  # key -> the message as the contract's parser returned it
         self._listeners: list[tuple[asyncio.AbstractEventLoop, Listener]] = []
         self._pending: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Future]] = {}
         self._lock = threading.Lock()
@@ -47,7 +49,11 @@ class HubLink:
         self._follow(t.hub_available, protocol.parse_available, lambda topic, m: "hub")
         for devices in (t.kiosk_available(), t.board_available(), t.desk_available()):
             self._follow(devices, protocol.parse_available, self._device_key)
+        setup = self.setup_topics = SetupTopics(site.id)
+        self._follow(setup.state, OfficeSetup.from_payload, lambda topic, m: "setup")
+        self._follow(setup.audit, AuditList.from_payload, lambda topic, m: "audit")
         self.conn.subscribe(t.desk_result(), self._answer(protocol.parse_desk_result))
+        self.conn.subscribe(setup.result, self._answer(SetupResult.from_payload))
         if kiosk:
             self.conn.subscribe(t.ticket_reply(kiosk), self._answer(protocol.parse_ticket_reply))
 
@@ -65,11 +71,13 @@ class HubLink:
             if not payload:
                 return  # a cleared retained message
             try:
-                key = key_of(topic, parse(payload))
+                message = parse(payload)
+                key = key_of(topic, message)
             except MessageError as exc:
                 log.warning("web: ignored a bad message on %s: %s", topic, shorten(exc))
                 return
             if key:
+                self.parsed[key] = message
                 self._publish(key, json.loads(payload))
         self.conn.subscribe(topic_filter, arrived)
 
@@ -152,6 +160,11 @@ class HubLink:
         log.info("web: %s %s (%s)", desk, action, command_id)
         return await self._ask(self.topics.desk_command(desk), {"id": command_id, "action": action, **fields},
                                protocol.parse_desk_command)
+
+    async def setup(self, command: dict) -> dict | None:
+        """One change of today's setup, in the name of ``command["by"]``."""
+        log.info("web: setup %s by %s (%s)", command.get("action"), command.get("by"), command.get("id"))
+        return await self._ask(self.setup_topics.command, command, SetupCommand.from_payload)
 
     async def ticket(self, request: dict) -> dict | None:
         """One ticket request, as a kiosk asks (the front desk's kiosk identity)."""

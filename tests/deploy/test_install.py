@@ -54,7 +54,7 @@ def installed():
 
 def test_second_run_changes_nothing(installed):
     _root, first, second, (before, after) = installed
-    assert "27 file(s) changed" in first.stderr
+    assert "30 file(s) changed" in first.stderr
     assert "0 file(s) changed" in second.stderr
     assert after == before
 
@@ -65,7 +65,7 @@ def test_secrets_are_private_and_broker_files_only_for_mosquitto(installed):
     assert stat.S_IMODE(secrets.stat().st_mode) == 0o700
     names = sorted(p.name for p in secrets.iterdir())
     assert names == sorted(f"{a}.password" for a in ("hub", "kiosk-1", "kiosk-2", "board-1", "desk-1", "desk-2",
-                                                       "desk-3", "room-1", "vol-1", "vol-2"))
+                                                       "desk-3", "room-1", "vol-1", "vol-2", "web"))
     assert {stat.S_IMODE(p.stat().st_mode) for p in secrets.iterdir()} == {0o600}
     assert len({p.read_text() for p in secrets.iterdir()}) == len(names), "every account has its own password"
     for name in ("conf.d/reception.conf", "reception/passwd", "reception/acl"):
@@ -85,7 +85,8 @@ def test_mosquitto_starts_from_the_written_files(tmp_path):
     root, port = mosquitto_dir(), free_port()
     install("hub", "--root", str(root), "--port", str(port))
     assert sorted(p.name for p in (root / "etc/systemd/system").glob("reception-*")) == [
-        "reception-hub.service", "reception-report.service", "reception-report.timer"], "only the hub's units"
+        "reception-hub.service", "reception-report.service", "reception-report.timer", "reception-web.service"], \
+        "only the hub's units"
     broker = broker_from_root(root, port)
     password = secret(root, "kiosk-1")
     attempts = [Client(port, "kiosk-1", password), Client(port, "kiosk-1", password + "x"),
@@ -150,7 +151,7 @@ def test_enabled_units_pass_systemd_analyze_verify(installed, systemd_analyze):
     root = installed[0]
     wants = enabled(root, "multi-user.target")
     assert wants == ["reception-desk@desk-1.service", "reception-desk@vol-1.service",
-                     "reception-hub.service", "reception-kiosk@kiosk-1.service"]
+                     "reception-hub.service", "reception-kiosk@kiosk-1.service", "reception-web.service"]
     assert enabled(root, "timers.target") == ["reception-report.timer"]  # the weekly report
     verify(systemd_analyze, root, *wants, "reception-report.timer", "reception-report.service",
            "reception-board@board-1.service")

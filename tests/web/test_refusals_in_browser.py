@@ -52,6 +52,7 @@ def test_pages_above_the_accounts_role_are_refused(web, browser):
     assert staff.goto(f"{web.url}/office").status == 403
     expect(staff.locator("h1")).to_have_text("403")
     assert staff.request.get(f"{web.url}/events/office").status == 403
+    assert staff.goto(f"{web.url}/office/setup").status == 403
     volunteer = browser()
     log_in(volunteer, web, "vera")
     assert volunteer.goto(f"{web.url}/desk/desk-1").status == 403
