@@ -19,6 +19,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.board import percentile
 from bench.harness import HubProcess
 from reception import config, protocol
 from reception.broker import PrivateBroker
@@ -33,11 +34,6 @@ def add_arguments(p) -> None:
     add_config_argument(p)
     p.add_argument("--calls", type=int, default=200, help="calls to measure (default %(default)s)")
     p.add_argument("--interval", type=float, default=0.02, help="seconds between calls (default %(default)s)")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 class Watcher:
