@@ -42,6 +42,8 @@ def serve(site, broker: BrokerAddress, db: Path, host: str, port: int, *, kiosk:
     settings = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off",
                               timeout_graceful_shutdown=2, ssl_certfile=tls[0] if tls else None,
                               ssl_keyfile=tls[1] if tls else None)
+    if not accounts.users():
+        print(f"web: no staff accounts yet: reception user add NAME --role manager --db {db}", flush=True)
     scheme = "https" if tls else "http"
     print(f"web: serving on {scheme}://{host}:{port}/ (accounts in {db})", flush=True)
     try:
