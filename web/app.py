@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from web import front_desk, live, office_setup, pages
+from web import auth, front_desk, live, office_setup, pages
 from web.login_limit import LoginLimit
 
 HERE = Path(__file__).resolve().parent
@@ -50,7 +50,7 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
         return RedirectResponse("/login", 303)
     if not wants_page:
         return JSONResponse({"ok": False, "error": exc.detail}, exc.status_code)
-    return pages.render(request, "error.html", exc.status_code, code=exc.status_code)
+    return pages.render(request, "error.html", exc.status_code, code=exc.status_code, session=auth.session_of(request))
 
 
 def create_app(site, link, accounts, clock, *, secure_cookies: bool = False) -> Starlette:

@@ -81,6 +81,10 @@ def test_recall_and_transfer_to_a_volunteer_keep_the_citizen(web, browser, recor
     expect(vera.locator("#queue-rows th")).to_have_text([number])
     vera.locator("#queue-rows").get_by_role("button", name=f"Kald {number}").click()
     expect(vera.locator("#current-number")).to_have_text(number)
+    vera.get_by_role("button", name="Overfør").click()  # back to staff: the volunteer's mouse, not a key
+    vera.get_by_role("button", name="Til personale").click()
+    expect(vera.locator("#current-number")).to_have_text("–")
+    expect(page.locator("#queue-rows th")).to_have_text([number])
 
 
 def test_two_browsers_and_the_desk_buttons_show_one_state(web, browser, recorder):
@@ -93,6 +97,12 @@ def test_two_browsers_and_the_desk_buttons_show_one_state(web, browser, recorder
     bo.keyboard.press("d")
     for page in (anna, bo):
         expect(page.locator("#current-number")).to_have_text("–")
+    anna.keyboard.press("p")
+    for page in (anna, bo):
+        expect(page.locator("#desk-status")).to_have_attribute("data-status", "paused")
+    bo.get_by_role("button", name="Genoptag").click()
+    for page in (anna, bo):
+        expect(page.locator("#desk-status")).to_have_attribute("data-status", "open")
     buttons = recorder(f"{SITE}/desk/desk-1/result")  # the GPIO unit's press: the same command, its own id
     buttons.publish(f"{SITE}/desk/desk-1/command", {"v": 1, "id": "desk-1-gpio-0001", "action": "next"})
     for page in (anna, bo):

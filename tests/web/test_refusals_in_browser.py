@@ -60,3 +60,7 @@ def test_pages_above_the_accounts_role_are_refused(web, browser):
     nobody = browser()
     nobody.goto(f"{web.url}/desk/desk-1")
     expect(nobody).to_have_url(f"{web.url}/login")
+    staff.get_by_role("button", name="Log ud").click()
+    expect(staff).to_have_url(f"{web.url}/login")
+    staff.goto(f"{web.url}/desk/desk-1")
+    expect(staff).to_have_url(f"{web.url}/login")
