@@ -113,6 +113,13 @@ class HubLink:
                 self._listeners.remove(entry)
         return stop
 
+    def end_streams(self) -> None:
+        """Tell every listener that no more is coming (``key`` None): the service is stopping."""
+        with self._lock:
+            listeners = list(self._listeners)
+        for loop, listener in listeners:
+            loop.call_soon_threadsafe(listener, None, None)
+
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return dict(self.latest)

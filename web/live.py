@@ -66,7 +66,7 @@ def _stream(request: Request, wanted) -> Response:
     link, accounts = request.app.state.link, request.app.state.accounts
     token = request.cookies.get(auth.SESSION_COOKIE)
     queue: asyncio.Queue = asyncio.Queue()
-    stop = link.listen(lambda key, value: queue.put_nowait((key, value)) if wanted(key) else None)
+    stop = link.listen(lambda key, value: queue.put_nowait((key, value)) if key is None or wanted(key) else None)
 
     async def events():
         try:
@@ -82,6 +82,8 @@ def _stream(request: Request, wanted) -> Response:
                         return  # logged out or expired: the page's next reconnect is refused
                     yield ": keep-alive\n\n"
                     continue
+                if key is None:
+                    return  # the service is stopping (HubLink.end_streams)
                 yield _event(key, value)
         finally:
             stop()

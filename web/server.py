@@ -20,7 +20,16 @@ log = logging.getLogger(__name__)
 
 
 class _Server(uvicorn.Server):
-    """Says ready to systemd once listening; keeps its watchdog fed while serving."""
+    """Says ready to systemd once listening; keeps its watchdog fed while serving; on stopping, ends
+    the pages' event streams first, so that it need not wait them out."""
+
+    def __init__(self, config: uvicorn.Config, link: HubLink):
+        super().__init__(config)
+        self.link = link
+
+    async def shutdown(self, sockets=None):
+        self.link.end_streams()
+        await super().shutdown(sockets)
 
     async def startup(self, sockets=None):
         await super().startup(sockets)
@@ -47,7 +56,7 @@ def serve(site, broker: BrokerAddress, db: Path, host: str, port: int, *, kiosk:
     scheme = "https" if tls else "http"
     print(f"web: serving on {scheme}://{host}:{port}/ (accounts in {db})", flush=True)
     try:
-        _Server(settings).run()
+        _Server(settings, link).run()
     finally:
         service_notify.stopping()
         link.stop()
