@@ -27,6 +27,10 @@ class _Server(uvicorn.Server):
         super().__init__(config)
         self.link = link
 
+    def handle_exit(self, sig, frame) -> None:
+        super().handle_exit(sig, frame)
+        getattr(self, "_captured_signals", []).clear()  # uvicorn would raise it again after serving: stop cleanly
+
     async def shutdown(self, sockets=None):
         self.link.end_streams()
         await super().shutdown(sockets)
