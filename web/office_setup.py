@@ -19,6 +19,7 @@ from reception import schedule, today
 from reception.errors import ConfigError, MessageError
 from reception.setup_messages import ACTION_FIELDS, OfficeSetup
 from web import auth
+from web.front_desk import LANGUAGE_NAMES
 from web.pages import render
 from web.texts import language_of
 
@@ -51,15 +52,16 @@ def _view(request: Request, session, status: int = 200, **shown) -> Response:
                   office=office, site_today=site_today, services=state.site.services,
                   sessions=_sessions(state.site, office, first_day, lang),
                   days=[first_day + timedelta(days=i) for i in range(DAYS_AHEAD)],
-                  messages=[m.get_text(lang) for m in site_today.board.messages],
-                  audit=audit.changes[:20] if audit else (), **shown)
+                  messages={code: "\n".join(m.get(code, "") for m in site_today.board.messages).rstrip("\n")
+                            for code in state.site.languages},
+                  audit=audit.changes[:20] if audit else (), language_names=LANGUAGE_NAMES, **shown)
 
 
 def page(request: Request) -> Response:
     return _view(request, auth.require(request, "manager"))
 
 
-def setup_command(form, user: str, lang: str) -> dict:
+def setup_command(form, user: str, languages: tuple[str, ...]) -> dict:
     """The setup command a form asks for; what does not fit is left to the contract's check."""
     action = str(form.get("action", ""))
     command = {"id": f"web-{form.get('request_id', '')}", "by": user, "action": action}
@@ -70,12 +72,21 @@ def setup_command(form, user: str, lang: str) -> dict:
     if "services" in takes:
         command["services"] = [str(s) for s in form.getlist("services")]
     if "place" in takes:
-        command["place"] = {lang: str(form.get("place", "")).strip()}
+        command["place"] = {languages[0]: str(form.get("place", "")).strip()}
         command["at_desks"] = bool(form.get("at_desks"))
     if "messages" in takes:
-        command["messages"] = [{lang: line.strip()} for line in str(form.get("messages", "")).splitlines()
-                               if line.strip()]
+        command["messages"] = board_texts(form, languages)
     return command
+
+
+def board_texts(form, languages: tuple[str, ...]) -> list[dict[str, str]]:
+    """The board's texts from one text box per language: line N of each box is text N in that language.
+    A text without a line in the site's first language is left for the hub to refuse, with its reason."""
+    boxes = {lang: str(form.get(f"messages_{lang}", "")).splitlines() for lang in languages}
+    count = max((len(lines) for lines in boxes.values()), default=0)
+    texts = [{lang: lines[i].strip() for lang, lines in boxes.items() if i < len(lines) and lines[i].strip()}
+             for i in range(count)]
+    return [text for text in texts if text]
 
 
 async def change(request: Request) -> Response:
@@ -84,7 +95,7 @@ async def change(request: Request) -> Response:
     auth.check_csrf(session, str(form.get("csrf", "")))
     link = request.app.state.link
     try:
-        result = await link.setup(setup_command(form, session.user.name, request.app.state.site.default_language))
+        result = await link.setup(setup_command(form, session.user.name, request.app.state.site.languages))
     except MessageError as exc:
         return _view(request, session, 400, refused=str(exc))
     if result is None:
