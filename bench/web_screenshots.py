@@ -3,7 +3,7 @@
     python -m bench.web_screenshots [--out docs/screenshots]
 
 A morning's handful of tickets (with flags), two open desks, a kiosk low on paper: then the
-desk workstation, the office panel and the reception page at 1366x768 and 1920x1080.
+desk workstation, the office panel, the reception page and today's setup at 1366x768 and 1920x1080.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def morning(watcher: Watcher, topics: protocol.Topics) -> None:
 def shoot(browser, web: WebProcess, out: Path) -> None:
     for width, height in SIZES:
         for user, path, name in (("anna", "/desk/desk-1", "desk"), ("mette", "/office", "office"),
-                                 ("anna", "/reception", "reception")):
+                                 ("anna", "/reception", "reception"), ("mette", "/office/setup", "setup")):
             page = browser.new_context(viewport={"width": width, "height": height}, locale="da-DK").new_page()
             log_in(page, web, user)
             page.goto(web.url + path)
