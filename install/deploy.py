@@ -245,6 +245,10 @@ def env_file(args) -> Planned:
         lines.append(f"RECEPTION_BROKER_HOST={args.broker_host}")
     if port:
         lines.append(f"RECEPTION_BROKER_PORT={port}")
+    if bool(args.web_tls_cert) != bool(args.web_tls_key):
+        raise ConfigError("--web-tls-cert and --web-tls-key go together")
+    if args.web_tls_cert:  # the staff web service serves HTTPS (docs/web.md)
+        lines += [f"RECEPTION_WEB_TLS_CERT={args.web_tls_cert}", f"RECEPTION_WEB_TLS_KEY={args.web_tls_key}"]
     return Planned(ENV_FILE, ("\n".join(lines) + "\n").encode(), 0o644)
 
 
@@ -339,6 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-cert", help="server certificate: adds a TLS listener on 8883 (broker roles)")
     p.add_argument("--tls-key", help="its private key, readable by the mosquitto user")
     p.add_argument("--tls-port", type=int, default=8883, help="port of the TLS listener (default %(default)s)")
+    p.add_argument("--web-tls-cert", help="certificate (PEM) for the staff web service's HTTPS (hub roles)")
+    p.add_argument("--web-tls-key", help="its private key, readable by the reception user")
     p.add_argument("--site", action="append", default=[], help="central role: a site id that bridges to it")
     return p
 

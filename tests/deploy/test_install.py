@@ -217,3 +217,12 @@ def test_installer_script_passes_shellcheck():
         pytest.fail("shellcheck is missing: apt-get install shellcheck (in run.sh's APT_TEST_PACKAGES)")
     result = subprocess.run(["shellcheck", str(INSTALL)], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stdout
+
+
+def test_the_staff_web_serves_https_with_the_certificate_given_to_the_installer(tmp_path):
+    root = tmp_path / "hub"
+    install("hub", "--root", str(root), "--web-tls-cert", "/etc/ssl/web.pem", "--web-tls-key", "/etc/ssl/web.key")
+    env = (root / "etc/reception/reception.env").read_text().splitlines()
+    assert {"RECEPTION_WEB_TLS_CERT=/etc/ssl/web.pem", "RECEPTION_WEB_TLS_KEY=/etc/ssl/web.key"} <= set(env)
+    half = install("hub", "--root", str(tmp_path / "other"), "--web-tls-cert", "/etc/ssl/web.pem", check=False)
+    assert half.returncode == EXIT_CONFIG and "--web-tls-cert and --web-tls-key go together" in half.stderr
