@@ -40,6 +40,9 @@ def test_the_office_panel_follows_queues_desks_and_alerts(web, browser, recorder
     expect(page.locator("#call-list li").first).to_contain_text(f"{number} → Skranke 1")
     kiosk.publish(f"{SITE}/kiosk/kiosk-1/status", {"v": 1, "printer": "ok", "outbox": 0}, retain=True)
     expect(page.locator("#no-alerts")).to_be_visible()
+    kiosk.publish(f"{SITE}/kiosk/kiosk-2/available", {"v": 1, "status": "offline"}, retain=True)  # its Last Will
+    expect(page.locator("#device-list li", has_text="kiosk-2")).to_have_text("kiosk-2: væk (svarer ikke)")
+    expect(page.locator("#alert-list li")).to_have_text(["kiosk-2: Enheden er væk"])
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])

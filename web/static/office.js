@@ -43,7 +43,7 @@ function drawFigures(stats) {
 
 function drawDevices() {
   document.getElementById("device-list").replaceChildren(...Object.keys(devices).sort().map(id =>
-    el("li", `${id}: ${t[devices[id]] || devices[id]}`, {"data-status": devices[id]})));
+    el("li", `${id}: ${t["device_" + devices[id]] || devices[id]}`, {"data-status": devices[id]})));
 }
 
 follow("/events/office", (key, value) => {
