@@ -6,11 +6,19 @@ retained ``board`` snapshot and ``calls`` events on the broker, as the board rea
 from __future__ import annotations
 
 import json
+import time
 import uuid
 
+import pytest
+from gpiozero.pins.mock import MockFactory
 from playwright.sync_api import expect
 
 from bench.web_rig import log_in
+from hardware.buttons import DeskUnit
+from hardware.desk_client import DeskClient
+from hardware.outbox import Outbox
+from reception.mqtt import BrokerAddress
+from tests.hardware.conftest import wait_until
 
 SITE = "reception/toender"
 
@@ -87,13 +95,28 @@ def test_recall_and_transfer_to_a_volunteer_keep_the_citizen(web, browser, recor
     expect(page.locator("#queue-rows th")).to_have_text([number])
 
 
-def test_two_browsers_and_the_desk_buttons_show_one_state(web, browser, recorder):
+@pytest.fixture
+def buttons(site, broker, tmp_path):
+    """desk-1's real button unit (gpiozero's mock pins), beside the browsers."""
+    factory = MockFactory()
+    client = DeskClient(site, "desk-1", BrokerAddress(broker.host, broker.port), Outbox(tmp_path / "outbox.db")).start()
+    unit = DeskUnit(client, site.pins["desk-1"], pin_factory=factory, hold_time=0.3, blink_seconds=30)
+    yield unit, factory
+    unit.close()
+    client.stop()
+    client.outbox.close()
+    factory.reset()
+
+
+def test_two_browsers_and_the_desk_buttons_show_one_state(web, browser, recorder, buttons):
+    unit, pins = buttons
     numbers = [issue(recorder, "passport") for _ in range(3)]
     anna, bo = open_desk(browser, web, "anna"), open_desk(browser, web, "bo")
     anna.keyboard.press("n")
     for page in (anna, bo):
         expect(page.locator("#current-number")).to_have_text(numbers[0])
         expect(page.locator("#queue-rows th")).to_have_text(numbers[1:])
+    wait_until(lambda: unit.client.state and unit.client.state.current and unit.client.state.current.number == numbers[0])
     bo.keyboard.press("d")
     for page in (anna, bo):
         expect(page.locator("#current-number")).to_have_text("–")
@@ -103,8 +126,10 @@ def test_two_browsers_and_the_desk_buttons_show_one_state(web, browser, recorder
     bo.get_by_role("button", name="Genoptag").click()
     for page in (anna, bo):
         expect(page.locator("#desk-status")).to_have_attribute("data-status", "open")
-    buttons = recorder(f"{SITE}/desk/desk-1/result")  # the GPIO unit's press: the same command, its own id
-    buttons.publish(f"{SITE}/desk/desk-1/command", {"v": 1, "id": "desk-1-gpio-0001", "action": "next"})
+    next_pin = pins.pin(unit.client.site.pins["desk-1"]["next"])  # a short press of the desk's own Next button
+    next_pin.drive_low()
+    time.sleep(0.06)
+    next_pin.drive_high()
     for page in (anna, bo):
         expect(page.locator("#current-number")).to_have_text(numbers[1])
     bo.keyboard.press("c")
