@@ -23,9 +23,9 @@ class _Server(uvicorn.Server):
     """Says ready to systemd once listening; keeps its watchdog fed while serving; on stopping, ends
     the pages' event streams first, so that it need not wait them out."""
 
-    def __init__(self, config: uvicorn.Config, link: HubLink):
+    def __init__(self, config: uvicorn.Config, link: HubLink, banner: str):
         super().__init__(config)
-        self.link = link
+        self.link, self.banner = link, banner
 
     def handle_exit(self, sig, frame) -> None:
         super().handle_exit(sig, frame)
@@ -38,6 +38,7 @@ class _Server(uvicorn.Server):
     async def startup(self, sockets=None):
         await super().startup(sockets)
         if self.started:
+            print(self.banner, flush=True)
             service_notify.ready("serving")
 
     async def on_tick(self, counter: int) -> bool:
@@ -57,10 +58,9 @@ def serve(site, broker: BrokerAddress, db: Path, host: str, port: int, *, kiosk:
                               ssl_keyfile=tls[1] if tls else None)
     if not accounts.users():
         print(f"web: no staff accounts yet: reception user add NAME --role manager --db {db}", flush=True)
-    scheme = "https" if tls else "http"
-    print(f"web: serving on {scheme}://{host}:{port}/ (accounts in {db})", flush=True)
+    banner = f"web: serving on {'https' if tls else 'http'}://{host}:{port}/ (accounts in {db})"
     try:
-        _Server(settings, link).run()
+        _Server(settings, link, banner).run()
     finally:
         service_notify.stopping()
         link.stop()
