@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import secrets
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from web import auth
+from web.accounts import SESSION_HOURS
 from web.texts import LANG_COOKIE, language_of, texts
 
 
@@ -47,14 +49,14 @@ async def login(request: Request) -> Response:
     limit, address = request.app.state.login_limit, request.client.host if request.client else "?"
     if limit.blocked(name, address):
         return login_form(request, "login_blocked", 429)
-    user = request.app.state.accounts.verify(name, password)
+    user = await run_in_threadpool(request.app.state.accounts.verify, name, password)  # slow on purpose: not on the loop
     if user is None:
         limit.failed(name, address)
         return login_form(request, "login_failed", 401)
     limit.succeeded(name)
     token, _session = request.app.state.accounts.open_session(user)
     page = RedirectResponse("/", 303)
-    page.set_cookie(auth.SESSION_COOKIE, token, max_age=12 * 3600, **auth.cookie_options(request))
+    page.set_cookie(auth.SESSION_COOKIE, token, max_age=SESSION_HOURS * 3600, **auth.cookie_options(request))
     page.delete_cookie(auth.LOGIN_COOKIE, path="/")
     return page
 
