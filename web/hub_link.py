@@ -31,6 +31,8 @@ Listener = Callable[[str, Any], None]
 
 
 class HubLink:
+    """The hub as the pages see it: the latest of each retained topic, and requests answered by id."""
+
     def __init__(self, site, broker: BrokerAddress, *, client_id: str = "web", kiosk: str | None = None):
         """``kiosk``: the site file's kiosk whose ticket requests the front desk's page sends (None: it sends none)."""
         self.site, self.kiosk = site, kiosk
