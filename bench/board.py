@@ -149,62 +149,80 @@ def drive(app, client: Client, site, args, via: str, shown: dict, sent: dict, do
         Clock.schedule_once(lambda _dt: app.stop(), 0.5)
 
 
-def main(args) -> int:
-    from display_board.window import configure
+class Stamps:
+    """When each call was sent, became the latest call's text, and reached a frame on screen (perf_counter)."""
 
+    def __init__(self):
+        self.sent: dict[str, float] = {}
+        self.shown: dict[str, float] = {}
+        self.flipped: dict[str, float] = {}
+        self._waiting_flip: list[str] = []
+
+    def on_text(self, _screen, number) -> None:
+        if number and number not in self.shown:
+            self.shown[number] = time.perf_counter()
+            self._waiting_flip.append(number)
+
+    def on_flip(self, *_) -> None:
+        now = time.perf_counter()
+        while self._waiting_flip:
+            self.flipped[self._waiting_flip.pop()] = now
+
+
+def main(args) -> int:
     site = config.load(args.config)
     via = args.via if args.via != "auto" else ("hub" if _hub_installed() else "calls")
     work = Path(tempfile.mkdtemp(prefix="bench-board-"))
-    config_path = work / "site.toml"
-    text = Path(args.config).read_text(encoding="utf-8")
-    config_path.write_text(re.sub(r"(?m)^double_press_guard_seconds\s*=\s*[\d.]+", "double_press_guard_seconds = 0",
-                                  text), encoding="utf-8")
-    topics = protocol.Topics(site.id)
+    config_path = _without_double_press_guard(Path(args.config), work)
     broker = PrivateBroker(work / "broker").start()
     hub = None
     try:
-        client = Client(broker, topics, next(iter(site.kiosks)))
+        client = Client(broker, protocol.Topics(site.id), next(iter(site.kiosks)))
         if via == "hub":
             hub = start_hub(config_path, broker, work, client)
-        with screen():
-            configure((1280, 720))
-            from kivy.core.window import Window
-
-            from display_board.announcer import Announcer
-            from display_board.app import BoardApp
-
-            announcer = Announcer(site.board.announce_languages, work / "speech", record_only=True).start()
-            app = BoardApp(site, broker=BrokerAddress(broker.host, broker.port), announcer=announcer)
-            shown: dict[str, float] = {}
-            flipped: dict[str, float] = {}
-            sent: dict[str, float] = {}
-            waiting_flip: list[str] = []
-
-            def on_text(_screen, number):
-                if number and number not in shown:
-                    shown[number] = time.perf_counter()
-                    waiting_flip.append(number)
-
-            def on_flip(*_):
-                now = time.perf_counter()
-                while waiting_flip:
-                    flipped[waiting_flip.pop()] = now
-
-            def on_start(*_):
-                app.screen.bind(latest_number=on_text)
-                Window.bind(on_flip=on_flip)
-                threading.Thread(target=drive, args=(app, client, site, args, via, shown, sent, done),
-                                 daemon=True).start()
-            done = threading.Event()
-            app.bind(on_start=on_start)
-            app.run()
+        stamps = _run_board(site, broker, client, args, via, work)
         client.conn.stop()
     finally:
         try:
             processes.stop(hub)
         finally:
             broker.stop()
-    return report(sent, shown, flipped, via, args)
+    return report(stamps.sent, stamps.shown, stamps.flipped, via, args)
+
+
+def _without_double_press_guard(path: Path, work: Path) -> Path:
+    """A copy of the site file in which quick presses are new calls, not repeats."""
+    copy = work / "site.toml"
+    text = path.read_text(encoding="utf-8")
+    copy.write_text(re.sub(r"(?m)^double_press_guard_seconds\s*=\s*[\d.]+", "double_press_guard_seconds = 0",
+                           text), encoding="utf-8")
+    return copy
+
+
+def _run_board(site, broker: PrivateBroker, client: Client, args, via: str, work: Path) -> Stamps:
+    """The board app in a window, stamping what it shows, until the driver thread has made every call."""
+    from display_board.window import configure
+
+    stamps = Stamps()
+    with screen():
+        configure((1280, 720))
+        from kivy.core.window import Window
+
+        from display_board.announcer import Announcer
+        from display_board.app import BoardApp
+
+        announcer = Announcer(site.board.announce_languages, work / "speech", record_only=True).start()
+        app = BoardApp(site, broker=BrokerAddress(broker.host, broker.port), announcer=announcer)
+        done = threading.Event()
+
+        def on_start(*_):
+            app.screen.bind(latest_number=stamps.on_text)
+            Window.bind(on_flip=stamps.on_flip)
+            threading.Thread(target=drive, args=(app, client, site, args, via, stamps.shown, stamps.sent, done),
+                             daemon=True).start()
+        app.bind(on_start=on_start)
+        app.run()
+    return stamps
 
 
 def _hub_installed() -> bool:

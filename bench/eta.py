@@ -19,6 +19,7 @@ import random
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 from hub.core import estimate
 from hub.simulation import baselines, day, metrics, scenario
@@ -228,6 +229,54 @@ def print_calibrated(cal: dict[str, dict], table: dict[str, dict[str, dict]]) ->
               f"{fmt(c['cal_mae_min']):>9}{fmt(c['cal_under_rate'], True):>11}{fmt(c['pinball_q90_min']):>9}")
 
 
+class Headline(NamedTuple):
+    """Ours against the best textbook predictor, raw and at equal promise-keeping, and how steady ours is."""
+
+    best: str
+    mae_ratio: float
+    cal_best: str
+    cal_ratio: float
+    churn: float  # mean change of a republished promise, minutes
+
+
+def headline(run: dict, table: dict[str, dict[str, dict]], cal: dict[str, dict]) -> Headline:
+    ours = table["ours"]["ALL"]["mae_min"]
+    best = min(baselines.BASELINES, key=lambda n: table[n]["ALL"]["mae_min"])
+    cal_best = min(baselines.BASELINES, key=lambda n: cal[n]["cal_mae_min"])
+    changes = run["changes"]
+    return Headline(best, ours / table[best]["ALL"]["mae_min"], cal_best,
+                    cal["ours"]["cal_mae_min"] / cal[cal_best]["cal_mae_min"],
+                    sum(changes) / len(changes) if changes else 0.0)
+
+
+def print_headline(sc, args, run: dict, table: dict[str, dict[str, dict]], cal: dict[str, dict], h: Headline,
+                   seconds: float) -> None:
+    ours = table["ours"]["ALL"]
+    print(f"\n{sc.name}: {args.days} days ({run['train_days']} for learning), "
+          f"{ours['n']} tickets scored, {seconds:.1f} s (CPU seconds: ours {run['cpu_s'][0]}, "
+          f"the others {run['cpu_s'][1]})")
+    print(f"ours MAE {ours['mae_min']:.2f} min vs best baseline {h.best} {table[h.best]['ALL']['mae_min']:.2f} "
+          f"(ratio {h.mae_ratio:.2f}); ours under-predicts {100 * ours['under_rate']:.1f}%")
+    print(f"at equal promise-keeping: ours {cal['ours']['cal_mae_min']:.2f} min vs best baseline {h.cal_best} "
+          f"{cal[h.cal_best]['cal_mae_min']:.2f} (cal_ratio {h.cal_ratio:.2f})")
+    print(f"republished estimates: mean change of the promised call time {h.churn:.2f} min over "
+          f"{len(run['changes'])} updates, {run['republish_mae']:.2f} min from the real call time on average; "
+          f"one update for {COST_TICKETS} waiting tickets: {run['cost_ms']:.1f} ms")
+
+
+def write_outputs(args, sc, table: dict[str, dict[str, dict]]) -> list[str]:
+    """The CSV, and the chart unless ``--no-chart``: the files written."""
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = Path(args.scenario).stem
+    write_csv(out / f"eta-{stem}.csv", table)
+    files = [str(out / f"eta-{stem}.csv")]
+    if not args.no_chart:
+        write_chart(out / f"eta-{stem}.png", f"Expected-wait promises: {sc.name} ({args.days} days)", table)
+        files.append(str(out / f"eta-{stem}.png"))
+    return files
+
+
 def main(args) -> int:
     sc = scenario.load(args.scenario)
     started = time.perf_counter()
@@ -237,38 +286,15 @@ def main(args) -> int:
         print_tables(name, rows)
     cal = calibrated(run)
     print_calibrated(cal, table)
-    ours = table["ours"]["ALL"]["mae_min"]
-    best = min(baselines.BASELINES, key=lambda n: table[n]["ALL"]["mae_min"])
-    cal_best = min(baselines.BASELINES, key=lambda n: cal[n]["cal_mae_min"])
-    cal_ratio = cal["ours"]["cal_mae_min"] / cal[cal_best]["cal_mae_min"]
+    h = headline(run, table, cal)
     seconds = time.perf_counter() - started
-    print(f"\n{sc.name}: {args.days} days ({run['train_days']} for learning), "
-          f"{table['ours']['ALL']['n']} tickets scored, {seconds:.1f} s (CPU seconds: ours {run['cpu_s'][0]}, "
-          f"the others {run['cpu_s'][1]})")
-    print(f"ours MAE {ours:.2f} min vs best baseline {best} {table[best]['ALL']['mae_min']:.2f} "
-          f"(ratio {ours / table[best]['ALL']['mae_min']:.2f}); ours under-predicts "
-          f"{100 * table['ours']['ALL']['under_rate']:.1f}%")
-    print(f"at equal promise-keeping: ours {cal['ours']['cal_mae_min']:.2f} min vs best baseline {cal_best} "
-          f"{cal[cal_best]['cal_mae_min']:.2f} (cal_ratio {cal_ratio:.2f})")
-    changes = run["changes"]
-    churn = sum(changes) / len(changes) if changes else 0.0
-    print(f"republished estimates: mean change of the promised call time {churn:.2f} min over "
-          f"{len(changes)} updates, {run['republish_mae']:.2f} min from the real call time on average; "
-          f"one update for {COST_TICKETS} waiting tickets: {run['cost_ms']:.1f} ms")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    stem = Path(args.scenario).stem
-    write_csv(out / f"eta-{stem}.csv", table)
-    files = [str(out / f"eta-{stem}.csv")]
-    if not args.no_chart:
-        write_chart(out / f"eta-{stem}.png", f"Expected-wait promises: {sc.name} ({args.days} days)", table)
-        files.append(str(out / f"eta-{stem}.png"))
-    print("wrote " + ", ".join(files))
+    print_headline(sc, args, run, table, cal, h, seconds)
+    print("wrote " + ", ".join(write_outputs(args, sc, table)))
     summary = {name: {**{k: rows["ALL"][k] for k in ("mae_min", "p90_abs_min", "within_5_min", "under_rate")},
                       **cal[name]} for name, rows in table.items()}
     print(json.dumps({"scenario": sc.name, "days": args.days, "seed": args.seed, "predictors": summary,
-                      "best_baseline": best, "mae_ratio": ours / table[best]["ALL"]["mae_min"],
-                      "cal_best_baseline": cal_best, "cal_ratio": cal_ratio, "churn_min": round(churn, 3),
+                      "best_baseline": h.best, "mae_ratio": h.mae_ratio,
+                      "cal_best_baseline": h.cal_best, "cal_ratio": h.cal_ratio, "churn_min": round(h.churn, 3),
                       "republish_mae_min": round(run["republish_mae"], 3),
                       "update_cost_ms_100": round(run["cost_ms"], 2), "seconds": round(seconds, 1),
                       "cpu_s": run["cpu_s"]}))

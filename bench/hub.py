@@ -155,18 +155,52 @@ def _measure(args, site, broker, proc) -> int:
     if not load.hub_online.wait(20):
         raise RuntimeError("the hub did not come online")
     desks = calling_desks(site)
+    _fill_queue(load, desks)
+    rss = ResidentPeak(proc)
+    ops, duration = _paced_load(load, desks, args.rate, args.seconds, rss)
+    time.sleep(1.0)  # let the last answers arrive
+    calls = load.call_latencies()
+    result = _figures(load, calls, ops, duration, rss.sample())
+    load.conn.stop()
+    print(f"hub bench: {ops} operations at {args.rate:g}/s target for {duration:.1f} s, {len(desks)} desks calling, "
+          f"{args.kiosks} kiosks; {result['waiting_at_end']} tickets waiting at the end")
+    print(f"  call -> board   p50 {result['call_to_board_p50_ms']} ms   p99 {result['call_to_board_p99_ms']} ms  "
+          f"({len(calls)} calls)")
+    print(f"  issue -> reply  p50 {result['issue_to_reply_p50_ms']} ms   p99 {result['issue_to_reply_p99_ms']} ms")
+    print(f"  hub memory      {result['hub_rss_mb']} MB resident (peak)")
+    print(json.dumps(result))
+    return 0
+
+
+class ResidentPeak:
+    """The hub process's peak resident memory, as far as sampled."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.peak = proc.memory_info().rss
+
+    def sample(self) -> int:
+        self.peak = max(self.peak, self.proc.memory_info().rss)
+        return self.peak
+
+
+def _fill_queue(load: Load, desks: list[str]) -> None:
+    """Open the calling desks and issue a morning queue to work through; its replies are not measured."""
     for d in desks:
         load.desk(d, "open")
-    for i in range(60):  # a morning queue to work through
+    for i in range(60):
         load.issue(i)
     deadline = time.monotonic() + 15
     while load.sent_requests and time.monotonic() < deadline:
         time.sleep(0.05)
     load.reply_latency.clear()
-    rss_peak = proc.memory_info().rss
-    interval, start = 1 / args.rate, time.perf_counter()
+
+
+def _paced_load(load: Load, desks: list[str], rate: float, seconds: float, rss: ResidentPeak) -> tuple[int, float]:
+    """Ticket requests and call-next commands in turn at ``rate`` a second: operations sent, and seconds taken."""
+    interval, start = 1 / rate, time.perf_counter()
     n = 0
-    while time.perf_counter() - start < args.seconds:
+    while time.perf_counter() - start < seconds:
         target = start + n * interval
         if target > time.perf_counter():
             time.sleep(target - time.perf_counter())
@@ -176,29 +210,21 @@ def _measure(args, site, broker, proc) -> int:
             load.issue(n // 2)
         n += 1
         if n % 100 == 0:
-            rss_peak = max(rss_peak, proc.memory_info().rss)
-    duration = time.perf_counter() - start
-    time.sleep(1.0)  # let the last answers arrive
-    calls = load.call_latencies()
-    rss_peak = max(rss_peak, proc.memory_info().rss)
+            rss.sample()
+    return n, time.perf_counter() - start
+
+
+def _figures(load: Load, calls: list[float], ops: int, duration: float, rss_peak: int) -> dict:
     done = len(load.reply_latency) + len(load.call_results)
-    result = {
-        "ops_sent": n, "ops_per_s": round(done / duration, 1), "seconds": round(duration, 1),
+    replies = load.reply_latency
+    return {
+        "ops_sent": ops, "ops_per_s": round(done / duration, 1), "seconds": round(duration, 1),
         "calls_measured": len(calls),
         "call_to_board_p50_ms": round(statistics.median(calls) * 1000, 1) if calls else None,
         "call_to_board_p99_ms": round(percentile(calls, 99) * 1000, 1) if calls else None,
-        "issue_to_reply_p50_ms": round(statistics.median(load.reply_latency) * 1000, 1) if load.reply_latency else None,
-        "issue_to_reply_p99_ms": round(percentile(load.reply_latency, 99) * 1000, 1) if load.reply_latency else None,
+        "issue_to_reply_p50_ms": round(statistics.median(replies) * 1000, 1) if replies else None,
+        "issue_to_reply_p99_ms": round(percentile(replies, 99) * 1000, 1) if replies else None,
         "hub_rss_mb": round(rss_peak / 2**20, 1),
         "unanswered_requests": len(load.sent_requests),
         "waiting_at_end": load.waiting,
     }
-    load.conn.stop()
-    print(f"hub bench: {n} operations at {args.rate:g}/s target for {duration:.1f} s, {len(desks)} desks calling, "
-          f"{args.kiosks} kiosks; {result['waiting_at_end']} tickets waiting at the end")
-    print(f"  call -> board   p50 {result['call_to_board_p50_ms']} ms   p99 {result['call_to_board_p99_ms']} ms  "
-          f"({len(calls)} calls)")
-    print(f"  issue -> reply  p50 {result['issue_to_reply_p50_ms']} ms   p99 {result['issue_to_reply_p99_ms']} ms")
-    print(f"  hub memory      {result['hub_rss_mb']} MB resident (peak)")
-    print(json.dumps(result))
-    return 0

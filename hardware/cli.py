@@ -82,9 +82,8 @@ def print_preview(args) -> int:
 def run_desk(args) -> int:
     from gpiozero.pins.mock import MockFactory
 
-    from hardware.buttons import DeskUnit, KeyboardButtons
+    from hardware.buttons import DeskUnit
     from hardware.desk_client import DeskClient
-    from hardware.keys import KeyReader
     from hardware.outbox import Outbox
 
     site = config.load(args.config)
@@ -105,15 +104,7 @@ def run_desk(args) -> int:
         connected = all(unit.client.conn.wait_connected(10) for unit in units)
         service_notify.ready("running" if connected else "broker unreachable, retrying")
         if mock:
-            keyboard = KeyboardButtons(units, args.hold_time)
-            print(f"desks {', '.join(desks)} on mock pins; keys: n r s t d (press), o (hold next), "
-                  "1-9 (desk), q (quit)", flush=True)
-            keys, key = KeyReader(), ""
-            with keys.raw_keys():
-                while not stop.is_set() and (key := keys.key()) not in (None, "q"):
-                    print(keyboard.handle(key), flush=True)
-            if key is None:  # no keyboard (a service with mock pins): keep serving until stopped
-                stop.wait()
+            _press_keys(units, desks, args.hold_time, stop)
         else:
             stop.wait()
     finally:
@@ -124,6 +115,22 @@ def run_desk(args) -> int:
             unit.client.stop()
         outbox.close()
     return 0
+
+
+def _press_keys(units, desks: list[str], hold_time: float, stop: threading.Event) -> None:
+    """On mock pins, this terminal's keys press the buttons (until ``q`` or a stop)."""
+    from hardware.buttons import KeyboardButtons
+    from hardware.keys import KeyReader
+
+    keyboard = KeyboardButtons(units, hold_time)
+    print(f"desks {', '.join(desks)} on mock pins; keys: n r s t d (press), o (hold next), "
+          "1-9 (desk), q (quit)", flush=True)
+    keys, key = KeyReader(), ""
+    with keys.raw_keys():
+        while not stop.is_set() and (key := keys.key()) not in (None, "q"):
+            print(keyboard.handle(key), flush=True)
+    if key is None:  # no keyboard (a service with mock pins): keep serving until stopped
+        stop.wait()
 
 
 def _quit(*_signal) -> None:

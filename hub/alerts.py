@@ -1,6 +1,6 @@
 """The alerts the desk consoles show: fixed codes about devices, never text a device sent.
 
-The hub keeps them in one dict (``Hub.alerts``, keyed by what raised them) and
+The hub keeps them in one dict (``Alerts.raised``, keyed by what raised them) and
 publishes its values retained on ``alerts`` whenever one comes or goes.  A kiosk's
 printer state other than ``ok`` raises an alert with that state's code.  A kiosk,
 board or desk unit whose Last Will fires ("offline") raises ``unreachable`` until it
@@ -8,12 +8,50 @@ says "online" again, or "stopped" (switched off on purpose: nothing to alert).
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime
+from typing import Callable
 
 from reception import protocol
 from reception.errors import MessageError
 
+log = logging.getLogger(__name__)
+
 UNREACHABLE = "unreachable"
+
+
+class Alerts:
+    """The hub's raised alerts, published (``publish``: the retained ``alerts`` body) when they change.
+    Used under the hub's queue lock."""
+
+    def __init__(self, publish: Callable[[dict], None]):
+        self.raised: dict[str, dict] = {}
+        self._publish = publish
+
+    def publish(self, now: datetime) -> None:
+        self._publish(payload(self.raised, now))
+
+    def printer(self, kiosk: str, state: str | None, now: datetime) -> None:
+        """A kiosk's printer state came (None: its status was cleared); published each time."""
+        printer(self.raised, kiosk, state, now)
+        self.publish(now)
+
+    def availability(self, device: str, status: str | None, now: datetime) -> None:
+        """A kiosk, board or desk unit came, went (its Last Will) or was stopped."""
+        if availability(self.raised, device, status, now):
+            if status == "offline":
+                log.warning("%s went offline without a word", device)
+            else:
+                log.info("%s is back (%s)", device, status or "its availability was cleared")
+            self.publish(now)
+
+    def overload(self, change: str, now: datetime) -> None:
+        """The hub fell behind (``change`` "raised") or has caught up."""
+        if change == "raised":
+            self.raised["hub"] = {"device": "hub", "problem": "overloaded", "detail": "", "since": now.isoformat()}
+        else:
+            self.raised.pop("hub", None)
+        self.publish(now)
 
 
 def device_name(where: protocol.Topic) -> str:

@@ -18,10 +18,9 @@ from typing import Callable, Iterable
 import sqlite_utils
 
 from hub import setup_store
-from hub.core.model import OPEN_STATES, Desk, Effects, Event, Ticket
+from hub.core.model import CALL_KINDS, OPEN_STATES, Desk, Effects, Event, Ticket
 from reception.errors import StoreVersionError
 
-CALL_EVENTS = ("called", "recalled")
 EVENT_COLUMNS = ("kind", "at", "day", "ticket", "service", "desk", "detail")
 
 
@@ -157,7 +156,13 @@ class Store:
         ticket = effects.tickets.get(e.ticket) if e.ticket else None
         return {"kind": e.kind, "at": e.at.isoformat(), "day": ticket.day if ticket else self.local_day(e.at),
                 "ticket": e.ticket, "service": ticket.service if ticket else None, "desk": e.desk,
-                "detail": json.dumps(e.detail) if e.detail else None}
+                "detail": self._detail(e)}
+
+    @staticmethod
+    def _detail(e: Event) -> str | None:
+        """The event's detail as stored; a call's number goes with it (``seq``), so numbering survives a restart."""
+        detail = e.detail if e.seq is None else {**e.detail, "seq": e.seq}
+        return json.dumps(detail) if detail else None
 
     def add_feedback(self, key: str, *, day: str, hour: int, score: int, tags: Iterable[str],
                      service: str | None) -> bool:
@@ -197,17 +202,17 @@ class Store:
 
     def recent_calls(self, limit: int) -> list[dict]:
         """The latest call events (with their ``seq`` in ``detail``), newest first, for the board after a restart."""
-        q = ",".join("?" for _ in CALL_EVENTS)
+        q = ",".join("?" for _ in CALL_KINDS)
         return list(self.db.query(
             f"select kind, at, ticket, desk, detail from events where kind in ({q}) order by id desc limit ?",
-            [*CALL_EVENTS, limit]))
+            [*CALL_KINDS, limit]))
 
     def last_call_seq(self) -> int:
         """The highest call sequence number given out, so numbering goes on after a restart."""
-        q = ",".join("?" for _ in CALL_EVENTS)
+        q = ",".join("?" for _ in CALL_KINDS)
         row = next(self.db.query(
             f"select coalesce(max(cast(json_extract(detail, '$.seq') as integer)), 0) as n from events"
-            f" where kind in ({q})", CALL_EVENTS))
+            f" where kind in ({q})", CALL_KINDS))
         return row["n"]
 
     # -- retention ---------------------------------------------------------

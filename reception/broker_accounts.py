@@ -5,8 +5,8 @@ ACL grants each exactly the topics of its job in ``reception.protocol``: a kiosk
 for tickets and reports its printer, a board only reads, a desk commands only itself,
 each device publishes only its own availability (and its Last Will there), the hub
 owns the site's tree.  The web application (account ``web``) works as every desk's
-buttons and as the office's setup, and reads what staff see: it has no other way in.  Anything not granted is denied; anonymous clients are
-refused.  The installer writes these files; tests start a real Mosquitto with them.
+buttons and as the office's setup, and reads what staff see: it has no other way in.
+Anything not granted is denied; anonymous clients are refused.  The installer writes these files; tests start a real Mosquitto with them.
 
 Password hashes use Mosquitto's own format (``$7$`` = PBKDF2-SHA512), so no
 ``mosquitto_passwd`` is needed on the machine that generates them.

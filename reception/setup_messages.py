@@ -245,7 +245,7 @@ class OfficeSetup:
                                 "day": self.day.isoformat() if self.day else None,
                                 "closed_desks": sorted(self.closed_desks),
                                 "desk_services": {d: list(s) for d, s in sorted(self.desk_services.items())},
-                                "added_sessions": [s.to_payload() for s in sorted(self.added_sessions, key=_when)],
+                                "added_sessions": [s.to_payload() for s in self.added_sessions],
                                 "cancelled_sessions": [s.to_payload() for s in sorted(self.cancelled_sessions,
                                                                                        key=_when)]}
         if self.messages is not None:

@@ -89,54 +89,73 @@ def run(args) -> int:
     site = config.load(args.config)
     data = Path(args.data)
     parts = Parts(data)
-    broker = None
-    host, port = args.broker_host, args.broker_port
-    if not host and site.broker is None:
-        port = int(port or (DEFAULT_PORT if not port_open("127.0.0.1", DEFAULT_PORT) else 0)) or None
-        broker = PrivateBroker(data / "broker", port=port).start()
-        host, port = broker.host, broker.port
-        print(f"Private broker: mosquitto on {host}:{port} (data in {broker.data_dir})")
-    host = host or site.broker.host
-    port = port or site.broker.port
+    broker, host, port = _broker(args, site, data)
     common = ["-c", args.config, "--broker-host", host, "--broker-port", str(port)]
-    stop = {"now": False}
+    stop = {"now": False}  # set by the signal handler (a plain flag: no lock to take inside a handler)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.update(now=True))
     try:
-        parts.start("hub", "hub", *common, "--db", str(data / "hub.db"))
-        screen = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-        if not screen and not (args.no_kiosk and args.no_board):
-            print("  no screen ($DISPLAY unset): kiosk and board not started")
-        if screen and not args.no_kiosk and site.kiosks:
-            kiosk = args.kiosk or next(iter(site.kiosks))
-            parts.start("kiosk", "kiosk", *common, "--kiosk", kiosk)
-        if screen and not args.no_board and site.boards:
-            parts.start("board", "board", *common, "--board", args.board or site.boards[0])
-        if not args.no_web:
-            start_web(parts, args, data, common)
+        _start_parts(parts, args, site, common)
         desk = args.desk or next(iter(site.desks))
         print(f"Everything runs. Watch the traffic: mosquitto_sub -h {host} -p {port} -v -t 'reception/{site.id}/#'")
         if not args.no_console and sys.stdin.isatty():
-            console = subprocess.Popen([sys.executable, "-m", "reception.cli", "console", *common, "--desk", desk],
-                                       env=clock.child_env(parts.clock))
-            while console.poll() is None and not stop["now"]:
-                time.sleep(0.2)
-            if console.poll() is None:
-                console.terminate()
-                console.wait(5)
+            _run_console(parts, common, desk, stop)
         else:
             if not args.no_console:
                 print(f"  no terminal (standard input is not a tty): no desk console; in a terminal run\n"
                       f"    reception console {' '.join(common)} --desk {desk}")
-            print("Press Ctrl-C to stop.", flush=True)
-            while not stop["now"]:
-                time.sleep(0.2)
-                for name in parts.failed():
-                    print(f"  {name} stopped with an error; see {parts.logs / (name + '.log')}")
-                    stop["now"] = True
+            _wait_for_stop(parts, stop)
     finally:
         print("Stopping...")
         parts.stop_all()
         if broker:
             broker.stop()
     return 0
+
+
+def _broker(args, site: config.Site, data: Path) -> tuple[PrivateBroker | None, str, int]:
+    """The broker to use: the command line's or the site file's, else a private one started here."""
+    host, port = args.broker_host, args.broker_port
+    broker = None
+    if not host and site.broker is None:
+        port = int(port or (DEFAULT_PORT if not port_open("127.0.0.1", DEFAULT_PORT) else 0)) or None
+        broker = PrivateBroker(data / "broker", port=port).start()
+        host, port = broker.host, broker.port
+        print(f"Private broker: mosquitto on {host}:{port} (data in {broker.data_dir})")
+    return broker, host or site.broker.host, port or site.broker.port
+
+
+def _start_parts(parts: Parts, args, site: config.Site, common: list[str]) -> None:
+    """The hub, the kiosk and board windows when there is a screen to show them on, and the staff web."""
+    parts.start("hub", "hub", *common, "--db", str(Path(args.data) / "hub.db"))
+    screen = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if not screen and not (args.no_kiosk and args.no_board):
+        print("  no screen ($DISPLAY unset): kiosk and board not started")
+    if screen and not args.no_kiosk and site.kiosks:
+        kiosk = args.kiosk or next(iter(site.kiosks))
+        parts.start("kiosk", "kiosk", *common, "--kiosk", kiosk)
+    if screen and not args.no_board and site.boards:
+        parts.start("board", "board", *common, "--board", args.board or site.boards[0])
+    if not args.no_web:
+        start_web(parts, args, Path(args.data), common)
+
+
+def _run_console(parts: Parts, common: list[str], desk: str, stop: dict[str, bool]) -> None:
+    """A desk console in this terminal, until it is quit or we are stopped."""
+    console = subprocess.Popen([sys.executable, "-m", "reception.cli", "console", *common, "--desk", desk],
+                               env=clock.child_env(parts.clock))
+    while console.poll() is None and not stop["now"]:
+        time.sleep(0.2)
+    if console.poll() is None:
+        console.terminate()
+        console.wait(5)
+
+
+def _wait_for_stop(parts: Parts, stop: dict[str, bool]) -> None:
+    """Until Ctrl-C, or until a part stops with an error."""
+    print("Press Ctrl-C to stop.", flush=True)
+    while not stop["now"]:
+        time.sleep(0.2)
+        for name in parts.failed():
+            print(f"  {name} stopped with an error; see {parts.logs / (name + '.log')}")
+            stop["now"] = True

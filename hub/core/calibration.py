@@ -30,6 +30,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
+from typing import NamedTuple
 
 UNDER_SLACK_MIN = 2.0  # a promise is broken when the wait is longer than this past it
 TARGET_UNDER = 0.085  # aimed at: below the 10% promised, with room for days unlike the past
@@ -58,6 +59,42 @@ class Forecast:
         return self.spread + SPREAD_FLOOR_MIN
 
 
+class Outcome(NamedTuple):
+    """One ticket called: its group, its forecast at issue and its real wait (minutes)."""
+
+    group: str
+    forecast: Forecast
+    actual: float
+
+
+class Margin(NamedTuple):
+    """``promise = typical + flat + z * scale``: one of ``flat`` and ``z`` is 0."""
+
+    flat: float
+    z: float
+
+
+class Candidate(NamedTuple):
+    """A margin tried on one range of one group: its mean absolute error, share broken and pairs."""
+
+    margin: Margin
+    mae: float
+    broken: float
+    n: int
+
+
+class Fitted(NamedTuple):
+    """A group's ranges of the typical wait (``edges`` between them) and each range's margin."""
+
+    edges: list[float]
+    margins: list[Margin]
+
+
+class Ranges(NamedTuple):
+    edges: list[float]
+    groups: list[list[Outcome]]  # the outcomes in each range
+
+
 class Calibration:
     """Margins learned online from the site's own recent (forecast, actual wait) pairs.
 
@@ -69,14 +106,14 @@ class Calibration:
 
     def __init__(self, target: float = TARGET_UNDER):
         self.target = target
-        self.pairs: deque[tuple[str, Forecast, float]] = deque(maxlen=WINDOW)
-        self.fitted: dict[str, tuple[list[float], list[tuple[float, float]]]] = {}  # group -> (edges, margins)
+        self.pairs: deque[Outcome] = deque(maxlen=WINDOW)
+        self.fitted: dict[str, Fitted] = {}  # by group
         self.kept: deque[bool] = deque(maxlen=KEPT_WINDOW)  # recent promises: True where broken
         self._new = 0
 
     def learn(self, forecast: Forecast, actual: float, promised: float | None = None, group: str = "") -> None:
         """One ticket called: its forecast at issue, its real wait, and what it was promised then."""
-        self.pairs.append((group, forecast, actual))
+        self.pairs.append(Outcome(group, forecast, actual))
         if promised is not None:
             self.kept.append(actual > promised + UNDER_SLACK_MIN)
         self._new += 1
@@ -87,36 +124,35 @@ class Calibration:
         flat, z = self._margin(forecast.minutes, group)
         return _promise(forecast.minutes, forecast.scale, flat, z)
 
-    def _margin(self, minutes: float, group: str) -> tuple[float, float]:
+    def _margin(self, minutes: float, group: str) -> Margin:
         fitted = self.fitted.get(group) or self.fitted.get(REST)
         if fitted is None:
-            return 0.0, PRIOR_Z
-        edges, margins = fitted
-        return margins[bisect_right(edges, minutes)]
+            return Margin(0.0, PRIOR_Z)
+        return fitted.margins[bisect_right(fitted.edges, minutes)]
 
     def fit(self) -> None:
         """Choose the margins of every range of every group for the pairs kept."""
         self._new = 0
-        by_group: dict[str, list[tuple[Forecast, float]]] = {}
-        for group, forecast, actual in self.pairs:
-            by_group.setdefault(group, []).append((forecast, actual))
+        by_group: dict[str, list[Outcome]] = {}
+        for outcome in self.pairs:
+            by_group.setdefault(outcome.group, []).append(outcome)
         own = {g: p for g, p in by_group.items() if g != REST and len(p) >= MIN_GROUP}
         rest = [pair for g, p in by_group.items() if g not in own for pair in p]
         counted = len(rest) >= MIN_PAIRS or not own  # too few: a fallback only, outside the rate fitted
         cells = {g: _ranges(p) for g, p in own.items()}
         cells[REST] = _ranges(rest or [pair for p in own.values() for pair in p])
-        options = [(g, edges, [_options(group) for group in groups]) for g, (edges, groups) in cells.items()]
-        scored = [o for g, _e, opts in options if g != REST or counted for o in opts]
-        total = sum(opts[0][3] for opts in scored)
+        options = {g: [_options(group) for group in ranges.groups] for g, ranges in cells.items()}
+        scored = [o for g, opts in options.items() if g != REST or counted for o in opts]
+        total = sum(opts[0].n for opts in scored)
         lo, hi = 0.0, 4096.0
         lam = hi
         for _ in range(30):  # bisection on lam: the smallest that meets the target
             mid = (lo + hi) / 2
-            if sum(broken * n for _m, broken, n in _choose(scored, mid)) / total <= self._aim():
+            if sum(c.broken * c.n for c in _choose(scored, mid)) / total <= self._aim():
                 hi = lam = mid
             else:
                 lo = mid
-        self.fitted = {g: (edges, [m for m, _b, _n in _choose(opts, lam)]) for g, edges, opts in options}
+        self.fitted = {g: Fitted(cells[g].edges, [c.margin for c in _choose(opts, lam)]) for g, opts in options.items()}
 
     def _aim(self) -> float:
         """The target, lowered by as much as the promises actually made lately broke it.
@@ -131,33 +167,32 @@ class Calibration:
         return min(self.target, max(self.target / 2, self.target - excess))
 
 
-def _ranges(pairs: list[tuple[Forecast, float]]) -> tuple[list[float], list[list[tuple[Forecast, float]]]]:
+def _ranges(pairs: list[Outcome]) -> Ranges:
     """About equal-count ranges of the typical wait, and the pairs in each.
 
     A pair belongs to the range ``promise`` will look it up in: many forecasts are
     exactly equal (0 minutes when a desk is free), and a tie split across two
     ranges would be fitted in one and promised in the other.
     """
-    pairs = sorted(pairs, key=lambda p: p[0].minutes)
+    pairs = sorted(pairs, key=lambda p: p.forecast.minutes)
     size = max(MIN_RANGE, len(pairs) // BINS)
-    lowest = pairs[0][0].minutes
-    edges = sorted({pairs[i][0].minutes for i in range(size, len(pairs) - size // 2, size)} - {lowest})
-    groups: list[list[tuple[Forecast, float]]] = [[] for _ in range(len(edges) + 1)]
+    lowest = pairs[0].forecast.minutes
+    edges = sorted({pairs[i].forecast.minutes for i in range(size, len(pairs) - size // 2, size)} - {lowest})
+    groups: list[list[Outcome]] = [[] for _ in range(len(edges) + 1)]
     for pair in pairs:
-        groups[bisect_right(edges, pair[0].minutes)].append(pair)
-    return edges, groups
+        groups[bisect_right(edges, pair.forecast.minutes)].append(pair)
+    return Ranges(edges, groups)
 
 
 def _promise(minutes: float, scale: float, flat: float, z: float) -> float:
     return max(0.0, minutes + flat + z * scale)
 
 
-def _options(group: list[tuple[Forecast, float]]) -> list[tuple[tuple[float, float], float, float, int]]:
-    """((flat, z), mean abs error, share broken, n) for candidate margins of both forms,
-    at many quantiles of the residual (in minutes, and in spreads)."""
-    ms = [f.minutes for f, _a in group]
-    ss = [f.scale for f, _a in group]
-    acts = [a for _f, a in group]
+def _options(group: list[Outcome]) -> list[Candidate]:
+    """Candidate margins of both forms, at many quantiles of the residual (in minutes, and in spreads)."""
+    ms = [o.forecast.minutes for o in group]
+    ss = [o.forecast.scale for o in group]
+    acts = [o.actual for o in group]
     n = len(ms)
     zs = sorted((a - m) / s for m, s, a in zip(ms, ss, acts))
     flats = sorted(a - m for m, a in zip(ms, acts))
@@ -165,17 +200,15 @@ def _options(group: list[tuple[Forecast, float]]) -> list[tuple[tuple[float, flo
     for level in LEVELS:
         i = min(n - 1, int(level * n))
         z, flat = zs[i], flats[i]
-        for margin, promised in (((0.0, z), [m + z * s for m, s in zip(ms, ss)]), ((flat, 0.0), [m + flat for m in ms])):
+        for margin, promised in ((Margin(0.0, z), [m + z * s for m, s in zip(ms, ss)]),
+                                 (Margin(flat, 0.0), [m + flat for m in ms])):
             promised = [p if p > 0 else 0.0 for p in promised]  # as promised: never below 0 minutes
             mae = sum(abs(a - p) for a, p in zip(acts, promised))
             broken = sum(a > p + UNDER_SLACK_MIN for a, p in zip(acts, promised))
-            out.append((margin, mae / n, broken / n, n))
+            out.append(Candidate(margin, mae / n, broken / n, n))
     return out
 
 
-def _choose(options, lam: float) -> list[tuple[tuple[float, float], float, int]]:
-    picked = []
-    for opts in options:
-        margin, _mae, broken, n = min(opts, key=lambda o: o[1] + lam * o[2])
-        picked.append((margin, broken, n))
-    return picked
+def _choose(options: list[list[Candidate]], lam: float) -> list[Candidate]:
+    """Each range's candidate with the least ``mae + lam * broken``."""
+    return [min(opts, key=lambda o: o.mae + lam * o.broken) for opts in options]

@@ -33,15 +33,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from reception import schedule
 from reception.config import DESK_KINDS, Site
 
 from hub.core.calibration import Calibration, Forecast
-from hub.core.history import DeskCalendar, Pauses, PriorityArrivals, VisitLengths, minutes_between
+from hub.core.history import DeskCalendar, Pauses, PriorityArrivals, Span, VisitLengths, minutes_between
 from hub.core.model import DESK_OPEN, DESK_PAUSED, Ticket
-from hub.core.plan import INF, Plan
+from hub.core.plan import INF, DeskWindows, Plan, Shared
 from hub.core.queue import Queue
 
 PHANTOM = "~new"
@@ -62,6 +62,22 @@ class Estimates:
     kinds: dict[str, float | None] = field(default_factory=dict)
 
 
+class Promised(NamedTuple):
+    """What a citizen is told at issue: minutes until called (None: no desk can take them now), and how
+    many are ahead."""
+
+    minutes: float | None
+    ahead: int
+
+
+class AtIssue(NamedTuple):
+    """Kept from a ticket's issue until it is called, to learn the margins from."""
+
+    forecast: Forecast
+    promised: float
+    group: str
+
+
 class WaitEstimator(Protocol):
     def observe(self, ticket: Ticket) -> None:
         """Learn from a ticket that has just finished (served or no-show)."""
@@ -69,7 +85,7 @@ class WaitEstimator(Protocol):
     def estimate(self, queue: Queue, now: datetime) -> Estimates:
         """Waits of every waiting ticket, and of a new ticket per service and desk kind."""
 
-    def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> tuple[float | None, int]:
+    def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> Promised:
         """Wait and number ahead for a ticket just issued (already in the queue)."""
 
 
@@ -83,19 +99,19 @@ class ForwardSimulation:
         self.calendar = DeskCalendar(site)
         self.arrivals = PriorityArrivals(site)
         self.calibration = calibration or Calibration()
-        self._forecasts: dict[str, tuple[Forecast, float, str]] = {}  # at issue: forecast, promise, group
+        self._forecasts: dict[str, AtIssue] = {}  # by ticket key
         self._published: dict[str, float | None] = {}  # ticket key -> promised call time (epoch minutes)
-        self._session: tuple[datetime | None, datetime | None] = (None, None)  # (minute, volunteers until)
-        self._shared: dict = {}  # what plans share (``Plan.shared``)
+        self._session_minute: datetime | None = None  # the volunteers' session as of this minute ...
+        self._volunteers_until: datetime | None = None  # ... ends then
+        self._shared = Shared()
 
     def observe(self, ticket: Ticket) -> None:
         self.visits.observe(ticket)
         self.arrivals.observe(ticket)
         issued = self._forecasts.pop(ticket.key, None)
         if issued is not None and ticket.first_called_at is not None:
-            forecast, promised, group = issued
-            self.calibration.learn(forecast, minutes_between(ticket.issued_at, ticket.first_called_at), promised,
-                                   group)
+            self.calibration.learn(issued.forecast, minutes_between(ticket.issued_at, ticket.first_called_at),
+                                   issued.promised, issued.group)
 
     def estimate(self, queue: Queue, now: datetime) -> Estimates:
         plan = self._plan(queue, now)
@@ -116,10 +132,10 @@ class ForwardSimulation:
             result.kinds[kind] = sum(values) / len(values) if values else None
         return result
 
-    def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> tuple[float | None, int]:
+    def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> Promised:
         return self.estimate_issued(queue, now, [ticket])[0]
 
-    def estimate_issued(self, queue: Queue, now: datetime, tickets: list[Ticket]) -> list[tuple[float | None, int]]:
+    def estimate_issued(self, queue: Queue, now: datetime, tickets: list[Ticket]) -> list[Promised]:
         """``estimate_new`` for several tickets issued together (one commit group): one run for all."""
         forecasts = self._plan(queue, now).run()
         ahead = _ahead(forecasts)
@@ -128,10 +144,10 @@ class ForwardSimulation:
             forecast = forecasts.get(ticket.key)
             promised = self._promise(forecast, ticket)
             if forecast is not None:
-                self._forecasts[ticket.key] = (forecast, promised, group_of(ticket))
+                self._forecasts[ticket.key] = AtIssue(forecast, promised, group_of(ticket))
                 if len(self._forecasts) > FORECASTS_KEPT:
                     del self._forecasts[next(iter(self._forecasts))]
-            out.append((promised, ahead.get(ticket.key, 0)))
+            out.append(Promised(promised, ahead.get(ticket.key, 0)))
         return out
 
     def _steady(self, now: datetime, promises: dict[str, float | None]) -> dict[str, float | None]:
@@ -158,11 +174,11 @@ class ForwardSimulation:
         with the wait still ahead.  The learned margins step from one range of waits to the next; a
         ticket crossing ranges as it waits would see its promise jump with each step."""
         issued = self._forecasts.get(key)
-        if forecast is None or issued is None or issued[1] is None:
+        if forecast is None or issued is None or issued.promised is None:
             return self._promise(forecast, ticket)
-        at_issue, promised, _group = issued
-        margin = promised - at_issue.minutes
-        return max(0.0, forecast.minutes + margin * min(1.0, forecast.minutes / max(at_issue.minutes, 1.0)))
+        at_issue = issued.forecast.minutes
+        margin = issued.promised - at_issue
+        return max(0.0, forecast.minutes + margin * min(1.0, forecast.minutes / max(at_issue, 1.0)))
 
     def _promise(self, forecast: Forecast | None, ticket: Ticket) -> float | None:
         return None if forecast is None else self.calibration.promise(forecast, group_of(ticket))
@@ -171,11 +187,8 @@ class ForwardSimulation:
         """Each desk's working windows from now on (minutes), and when it is free of its current visit."""
         self.pauses.watch(queue.desks)
         self.calendar.watch(queue.desks, now)
-        minute = now.replace(second=0, microsecond=0)
-        if self._session[0] != minute:  # sessions start and end on whole minutes
-            self._session = (minute, schedule.volunteers_until(self.site, minute))
-        until = self._session[1]
-        windows: dict[str, tuple[list[tuple[float, float]], float]] = {}
+        until = self._session_end(now)
+        windows: dict[str, DeskWindows] = {}
         for did, desk in queue.desks.items():
             cfg = self.site.desks.get(did)
             if cfg is None:
@@ -183,24 +196,32 @@ class ForwardSimulation:
             spans = self._windows(desk, now)
             if cfg.kind == "volunteer" and until:  # the session's end is known from the site file
                 end = minutes_between(now, until)
-                spans = [(s, min(e, end)) for s, e in spans if s < end]
+                spans = [Span(s, min(e, end)) for s, e in spans if s < end]
             if spans:
-                windows[did] = (spans, max(spans[0][0], self._busy(queue, did, now)))
+                windows[did] = DeskWindows(spans, max(spans[0].start, self._busy(queue, did, now)))
         return Plan(self.site, self.visits, self.arrivals, queue.waiting(), windows, now, self._shared)
 
-    def _windows(self, desk, now: datetime) -> list[tuple[float, float]]:
+    def _session_end(self, now: datetime) -> datetime | None:
+        """When the volunteers' session under way ends (None: none now), looked up once a minute: sessions
+        start and end on whole minutes."""
+        minute = now.replace(second=0, microsecond=0)
+        if self._session_minute != minute:
+            self._session_minute, self._volunteers_until = minute, schedule.volunteers_until(self.site, minute)
+        return self._volunteers_until
+
+    def _windows(self, desk, now: datetime) -> list[Span]:
         """When the desk will take calls: its status now, then its usual days (``DeskCalendar``)."""
         usual = self.calendar.windows(desk.id, now)
         paused_for = minutes_between(desk.status_since, now) if desk.status_since else 0.0
         back = max(2.0, self.pauses.typical() - paused_for)  # a paused desk that is usually open now
         if usual is None:  # no history yet: as it is now, a pause lasting the typical time
-            return {DESK_OPEN: [(0.0, INF)], DESK_PAUSED: [(back, INF)]}.get(desk.status, [])
+            return {DESK_OPEN: [Span(0.0, INF)], DESK_PAUSED: [Span(back, INF)]}.get(desk.status, [])
         if desk.status == DESK_OPEN:
-            return [(0.0, usual[0][1] if usual else INF)] + usual[1:]  # open now: until its usual end
+            return [Span(0.0, usual[0].end if usual else INF)] + usual[1:]  # open now: until its usual end
         late = back if desk.status == DESK_PAUSED else LATE_OPENING_MIN
         if desk.status != DESK_PAUSED and self._not_coming(desk, now):
-            return [(s, e) for s, e in usual if s > 0]  # not in today, as on the days a desk is unstaffed
-        return [(max(s, late) if s == 0 else s, e) for s, e in usual if max(s, late) < e or s > 0]
+            return [span for span in usual if span.start > 0]  # not in today, as on the days a desk is unstaffed
+        return [Span(max(s, late) if s == 0 else s, e) for s, e in usual if max(s, late) < e or s > 0]
 
     def _not_coming(self, desk, now: datetime) -> bool:
         """A closed desk that should have opened ``ABSENT_AFTER_MIN`` ago (and has not since) is not coming."""

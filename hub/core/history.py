@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import deque
 from datetime import datetime
+from typing import NamedTuple
 
 from reception.config import WEEKDAYS, Site
 
@@ -31,6 +32,37 @@ DEFAULT_PAUSE_MIN = 30.0
 
 def minutes_between(a: datetime, b: datetime) -> float:
     return (b - a).total_seconds() / 60
+
+
+class Span(NamedTuple):
+    """Minutes (from now, or of the day) when a desk works; ``end`` is ``INF`` when it works until everyone is seen."""
+
+    start: float
+    end: float
+
+
+class StatusChange(NamedTuple):
+    """A desk's status as the calendar logs it: since when, and whether it was open then."""
+
+    since: datetime
+    is_open: bool
+
+
+class ArrivalKind(NamedTuple):
+    """What ``PriorityArrivals`` counts by: a weekday and the kind of ticket issued."""
+
+    weekday: int
+    service: str
+    preference: str
+    extras: tuple[str, ...]
+
+
+class ExpectedArrivals(NamedTuple):
+    """One kind of citizen expected to be ranked ahead: a ticket like theirs, and arrivals per minute
+    in each quarter hour of the day."""
+
+    like: Ticket
+    rates: list[float]
 
 
 class VisitLengths:
@@ -164,11 +196,11 @@ class DeskCalendar:
         self.site = site
         self._day: str | None = None
         self._weekday = 0
-        self._log: dict[str, list[tuple[datetime, bool]]] = {}
+        self._log: dict[str, list[StatusChange]] = {}
         self._last_seen: datetime | None = None
         self.days: dict[tuple[int, str], deque[list[bool]]] = {}
         self._profiles: dict[tuple[int, str], list[bool] | None] = {}
-        self._spans_from: dict[tuple[int, str, int], list[tuple[float, float]] | None] = {}
+        self._spans_from: dict[tuple[int, str, int], list[Span] | None] = {}
 
     def watch(self, desks: dict[str, Desk], now: datetime) -> None:
         local = now.astimezone(self.site.tz)
@@ -179,7 +211,7 @@ class DeskCalendar:
         for desk in desks.values():
             since = desk.status_since or now
             log = self._log.setdefault(desk.id, [])
-            state = (since, desk.status == DESK_OPEN)
+            state = StatusChange(since, desk.status == DESK_OPEN)
             if not log or log[-1] != state:
                 log.append(state)
         self._last_seen = now
@@ -190,10 +222,10 @@ class DeskCalendar:
         for did, log in self._log.items():
             profile = [False] * SLOTS
             changes = sorted(log)
-            ends = [self._slot(until) for until, _open in changes[1:]] + [SLOTS]  # open at the end: stays so
-            for (since, is_open), end in zip(changes, ends):
-                if is_open:
-                    for slot in range(self._slot(since), end):
+            ends = [self._slot(change.since) for change in changes[1:]] + [SLOTS]  # open at the end: stays so
+            for change, end in zip(changes, ends):
+                if change.is_open:
+                    for slot in range(self._slot(change.since), end):
                         profile[slot] = True
             self.days.setdefault((self._weekday, did), deque(maxlen=DAYS_KEPT)).append(profile)
         self._profiles.clear()
@@ -213,14 +245,14 @@ class DeskCalendar:
             self._profiles[key] = [sum(d[s] for d in days) * 2 >= len(days) for s in range(SLOTS)] if days else None
         return self._profiles[key]
 
-    def windows(self, desk_id: str, now: datetime) -> list[tuple[float, float]] | None:
+    def windows(self, desk_id: str, now: datetime) -> list[Span] | None:
         """Minutes from now when the desk is usually open for the rest of today; None without history."""
         local = now.astimezone(self.site.tz)
         minute = local.hour * 60 + local.minute + local.second / 60
         spans = self._spans(local.weekday(), desk_id, int(minute) // SLOT_MIN)
         if spans is None:
             return None
-        return [(max(0.0, s - minute), e if e == INF else max(0.0, e - minute)) for s, e in spans]
+        return [Span(max(0.0, s - minute), e if e == INF else max(0.0, e - minute)) for s, e in spans]
 
     def open_for(self, desk_id: str, now: datetime) -> float | None:
         """Minutes since the desk's usual open span of this moment began; None when usually closed now."""
@@ -231,7 +263,7 @@ class DeskCalendar:
                 return minute - start
         return None
 
-    def _spans(self, weekday: int, desk_id: str, first: int) -> list[tuple[float, float]] | None:
+    def _spans(self, weekday: int, desk_id: str, first: int) -> list[Span] | None:
         """The usual open spans (minutes of the day) from slot ``first`` on, worked out once per slot."""
         key = (weekday, desk_id, first)
         if key not in self._spans_from:
@@ -244,10 +276,10 @@ class DeskCalendar:
                     start = s * SLOT_MIN
                 elif not usual[s] and start is not None:
                     # Working until closing or later: staff see everyone still inside, however long that takes.
-                    found.append((start, INF if s * SLOT_MIN >= closing else s * SLOT_MIN))
+                    found.append(Span(start, INF if s * SLOT_MIN >= closing else s * SLOT_MIN))
                     start = None
             if start is not None:
-                found.append((start, INF))
+                found.append(Span(start, INF))
             self._spans_from[key] = found if usual else None
         return self._spans_from[key]
 
@@ -266,7 +298,7 @@ class PriorityArrivals:
     def __init__(self, site: Site):
         self.site = site
         self.days: dict[int, set[str]] = {}  # weekday -> days seen
-        self.counts: dict[tuple[int, str, str, tuple[str, ...]], list[int]] = {}
+        self.counts: dict[ArrivalKind, list[int]] = {}
         self.version = 0  # changes whenever ``expected`` would
 
     def observe(self, ticket: Ticket) -> None:
@@ -277,16 +309,17 @@ class PriorityArrivals:
             self.version += 1
         if routing.head_start(self.site, ticket) > 0:
             self.version += 1
-            key = (local.weekday(), ticket.original_service or ticket.service, ticket.preference, ticket.extras)
+            key = ArrivalKind(local.weekday(), ticket.original_service or ticket.service, ticket.preference,
+                              ticket.extras)
             self.counts.setdefault(key, [0] * ARRIVAL_SLOTS)[(local.hour * 60 + local.minute) // ARRIVAL_SLOT_MIN] += 1
 
-    def expected(self, now: datetime) -> list[tuple[Ticket, list[float]]]:
-        """For each kind: a ticket like theirs, and their arrivals per minute in each quarter of the day."""
+    def expected(self, now: datetime) -> list[ExpectedArrivals]:
+        """For each kind seen on this weekday: the citizens expected to come."""
         weekday = now.astimezone(self.site.tz).weekday()
         days = max(1, len(self.days.get(weekday, ())))
-        return [(Ticket("~priority", service, "", now, preference, extras),
-                 [n / days / ARRIVAL_SLOT_MIN for n in slots])
-                for (day, service, preference, extras), slots in self.counts.items() if day == weekday]
+        return [ExpectedArrivals(Ticket("~priority", kind.service, "", now, kind.preference, kind.extras),
+                                 [n / days / ARRIVAL_SLOT_MIN for n in slots])
+                for kind, slots in self.counts.items() if kind.weekday == weekday]
 
 
 ARRIVAL_SLOT_MIN = 15

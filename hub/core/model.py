@@ -10,6 +10,7 @@ from datetime import datetime
 
 WAITING, CALLED, SERVED, NO_SHOW, EXPIRED = "waiting", "called", "served", "no_show", "expired"
 OPEN_STATES = (WAITING, CALLED)
+CALL_KINDS = ("called", "recalled")
 DESK_OPEN, DESK_PAUSED, DESK_CLOSED = "open", "paused", "closed"
 
 
@@ -97,6 +98,7 @@ class Event:
     ticket: str | None = None  # ticket key
     desk: str | None = None
     detail: dict = field(default_factory=dict)
+    seq: int | None = None  # a call's number, for the board to tell a new call from one seen; given when staged
 
 
 @dataclass
@@ -121,4 +123,4 @@ class Effects:
 
     @property
     def calls(self) -> list[Event]:
-        return [e for e in self.events if e.kind in ("called", "recalled")]
+        return [e for e in self.events if e.kind in CALL_KINDS]

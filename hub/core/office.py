@@ -73,10 +73,9 @@ def _cancel_session(setup, command, site, now) -> OfficeSetup:
     _this_week(ref, site, now)
     if ref not in _planned(setup, site, ref.date):
         raise ConfigError(f"{SOURCE}: no volunteer session on {ref.date} at {ref.time} to cancel")
-    added = tuple(s for s in setup.added_sessions if s.ref != ref)
-    return dataclasses.replace(setup, added_sessions=added,
-                               cancelled_sessions=setup.cancelled_sessions | ({ref} if len(added) ==
-                                                                              len(setup.added_sessions) else set()))
+    if any(s.ref == ref for s in setup.added_sessions):  # one the office added: it is simply gone again
+        return dataclasses.replace(setup, added_sessions=tuple(s for s in setup.added_sessions if s.ref != ref))
+    return dataclasses.replace(setup, cancelled_sessions=setup.cancelled_sessions | {ref})
 
 
 def _restore_session(setup, command, site, now) -> OfficeSetup:

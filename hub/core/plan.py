@@ -17,41 +17,116 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from reception.config import Site
 
 from hub.core import routing
 from hub.core.calibration import Forecast
-from hub.core.history import ARRIVAL_SLOT_MIN, PriorityArrivals, VisitLengths, minutes_between
+from hub.core.history import ARRIVAL_SLOT_MIN, PriorityArrivals, Span, VisitLengths, minutes_between
 from hub.core.model import Ticket
 
 INF = float("inf")
-Windows = dict[str, tuple[list[tuple[float, float]], float]]  # desk -> (working spans, free of its visit at)
+DAY_MIN = 24 * 60
+
+
+class DeskWindows(NamedTuple):
+    """One desk's working spans from now on (minutes), and when it is free of the visit under way."""
+
+    spans: list[Span]
+    free_at: float
+
+
+Windows = dict[str, DeskWindows]  # by desk id
+Lists = Callable[[int, str], list[int]]  # (regime, desk id) -> the tickets it would take, in order
+
+
+class Cumulative(NamedTuple):
+    """Rates per minute in each slot of the day, and their running total at the start of each slot."""
+
+    rates: list[float]
+    totals: list[float]
+
+    @classmethod
+    def of(cls, per_minute: list[float]) -> Cumulative:
+        totals = [0.0]
+        for rate in per_minute:
+            totals.append(totals[-1] + ARRIVAL_SLOT_MIN * rate)
+        return cls(per_minute, totals)
+
+    def at(self, minute: float) -> float:
+        """The total from midnight to ``minute`` of the day."""
+        slot = min(len(self.rates) - 1, int(minute) // ARRIVAL_SLOT_MIN)
+        return self.totals[slot] + self.rates[slot] * (minute - ARRIVAL_SLOT_MIN * slot)
+
+    def between(self, start: float, end: float) -> float:
+        return self.at(end) - self.at(start)
+
+
+class Rivals(NamedTuple):
+    """Citizens still to come with one head start, for one set of desks: their expected desk minutes
+    (``work``) and squared minutes (``work2``) from midnight on."""
+
+    head_start: float
+    desks: frozenset[str]
+    work: Cumulative
+    work2: Cumulative
+
+
+class RivalsNow(NamedTuple):
+    rivals: list[Rivals]  # by head start, largest first
+    minute: float  # of the day, now
+
+
+class IdleMoment(NamedTuple):
+    """A desk with no ticket left for it: a new ticket it may take would be called then."""
+
+    at: float
+    desk: str
+    regime: int
+    piled: dict[str, float]  # variance of the work piled up at each desk by then
+
+
+class Run(NamedTuple):
+    """What one play of the queue gives, by ticket index: typical start (None: never) and its variance."""
+
+    starts: list[float | None]
+    variances: list[float]
+
+
+@dataclass
+class Shared:
+    """What the plans of one site share: ``may_serve`` answers (bounded by desk sets and ticket classes),
+    and the latest rivals still to come with the key they were worked out for."""
+
+    may: dict[tuple, bool] = field(default_factory=dict)
+    rivals_key: tuple | None = None
+    rivals: list[Rivals] = field(default_factory=list)
 
 
 class Plan:
     def __init__(self, site: Site, visits: VisitLengths, arrivals: PriorityArrivals, waiting: list[Ticket],
-                 windows: Windows, now: datetime, shared: dict | None = None):
+                 windows: Windows, now: datetime, shared: Shared | None = None):
         self.site, self.visits, self.arrivals = site, visits, arrivals
-        # Shared by the plans of one site: may_serve answers (bounded by desk sets and ticket classes),
-        # and the latest rivals still to come.
-        self.shared = {} if shared is None else shared
+        self.shared = Shared() if shared is None else shared
         self.waiting, self.windows, self.now = waiting, windows, now
         self.keys = [t.key for t in waiting]
         self.ages = [minutes_between(t.issued_at, now) for t in waiting]
         self.classes: dict[tuple, int] = {}
         self.samples: list[Ticket] = []  # one ticket of each class
         self.cls = [self._class(t) for t in waiting]
-        self.cuts = sorted({t for spans, _f in windows.values() for s, e in spans for t in (s, e) if 0 < t < INF})
+        self.cuts = sorted({t for w in windows.values() for s, e in w.spans for t in (s, e) if 0 < t < INF})
         self._open: dict[int, list] = {}
         self._lists: dict[tuple[int, str], list[int]] = {}
         self._sharing: dict[int, list[list[str]]] = {}
         self._head: dict[tuple, float] = {}
-        self._rivals_now: tuple[list, int] | None = None
+        self._rivals_now: RivalsNow | None = None
         self._ranks: list[tuple] = []
         self._open_ids: dict[int, tuple[str, ...]] = {}
-        self.idle: list[tuple[float, str, int, dict[str, float]]] = []  # (when, desk, regime, piled variances)
+        self.idle: list[IdleMoment] = []
         self.starts: list[float | None] = []
 
     def _class(self, t: Ticket) -> int:
@@ -64,14 +139,14 @@ class Plan:
     def _open_at(self, regime: int) -> list:
         if regime not in self._open:
             t = self.cuts[regime - 1] if regime else 0.0
-            self._open[regime] = [self.site.desks[d] for d, (spans, _f) in self.windows.items()
-                                  if any(s <= t < e for s, e in spans)]
+            self._open[regime] = [self.site.desks[d] for d, w in self.windows.items()
+                                  if any(s <= t < e for s, e in w.spans)]
         return self._open[regime]
 
     def _may(self, regime: int, cfg, ticket: Ticket) -> bool:
         """``routing.may_serve``, remembered across plans by the desks open and the ticket's class."""
         key = (self._open_key(regime), cfg.id, ticket.service, ticket.preference, "private" in ticket.extras)
-        mays = self.shared.setdefault("may", {})
+        mays = self.shared.may
         if key not in mays:
             mays[key] = routing.may_serve(self.site, cfg, ticket, self._open_at(regime))
         return mays[key]
@@ -94,9 +169,9 @@ class Plan:
             self._lists[key] = mine
         return self._lists[key]
 
-    def _next_start(self, desk_id: str, t: float) -> float | None:
+    def next_start(self, desk_id: str, t: float) -> float | None:
         """``t`` if the desk works then, else when it next starts working (None: not again today)."""
-        for s, e in self.windows[desk_id][0]:
+        for s, e in self.windows[desk_id].spans:
             if t < e:
                 return max(s, t)
         return None
@@ -111,6 +186,10 @@ class Plan:
             self._sharing[regime] = members
         return self._sharing[regime][i]
 
+    def open_may(self, regime: int, ticket: Ticket) -> list[str]:
+        """The desks working in this regime that may take ``ticket`` (one not in the queue)."""
+        return [d.id for d in self._open_at(regime) if self._may(regime, d, ticket)]
+
     def head_start(self, t: Ticket) -> float:
         key = (t.service, t.extras)
         if key not in self._head:
@@ -121,8 +200,9 @@ class Plan:
 
     def run(self) -> dict[str, Forecast | None]:
         """Minutes from now until each waiting ticket would be called, typically, and the spread of that."""
-        self.starts, variances = self._play(lists=self._list, record=True)
-        return {self.keys[i]: self._forecast(self.starts[i], variances[i], self.head_start(t) + self.ages[i],
+        run = _Play(self, self._list, record=True).run()
+        self.starts = run.starts
+        return {self.keys[i]: self._forecast(run.starts[i], run.variances[i], self.head_start(t) + self.ages[i],
                                              set(self.sharing(0, i)))
                 for i, t in enumerate(self.waiting)}
 
@@ -132,16 +212,15 @@ class Plan:
         mine = {d.id for d in open_now if routing.may_serve(self.site, d, ticket, open_now)}
         h = self.head_start(ticket)
         if h > 0 and any(age + self.head_start(t) < h for t, age in zip(self.waiting, self.ages)):
-            start, variance = self._with(ticket)  # it overtakes someone: a run of its own
-            return self._forecast(start, variance, h, mine)
-        for at, did, regime, piled in self.idle:  # ranked last: taken at the first idle moment of its desks
-            cfg = self.site.desks[did]
-            if self._may(regime, cfg, ticket):
-                shared = [d.id for d in self._open_at(regime) if self._may(regime, d, ticket)] or [did]
-                return self._forecast(at, sum(piled[d] for d in shared) / len(shared) ** 2, h, mine)
+            run, n = self._with(ticket), len(self.waiting)  # it overtakes someone: a run of its own
+            return self._forecast(run.starts[n], run.variances[n], h, mine)
+        for idle in self.idle:  # ranked last: taken at the first idle moment of its desks
+            if self._may(idle.regime, self.site.desks[idle.desk], ticket):
+                shared = self.open_may(idle.regime, ticket) or [idle.desk]
+                return self._forecast(idle.at, shared_variance(idle.piled, shared), h, mine)
         return None
 
-    def _with(self, extra: Ticket) -> tuple[float | None, float]:
+    def _with(self, extra: Ticket) -> Run:
         """Play the queue again with ``extra`` in its place in every list (index ``len(waiting)``)."""
         n, order = len(self.waiting), routing.rank_key(self.site, extra)
         lists: dict[tuple[int, str], list[int]] = {}
@@ -160,58 +239,12 @@ class Plan:
                 lists[key] = mine
             return lists[key]
 
-        starts, variances = self._play(lists=with_extra, record=False, extra=extra)
-        return starts[n], variances[n]
+        return _Play(self, with_extra, record=False, extra=extra).run()
 
     def _rank(self, i: int) -> tuple:
         if not self._ranks:
             self._ranks = [routing.rank_key(self.site, t) for t in self.waiting]
         return self._ranks[i]
-
-    def _play(self, lists, record: bool, extra: Ticket | None = None) -> tuple[list, list]:
-        """Typical start of each ticket, and its variance: with ``c`` desks sharing the work ahead,
-        the variances of the visits before it at those desks, divided by ``c`` squared."""
-        visits, windows = self.visits, self.windows
-        tickets = self.waiting + ([extra] if extra else [])
-        ages = self.ages + [0.0]
-        starts: list[float | None] = [None] * len(tickets)
-        variances = [0.0] * len(tickets)
-        taken = [False] * len(tickets)
-        left = len(tickets)
-        piled = {did: (0.5 * free) ** 2 for did, (_spans, free) in windows.items()}  # the visits under way
-        heap = [(free, did) for did, (_spans, free) in windows.items()]
-        heapq.heapify(heap)
-        cursors: dict[tuple[int, str], int] = {}
-        while heap and (left or record):
-            at, did = heapq.heappop(heap)
-            start = self._next_start(did, at)
-            if start is None:
-                continue
-            if start > at:
-                heapq.heappush(heap, (start, did))  # away now (a break): back then
-                continue
-            regime = bisect_right(self.cuts, at)
-            key = (regime, did)
-            mine, i = lists(regime, did), cursors.get(key, 0)
-            while i < len(mine) and taken[mine[i]]:
-                i += 1
-            cursors[key] = i
-            if i == len(mine):
-                if record:
-                    self.idle.append((at, did, regime, dict(piled)))
-                if regime < len(self.cuts):
-                    heapq.heappush(heap, (self.cuts[regime], did))  # others may become its citizens
-                continue
-            j = mine[i]
-            ticket = tickets[j]
-            taken[j], left, starts[j] = True, left - 1, at
-            sharing = (self.sharing(regime, j) if j < len(self.waiting) else
-                       [d.id for d in self._open_at(regime) if self._may(regime, d, ticket)]) or [did]
-            variances[j] = sum(piled[d] for d in sharing) / len(sharing) ** 2
-            speed = visits.speed(did)
-            piled[did] += visits.spread(ticket.service) * speed ** 2
-            heapq.heappush(heap, (at + visits.per_call(ticket.service, ages[j] + at) * speed, did))
-        return starts, variances
 
     # -- citizens still to come ----------------------------------------------
 
@@ -227,56 +260,112 @@ class Plan:
             return None
         delay = var = 0.0
         if start and mine:
-            rivals, minute = self._rivals()
-            for h, desks, work, work2 in rivals:  # by head start, largest first
-                if h <= lead:
+            now = self._rivals()
+            for rival in now.rivals:  # by head start, largest first
+                if rival.head_start <= lead:
                     break
-                share = len(mine & desks) / len(desks) / len(mine)
-                end = min(minute + min(start, h - lead), DAY_MIN)
-                delay += (_cumulative(work, end) - _cumulative(work, minute)) * share
-                var += (_cumulative(work2, end) - _cumulative(work2, minute)) * share / len(mine)
+                share = len(mine & rival.desks) / len(rival.desks) / len(mine)
+                end = min(now.minute + min(start, rival.head_start - lead), DAY_MIN)
+                delay += rival.work.between(now.minute, end) * share
+                var += rival.work2.between(now.minute, end) * share / len(mine)
         return Forecast(start + delay, math.sqrt(variance + var))
 
-    def _rivals(self) -> tuple[list, float]:
+    def _rivals(self) -> RivalsNow:
         """The citizens still to come who may be ranked ahead, by head start and the desks open now for
         them: their expected desk minutes (and squared minutes) to come, summed from midnight.  Shared
         by the plans of one weekday with the same desks open until another such citizen is seen."""
         if self._rivals_now is None:
             local = self.now.astimezone(self.site.tz)
             key = (local.weekday(), self._open_key(0), self.arrivals.version)
-            if self.shared.get("rivals", (None,))[0] != key:
-                self.shared["rivals"] = (key, self._rivals_of())
-            self._rivals_now = (self.shared["rivals"][1], local.hour * 60 + local.minute)
+            if self.shared.rivals_key != key:
+                self.shared.rivals_key, self.shared.rivals = key, self._rivals_of()
+            self._rivals_now = RivalsNow(self.shared.rivals, local.hour * 60 + local.minute)
         return self._rivals_now
 
-    def _rivals_of(self) -> list:
+    def _rivals_of(self) -> list[Rivals]:
         open_cfgs = self._open_at(0)
-        kinds: dict[tuple, tuple[list[float], list[float]]] = {}
-        for like, rates in self.arrivals.expected(self.now):
+        kinds: dict[tuple[float, frozenset[str]], tuple[list[float], list[float]]] = {}  # minutes, squared
+        for expected in self.arrivals.expected(self.now):
+            like = expected.like
             desks = frozenset(d.id for d in open_cfgs if self._may(0, d, like))
             if desks:
                 m = self.visits.visit(like.service)
-                slots = len(rates)
+                slots = len(expected.rates)
                 work, work2 = kinds.setdefault((self.head_start(like), desks), ([0.0] * slots, [0.0] * slots))
-                for slot, rate in enumerate(rates):
+                for slot, rate in enumerate(expected.rates):
                     work[slot] += rate * m
                     work2[slot] += rate * m * m
-        return sorted(((h, desks, _sums(w), _sums(w2)) for (h, desks), (w, w2) in kinds.items()), key=lambda r: -r[0])
+        return sorted((Rivals(h, desks, Cumulative.of(w), Cumulative.of(w2)) for (h, desks), (w, w2) in kinds.items()),
+                      key=lambda r: -r.head_start)
 
 
-DAY_MIN = 24 * 60
+def shared_variance(piled: dict[str, float], desks: list[str]) -> float:
+    """The variance of the work ahead when ``desks`` share it: the sum of theirs, over their number squared."""
+    return sum(piled[d] for d in desks) / len(desks) ** 2
 
 
-def _sums(per_minute: list[float]) -> tuple[list[float], list[float]]:
-    """Rates per minute in each slot of the day, and their running total at the start of each slot."""
-    totals = [0.0]
-    for rate in per_minute:
-        totals.append(totals[-1] + ARRIVAL_SLOT_MIN * rate)
-    return per_minute, totals
+class _Play:
+    """One play of the queue: whenever a desk is free (a heap of free moments), it takes the first ticket on
+    its list for that regime (``lists``) not yet taken, and is busy for that ticket's typical desk time.
 
+    A ticket's variance: with ``c`` desks sharing the work ahead, the variances of the visits before it at
+    those desks, divided by ``c`` squared.  ``record`` keeps the idle moments (``Plan.idle``) and plays on
+    after the last ticket, for new tickets ranked last.
+    """
 
-def _cumulative(sums: tuple[list[float], list[float]], minute: float) -> float:
-    """The total from midnight to ``minute`` of the day."""
-    rates, totals = sums
-    slot = min(len(rates) - 1, int(minute) // ARRIVAL_SLOT_MIN)
-    return totals[slot] + rates[slot] * (minute - ARRIVAL_SLOT_MIN * slot)
+    def __init__(self, plan: Plan, lists: Lists, record: bool, extra: Ticket | None = None):
+        self.plan, self.lists, self.record = plan, lists, record
+        self.tickets = plan.waiting + ([extra] if extra else [])
+        self.ages = plan.ages + [0.0]
+        self.starts: list[float | None] = [None] * len(self.tickets)
+        self.variances = [0.0] * len(self.tickets)
+        self.taken = [False] * len(self.tickets)
+        self.left = len(self.tickets)
+        self.piled = {did: (0.5 * w.free_at) ** 2 for did, w in plan.windows.items()}  # the visits under way
+        self.heap = [(w.free_at, did) for did, w in plan.windows.items()]  # (free at, desk id)
+        heapq.heapify(self.heap)
+        self.cursors: dict[tuple[int, str], int] = {}  # (regime, desk) -> where in its list the untaken start
+
+    def run(self) -> Run:
+        heap, cuts, next_start = self.heap, self.plan.cuts, self.plan.next_start
+        while heap and (self.left or self.record):
+            at, did = heapq.heappop(heap)
+            start = next_start(did, at)
+            if start is None:
+                continue  # not working again today
+            if start > at:
+                heapq.heappush(heap, (start, did))  # away now (a break): back then
+                continue
+            regime = bisect_right(cuts, at)
+            j = self._next_ticket(regime, did)
+            if j is None:
+                self._idle(at, did, regime)
+            else:
+                self._take(at, did, regime, j)
+        return Run(self.starts, self.variances)
+
+    def _next_ticket(self, regime: int, did: str) -> int | None:
+        """The first ticket on the desk's list not taken yet (None: nothing left for it in this regime)."""
+        key = (regime, did)
+        mine, i = self.lists(regime, did), self.cursors.get(key, 0)
+        while i < len(mine) and self.taken[mine[i]]:
+            i += 1
+        self.cursors[key] = i
+        return mine[i] if i < len(mine) else None
+
+    def _idle(self, at: float, did: str, regime: int) -> None:
+        if self.record:
+            self.plan.idle.append(IdleMoment(at, did, regime, dict(self.piled)))
+        cuts = self.plan.cuts
+        if regime < len(cuts):
+            heapq.heappush(self.heap, (cuts[regime], did))  # others may become its citizens
+
+    def _take(self, at: float, did: str, regime: int, j: int) -> None:
+        """Desk ``did`` calls ticket ``j`` at ``at``; it is busy for that ticket's typical desk time."""
+        plan, ticket = self.plan, self.tickets[j]
+        self.taken[j], self.left, self.starts[j] = True, self.left - 1, at
+        sharing = (plan.sharing(regime, j) if j < len(plan.waiting) else plan.open_may(regime, ticket)) or [did]
+        self.variances[j] = shared_variance(self.piled, sharing)
+        speed = plan.visits.speed(did)
+        self.piled[did] += plan.visits.spread(ticket.service) * speed ** 2
+        heapq.heappush(self.heap, (at + plan.visits.per_call(ticket.service, self.ages[j] + at) * speed, did))

@@ -33,6 +33,7 @@ from reception.config import Site
 
 from hub.core import routing
 from hub.core.calibration import Calibration, Forecast
+from hub.core.estimate import AtIssue, Promised
 from hub.core.model import SERVED, Ticket
 from hub.core.queue import Queue
 
@@ -74,11 +75,11 @@ class Baseline:
     def observe(self, ticket: Ticket) -> None:
         self.visits.observe(ticket)
 
-    def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> tuple[float | None, int]:
+    def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> Promised:
         ahead = ahead_of(queue, ticket)
         if not queue.open_desks():
-            return None, len(ahead)
-        return self.predict(queue, now, ticket, ahead), len(ahead)
+            return Promised(None, len(ahead))
+        return Promised(self.predict(queue, now, ticket, ahead), len(ahead))
 
     def predict(self, queue: Queue, now: datetime, ticket: Ticket, ahead: list[Ticket]) -> float:
         raise NotImplementedError
@@ -196,22 +197,22 @@ class WithMargin:
     def __init__(self, site: Site, base: type[Baseline] = QueueLength):
         self.base = base(site)
         self.calibration = Calibration()
-        self._issued: dict[str, tuple[Forecast, float]] = {}
+        self._issued: dict[str, AtIssue] = {}
 
     def observe(self, ticket: Ticket) -> None:
         self.base.observe(ticket)
         issued = self._issued.pop(ticket.key, None)
         if issued is not None and ticket.first_called_at is not None:
-            self.calibration.learn(issued[0], waited(ticket), issued[1])
+            self.calibration.learn(issued.forecast, waited(ticket), issued.promised)
 
-    def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> tuple[float | None, int]:
+    def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> Promised:
         minutes, ahead = self.base.estimate_new(queue, now, ticket)
         if minutes is None:
-            return None, ahead
+            return Promised(None, ahead)
         forecast = Forecast(minutes, 0.0)
         promised = self.calibration.promise(forecast)
-        self._issued[ticket.key] = (forecast, promised)
-        return promised, ahead
+        self._issued[ticket.key] = AtIssue(forecast, promised, "")
+        return Promised(promised, ahead)
 
 
 # Shown beside the baselines, never counted as one.

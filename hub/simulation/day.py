@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Callable, Iterable, Protocol
 
 from hub.core import routing
+from hub.core.estimate import Promised
 from hub.core.model import DESK_CLOSED, DESK_OPEN, DESK_PAUSED, NO_SHOW, SERVED, WAITING, Ticket
 from hub.core.queue import Queue
 from hub.simulation.scenario import Scenario
@@ -36,7 +37,7 @@ class Predictor(Protocol):
 
     def observe(self, ticket: Ticket) -> None: ...
 
-    def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> tuple[float | None, int]: ...
+    def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> Promised: ...
 
 
 @dataclass

@@ -10,7 +10,6 @@ from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
-import paho.mqtt.client as mqtt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -58,7 +57,7 @@ class Failures(logging.Handler):
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("hub") / "hub.db", local_day=partial(schedule.local_day, SITE))
-    hub = Hub(SITE, store, BrokerAddress("127.0.0.1", 1), clock=lambda: T0)  # never connected: nothing leaves
+    hub = Hub(SITE, store, BrokerAddress("127.0.0.1", 1), clock=lambda: T0).load()  # never connected: nothing leaves
     hub.failures = Failures()
     logging.getLogger("hub").addHandler(hub.failures)
     yield hub
@@ -66,13 +65,11 @@ def hub(tmp_path_factory):
 
 
 def deliver(hub, topic: str, payload: bytes) -> int:
-    """Hand a message to the handler the hub subscribed for its topic; commit; count the acknowledgements."""
+    """Hand a message to the hub's dispatch as the network would; commit; count the acknowledgements."""
     acks = []
-    for topic_filter, (handler, _qos) in hub.conn._handlers.items():
-        if mqtt.topic_matches_sub(topic_filter, topic):
-            handler(topic, payload, lambda: acks.append(1))
+    assert hub.dispatch.deliver(topic, payload, lambda: acks.append(1))
     hub.intake.run_pending()
-    hub._flush()
+    hub.pipeline.flush()
     return len(acks)
 
 

@@ -21,6 +21,6 @@ def test_a_new_hub_learns_the_visits_of_recent_days_from_the_store(site, tmp_pat
         store.apply(effects)
         store.apply(q.command("desk-1", "next", start))
         store.apply(q.command("desk-1", "done", start + timedelta(minutes=40)))
-    hub = Hub(site, store, BrokerAddress("127.0.0.1", 1), clock=lambda: now)
+    hub = Hub(site, store, BrokerAddress("127.0.0.1", 1), clock=lambda: now).load()
     assert hub.estimator.visits.visit("passport") > 2 * site.services["passport"].mean_service_minutes
     assert hub.estimator.visits.visit("moving") == site.services["moving"].mean_service_minutes

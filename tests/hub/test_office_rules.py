@@ -5,6 +5,8 @@ import re
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hub import guard
 from hub.core import office
@@ -13,7 +15,8 @@ from hub.core.queue import Queue
 from reception import schedule, sessions, today
 from reception.errors import ConfigError, MessageError, QueueError
 from reception.payload import MAX_DEVICE_PAYLOAD
-from reception.setup_messages import MAX_SETUP_PAYLOAD, OfficeSetup, SetupCommand
+from reception.setup_messages import (MAX_SETUP_PAYLOAD, AddedSession, AuditEntry, AuditList, OfficeSetup, SessionRef,
+                                     SetupCommand)
 from tests.conftest import TEST_INSTANT
 
 NOW = datetime.fromisoformat(TEST_INSTANT)  # Tuesday 24 November 2026, 10:00: today's session runs 09:00-12:00
@@ -154,3 +157,33 @@ def test_a_setup_command_may_be_larger_than_a_devices_message_but_not_unbounded(
         guard.check(site, "reception/toender/desk/desk-1/command", payload)
     with pytest.raises(MessageError, match=f"over the limit of {MAX_SETUP_PAYLOAD}"):
         guard.check(site, "reception/toender/setup/command", payload + b" " * 8000)
+
+
+ids = st.text("abcdesk-12_", min_size=1, max_size=32).filter(lambda i: i[0] not in "-_")
+letters = "Lukket fredag æøå ÆØÅ Привіт.,!'\""
+texts = st.dictionaries(st.sampled_from(["da", "en", "de", "uk"]), st.text(letters, min_size=1, max_size=200),
+                        min_size=1, max_size=4)
+days = st.dates(date(2026, 1, 1), date(2027, 12, 31))
+times = st.sampled_from(["09:00-12:00", "13:00-15:00", "10:30-11:00"])
+setups = st.builds(
+    OfficeSetup, version=st.integers(0, 10_000), at=st.just(NOW), day=days,
+    closed_desks=st.frozensets(ids, max_size=4),
+    desk_services=st.dictionaries(ids, st.lists(ids, min_size=1, max_size=5).map(tuple), max_size=4),
+    added_sessions=st.lists(st.builds(AddedSession, days, times, texts, st.booleans()), max_size=3).map(tuple),
+    cancelled_sessions=st.frozensets(st.builds(SessionRef, days, times), max_size=3),
+    messages=st.none() | st.lists(texts, max_size=12).map(tuple))
+
+
+@settings(max_examples=40, deadline=None)
+@given(setup=setups)
+def test_the_retained_setup_reads_back_as_it_was_sent(setup):
+    assert OfficeSetup.from_payload(setup.to_payload()) == setup
+
+
+@settings(max_examples=40, deadline=None)
+@given(setup=setups, by=st.sampled_from(["mette", "anna.b", "ole_2", "M:1-x"]))
+def test_an_audit_list_reads_back_as_it_was_sent(setup, by):
+    entries = tuple(AuditEntry(NOW, by, f"c-{i}", "set_messages", {"messages": list(setup.messages or [])})
+                    for i in range(3))
+    audit = AuditList(NOW, entries)
+    assert AuditList.from_payload(audit.to_payload()) == audit

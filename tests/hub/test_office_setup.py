@@ -11,9 +11,10 @@ from hub import setup_store
 from hub.service import Hub
 from hub.store import Store
 from reception import schedule
+from reception.cli import main
 from reception.errors import QueueError
 from reception.mqtt import BrokerAddress
-from reception.setup_messages import SessionRef
+from reception.setup_messages import OfficeSetup, SessionRef
 from tests.hub.test_hub_mqtt import BASE, answer_for, command, request, reply_for, result_for
 from tests.hub.test_hub_properties import SITE, deliver
 
@@ -90,18 +91,40 @@ def test_changes_survive_a_hard_kill(hub, rec, recorder):
 def test_at_midnight_the_desks_are_as_the_site_file_says_again(tmp_path):
     now = [datetime(2026, 11, 24, 23, 59, tzinfo=SITE.tz)]
     store = Store(tmp_path / "hub.db", local_day=partial(schedule.local_day, SITE))
-    hub = Hub(SITE, store, BrokerAddress("127.0.0.1", 1), clock=lambda: now[0])  # never connected
+    hub = Hub(SITE, store, BrokerAddress("127.0.0.1", 1), clock=lambda: now[0]).load()  # never connected
     for body in ({"id": "s-1", "action": "close_desk", "desk": "desk-2"},
                  {"id": "s-2", "action": "cancel_session", "date": "2026-11-26", "time": "09:00-12:00"}):
         assert deliver(hub, f"{SETUP}/command", json.dumps({"v": 1, "by": "mette", **body}).encode()) == 1
     assert hub.office.setup.closed_desks == {"desk-2"}
     with pytest.raises(QueueError):
-        hub.queue.command("desk-2", "open", now[0])
+        hub.state.queue.command("desk-2", "open", now[0])
     now[0] = datetime(2026, 11, 25, 0, 0, 1, tzinfo=SITE.tz)
-    hub._tick(now[0])
-    hub._flush()
+    with hub.locks.queue():
+        hub.housekeeping.tick(now[0])
+    hub.pipeline.flush()
     assert hub.office.setup.day == date(2026, 11, 25) and not hub.office.setup.closed_desks
     assert hub.office.setup.cancelled_sessions == {SessionRef(date(2026, 11, 26), "09:00-12:00")}
-    hub.queue.command("desk-2", "open", now[0])
+    hub.state.queue.command("desk-2", "open", now[0])
     assert setup_store.load(store.db) == hub.office.setup
+    store.close()
+
+
+def test_bench_setup_prints_its_figures_and_json(capsys):
+    assert main(["bench", "setup", "-c", "config/site.example.toml", "--changes", "4"]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["changes"] == 4 and figures["target_max_ms"] == 1000
+    assert 0 < figures["change_to_all_ms"]["p50"] <= figures["change_to_all_ms"]["max"]
+
+
+def test_a_stored_setup_the_site_file_no_longer_allows_is_set_aside_with_a_line(tmp_path, caplog):
+    store = Store(tmp_path / "hub.db", local_day=partial(schedule.local_day, SITE))
+    gone = OfficeSetup(version=7, day=date(2026, 11, 24), closed_desks=frozenset({"desk-9"}))  # desk-9 left the file
+    with store.db.atomic():
+        for sql, params in setup_store.statements(gone, None):
+            store.db.execute(sql, params)
+    hub = Hub(SITE, store, BrokerAddress("127.0.0.1", 1), clock=lambda: datetime(2026, 11, 24, 10, tzinfo=SITE.tz))
+    hub.load()
+    assert hub.office.setup == OfficeSetup(version=7) and hub.state.site is SITE
+    assert "the stored setup no longer fits the site file, using the site file alone: today's setup: desk 'desk-9' " \
+           "is not in the site file" in caplog.text
     store.close()

@@ -25,8 +25,8 @@ def week(tmp_path_factory):
     play_days(site, store, [FIRST + timedelta(days=n) for n in range((LAST - FIRST).days + 1)], random.Random(20261116))
     raw = raw_rows(path)
     # The hub's own day change: final aggregates first, then the purge of rows older than retention allows.
-    hub = Hub(site, store, BrokerAddress(port=1))  # never started: only its purge runs here
-    hub._purge(datetime(2026, 11, 24, 6, tzinfo=timezone.utc))
+    hub = Hub(site, store, BrokerAddress(port=1)).load()  # never started: only its purge runs here
+    hub.housekeeping.purge(datetime(2026, 11, 24, 6, tzinfo=timezone.utc))
     store.close()
     return path, raw
 

@@ -1,0 +1,122 @@
+"""The hub's ticker: what happens because time passes, not because a message came.
+
+Twice a second (under the queue's lock) it ends the issue group, says when the hub
+falls behind, expires tickets at closing, refreshes the wait estimates when the queue
+changed, and publishes the day's statistics; once a day it finishes past days'
+figures and drops rows older than the retention allows.  It also pings the systemd
+watchdog: a ticker that stops makes systemd restart the hub.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime, timedelta
+from typing import Callable
+
+from reception import schedule, service_notify
+from reception.config import Site
+from reception.mqtt import Connection
+from reception.protocol import Topics
+
+from hub.alerts import Alerts
+from hub.daily_stats import DailyStats
+from hub.intake import Intake
+from hub.locks import HubLocks
+from hub.overload import OverloadWatch
+from hub.pipeline import CommitPipeline, Pending
+from hub.publisher import Publisher
+from hub.state import HubState
+from hub.stats_db import StatsDB
+from hub.store import Store
+
+log = logging.getLogger(__name__)
+
+REFRESH_SECONDS = 0.5  # estimates and desk queues follow the queue at most this often
+REFRESH_SHARE = 0.25  # ... and a long queue's refresh takes at most this share of the time
+
+
+class Housekeeping:
+    def __init__(self, site: Site, topics: Topics, store: Store, locks: HubLocks, conn: Connection, *,
+                 state: HubState, pipeline: CommitPipeline, publisher: Publisher, alerts: Alerts,
+                 intake: Intake, overload: OverloadWatch, on_tick: Callable[[datetime], None] = lambda _now: None):
+        """``on_tick``: more that time brings (``hub.setup``: a new day's setup), under the queue's lock."""
+        self.site, self.topics, self.store, self.locks, self.conn = site, topics, store, locks, conn
+        self.state, self.pipeline, self.publisher, self.alerts = state, pipeline, publisher, alerts
+        self.intake, self.overload, self.on_tick = intake, overload, on_tick
+        self.daily: DailyStats | None = None  # opened by ``load``
+        self._next_refresh = 0.0  # monotonic time the next refresh may start (``REFRESH_SHARE``)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="hub-ticker", daemon=True)
+
+    def load(self) -> None:
+        """Open the day statistics (their table is made in the hub's file when new)."""
+        with self.locks.db():
+            self.daily = DailyStats(self.site, StatsDB(self.store.db))
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(5)
+
+    def _loop(self) -> None:
+        interval = service_notify.watchdog_interval()
+        last_ping = last_purge_day = None
+        while not self._stop.wait(REFRESH_SECONDS):
+            now = self.state.clock()
+            with self.locks.queue():
+                try:
+                    self.tick(now)
+                    today = schedule.local_day(self.site, now)
+                    if last_purge_day != today:
+                        self.purge(now)
+                        last_purge_day = today
+                except Exception:  # keep ticking; a stuck ticker would silently freeze the estimates
+                    log.exception("hub tick failed")
+            if interval and (last_ping is None or (now - last_ping).total_seconds() >= interval):
+                service_notify.watchdog_ping()
+                last_ping = now
+
+    def tick(self, now: datetime) -> None:
+        self.pipeline.finish_issued()
+        self.on_tick(now)
+        self._watch_load(now)
+        effects = self.state.queue.expire_due(now)
+        if effects.events:
+            self.pipeline.stage(Pending(effects, now))
+        if self.state.dirty and self.conn.connected and time.monotonic() >= self._next_refresh:
+            self.refresh_and_publish(now)
+        with self.locks.db():
+            stats = self.daily.today(now) if self.conn.connected else None  # due again as soon as it is back
+        if stats is not None:
+            self.publisher.publish(self.topics.stats_daily, stats, retain=True)
+
+    def _watch_load(self, now: datetime) -> None:
+        """Say when the hub falls behind (log and an alert for the desks), and when it has caught up."""
+        change = self.overload.update(time.monotonic(), self.intake.oldest_age())
+        if change:
+            log.warning(self.overload.describe(change, len(self.intake), self.intake.oldest_age()))
+            self.alerts.overload(change, now)
+
+    def refresh_and_publish(self, now: datetime) -> None:
+        """New estimates, and every view they show in; a long queue's refresh waits longer for the next."""
+        started = time.monotonic()
+        with self.state.queue.steady():
+            self.state.refresh_estimates(now)
+            self.publisher.all_views(now)
+        self._next_refresh = time.monotonic() + (time.monotonic() - started) * (1 / REFRESH_SHARE - 1)
+
+    def purge(self, now: datetime) -> None:
+        """A new day: past days' figures finished (and published), rows past the retention dropped."""
+        with self.locks.db():
+            finished_days = list(self.daily.finish_past_days(now))  # the aggregates outlive the rows purged below
+            keep_from = schedule.local_day(self.site, now - timedelta(days=self.site.retention_days))
+            dropped = self.store.purge(keep_from, now)
+        for finished in finished_days:
+            self.publisher.publish(self.topics.stats_daily, finished)
+        self.state.queue.forget_before(schedule.local_day(self.site, now))
+        if dropped:
+            log.info("retention: aggregated and removed %d ticket rows before %s", dropped, keep_from)

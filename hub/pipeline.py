@@ -1,0 +1,193 @@
+"""The commit pipeline: nothing is answered, announced or acknowledged before it is stored.
+
+A handler *stages* what a message changed (``Pending``).  The flusher thread commits
+everything staged in one transaction (one fsync for a burst: group commit), announces
+the new state, then sends the replies and only then the MQTT acknowledgements.  A
+command is stored with its reply, and the replies of recent commands are kept here
+(``Answers``), so a repeated command is answered again instead of applied twice.  A new
+ticket's answer waits for one estimate pass for all tickets issued together
+(``hub.issued``).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from reception.mqtt import Connection
+
+from hub import issued
+from hub.core.model import Effects
+from hub.issued import Issued, IssuedGroup
+from hub.locks import HubLocks
+from hub.state import HubState
+from hub.store import Change, Store
+
+log = logging.getLogger(__name__)
+
+FLUSH_SECONDS = 0.5  # the flusher looks for staged work at least this often
+ANSWER_CACHE = 20_000  # answers to recent command ids kept in memory; older ones are looked up in the store
+
+
+@dataclass
+class Pending:
+    """A handled message waiting for the next commit: what to store, what to answer, what to acknowledge."""
+
+    effects: Effects
+    at: datetime
+    key: str | None = None
+    reply_topic: str | None = None
+    reply: bytes | None = None
+    ack: Callable[[], None] | None = None
+    statements: tuple[tuple[str, tuple], ...] = ()  # further rows to store with it (``hub.setup``)
+    after: Callable[[], None] | None = None  # to publish once it is stored (under the queue's lock)
+
+
+class Answers:
+    """The answers given to recent commands (by command key): memory first, then the store."""
+
+    def __init__(self, store: Store, locks: HubLocks, size: int = ANSWER_CACHE):
+        self.store, self.locks, self.size = store, locks, size
+        self._answers: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._complete = False  # True: a command not in memory is a new one
+
+    def load(self) -> None:
+        with self.locks.db():
+            recent = self.store.recent_answers(self.size)
+        for key, topic, reply in reversed(recent):
+            self.remember(key, topic, reply)
+        self._complete = len(recent) < self.size
+
+    def get(self, key: str) -> tuple[str, bytes] | None:
+        answer = self._answers.get(key)
+        if answer is None and not self._complete:
+            with self.locks.db():
+                answer = self.store.handled(key)
+        return answer
+
+    def remember(self, key: str, topic: str, reply: bytes) -> None:
+        self._answers[key] = (topic, reply)
+        while len(self._answers) > self.size:
+            self._answers.popitem(last=False)
+            self._complete = False
+
+    def forget(self) -> None:
+        """After a failed write: what is in memory may never have been stored."""
+        self._answers.clear()
+        self._complete = False
+
+
+class CommitPipeline:
+    def __init__(self, state: HubState, store: Store, locks: HubLocks, conn: Connection, *,
+                 announce: Callable[[list[Pending]], None]):
+        """``announce`` tells the devices what a committed batch changed (under the queue's lock)."""
+        self.state, self.store, self.locks, self.conn, self._announce = state, store, locks, conn, announce
+        self.answers = Answers(store, locks)
+        self._batch: list[Pending] = []
+        self._issued = IssuedGroup()  # issued since the last estimate pass
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="hub-flusher", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Commit whatever was staged last; the caller has stopped the intake."""
+        self._stop.set()
+        self._wake.set()
+        self.finish_issued_locked()
+        if self._thread.is_alive():
+            self._thread.join(5)
+        self.flush()
+
+    # -- staging (under the queue's lock) -----------------------------------
+
+    def stage(self, pending: Pending) -> None:
+        """Queue a handled message for the flusher; calls get their number here.
+        A change to a ticket issued moments ago waits for that ticket's issue: it is stored first."""
+        if self._issued.touched_by(pending.effects):
+            self.finish_issued()
+        self.state.number_calls(pending.effects)
+        self._batch.append(pending)
+        if pending.key:
+            self.answers.remember(pending.key, pending.reply_topic, pending.reply)
+        self._wake.set()
+
+    def issue(self, item: Issued) -> None:
+        """A new ticket: answered after the group's estimate pass (at once if the estimator has none)."""
+        self._issued.add(item)
+        if not issued.together(self.state.estimator):
+            self.finish_issued()
+
+    def finish_issued_locked(self) -> None:
+        with self.locks.queue():
+            self.finish_issued()
+
+    def finish_issued(self) -> None:
+        """One estimate pass for every ticket issued since the last, then their answers are staged."""
+        for item, reply in self._issued.answers(self.state.estimator, self.state.queue, self.state.clock()):
+            self.stage(Pending(item.effects, item.at, item.key, item.reply_topic, reply, item.ack))
+
+    def answer_again(self, key: str, ack, now: datetime) -> bool:
+        """A command seen before: answer it again (after the next commit, so the original is stored too)."""
+        answer = self.answer_to(key)
+        if answer is None:
+            return False
+        log.info("repeated command %s answered again", key)
+        self.stage(Pending(Effects(), now, None, answer[0], answer[1], ack))
+        return True
+
+    def answer_to(self, key: str) -> tuple[str, bytes] | None:
+        """The answer given to a command before: from memory, else from the store."""
+        if key in self._issued.keys:  # issued moments ago: its answer is made now
+            self.finish_issued()
+        return self.answers.get(key)
+
+    # -- committing (the flusher) -----------------------------------------
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(FLUSH_SECONDS)
+            self._wake.clear()
+            try:
+                self.flush()
+            except Exception:
+                log.exception("flush failed")
+
+    def flush(self) -> None:
+        """Commit everything staged in one transaction, then announce, answer and acknowledge it."""
+        with self.locks.queue():
+            batch, self._batch = self._batch, []
+        if not batch:
+            return
+        try:
+            with self.locks.db():
+                self.store.apply_group(Change(p.effects, p.key, p.reply_topic, p.reply, p.at, p.statements)
+                                       for p in batch)
+        except Exception:
+            log.exception("could not store %d changes; going back to the stored state", len(batch))
+            self._recover()
+            return
+        with self.locks.queue():  # state first: a device that reads its answer finds its new state already there
+            self._announce(batch)
+            for p in batch:
+                if p.after:
+                    p.after()
+        for p in batch:
+            if p.reply_topic:
+                self.conn.publish(p.reply_topic, p.reply, qos=1)
+            if p.ack:
+                p.ack()
+
+    def _recover(self) -> None:
+        """Back to the stored state; unacknowledged messages come again, onto it."""
+        with self.locks.queue():
+            self.answers.forget()
+            self._issued.clear()
+            self._batch.clear()
+            self.state.load()
+        self.conn.reconnect()

@@ -1,0 +1,79 @@
+"""What the hub tells the devices: the retained state (desks, board, queue) and the calls.
+
+Called under the queue's lock, so a view never shows a queue half changed.  The
+views themselves are pure functions in ``hub.views``; this only publishes them.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from reception import protocol
+from reception.config import Site
+from reception.mqtt import Connection
+from reception.protocol import Topics
+
+from hub import views
+from hub.core.model import NO_SHOW, SERVED
+from hub.state import HubState
+
+if TYPE_CHECKING:
+    from hub.pipeline import Pending
+
+
+class Publisher:
+    def __init__(self, topics: Topics, conn: Connection, state: HubState):
+        self.topics, self.conn, self.state = topics, conn, state
+
+    @property
+    def site(self) -> Site:
+        """The site file with today's setup (``hub.setup``): what the views show."""
+        return self.state.site
+
+    def publish(self, topic: str, body: dict, *, retain: bool = False) -> None:
+        self.conn.publish(topic, protocol.encode(body), qos=1, retain=retain)
+
+    def desk(self, desk_id: str, now: datetime) -> None:
+        self.publish(self.topics.desk_state(desk_id), views.desk_state(self.site, self.state.queue, desk_id, now),
+                     retain=True)
+
+    def board(self, now: datetime) -> None:
+        state = self.state
+        self.publish(self.topics.board, views.board_snapshot(self.site, state.queue, state.estimates, state.calls, now),
+                     retain=True)
+
+    def all_views(self, now: datetime) -> None:
+        """Every desk's state, the board and the queue, as they stand (inside ``queue.steady()``)."""
+        for desk_id in self.site.desks:
+            self.desk(desk_id, now)
+        self.board(now)
+        self.publish(self.topics.queue, views.queue_snapshot(self.state.queue, self.state.estimates, now), retain=True)
+
+    def announce(self, batch: list["Pending"]) -> None:
+        """Tell the devices what a committed batch changed: every call, then each changed desk and
+        the board once (a burst costs one snapshot, not one each); the rest on the next refresh."""
+        desks: dict[str, None] = {}
+        called = False
+        for p in batch:
+            self._observe_finished(p)
+            for event in p.effects.calls:
+                ticket = self.state.queue.tickets[event.ticket]
+                call = views.call_event(self.site, event, ticket.number, event.seq, ticket.lang)
+                self.state.add_call(call)
+                self.publish(self.topics.calls, call)
+                called = True
+            desks.update(dict.fromkeys(p.effects.desks))
+            if p.effects.tickets or p.effects.desks:
+                self.state.dirty = True
+        at = batch[-1].at  # never earlier than any call listed
+        with self.state.queue.steady():
+            for desk_id in desks:
+                self.desk(desk_id, at)
+            if called:
+                self.board(at)
+
+    def _observe_finished(self, p: "Pending") -> None:
+        """The estimator learns from every visit that ended."""
+        for ticket in p.effects.tickets.values():
+            if ticket.state in (SERVED, NO_SHOW):
+                self.state.estimator.observe(ticket)

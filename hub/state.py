@@ -1,0 +1,80 @@
+"""The hub's state in memory: the queue and what is derived from it (the latest calls, the waits, the call numbers).
+
+All of it is guarded by the queue's lock (``hub.locks``).  ``load`` rebuilds it exactly
+as stored: at start, and after a failed write.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Callable
+
+from reception import schedule
+from reception.config import Site
+
+from hub import views
+from hub.core.estimate import Estimates, WaitEstimator
+from hub.core.model import CALL_KINDS, Effects
+from hub.core.queue import Queue
+from hub.locks import HubLocks
+from hub.store import Store
+
+LEARN_DAYS = 14  # days of finished visits the estimator learns from at start
+RECENT_ROWS = 4  # call events read per call shown at start: recalls repeat numbers, and each number shows once
+
+
+class HubState:
+    def __init__(self, site: Site, store: Store, locks: HubLocks, estimator: WaitEstimator,
+                 clock: Callable[[], datetime]):
+        self.site, self.store, self.locks, self.estimator, self.clock = site, store, locks, estimator, clock
+        self.queue = Queue(site)  # empty until ``load``
+        self.calls: list[dict] = []  # newest first, each number once
+        self.estimates = Estimates()
+        self.last_seq = 0  # the last call number given out
+        self.dirty = True  # the queue changed since the estimates were made
+        self.setup_site: Callable[[datetime], Site] = lambda _now: site  # the site with today's setup (``hub.setup``)
+
+    def load(self) -> None:
+        """Rebuild the queue exactly as stored (at start, and after a failed write)."""
+        now = self.clock()
+        self.site = self.setup_site(now)
+        with self.locks.db():
+            tickets, desks = self.store.load(since_day=schedule.local_day(self.site, now))
+            recent = self.store.recent_calls(RECENT_ROWS * (self.site.board.recent_calls + 1))
+            self.last_seq = self.store.last_call_seq()  # call numbers keep growing across restarts
+        self.queue = Queue(self.site, tickets, desks)
+        self.calls = views.latest_per_number([self._stored_call(row) for row in recent], self.site.board.recent_calls + 1)
+        self.estimates = Estimates()
+        self.refresh_estimates(now)
+
+    def learn_history(self) -> None:
+        """Teach the estimator the visits of recent days, so a restarted hub does not start from the
+        configured guesses (no-shows teach how often a call is in vain)."""
+        since = schedule.local_day(self.site, self.clock() - timedelta(days=LEARN_DAYS))
+        with self.locks.db():
+            finished = self.store.finished_since(since)
+        for ticket in finished:
+            self.estimator.observe(ticket)
+
+    def _stored_call(self, row: dict) -> dict:
+        number = row["ticket"].split("/", 1)[1]
+        seq = json.loads(row["detail"] or "{}").get("seq", 0)
+        ticket = self.queue.tickets.get(row["ticket"])
+        return {"type": "recall" if row["kind"] == "recalled" else "call", "number": number, "desk": row["desk"],
+                "desk_name": dict(self.site.desks[row["desk"]].name), "at": row["at"], "seq": seq,
+                "lang": ticket.lang if ticket else self.site.default_language}
+
+    def number_calls(self, effects: Effects) -> None:
+        """Give each call in ``effects`` the next call number (stored with its event, so it survives a restart)."""
+        for i, event in enumerate(effects.events):
+            if event.kind in CALL_KINDS:
+                self.last_seq += 1
+                effects.events[i] = replace(event, seq=self.last_seq)
+
+    def add_call(self, call: dict) -> None:
+        self.calls = views.latest_per_number([call, *self.calls], self.site.board.recent_calls + 1)
+
+    def refresh_estimates(self, now: datetime) -> None:
+        self.estimates = self.estimator.estimate(self.queue, now)
+        self.dirty = False
