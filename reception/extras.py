@@ -24,7 +24,7 @@ MODULE_EXTRAS = {
     "sqlite_utils": ("hub", "kiosk", "desk", "report"),
     "matplotlib": ("report",),
     "psutil": ("bench",),
-    "starlette": ("web",), "uvicorn": ("web",), "argon2": ("web",), "jinja2": ("web",), "multipart": ("web",),
+    "starlette": ("web",), "uvicorn": ("web",), "argon2": ("web",), "jinja2": ("web",), "python_multipart": ("web",),
 }
 ROLE_OF_EXTRA = {"hub": "hub", "kiosk": "kiosk", "board": "board", "desk": "desk", "all": "all-in-one"}
 
