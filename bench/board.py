@@ -7,7 +7,10 @@ the board's main thread stamps the moment the latest-call label's text changes
 (``call_to_screen``) and the next frame flip after it (``call_to_frame``).  With
 ``--via calls`` it publishes the hub's call events itself (no hub in the path).
 The site file is copied with ``queue.double_press_guard_seconds = 0`` so that quick
-presses are new calls, not repeats.  The last line printed is one JSON object.
+presses are new calls, not repeats.  While the calls are made, ``--busy`` processes spin
+on the CPU (a busy machine; by default as many as this machine has cores): the target is
+the frame on screen within three frames (50 ms) at p99 even then.  The last line printed
+is one JSON object.
 """
 from __future__ import annotations
 
@@ -25,13 +28,13 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import processes
+from bench import busy, processes
 from reception import config, protocol
 from reception.commands import add_config_argument
 from reception.broker import PrivateBroker
 from reception.mqtt import BrokerAddress, Connection
 
-TARGET_P99_MS = 100
+TARGET_P99_MS = 50  # a call on screen within three frames at 60 Hz, on a busy machine
 DESKS = ("desk-1", "desk-2", "desk-3")
 
 
@@ -42,6 +45,16 @@ def add_arguments(p) -> None:
     p.add_argument("--via", choices=("auto", "hub", "calls"), default="auto",
                    help="desk commands through a real hub (default when the hub is installed), or call events "
                         "published straight to the board")
+    p.add_argument("--busy", type=int, default=2,
+                   help="processes spinning on the CPU while the calls are measured (default %(default)s: "
+                        "as many as this machine's cores; 0 for an idle machine)")
+
+
+def stamp() -> tuple[float, int]:
+    """Now, and the number of frames Kivy has drawn so far (a call drawn in the third frame after it was sent is 3)."""
+    from kivy.clock import Clock
+
+    return time.perf_counter(), Clock.frames_displayed
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -95,10 +108,10 @@ class Client:
                 raise TimeoutError(f"no answer for {key}")
             return self.answers[key]
 
-    def send(self, topic: str, body: dict) -> str:
-        cid = uuid.uuid4().hex
-        self.conn.publish(topic, protocol.encode({"id": cid, **body}))
-        return cid
+    def send(self, topic: str, message) -> str:
+        """Publish a ticket request or desk command; returns its id."""
+        self.conn.publish(topic, message.to_payload())
+        return message.id
 
 
 def start_hub(config_path: Path, broker: PrivateBroker, data: Path, client: Client) -> subprocess.Popen:
@@ -119,43 +132,50 @@ def drive(app, client: Client, site, args, via: str, shown: dict, sent: dict, do
 
     try:
         if via == "hub":
-            replies = [client.wait(client.send(client.topics.ticket_request(client.kiosk), {"service": "passport"}))
+            replies = [client.wait(client.send(client.topics.ticket_request(client.kiosk),
+                                                   protocol.TicketRequest(uuid.uuid4().hex, "passport")))
                        for _ in range(args.calls)]
             refused = [r for r in replies if not r["ok"]]
             if refused:
                 raise RuntimeError(f"the hub refused tickets: {refused[:3]}")
             for desk in DESKS:
-                client.wait(client.send(client.topics.desk_command(desk), {"action": "open"}))
-        time.sleep(1)  # let the board settle on the snapshot
-        for i in range(args.calls):
-            desk = DESKS[i % len(DESKS)]
-            if via == "hub":
-                start = time.perf_counter()
-                cid = client.send(client.topics.desk_command(desk), {"action": "next"})
-                number = client.wait(cid)["ticket"]
-            else:
-                number = f"C{i + 1:03d}"
-                event = {"type": "call", "number": number, "desk": desk, "desk_name": dict(site.desks[desk].name),
-                         "at": datetime.now(timezone.utc).isoformat(), "seq": i + 1}
-                start = time.perf_counter()
-                client.conn.publish(client.topics.calls, protocol.encode(event))
-            sent[number] = start
-            deadline = time.monotonic() + 5
-            while number not in shown and time.monotonic() < deadline:
-                time.sleep(0.002)
-            time.sleep(args.interval)
+                client.wait(client.send(client.topics.desk_command(desk), protocol.DeskCommand(uuid.uuid4().hex, "open")))
+        with busy.spinning(args.busy):
+            _press(client, site, args, via, shown, sent)
     finally:
         done.set()
         Clock.schedule_once(lambda _dt: app.stop(), 0.5)
+
+
+def _press(client: Client, site, args, via: str, shown: dict, sent: dict) -> None:
+    """The timed calls, one after the other: each waits until the board showed the last."""
+    time.sleep(1)  # let the board settle on the snapshot
+    for i in range(args.calls):
+        desk = DESKS[i % len(DESKS)]
+        if via == "hub":
+            start = stamp()
+            cid = client.send(client.topics.desk_command(desk), protocol.DeskCommand(uuid.uuid4().hex, "next"))
+            number = client.wait(cid)["ticket"]
+        else:
+            number = f"C{i + 1:03d}"
+            event = protocol.CallEvent("call", number, desk, dict(site.desks[desk].name),
+                                       datetime.now(timezone.utc), i + 1)
+            start = stamp()
+            client.conn.publish(client.topics.calls, event.to_payload())
+        sent[number] = start
+        deadline = time.monotonic() + 5
+        while number not in shown and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(args.interval)
 
 
 class Stamps:
     """When each call was sent, became the latest call's text, and reached a frame on screen (perf_counter)."""
 
     def __init__(self):
-        self.sent: dict[str, float] = {}
+        self.sent: dict[str, tuple[float, int]] = {}  # see ``stamp``
         self.shown: dict[str, float] = {}
-        self.flipped: dict[str, float] = {}
+        self.flipped: dict[str, tuple[float, int]] = {}
         self._waiting_flip: list[str] = []
 
     def on_text(self, _screen, number) -> None:
@@ -164,7 +184,7 @@ class Stamps:
             self._waiting_flip.append(number)
 
     def on_flip(self, *_) -> None:
-        now = time.perf_counter()
+        now = stamp()
         while self._waiting_flip:
             self.flipped[self._waiting_flip.pop()] = now
 
@@ -234,22 +254,27 @@ def _hub_installed() -> bool:
 
 
 def report(sent: dict, shown: dict, flipped: dict, via: str, args) -> int:
-    screen_ms = [(shown[n] - t) * 1000 for n, t in sent.items() if n in shown]
-    frame_ms = [(flipped[n] - t) * 1000 for n, t in sent.items() if n in flipped]
+    screen_ms = [(shown[n] - t) * 1000 for n, (t, _f) in sent.items() if n in shown]
+    frame_ms = [(flipped[n][0] - t) * 1000 for n, (t, _f) in sent.items() if n in flipped]
+    frames = [flipped[n][1] - f for n, (_t, f) in sent.items() if n in flipped]
     missing = len(sent) - len(screen_ms)
     result = {
-        "bench": "board", "via": via, "calls": len(sent), "missing": missing,
+        "bench": "board", "via": via, "busy": args.busy, "calls": len(sent), "missing": missing,
         "call_to_screen_p50_ms": round(statistics.median(screen_ms), 1) if screen_ms else None,
         "call_to_screen_p99_ms": round(percentile(screen_ms, 0.99), 1) if screen_ms else None,
         "call_to_screen_max_ms": round(max(screen_ms), 1) if screen_ms else None,
         "call_to_frame_p50_ms": round(statistics.median(frame_ms), 1) if frame_ms else None,
         "call_to_frame_p99_ms": round(percentile(frame_ms, 0.99), 1) if frame_ms else None,
+        "call_to_frame_p50_frames": statistics.median(frames) if frames else None,
+        "call_to_frame_p99_frames": percentile(frames, 0.99) if frames else None,
         "target_p99_ms": TARGET_P99_MS,
     }
-    result["ok"] = bool(screen_ms) and missing == 0 and result["call_to_screen_p99_ms"] < TARGET_P99_MS
-    print(f"board bench via {via}: {len(sent)} calls, {missing} never shown")
+    result["ok"] = bool(frame_ms) and missing == 0 and result["call_to_frame_p99_ms"] <= TARGET_P99_MS
+    print(f"board bench via {via}, {args.busy} processes spinning: {len(sent)} calls, {missing} never shown")
     print(f"  call -> label text: p50 {result['call_to_screen_p50_ms']} ms, p99 {result['call_to_screen_p99_ms']} ms, "
-          f"max {result['call_to_screen_max_ms']} ms (target p99 < {TARGET_P99_MS} ms)")
-    print(f"  call -> frame on screen: p50 {result['call_to_frame_p50_ms']} ms, p99 {result['call_to_frame_p99_ms']} ms")
+          f"max {result['call_to_screen_max_ms']} ms")
+    print(f"  call -> frame on screen: p50 {result['call_to_frame_p50_ms']} ms, p99 {result['call_to_frame_p99_ms']} ms "
+          f"(target p99 <= {TARGET_P99_MS} ms); in frames drawn: p50 {result['call_to_frame_p50_frames']}, "
+          f"p99 {result['call_to_frame_p99_frames']}")
     print(json.dumps(result))
     return 0 if result["ok"] else 1

@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 from bench import processes
-from reception import config
+from reception import config, protocol
 from reception.broker import PrivateBroker
 from reception.commands import add_config_argument
 from reception.mqtt import BrokerAddress, Connection
@@ -89,17 +89,17 @@ class Load:
     def issue(self, i: int) -> None:
         rid = uuid.uuid4().hex
         services = list(self.site.services)
-        body = {"v": 1, "id": rid, "service": services[i % len(services)]}
+        request = protocol.TicketRequest(rid, services[i % len(services)])
         with self.lock:
             self.sent_requests[rid] = time.perf_counter()
-        self.conn.publish(self.topics.ticket_request(self.kiosks[i % len(self.kiosks)]), json.dumps(body).encode())
+        self.conn.publish(self.topics.ticket_request(self.kiosks[i % len(self.kiosks)]), request.to_payload())
 
     def desk(self, desk: str, action: str) -> None:
         cid = uuid.uuid4().hex
         if action == "next":
             with self.lock:
                 self.sent_calls[cid] = (desk, time.perf_counter())
-        self.conn.publish(self.topics.desk_command(desk), json.dumps({"v": 1, "id": cid, "action": action}).encode())
+        self.conn.publish(self.topics.desk_command(desk), protocol.DeskCommand(cid, action).to_payload())
 
     def call_latencies(self) -> list[float]:
         with self.lock:

@@ -96,7 +96,7 @@ class DeskUnit(Worker):
         action = self.rng.choices(("next", "recall", "noshow"), (8, 1, 1))[0]
         command_id = self.send(action)
         if self.rng.random() < 0.15:  # the same command again, as a resend after a lost answer would be
-            payload = protocol.encode({"id": command_id, "action": action})
+            payload = protocol.DeskCommand(command_id, action).to_payload()
             self.client.conn.publish(self.client.topics.desk_command(self.client.desk_id), payload, qos=1)
             self.duplicates += 1
 

@@ -1,7 +1,6 @@
 """The torture bench's rig: broker, hub, kiosks behind gates and desks, and the reconciliation after."""
 from __future__ import annotations
 
-import json
 import random
 import sqlite3
 import time
@@ -11,7 +10,7 @@ from bench.gate import Gate
 from bench.harness import HubProcess, open_all_day
 from bench.hub import bench_site_file
 from bench.torture_devices import Chaos, DeskUnit, KioskUnit
-from reception import config, schedule
+from reception import config, protocol, schedule
 from reception.broker import PrivateBroker
 
 
@@ -88,7 +87,7 @@ def reconcile(rig: Rig) -> dict:
         withdrawn = {tuple(key.split("/", 1)) for (key,) in db.execute("select ticket from events where kind = 'withdrawn'")}
         calls = db.execute("select count(*) from events where kind = 'called'").fetchone()[0]
         answered_calls = sum(1 for (reply,) in db.execute("select reply from commands where key like 'desk/%'")
-                             if reply and (r := json.loads(reply))["ok"] and r["action"] == "next" and r.get("ticket"))
+                             if reply and (r := protocol.DeskResult.from_payload(reply)).ok and r.action == "next" and r.ticket)
     holders = set(held)
     gone = holders - (tickets.keys() - withdrawn)  # a citizen's number the hub does not know, or withdrew
     phantoms = [key for key, (called, _k) in tickets.items() if key not in holders and (called or key not in withdrawn)]

@@ -19,12 +19,12 @@ from typing import Sequence
 
 from display_board.chime import write_chime
 from display_board.model import ShownCall
-from display_board.wording import catalogue, spoken_number, text
+from display_board.wording import has_language, spoken_number, text
+from reception.catalogue import voice
 
 log = logging.getLogger(__name__)
 
 PLAYERS = (("aplay", "-q"), ("paplay",), ("pw-play",))
-VOICES = {"en": "en-gb"}  # espeak-ng voice per language where the code alone is not a voice
 WORDS_PER_MINUTE = 140  # a little slower than espeak-ng's 175: the room is large and many listeners are old
 
 
@@ -39,11 +39,11 @@ def spoken_languages(call: ShownCall, configured: Sequence[str]) -> tuple[str, .
     first = configured[0]
     if call.lang is None:
         return tuple(configured)
-    return (first,) if call.lang == first or call.lang not in catalogue()["announcement"] else (first, call.lang)
+    return (first,) if call.lang == first or not has_language(call.lang) else (first, call.lang)
 
 
 def speech_command(speech: str, lang: str, wav: Path) -> list[str]:
-    return ["espeak-ng", "-v", VOICES.get(lang, lang), "-s", str(WORDS_PER_MINUTE), "-w", str(wav), speech]
+    return ["espeak-ng", "-v", voice(lang), "-s", str(WORDS_PER_MINUTE), "-w", str(wav), speech]
 
 
 def find_player() -> list[str] | None:

@@ -1,8 +1,9 @@
 """The Kivy side of the board: one screen drawn from ``BoardModel.view()``.
 
 Messages arrive on paho's thread; ``@mainthread`` moves each to Kivy's thread, where
-the model is updated and one ``Clock`` trigger redraws, so a burst of calls costs one
-redraw per frame.  The announcer gets each new call straight from the model, in order.
+the model is updated and one ``Clock`` trigger redraws before the frame being made (a
+timeout of 0 would wait for the frame after it), so a call is on screen in the next
+frame and a burst of calls costs one redraw per frame.  The announcer gets each new call straight from the model, in order.
 Call ``display_board.window.configure`` before importing this module.
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ from display_board.announcer import Announcer
 from display_board.feed import BoardFeed
 from display_board.model import BoardModel, BoardView, WaitRow
 from display_board.widgets import FitGroup
-from reception import clock, service_notify, today
+from reception import clock, kivy_service, service_notify, today
 from reception.config import Site
 from reception.errors import ConfigError
 from reception.mqtt import BrokerAddress
@@ -123,8 +124,9 @@ class BoardScreen(FloatLayout):
             cell.number = call.number if call else ""
             cell.desk = f"{ARROW} {esc(call.desk(lang))}" if call else ""
         self._show_waits(view.waits)
+        pages_change = (view.languages, view.volunteers_until) != (self._queue_languages, self._volunteers_until)
         self._queue_languages, self._volunteers_until = view.languages, view.volunteers_until
-        if self._now:
+        if self._now and pages_change:  # not per call: a call's frame draws the call, the clock does the rest
             self.show_time(self._now)
         self.offline = view.offline
 
@@ -203,13 +205,10 @@ class BoardApp(App):
         Window.bind(size=self._resized)
         self._resized(Window, Window.size)
         self.screen = BoardScreen(self.site, self.languages)
-        self.redraw_soon = Clock.create_trigger(self.redraw)
+        self.redraw_soon = Clock.create_trigger(self.redraw, -1)  # before this frame, not after the next
         self.redraw()
         self.tick()
-        self._clock_events = [Clock.schedule_interval(self.tick, 1)]
-        interval = service_notify.watchdog_interval()
-        if interval:  # pinged from Kivy's own loop: a frozen screen stops the pings and systemd restarts it
-            self._clock_events.append(Clock.schedule_interval(lambda _dt: service_notify.watchdog_ping(), interval))
+        self._clock_events = [Clock.schedule_interval(self.tick, 1), *kivy_service.watch_main_loop()]
         if self.broker:
             self.feed = BoardFeed(self.site.id, self.board_id, self.broker, on_snapshot=self.on_snapshot,
                                   on_call=self.on_call, on_hub_status=self.on_hub_status,

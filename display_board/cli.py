@@ -13,6 +13,7 @@ from pathlib import Path
 from reception import config
 from reception.commands import add_broker_arguments, add_config_argument, broker_address
 from reception.errors import ConfigError
+from reception.kivy_service import stop_cleanly_on
 
 
 def add_commands(sub) -> None:
@@ -54,16 +55,9 @@ def run(args) -> int:
     work_dir = Path(args.announce_dir or os.environ.get("RUNTIME_DIRECTORY") or tempfile.mkdtemp(prefix="board-"))
     announcer = Announcer(site.board.announce_languages, work_dir, record_only=test_mode).start()
     app = BoardApp(site, board_id=board, broker=broker_address(args, site), announcer=announcer)
-    stop_cleanly_on(signal.SIGTERM, app)
+    stop_cleanly_on(signal.SIGTERM, app)  # the broker sees a clean goodbye
     app.run()
     return 0
-
-
-def stop_cleanly_on(signum: int, app) -> None:
-    """systemd stops a unit with SIGTERM: leave through App.stop so the broker sees a clean goodbye."""
-    from kivy.clock import Clock
-
-    signal.signal(signum, lambda *_: Clock.schedule_once(lambda _dt: app.stop()))
 
 
 def screenshot(args) -> int:

@@ -27,10 +27,10 @@ class BoardFeed:
         self.connection = Connection(f"board-{board_id}", broker, available=topics.board_available(board_id),
                                      on_connection_change=on_connection)
         routes = (
-            (topics.board, protocol.parse_board_snapshot, on_snapshot),
-            (topics.calls, protocol.parse_call_event, on_call),
-            (topics.hub_available, lambda raw: protocol.parse_available(raw).status, on_hub_status),
-            (topics.stats_daily, protocol.parse_stats_daily, on_today),
+            (topics.board, protocol.BoardSnapshot.from_payload, on_snapshot),
+            (topics.calls, protocol.CallEvent.from_payload, on_call),
+            (topics.hub_available, lambda raw: protocol.Availability.from_payload(raw).status, on_hub_status),
+            (topics.stats_daily, protocol.DailyStatsMessage.from_payload, on_today),
             (SetupTopics(site_id).state, OfficeSetup.from_payload, on_setup),
         )
         for topic, parse, deliver in routes:

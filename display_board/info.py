@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from display_board.wording import text, weekday_name
+from display_board.wording import text
+from reception.catalogue import weekday_name
 from reception import protocol, schedule
 from reception.config import WEEKDAYS, Site, TimeRange
 from reception.sessions import describe
@@ -36,7 +37,7 @@ def sessions_page(site: Site, now: datetime, lang: str) -> InfoPage | None:
     if not sessions:
         return None
     today = schedule.local(site, now).date()
-    return InfoPage(text("next_sessions", lang), tuple(describe(s, lang, today) for s in sessions))
+    return InfoPage(text("sessions_page", lang), tuple(describe(s, lang, today) for s in sessions))
 
 
 def today_page(site: Site, now: datetime, stats: protocol.DailyStatsMessage | None, lang: str) -> InfoPage | None:

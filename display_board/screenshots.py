@@ -19,16 +19,14 @@ EXAMPLE_WAITS = {"mitid_learn": (3, {"volunteer": 5, "staff": 25}), "mitid_get":
 
 def example_snapshot(site: Site, now: datetime) -> protocol.BoardSnapshot:
     """The newest call first; only desks and services the site has."""
-    calls = [{"type": "call", "number": number, "desk": desk, "desk_name": dict(site.desks[desk].name),
-              "at": (now - timedelta(minutes=2 * i)).isoformat(), "seq": len(EXAMPLE_CALLS) - i}
-             for i, (number, desk) in enumerate(EXAMPLE_CALLS) if desk in site.desks]
-    services = [{"service": sid, "letter": site.services[sid].letter, "waiting": n, "eta_min": eta}
-                for sid, (n, eta) in EXAMPLE_WAITS.items() if sid in site.services]
-    return protocol.parse_board_snapshot(protocol.encode({
-        "at": now.isoformat(), "calls": calls, "services": services,
-        "kinds": {"staff": {"open": 3, "waiting": 7, "eta_min": 18}, "volunteer": {"open": 1, "waiting": 3, "eta_min": 5}},
-        "volunteers_until": "12:00",
-        "languages": [lang for lang in ("da", "uk") if lang in site.languages]}))  # a Ukrainian waits: pages in both
+    calls = tuple(protocol.CallEvent("call", number, desk, dict(site.desks[desk].name), now - timedelta(minutes=2 * i),
+                                     len(EXAMPLE_CALLS) - i)
+                  for i, (number, desk) in enumerate(EXAMPLE_CALLS) if desk in site.desks)
+    services = tuple(protocol.ServiceWait(sid, site.services[sid].letter, n, eta)
+                     for sid, (n, eta) in EXAMPLE_WAITS.items() if sid in site.services)
+    kinds = {"staff": protocol.KindWait(3, 7, 18), "volunteer": protocol.KindWait(1, 3, 5)}
+    waiting_langs = tuple(lang for lang in ("da", "uk") if lang in site.languages)  # a Ukrainian waits: pages in both
+    return protocol.BoardSnapshot(now, calls, services, kinds, "12:00", waiting_langs)
 
 
 def capture(site: Site, out: Path, *, size: tuple[int, int], offline: bool, now: datetime) -> Path:

@@ -1,40 +1,29 @@
-"""Every fixed text the board shows or speaks, from the catalogue ``texts.toml``.
+"""Every fixed text the board shows or speaks: ``texts.toml`` and the shared words (``reception.catalogue``).
 
 The board never relies on the operating system's locale (a Pi image usually has only
 C.UTF-8), so weekday and month names come from the catalogue too.
 """
 from __future__ import annotations
 
-import tomllib
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Mapping
 
+from reception import catalogue
+from reception.catalogue import weekday_name
 from reception.config import Site
 
-CATALOGUE = Path(__file__).with_name("texts.toml")
-FALLBACK = "da"
-
-
-@cache
-def catalogue() -> dict[str, dict[str, str]]:
-    return tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
+TEXTS = catalogue.load(Path(__file__).with_name("texts.toml"))
 
 
 def text(key: str, lang: str, **values) -> str:
     """The catalogue text for ``key`` in ``lang`` (Danish when missing), with ``{placeholders}`` filled."""
-    entry = catalogue()[key]
-    return entry.get(lang, entry[FALLBACK]).format(**values)
+    return TEXTS.text(lang, key, **values)
 
 
 def has_language(lang: str) -> bool:
-    return all(lang in entry for entry in catalogue().values())
-
-
-def weekday_name(day_index: int, lang: str) -> str:
-    """Monday is 0, as ``date.weekday()``."""
-    return text("weekdays", lang).split()[day_index]
+    """Whether the board has its own words in ``lang`` (else it speaks and shows Danish)."""
+    return TEXTS.has_language(lang)
 
 
 def date_text(now: datetime, lang: str) -> str:

@@ -102,12 +102,12 @@ class Console:
         topics = client.topics
         client.on_state.append(lambda state: self._update(state=state))
         client.on_result.append(self._result)
-        client.conn.subscribe_parsed(topics.alerts, protocol.parse_alerts, lambda a: self._update(alerts=a))
-        client.conn.subscribe_parsed(topics.board, protocol.parse_board_snapshot,
+        client.conn.subscribe_parsed(topics.alerts, protocol.Alerts.from_payload, lambda a: self._update(alerts=a.alerts))
+        client.conn.subscribe_parsed(topics.board, protocol.BoardSnapshot.from_payload,
                                      lambda board: self._update(kinds=board.kinds))
-        client.conn.subscribe_parsed(topics.stats_daily, protocol.parse_stats_daily,
+        client.conn.subscribe_parsed(topics.stats_daily, protocol.DailyStatsMessage.from_payload,
                                      lambda stats: self._update(today=stats.live))
-        client.conn.subscribe_parsed(topics.hub_available, protocol.parse_available,
+        client.conn.subscribe_parsed(topics.hub_available, protocol.Availability.from_payload,
                                      lambda h: self._update(hub=h.status))
         client.on_connection.append(lambda up: self._update(connected=up))
 

@@ -50,8 +50,8 @@ class DeskClient:
                                on_connection_change=self._connection_changed)
         for stale in outbox.drop_older_than(desk_id, LEFTOVER_MAX_AGE):
             log.warning("%s: dropped command %s: not confirmed for %d minutes", desk_id, stale, LEFTOVER_MAX_AGE // 60)
-        self.conn.subscribe_parsed(self.topics.desk_state(desk_id), protocol.parse_desk_state, self._state_arrived)
-        self.conn.subscribe_parsed(self.topics.desk_result(desk_id), protocol.parse_desk_result, self._result_arrived)
+        self.conn.subscribe_parsed(self.topics.desk_state(desk_id), protocol.DeskState.from_payload, self._state_arrived)
+        self.conn.subscribe_parsed(self.topics.desk_result(desk_id), protocol.DeskResult.from_payload, self._result_arrived)
 
     def start(self) -> "DeskClient":
         self.conn.start()
@@ -63,15 +63,15 @@ class DeskClient:
     # -- commands ----------------------------------------------------------
 
     def send(self, action: str, **fields: str) -> str:
-        """Queue one command durably and publish it; returns its id."""
-        command = {"id": f"{self.desk_id}-{uuid.uuid4().hex[:16]}", "action": action, **fields}
-        payload = protocol.encode(command)
-        protocol.parse_desk_command(payload)  # never send what the hub would reject as malformed
-        self.outbox.add(self.desk_id, command["id"], payload)
+        """Queue one command durably and publish it; returns its id.  ``fields``: ``ticket`` for call,
+        ``service``/``to_kind`` for transfer."""
+        command = protocol.DeskCommand(f"{self.desk_id}-{uuid.uuid4().hex[:16]}", action, **fields)
+        payload = command.to_payload()
+        self.outbox.add(self.desk_id, command.id, payload)
         with self._lock:
-            self._hand_over(command["id"], payload)
-        log.info("%s: %s (%s)", self.desk_id, action, command["id"])
-        return command["id"]
+            self._hand_over(command.id, payload)
+        log.info("%s: %s (%s)", self.desk_id, action, command.id)
+        return command.id
 
     def toggle_open(self) -> str:
         """Open a closed desk, close an open or paused one; returns the action sent."""

@@ -128,7 +128,7 @@ def _wait(content: TicketContent, layout: TicketLayout) -> list[Line]:
     if content.ahead is not None:
         texts.append(ticket_text("ahead", lang, n=content.ahead))
     if content.offline:
-        texts.append(ticket_text("offline", lang))
+        texts.append(ticket_text("wait_unknown", lang))
     texts.append(ticket_text("called", lang))
     return [line for text in texts for line in _wrapped(text, layout, height=2)]
 
@@ -141,7 +141,7 @@ def _datetime(content: TicketContent, layout: TicketLayout) -> list[Line]:
 def _volunteer_sessions(content: TicketContent, layout: TicketLayout) -> list[Line]:
     if not content.volunteer_sessions:
         return []
-    lines = _wrapped(ticket_text("volunteers", content.lang), layout, height=2, bold=True, align="left")
+    lines = _wrapped(ticket_text("next_sessions", content.lang), layout, height=2, bold=True, align="left")
     for session in content.volunteer_sessions:
         # "I dag kl. 10:00-12:00:" over "IT-café på Tønder Bibliotek": the place is never split by
         # the date; double height, as the other lines a citizen must read (3 mm print is too small)

@@ -21,11 +21,11 @@ UNREACHABLE = "unreachable"
 
 
 class Alerts:
-    """The hub's raised alerts, published (``publish``: the retained ``alerts`` body) when they change.
+    """The hub's raised alerts, published (``publish``: the retained ``alerts`` message) when they change.
     Used under the hub's queue lock."""
 
-    def __init__(self, publish: Callable[[dict], None]):
-        self.raised: dict[str, dict] = {}
+    def __init__(self, publish: Callable[[protocol.Alerts], None]):
+        self.raised: dict[str, protocol.Alert] = {}
         self._publish = publish
 
     def publish(self, now: datetime) -> None:
@@ -48,7 +48,7 @@ class Alerts:
     def overload(self, change: str, now: datetime) -> None:
         """The hub fell behind (``change`` "raised") or has caught up."""
         if change == "raised":
-            self.raised["hub"] = {"device": "hub", "problem": "overloaded", "detail": "", "since": now.isoformat()}
+            self.raised["hub"] = protocol.Alert("hub", "overloaded", now)
         else:
             self.raised.pop("hub", None)
         self.publish(now)
@@ -64,25 +64,25 @@ def device_name(where: protocol.Topic) -> str:
     return f"{where.device_id}/{unit}"
 
 
-def printer(alerts: dict[str, dict], kiosk: str, state: str | None, now: datetime) -> bool:
+def printer(alerts: dict[str, protocol.Alert], kiosk: str, state: str | None, now: datetime) -> bool:
     """A kiosk's printer state (None: its status was cleared); True if the alerts changed."""
     return _set(alerts, kiosk, kiosk, None if state in (None, "ok") else state, now)
 
 
-def availability(alerts: dict[str, dict], device: str, status: str | None, now: datetime) -> bool:
+def availability(alerts: dict[str, protocol.Alert], device: str, status: str | None, now: datetime) -> bool:
     """A device's availability (None: cleared); True if the alerts changed."""
     return _set(alerts, f"{device}/available", device, UNREACHABLE if status == "offline" else None, now)
 
 
-def _set(alerts: dict[str, dict], key: str, device: str, problem: str | None, now: datetime) -> bool:
+def _set(alerts: dict[str, protocol.Alert], key: str, device: str, problem: str | None, now: datetime) -> bool:
     if problem is None:
         return alerts.pop(key, None) is not None
-    if alerts.get(key, {}).get("problem") == problem:
+    if key in alerts and alerts[key].problem == problem:
         return False
-    alerts[key] = {"device": device, "problem": problem, "since": now.isoformat()}
+    alerts[key] = protocol.Alert(device, problem, now)
     return True
 
 
-def payload(alerts: dict[str, dict], now: datetime) -> dict:
+def payload(alerts: dict[str, protocol.Alert], now: datetime) -> protocol.Alerts:
     """The retained ``alerts`` message."""
-    return {"at": now.isoformat(), "alerts": list(alerts.values())}
+    return protocol.Alerts(tuple(alerts.values()), now)

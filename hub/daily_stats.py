@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from reception import schedule
 from reception.config import Site
+from reception.protocol import DailyStatsMessage
 
 from hub import stats
 from hub.stats_db import StatsDB
@@ -31,8 +32,8 @@ class DailyStats:
         return stats.day_aggregate(self.site, day, self.db.tickets(day), self.db.events(day),
                                    self.db.feedback(day), now)
 
-    def today(self, now: datetime) -> dict | None:
-        """The payload for ``stats/daily`` when one is due, else None; today's row is saved with it."""
+    def today(self, now: datetime) -> DailyStatsMessage | None:
+        """The message for ``stats/daily`` when one is due, else None; today's row is saved with it."""
         day = schedule.local_day(self.site, now)
         signature = self.db.signature(day)
         if self._last_at is not None:
@@ -44,8 +45,8 @@ class DailyStats:
         self._last_at, self._last_signature = now, signature
         return self.payload(aggregate, now, final=False)
 
-    def finish_past_days(self, now: datetime) -> list[dict]:
-        """Write (and return as payloads) the aggregates of past days not finished yet.
+    def finish_past_days(self, now: datetime) -> list[DailyStatsMessage]:
+        """Write (and return as messages) the aggregates of past days not finished yet.
 
         A day is final once none of its tickets is open any more; one whose expiry is not
         stored yet (the hub commits in the background) is written again at the next day change.
@@ -54,12 +55,12 @@ class DailyStats:
         for day in self.db.days_not_final(self.site.id, schedule.local_day(self.site, now)):
             end = schedule.at_local(self.site, date.fromisoformat(day) + timedelta(days=1), datetime.min.time())
             aggregate = self.aggregate(day, min(now, end))
-            final = stats.live_figures(aggregate)["waiting"] == 0 and not any(
+            final = stats.live_figures(aggregate).waiting == 0 and not any(
                 r["called"] for r in aggregate["reasons"].values())
             self.db.save(aggregate, at=now.isoformat(), final=final)
             payloads.append(self.payload(aggregate, now, final=final))
         return payloads
 
     @staticmethod
-    def payload(aggregate: dict, now: datetime, *, final: bool) -> dict:
-        return {"at": now.isoformat(), "final": final, "live": stats.live_figures(aggregate), **aggregate}
+    def payload(aggregate: dict, now: datetime, *, final: bool) -> DailyStatsMessage:
+        return DailyStatsMessage.of(aggregate, stats.live_figures(aggregate), now, final=final)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from reception import protocol
 from reception.config import Site
 from reception.errors import MessageError
-from reception.payload import MAX_DEVICE_PAYLOAD, show, shorten
+from reception.protocol.wire import MAX_DEVICE_PAYLOAD, show, shorten
 from reception.setup_messages import MAX_SETUP_PAYLOAD
 
 

@@ -8,7 +8,6 @@ those are acknowledged at once.
 """
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 from typing import Callable
@@ -33,11 +32,11 @@ log = logging.getLogger(__name__)
 
 
 def printer_state(raw: bytes) -> str | None:
-    return protocol.parse_kiosk_status(raw).printer if raw else None  # empty: status cleared
+    return protocol.KioskStatus.from_payload(raw).printer if raw else None  # empty: status cleared
 
 
 def availability_status(raw: bytes) -> str | None:
-    return protocol.parse_available(raw).status if raw else None  # empty: availability cleared
+    return protocol.Availability.from_payload(raw).status if raw else None  # empty: availability cleared
 
 
 class Handlers:
@@ -51,11 +50,11 @@ class Handlers:
     def routes(self) -> tuple[Route, ...]:
         t = self.topics
         return (
-            Route(t.ticket_request(), protocol.parse_ticket_request, self.ticket_request),
-            Route(t.ticket_first_visit(), protocol.parse_ticket_first_visit, self.ticket_first_visit),
-            Route(t.desk_command(), protocol.parse_desk_command, self.desk_command, urgent=True),
+            Route(t.ticket_request(), protocol.TicketRequest.from_payload, self.ticket_request),
+            Route(t.ticket_first_visit(), protocol.TicketFirstVisit.from_payload, self.ticket_first_visit),
+            Route(t.desk_command(), protocol.DeskCommand.from_payload, self.desk_command, urgent=True),
             Route(t.kiosk_status(), printer_state, self.kiosk_status),
-            Route(t.feedback(), protocol.parse_feedback, self.feedback),
+            Route(t.feedback(), protocol.Feedback.from_payload, self.feedback),
             Route(t.kiosk_available(), availability_status, self.device_available),
             Route(t.board_available(), availability_status, self.device_available),
             Route(t.desk_available(), availability_status, self.device_available),
@@ -72,7 +71,7 @@ class Handlers:
         except QueueError as exc:
             log.warning("refused ticket request %s from %s: %s", request.id, kiosk, exc)
             self.pipeline.stage(Pending(Effects(), now, key, reply_topic,
-                                        protocol.ticket_reply(request.id, error=str(exc)), ack))
+                                        protocol.TicketReply.refused(request.id, str(exc)).to_payload(), ack))
             return
         if request.replaces:
             effects.merge(self._withdraw_unanswered(kiosk, request.replaces, now))
@@ -97,17 +96,17 @@ class Handlers:
             return False
         self.overload.refused_stale()
         self.pipeline.stage(Pending(Effects(), now, key, reply_topic,
-                                    protocol.ticket_reply(request.id, error=protocol.STALE), ack))
+                                    protocol.TicketReply.refused(request.id, protocol.STALE).to_payload(), ack))
         return True
 
     def _withdraw_unanswered(self, kiosk: str, request_id: str, now: datetime) -> Effects:
         """The ticket issued for a request whose answer never reached the kiosk, if there was one."""
         answer = self.pipeline.answer_to(f"kiosk/{kiosk}/{request_id}")
-        ticket = json.loads(answer[1]).get("ticket") if answer else None
-        if not ticket or ticket.get("offline"):
+        ticket = protocol.TicketReply.from_payload(answer[1]).ticket if answer else None
+        if ticket is None or ticket.offline:
             return Effects()
-        day = schedule.local_day(self.site, datetime.fromisoformat(ticket["issued_at"]))
-        return self.state.queue.withdraw(ticket["number"], day, kiosk, now)
+        day = schedule.local_day(self.site, ticket.issued_at)
+        return self.state.queue.withdraw(ticket.number, day, kiosk, now)
 
     def ticket_first_visit(self, where: protocol.Topic, answer: protocol.TicketFirstVisit, ack: Ack) -> None:
         """The first-visit answer given after the number: stored with this kiosk's ticket, once per id; no reply."""
@@ -134,10 +133,10 @@ class Handlers:
         except QueueError as exc:
             log.warning("refused %s from %s: %s", command.action, desk_id, exc)
             self.pipeline.stage(Pending(Effects(), now, key, result_topic,
-                                        protocol.desk_result(command, error=str(exc)), ack))
+                                        protocol.DeskResult.answer(command, error=str(exc)).to_payload(), ack))
             return
         current = queue.current(desk_id)
-        reply = protocol.desk_result(command, ticket=current.number if current else None)
+        reply = protocol.DeskResult.answer(command, ticket=current.number if current else None).to_payload()
         self.pipeline.stage(Pending(effects, now, key, result_topic, reply, ack))
 
     def kiosk_status(self, where: protocol.Topic, printer: str | None, ack: Ack) -> None:

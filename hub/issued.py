@@ -65,7 +65,8 @@ class IssuedGroup:
             if item.ticket.eta_at_issue is None:
                 item.ticket.eta_at_issue = eta
                 item.effects.touch(item.ticket)
-            yield item, protocol.ticket_reply(item.request_id, views.ticket_view(item.ticket, eta, ahead[item.ticket.key]))
+            yield item, protocol.TicketReply.issued(item.request_id,
+                                              views.ticket_view(item.ticket, eta, ahead[item.ticket.key])).to_payload()
 
 
 def lines_ahead(queue: Queue, tickets: list[Ticket]) -> dict[str, int]:

@@ -30,8 +30,8 @@ class Publisher:
         """The site file with today's setup (``hub.setup``): what the views show."""
         return self.state.site
 
-    def publish(self, topic: str, body: dict, *, retain: bool = False) -> None:
-        self.conn.publish(topic, protocol.encode(body), qos=1, retain=retain)
+    def publish(self, topic: str, message: protocol.Message, *, retain: bool = False) -> None:
+        self.conn.publish(topic, message.to_payload(), qos=1, retain=retain)
 
     def desk(self, desk_id: str, now: datetime) -> None:
         self.publish(self.topics.desk_state(desk_id), views.desk_state(self.site, self.state.queue, desk_id, now),
@@ -58,7 +58,8 @@ class Publisher:
             self._observe_finished(p)
             for event in p.effects.calls:
                 ticket = self.state.queue.tickets[event.ticket]
-                call = views.call_event(self.site, event, ticket.number, event.seq, ticket.lang)
+                call = views.call_event(self.site, event.kind, ticket.number, event.desk, event.at, event.seq,
+                                        ticket.lang)
                 self.state.add_call(call)
                 self.publish(self.topics.calls, call)
                 called = True

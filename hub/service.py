@@ -52,11 +52,11 @@ class Hub:
         self.locks = HubLocks()
         self.state = HubState(site, store, self.locks, estimator or default_estimator(site), self.clock)
         self.conn = Connection(f"hub-{site.id}", broker, persistent=True, manual_ack=True,
-                               will=(topics.hub_available, protocol.availability("offline")),
+                               will=(topics.hub_available, protocol.Availability("offline").to_payload()),
                                on_connect=self._publish_everything)
         self.publisher = Publisher(topics, self.conn, self.state)
         self.pipeline = CommitPipeline(self.state, store, self.locks, self.conn, announce=self.publisher.announce)
-        self.alerts = Alerts(lambda body: self.publisher.publish(topics.alerts, body, retain=True))
+        self.alerts = Alerts(lambda message: self.publisher.publish(topics.alerts, message, retain=True))
         self.intake = Intake(group=GROUP_MAX, on_group_end=self.pipeline.finish_issued_locked)
         self.overload = OverloadWatch()
         self.handlers = Handlers(site, topics, store, self.locks, state=self.state, pipeline=self.pipeline,
@@ -99,7 +99,7 @@ class Hub:
         self.intake.stop()  # what still waits there was never acknowledged: the broker keeps it for the next hub
         self.housekeeping.stop()
         self.pipeline.stop()  # whatever was staged last is stored
-        self.conn.stop(final=(self.topics.hub_available, protocol.availability("stopped")))
+        self.conn.stop(final=(self.topics.hub_available, protocol.Availability("stopped").to_payload()))
 
     def _publish_everything(self) -> None:
         """After every (re)connect: the retained state first, then "online"."""
@@ -109,5 +109,5 @@ class Hub:
             self.publisher.all_views(now)
             self.alerts.publish(now)
             self.office.publish()
-            self.conn.publish(self.topics.hub_available, protocol.availability("online"), retain=True)
+            self.conn.publish(self.topics.hub_available, protocol.Availability("online").to_payload(), retain=True)
         service_notify.ready("connected to the broker")

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable
 
-from reception import schedule
+from reception import protocol, schedule
 from reception.config import Site
 
 from hub import views
@@ -57,13 +57,12 @@ class HubState:
         for ticket in finished:
             self.estimator.observe(ticket)
 
-    def _stored_call(self, row: dict) -> dict:
+    def _stored_call(self, row: dict) -> protocol.CallEvent:
         number = row["ticket"].split("/", 1)[1]
-        seq = json.loads(row["detail"] or "{}").get("seq", 0)
+        seq = json.loads(row["detail"] or "{}").get("seq", 0)  # the store's event detail, not a message
         ticket = self.queue.tickets.get(row["ticket"])
-        return {"type": "recall" if row["kind"] == "recalled" else "call", "number": number, "desk": row["desk"],
-                "desk_name": dict(self.site.desks[row["desk"]].name), "at": row["at"], "seq": seq,
-                "lang": ticket.lang if ticket else self.site.default_language}
+        return views.call_event(self.site, row["kind"], number, row["desk"], datetime.fromisoformat(row["at"]), seq,
+                                ticket.lang if ticket else self.site.default_language)
 
     def number_calls(self, effects: Effects) -> None:
         """Give each call in ``effects`` the next call number (stored with its event, so it survives a restart)."""
@@ -72,7 +71,7 @@ class HubState:
                 self.last_seq += 1
                 effects.events[i] = replace(event, seq=self.last_seq)
 
-    def add_call(self, call: dict) -> None:
+    def add_call(self, call: protocol.CallEvent) -> None:
         self.calls = views.latest_per_number([call, *self.calls], self.site.board.recent_calls + 1)
 
     def refresh_estimates(self, now: datetime) -> None:

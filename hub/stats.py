@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Mapping
 
 from reception import schedule
 from reception.config import DESK_KINDS, Site
+from reception.protocol import LiveFigures
 
 from hub.core.model import EXPIRED, SERVED, Ticket
 from hub.views import minutes as shown_minutes
@@ -205,13 +206,13 @@ def _feedback(rows: Iterable[Mapping]) -> dict:
     return out
 
 
-def live_figures(aggregate: Mapping) -> dict:
+def live_figures(aggregate: Mapping) -> LiveFigures:
     """Today's figures for the desk consoles: waiting now, served so far, average wait (whole-minute bins)."""
     total = merge(aggregate["reasons"].values())
     waits = total.get("wait", {})
     n = sum(waits.values())
-    return {"waiting": total.get("waiting", 0), "served": total.get("served", 0),
-            "avg_wait_min": round(sum(int(k) * c for k, c in waits.items()) / n, 1) if n else None}
+    return LiveFigures(total.get("waiting", 0), total.get("served", 0),
+                       round(sum(int(k) * c for k, c in waits.items()) / n, 1) if n else None)
 
 
 # ---------------------------------------------------------------------------

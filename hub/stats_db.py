@@ -35,12 +35,17 @@ class StatsDB:
 
     def save(self, aggregate: dict, *, at: str, final: bool = False) -> None:
         """Store a day's aggregate, unless a newer one is already there (a late, reordered message)."""
+        self.save_many([(aggregate, at, final)])
+
+    def save_many(self, rows: Iterable[tuple[dict, str, bool]]) -> None:
+        """``save`` for each ``(aggregate, at, final)``, all in one transaction."""
         with self.db.conn:
-            self.db.execute(
-                """insert into day_stats (site, day, at, final, data) values (?, ?, ?, ?, ?)
-                   on conflict (site, day) do update set at = excluded.at, final = excluded.final,
-                   data = excluded.data where excluded.at >= day_stats.at""",
-                [aggregate["site"], aggregate["day"], at, int(final), json.dumps(aggregate, ensure_ascii=False)])
+            for aggregate, at, final in rows:
+                self.db.execute(
+                    """insert into day_stats (site, day, at, final, data) values (?, ?, ?, ?, ?)
+                       on conflict (site, day) do update set at = excluded.at, final = excluded.final,
+                       data = excluded.data where excluded.at >= day_stats.at""",
+                    [aggregate["site"], aggregate["day"], at, int(final), json.dumps(aggregate, ensure_ascii=False)])
 
     def aggregates(self, day_from: str, day_to: str) -> list[tuple[str, dict]]:
         """``(saved at, aggregate)`` of every site and day in the range."""

@@ -1,32 +1,28 @@
 """The kiosk's Kivy app: screens follow ``flow``; services do the work off the UI thread.
 
 Only this module and ``screens/`` know Kivy.  Every tap goes to one method here,
-which moves the pure ``Flow`` on and shows the screen for its step.  Network,
-printer and voice results come back through ``@mainthread``/Clock, never by
-touching widgets from another thread.
+which moves the pure ``Flow`` on and shows the screen for its step.  Issuing and
+printing are the services' (``KioskServices.issue``, on their worker); their results
+come back through ``Clock.schedule_once``, never by touching widgets from another thread.
 """
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from pathlib import Path
 
 from kivy.app import App
-from kivy.clock import Clock, mainthread
+from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from hardware.ticket_content import ticket_content
-from reception import service_notify
+from reception import kivy_service, service_notify
 from reception.sessions import next_here_text, next_sessions_text
 from kiosk import flow as steps, textfit
 from kiosk.flow import Flow
 from kiosk.i18n import LANGUAGE_NAMES, tr
-from kiosk.issuer import TicketRefused
-from kiosk.outbox import RangeExhausted
 from kiosk.panel import connected_size_mm
 from kiosk.screens import KV_DIR, load_kv
 from kiosk.screens.choice import ChoiceScreen
@@ -35,7 +31,7 @@ from kiosk.screens.question import QuestionScreen
 from kiosk.screens.start import StartScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.services import KioskServices
-from kiosk.theme import ScreenProfile
+from kiosk.theme import COMPACT_START_PT, ScreenProfile
 from kiosk.widgets import FitLabel
 from kiosk.window import is_staff_exit
 
@@ -46,6 +42,11 @@ SCREENS = {steps.START: ("start", StartScreen), steps.QUESTION: ("question", Que
            steps.TICKET: ("ticket", TicketScreen)}
 TICKET_SECONDS = 25          # the ticket screen returns to the start by itself after this
 TICKET_FAILED_SECONDS = 90   # ... or this, when the printer failed: the citizen must read the number
+
+
+def on_ui(function, *args) -> None:
+    """Run ``function(*args)`` on Kivy's thread, from any thread."""
+    Clock.schedule_once(lambda _dt: function(*args))
 
 
 class IdleWarning(ModalView):
@@ -60,6 +61,7 @@ class KioskApp(App):
     title_font = NumericProperty(44)
     number_font = NumericProperty(160)
     gap = NumericProperty(10)
+    target_gap = NumericProperty(16)
     nav_width = NumericProperty(160)
     language_width = NumericProperty(200)
     wide = BooleanProperty(False)
@@ -107,10 +109,7 @@ class KioskApp(App):
         self.idle_warning = IdleWarning()
         Window.bind(on_resize=self.apply_profile, on_touch_down=self._touched, on_keyboard=self._on_key)
         self.apply_profile()
-        self._clock_events = [Clock.schedule_interval(self._idle_tick, 0.5)]
-        interval = service_notify.watchdog_interval()
-        if interval:  # pinged from Kivy's own loop: a frozen screen stops the pings and systemd restarts it
-            self._clock_events.append(Clock.schedule_interval(lambda _dt: service_notify.watchdog_ping(), interval))
+        self._clock_events = [Clock.schedule_interval(self._idle_tick, 0.5), *kivy_service.watch_main_loop()]
         Clock.schedule_once(lambda _dt: self.show(), 0)
         return manager
 
@@ -135,7 +134,7 @@ class KioskApp(App):
                         p.width, p.height, p.dpi)
         self.profile = p
         self.target, self.body, self.min_font = p.target, p.body, p.min_fit
-        self.title_font, self.number_font, self.gap = p.title, p.number, p.gap
+        self.title_font, self.number_font, self.gap, self.target_gap = p.title, p.number, p.gap, p.target_gap
         # "wide": two columns of answers beside a 90 pt nav column are each >= 4.5 targets wide, room for
         # pictograms beside the words (fixed 90 pt, not the nav column below, which depends on "wide")
         self.wide = (Window.width - p.pt(90)) / 2 >= 4.5 * p.target
@@ -185,15 +184,7 @@ class KioskApp(App):
         self.flow.answer_first_visit(value)
         screen = self.root.get_screen("ticket")
         screen.first_visit = "yes" if value else "no"
-        ticket = screen.ticket
-        threading.Thread(target=self._send_first_visit, args=(ticket, value), name="first-visit",
-                         daemon=True).start()
-
-    def _send_first_visit(self, ticket, value):
-        try:
-            self.services.issuer.first_visit(ticket, value)
-        except Exception:  # an answer lost is a figure lost, never a problem for the citizen
-            log.exception("could not pass on the first-visit answer for %s", ticket.number)
+        self.services.first_visit(screen.ticket, value)
 
     def back(self):
         self._step(self.flow.back)
@@ -216,6 +207,14 @@ class KioskApp(App):
     def input_blocked(self) -> bool:
         return time.monotonic() < self._blocked_until
 
+    def guard_taps(self) -> None:
+        """Ignore taps for ``tap_guard`` seconds: the screen under the finger has just changed."""
+        self._blocked_until = time.monotonic() + self.tap_guard
+
+    @property
+    def last_touch(self) -> float:
+        return self._last_touch
+
     # -- showing ----------------------------------------------------------------
 
     def show(self):
@@ -237,16 +236,22 @@ class KioskApp(App):
         whoever edits the site file which one to shorten.
         """
         panel = f"{int(Window.width)}x{int(Window.height)}"
+        floor = self.text_floor(self.root.current)
         for label in self.root.current_screen.walk():
-            if isinstance(label, FitLabel) and label.text and label.opacity and label.font_size < self.body - 0.5:
+            if isinstance(label, FitLabel) and label.text and label.opacity and label.font_size < floor - 0.5:
                 if (label.text, panel) not in self._small_texts:
                     self._small_texts.add((label.text, panel))
-                    log.warning("%r is shown at %.0f pt on this %s panel, under 24 pt: shorten it in the site file",
-                                label.text, label.font_size / self.profile.dpi * 72, panel)
+                    log.warning("%r is shown at %.0f pt on this %s panel, under %.0f pt: shorten it in the site file",
+                                label.text, label.font_size / self.profile.dpi * 72, panel, floor / self.profile.dpi * 72)
+
+    def text_floor(self, screen: str) -> float:
+        """The smallest text, in pixels, a screen should need: 24 pt, or 18 pt on the 7" start screen,
+        whose answers stand three a row above the tools row (``kiosk.screens.start``)."""
+        return self.profile.pt(COMPACT_START_PT) if screen == "start" and not self.wide else self.body
 
     def _step(self, move, *args):
         move(*args)
-        self._blocked_until = time.monotonic() + self.tap_guard
+        self.guard_taps()
         self.show()
         if self.flow.step == steps.TICKET:
             self._issue()
@@ -261,50 +266,27 @@ class KioskApp(App):
     # -- issuing and printing ---------------------------------------------------------
 
     def _issue(self):
+        """Ask the services for the ticket; the answer and the printer's come back to this visit's screen."""
         order = self.flow.order()
-        service = self.site.services[order.service]
         self._visit += 1  # results of an earlier visit must not touch this one's screen
-        screen = self.root.get_screen("ticket")
-        screen.begin(service.name.get_text(order.lang))
-        threading.Thread(target=self._issue_in_background, args=(order, self._visit), name="issue",
-                         daemon=True).start()
-
-    def _issue_in_background(self, order, visit):
-        try:
-            ticket = self.services.issuer.issue(order)
-        except (TicketRefused, RangeExhausted) as exc:
-            log.error("no ticket for %s: %s", order.service, exc)
-            self._refused(visit)
-            return
-        except Exception:  # the citizen sees a plain message, never a traceback
-            log.exception("issuing failed")
-            self._refused(visit)
-            return
-        self._issued(order, ticket, visit)
+        visit = self._visit
+        self.root.get_screen("ticket").begin(self.site.services[order.service].name.get_text(order.lang))
+        self.services.issue(order, issued=lambda ticket: on_ui(self._issued, ticket, visit),
+                            printed=lambda state: on_ui(self._printed, state, visit))  # in this order
 
     def _on_ticket_screen(self, visit) -> bool:
         return visit == self._visit and self.flow.step == steps.TICKET
 
-    @mainthread
-    def _refused(self, visit):
+    def _issued(self, ticket, visit):
+        """Show the number, or the plain refusal when there is none (if the citizen still looks)."""
         if self._on_ticket_screen(visit):
-            self.root.get_screen("ticket").refuse()
+            screen = self.root.get_screen("ticket")
+            if ticket:
+                screen.show(ticket)
+            else:
+                screen.refuse()
             self._schedule_ticket_timeout(TICKET_SECONDS)
 
-    @mainthread
-    def _issued(self, order, ticket, visit):
-        """Show the number (if the citizen still looks) and print it (always: the number exists now)."""
-        if self._on_ticket_screen(visit):
-            self.root.get_screen("ticket").show(ticket)
-            self._schedule_ticket_timeout(TICKET_SECONDS)
-        content = ticket_content(self.services.today_site(), self.site.services[order.service], order.lang,
-                                 number=ticket.number, issued_at=ticket.issued_at, now=self.services.now(),
-                                 eta_min=ticket.eta_min, ahead=ticket.ahead, offline=ticket.offline,
-                                 preference=order.preference)
-        if self.services.printing:
-            self.services.printing.submit(content, lambda state: self._printed(state, visit))
-
-    @mainthread
     def _printed(self, state, visit):
         if not self._on_ticket_screen(visit):
             return  # the citizen has already left the ticket screen

@@ -6,6 +6,7 @@ import signal
 
 from reception import config
 from reception.commands import add_broker_arguments, add_config_argument, broker_address
+from reception.kivy_service import stop_cleanly_on
 from reception.window import parse_size
 
 log = logging.getLogger(__name__)
@@ -31,15 +32,12 @@ def run_kiosk(args) -> int:
 
     site = config.load(args.config)
     configure(*args.size, fullscreen=args.fullscreen)
-    from kivy.clock import Clock
-
     from kiosk.app import KioskApp
     from kiosk.services import KioskServices
 
     services = KioskServices.build(site, args.kiosk, broker_address(args, site), state_dir=args.state_dir).start()
     app = KioskApp(services, dpi=args.dpi, kiosk_mode=args.fullscreen)
-    # systemd stops us with SIGTERM: leave through Kivy's loop so the app and services close cleanly
-    signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: app.stop()))
+    stop_cleanly_on(signal.SIGTERM, app)  # the app and the services close cleanly
     try:
         app.run()
     finally:

@@ -12,8 +12,10 @@ from typing import Callable, Iterator
 from kivy.base import EventLoop
 from kivy.core.window import Window
 from kivy.input.motionevent import MotionEvent
+from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
 
+from kiosk.i18n import LANGUAGE_NAMES, tr
 from kiosk.widgets import FitLabel, KioskButton
 
 
@@ -91,8 +93,13 @@ class KioskDriver:
     def screen(self):
         return self.app.root.current_screen
 
+    @property
+    def view(self):
+        """What a finger touches: a view open over the screen (languages, feedback, idle warning), else the screen."""
+        return next((w for w in Window.children if isinstance(w, ModalView)), self.screen)
+
     def widgets(self, kind=Widget, root: Widget | None = None) -> Iterator[Widget]:
-        root = root or self.screen
+        root = root or self.view
         for w in root.walk(restrict=True):
             if isinstance(w, kind) and w.opacity > 0 and w.width > 0 and w.height > 0:
                 yield w
@@ -109,6 +116,18 @@ class KioskDriver:
             raise LookupError(f"{len(found)} buttons {text!r} on {self.app.root.current!r}: "
                               f"{[b.text for b in self.buttons()]}")
         return found[0]
+
+    def choose_language(self, lang: str) -> int:
+        """Tap the language by its name, opening the languages first where the start screen has a
+        language button instead of the names (the 7" panel); returns the taps it took."""
+        name = LANGUAGE_NAMES.get(lang, lang)
+        if any(b.text == name for b in self.buttons()):
+            self.tap(name)
+            return 1
+        self.tap(tr(self.app.lang, "language"))
+        self.wait_until(lambda: not self.app.input_blocked() and any(b.text == name for b in self.buttons()), 5)
+        self.tap(name)  # once the languages are there and no longer guard against a double tap
+        return 2
 
     def tap(self, widget_or_text) -> None:
         """A finger on the widget's centre and off again, then the frames that follow."""

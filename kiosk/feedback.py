@@ -60,12 +60,11 @@ class FeedbackForm:
         self.step = STEPS[index - 1]
         return True
 
-    def message(self, at: datetime, answer_id: str | None = None) -> dict:
-        """The ``kiosk/<kiosk>/feedback`` body; a fresh id makes each answer count once however often it is sent."""
+    def message(self, at: datetime, answer_id: str | None = None) -> protocol.Feedback:
+        """The ``kiosk/<kiosk>/feedback`` message; a fresh id makes each answer count once however often it is sent."""
         if self.score is None:
             raise ValueError("no face chosen")
-        return {"id": answer_id or uuid.uuid4().hex, "score": self.score, "tags": list(self.tags),
-                "service": self.service, "at": at.isoformat()}
+        return protocol.Feedback(answer_id or uuid.uuid4().hex, self.score, tuple(self.tags), self.service, at)
 
 
 def services_by_letter(site: Site) -> list[tuple[str, str]]:

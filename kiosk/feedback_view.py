@@ -77,9 +77,9 @@ icons.DRAWINGS.update({f"face_{score}": _face(score) for score in FACES})
 icons.DRAWINGS["feedback"] = _faces
 
 
-def send(link, body: dict) -> None:
+def send(link, answer: protocol.Feedback) -> None:
     """Publish one answer; the broker connection queues it while it is away."""
-    link.conn.publish(link.topics.feedback(link.kiosk_id), protocol.encode(body), qos=1)
+    link.conn.publish(link.topics.feedback(link.kiosk_id), answer.to_payload(), qos=1)
 
 
 class FeedbackButton(KioskButton):
@@ -207,16 +207,15 @@ class FeedbackView(ModalView):
         return box
 
     def _languages(self, lang: str) -> None:
-        """The other languages, across the whole width (a Ukrainian name needs it), on the first step only."""
+        """The other languages, each flag with its name, across the whole width (a Ukrainian name needs it), on the first step only."""
         row = self.ids.languages
         row.clear_widgets()
         row.height = self.app.target if self.form.step == FACES_STEP else 0
         if self.form.step == FACES_STEP:
             for code in self.app.site.languages:
                 if code != lang:
-                    flag = flags.icon_name(code)  # the flags alone on the 7" panel, as on the start screen
                     row.add_widget(self._button(LANGUAGE_NAMES.get(code, code), lambda c=code: self.choose_language(c),
-                                                style="nav", icon=flag, icon_only=bool(flag) and not self.app.wide))
+                                                style="nav", icon=flags.icon_name(code), orientation="vertical"))
 
     def _tags(self, lang: str):
         """The reasons in two columns over the whole width; "Next" joins Back and Start over in the

@@ -1,8 +1,8 @@
 """National flags for the language buttons, drawn with Kivy's canvas like the other pictograms.
 
-A flag is recognised at a glance by someone who reads little Danish, and it needs no
-words: on the 7" panel the language column is one touch target wide, where the
-names ("Українська") would not fit at body size.  Wide panels show the name under it.
+A flag is recognised at a glance by someone who reads little Danish; the language's name
+in its own words goes with it.  On the 7" panel the start screen's language button shows
+the flags of all the site's languages together (``group_icon``), beside the word "Sprog".
 A language without a flag here keeps its name on the button.
 """
 from __future__ import annotations
@@ -82,3 +82,21 @@ def icon_name(lang: str) -> str:
 
 
 icons.DRAWINGS.update({f"flag_{lang}": _flag(paint) for lang, paint in FLAGS.items()})
+
+
+def group_icon(langs) -> str:
+    """A pictogram of up to four of these languages' flags in two rows, registered on first use."""
+    painted = [FLAGS[lang] for lang in langs if lang in FLAGS][:4]
+    name = "flags_" + "_".join(lang for lang in langs if lang in FLAGS)
+
+    def draw(x, y, s, w):
+        cols = 2 if len(painted) > 1 else 1
+        rows = (len(painted) + cols - 1) // cols
+        cell = s / cols  # each flag in a square of this side, 3:2 inside it, rows 0.72 of a cell apart
+        for i, paint in enumerate(painted):
+            cx = x + (i % cols + 0.5) * cell
+            cy = y + s / 2 + ((rows - 1) / 2 - i // cols) * cell * 0.72
+            _flag(paint)(cx - cell * 0.46, cy - cell * 0.46, cell * 0.92, w * 0.5)
+
+    icons.DRAWINGS.setdefault(name, draw)
+    return name

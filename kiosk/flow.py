@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
 from reception.config import Site
+from reception.protocol import TicketRequest
 
 START = "start"            # welcome, the first question and the languages, on one screen
 QUESTION = "question"
@@ -38,22 +38,18 @@ class Order:
     lang: str = "da"
 
     def request(self, request_id: str, *, offline_number: str | None = None, issued_at: datetime | None = None,
-                replaces: str | None = None, sent_at: datetime | None = None) -> dict[str, Any]:
-        """The ticket request body (``reception.protocol.encode`` adds the version).
+                replaces: str | None = None, sent_at: datetime | None = None) -> TicketRequest:
+        """The ticket request: issued at whole seconds, sent at whole milliseconds (so it reads the same at the hub).
 
         ``replaces``: the id of an online request that got no reply, so the hub can withdraw
         the ticket it may have issued for it (nobody holds that one).
         """
-        body: dict[str, Any] = {"id": request_id, "service": self.service, "preference": self.preference,
-                                "extras": list(self.extras), "first_visit": self.first_visit, "lang": self.lang}
-        if offline_number is not None:
-            body["offline_number"] = offline_number
-            body["issued_at"] = issued_at.isoformat(timespec="seconds")
-        if replaces is not None:
-            body["replaces"] = replaces
-        if sent_at is not None:
-            body["sent_at"] = sent_at.isoformat(timespec="milliseconds")
-        return body
+        return TicketRequest(request_id, self.service, self.preference, self.extras, self.first_visit, self.lang,
+                             offline_number=offline_number,
+                             issued_at=None if offline_number is None else issued_at.replace(microsecond=0),
+                             replaces=replaces,
+                             sent_at=None if sent_at is None else sent_at.replace(microsecond=sent_at.microsecond
+                                                                                  // 1000 * 1000))
 
 
 @dataclass(frozen=True)

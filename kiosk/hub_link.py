@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from dataclasses import replace
 from typing import Any, Callable
 
 from reception import protocol
@@ -41,14 +42,14 @@ class HubLink:
         self.on_change = on_change or (lambda: None)
         self._waiting: dict[str, _Waiter] = {}
         self._lock = threading.Lock()
-        self._status: dict[str, Any] = {"printer": "ok", "outbox": 0}
+        self._status = protocol.KioskStatus()
         self.conn = Connection(kiosk_id, broker, available=self.topics.kiosk_available(kiosk_id),
                                on_connect=self._after_connect,
                                on_connection_change=lambda _up: self.on_change())
-        self.conn.subscribe_parsed(self.topics.hub_available, protocol.parse_available, self._on_available)
-        self.conn.subscribe_parsed(self.topics.board, protocol.parse_board_snapshot, self._on_board)
+        self.conn.subscribe_parsed(self.topics.hub_available, protocol.Availability.from_payload, self._on_available)
+        self.conn.subscribe_parsed(self.topics.board, protocol.BoardSnapshot.from_payload, self._on_board)
         self.conn.subscribe_parsed(SetupTopics(site_id).state, OfficeSetup.from_payload, self._on_setup)
-        self.conn.subscribe_parsed(self.topics.ticket_reply(kiosk_id), protocol.parse_ticket_reply, self._on_reply)
+        self.conn.subscribe_parsed(self.topics.ticket_reply(kiosk_id), protocol.TicketReply.from_payload, self._on_reply)
 
     def start(self) -> "HubLink":
         self.conn.start()
@@ -62,29 +63,29 @@ class HubLink:
         """True while the broker is connected and the hub says it is online."""
         return self.conn.connected and self.hub_status == "online"
 
-    def request(self, body: dict[str, Any], timeout: float) -> protocol.TicketReply | None:
+    def request(self, request: protocol.TicketRequest, timeout: float) -> protocol.TicketReply | None:
         """Send one ticket request and wait for its reply; None when none came in time."""
-        waiter = _Waiter(self.topics.ticket_request(self.kiosk_id), protocol.encode(body))
+        waiter = _Waiter(self.topics.ticket_request(self.kiosk_id), request.to_payload())
         with self._lock:
-            self._waiting[body["id"]] = waiter
+            self._waiting[request.id] = waiter
         try:
             self.conn.publish(waiter.topic, waiter.payload, qos=1)
             waiter.done.wait(timeout)
             return waiter.reply
         finally:
             with self._lock:
-                self._waiting.pop(body["id"], None)
+                self._waiting.pop(request.id, None)
 
     def first_visit(self, number: str, value: bool) -> None:
         """The citizen's "first visit about this?" for a ticket the hub has; no reply comes."""
-        body = {"id": f"{self.kiosk_id}-fv-{uuid.uuid4().hex[:16]}", "number": number, "first_visit": value}
-        self.conn.publish(self.topics.ticket_first_visit(self.kiosk_id), protocol.encode(body), qos=1)
+        answer = protocol.TicketFirstVisit(f"{self.kiosk_id}-fv-{uuid.uuid4().hex[:16]}", number, value)
+        self.conn.publish(self.topics.ticket_first_visit(self.kiosk_id), answer.to_payload(), qos=1)
 
     def report(self, **fields: Any) -> None:
         """Update and publish the retained kiosk status (``printer``, ``outbox``)."""
         with self._lock:
-            self._status.update(fields)
-            payload = protocol.encode(self._status)
+            self._status = replace(self._status, **fields)
+            payload = self._status.to_payload()
         if self.conn.connected:
             self.conn.publish(self.topics.kiosk_status(self.kiosk_id), payload, qos=1, retain=True)
 
@@ -93,7 +94,7 @@ class HubLink:
     def _after_connect(self) -> None:
         with self._lock:
             waiting = list(self._waiting.values())
-            status = protocol.encode(self._status)
+            status = self._status.to_payload()
         self.conn.publish(self.topics.kiosk_status(self.kiosk_id), status, qos=1, retain=True)
         for w in waiting:
             self.conn.publish(w.topic, w.payload, qos=1)

@@ -55,15 +55,15 @@ class TicketIssuer:
         with self._lock:
             abandoned = None
             if self.link.hub_online and self._hand_over():
-                body = order.request(f"{self.kiosk_id}-{uuid.uuid4().hex[:16]}", sent_at=self.wall())
-                reply = self.link.request(body, self.reply_timeout)
+                request = order.request(f"{self.kiosk_id}-{uuid.uuid4().hex[:16]}", sent_at=self.wall())
+                reply = self.link.request(request, self.reply_timeout)
                 if reply is not None and reply.ok:
                     return reply.ticket
                 if reply is not None and reply.error != STALE:
                     raise TicketRefused(reply.error or "refused")
                 log.warning("no ticket from the hub in %.1fs (%s); issuing offline", self.reply_timeout,
                             "it is overloaded" if reply else "no reply")
-                abandoned = body["id"]
+                abandoned = request.id
                 self._wake.set()  # hand it over soon: should the hub have issued a ticket after all, it is withdrawn
             return self._issue_offline(order, abandoned)
 
@@ -111,7 +111,7 @@ class TicketIssuer:
         for ticket in self.outbox.pending():
             if not self.link.hub_online:
                 return False
-            reply = self.link.request(ticket.body, self.reply_timeout)
+            reply = self.link.request(ticket.request, self.reply_timeout)
             if reply is None:
                 return False
             if reply.ok:

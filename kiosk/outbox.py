@@ -16,13 +16,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from dataclasses import replace
 
 import sqlite_utils
 
 from kiosk.flow import Order
 from reception.config import Kiosk
 from reception.errors import ReceptionError
+from reception.protocol import VERSION, TicketRequest
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,12 @@ class Pending:
     id: str
     number: str
     issued_at: datetime
-    body: dict[str, Any]
+    request: TicketRequest
+
+
+def _stored(body: str) -> TicketRequest:
+    """A request as the outbox keeps it: its payload (rows of older kiosks lack the version)."""
+    return TicketRequest.from_payload({"v": VERSION, **json.loads(body)})
 
 
 class Outbox:
@@ -77,17 +83,17 @@ class Outbox:
             self.db.execute("INSERT OR REPLACE INTO counters (day, letter, last) VALUES (?, ?, ?)", [day, letter, n])
             number = f"{letter}{n:03d}"
             rid = f"{self.kiosk.id}-off-{uuid.uuid4().hex[:12]}"
-            body = order.request(rid, offline_number=number, issued_at=now, replaces=replaces)
+            request = order.request(rid, offline_number=number, issued_at=now, replaces=replaces)
             self.db.execute("INSERT INTO pending (id, number, issued_at, body) VALUES (?, ?, ?, ?)",
-                            [rid, number, now.isoformat(), json.dumps(body, ensure_ascii=False)])
+                            [rid, number, now.isoformat(), request.to_payload().decode()])
         log.info("issued %s offline (%d waiting for the hub)", number, len(self))
-        return Pending(rid, number, now, body)
+        return Pending(rid, number, now, request)
 
     def pending(self) -> list[Pending]:
         """Tickets not yet confirmed by the hub, in the order they were issued."""
         with self._lock:
             rows = list(self.db.query("SELECT * FROM pending ORDER BY issued_at, rowid"))
-        return [Pending(r["id"], r["number"], datetime.fromisoformat(r["issued_at"]), json.loads(r["body"]))
+        return [Pending(r["id"], r["number"], datetime.fromisoformat(r["issued_at"]), _stored(r["body"]))
                 for r in rows]
 
     def set_first_visit(self, number: str, issued_at: datetime, first_visit: bool) -> bool:
@@ -98,8 +104,8 @@ class Outbox:
                                   [number, issued_at.isoformat()]).fetchone()
             if row is None:
                 return False
-            body = {**json.loads(row[1]), "first_visit": first_visit}
-            self.db.execute("UPDATE pending SET body = ? WHERE id = ?", [json.dumps(body, ensure_ascii=False), row[0]])
+            request = replace(_stored(row[1]), first_visit=first_visit)
+            self.db.execute("UPDATE pending SET body = ? WHERE id = ?", [request.to_payload().decode(), row[0]])
         return True
 
     def delivered(self, request_id: str) -> None:

@@ -2,25 +2,31 @@
 
 The CLI, the bench and the tests build a ``KioskServices`` and hand it to the app,
 so the same screens run against a private broker and a Dummy printer on a laptop
-and against the real ones on the appliance.
+and against the real ones on the appliance.  Issuing (which may wait for the hub)
+runs on one worker thread the services own, never on the screen's: the app asks
+``issue()`` and shows the future's result; ``stop()`` lets the work in hand finish.
 """
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from hardware.ticket_content import ticket_content
+from kiosk.flow import Order
 from kiosk.hub_link import HubLink
-from kiosk.issuer import TicketIssuer
-from kiosk.outbox import Outbox
+from kiosk.issuer import TicketIssuer, TicketRefused
+from kiosk.outbox import Outbox, RangeExhausted
 from kiosk.printing import PrintService
 from kiosk.speech import Speaker
 from reception import today
 from reception.config import Site
 from reception.errors import ConfigError
 from reception.mqtt import BrokerAddress
+from reception.protocol import IssuedTicket
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +40,7 @@ class KioskServices:
     outbox: Outbox
     printing: PrintService | None
     speaker: Speaker
+    worker: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="kiosk-issue"))
     _today: tuple | None = field(default=None, repr=False)  # (setup, the site with it): applied once per setup
 
     @classmethod
@@ -64,6 +71,7 @@ class KioskServices:
         return self
 
     def stop(self) -> None:
+        self.worker.shutdown(wait=True)  # a ticket being issued and answers queued behind it still go out
         self.issuer.stop()
         if self.printing:
             self.printing.stop()
@@ -93,3 +101,50 @@ class KioskServices:
 
     def now(self) -> datetime:
         return self.issuer.now()
+
+    def issue(self, order: Order, issued: Callable[[IssuedTicket | None], None] = lambda _ticket: None,
+              printed: Callable[[str], None] = lambda _state: None) -> Future:
+        """Get a ticket on the worker, then print it; the future holds the ``IssuedTicket``, or None when
+        there is none (the reason is logged: the citizen sees a plain message, never a traceback).
+        ``issued(ticket or None)`` runs on the worker before the ticket goes to the printer, so it always
+        comes before ``printed(state)``, which runs on the printer's thread once it has printed, or failed to."""
+        return self.worker.submit(self._issue, order, issued, printed)
+
+    def first_visit(self, ticket: IssuedTicket, value: bool) -> Future:
+        """Pass on the first-visit answer on the worker, after the ticket it belongs to."""
+        return self.worker.submit(self._first_visit, ticket, value)
+
+    def _issue(self, order: Order, issued: Callable[[IssuedTicket | None], None],
+               printed: Callable[[str], None]) -> IssuedTicket | None:
+        ticket = self._get_ticket(order)
+        issued(ticket)
+        if ticket and self.printing:  # always: the number exists now, whether or not the citizen still looks
+            self._print(order, ticket, printed)
+        return ticket
+
+    def _get_ticket(self, order: Order) -> IssuedTicket | None:
+        try:
+            return self.issuer.issue(order)
+        except (TicketRefused, RangeExhausted) as exc:
+            log.error("no ticket for %s: %s", order.service, exc)
+        except Exception:
+            log.exception("issuing failed")
+        return None
+
+    def _print(self, order: Order, ticket: IssuedTicket, printed: Callable[[str], None]) -> None:
+        try:
+            content = ticket_content(self.today_site(), self.site.services[order.service], order.lang,
+                                     number=ticket.number, issued_at=ticket.issued_at, now=self.now(),
+                                     eta_min=ticket.eta_min, ahead=ticket.ahead, offline=ticket.offline,
+                                     preference=order.preference)
+        except Exception:  # the number is shown all the same; the citizen is told to remember it
+            log.exception("ticket %s not printed", ticket.number)
+            printed("error")
+            return
+        self.printing.submit(content, printed)
+
+    def _first_visit(self, ticket: IssuedTicket, value: bool) -> None:
+        try:
+            self.issuer.first_visit(ticket, value)
+        except Exception:  # an answer lost is a figure lost, never a problem for the citizen
+            log.exception("could not pass on the first-visit answer for %s", ticket.number)

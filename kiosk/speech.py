@@ -17,7 +17,7 @@ import subprocess
 import re
 from pathlib import Path
 
-from kiosk.i18n import VOICES
+from reception.catalogue import voice
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class Speaker:
         if not self.binary or not text.strip():
             return
         self.silence()
-        cmd = [self.binary, "-v", VOICES.get(lang, lang), "-s", str(self.rate)]
+        cmd = [self.binary, "-v", voice(lang), "-s", str(self.rate)]
         if self.wav_dir:
             self.wav_dir.mkdir(parents=True, exist_ok=True)
             cmd += ["-w", str(self.wav_dir / f"speech-{self.spoken:03d}.wav")]

@@ -62,5 +62,5 @@ def best_size(text: str, largest: float, smallest: float, font_name: str, width:
     while size > smallest:
         if fits(text, size, font_name, width, height, line_height):
             return size, True
-        size = max(smallest, size * 0.94)
+        size = max(smallest, size * 0.97)
     return smallest, fits(text, smallest, font_name, width, height, line_height)

@@ -24,7 +24,9 @@ SCREENS = {(800, 480): 133.0, (1280, 800): 150.0, (1920, 1080): 102.0}
 SMALLEST_PANEL_INCH = 7.0  # an unknown pixel count is taken to be on a 7" panel: 1024x600 -> 170 dpi
 
 MIN_TARGET_MM = 20.0        # every touch target, both sides
+TARGET_GAP_MM = 4.0         # between the start screen's touch targets: room for shaky hands (issue 15 §7)
 BODY_PT = 24.0              # body text
+COMPACT_START_PT = 18.0     # the 7" start screen: three answers a row and the tools row under them, fitted down to this
 MIN_FIT_PT = 16.0           # auto-fitting may shrink a long label (German compounds on the 7" panel) to this, never below
 TITLE_PT = 26.0
 NUMBER_PT = 90.0            # the ticket number: readable from well over a metre
@@ -117,5 +119,10 @@ class ScreenProfile:
 
     @property
     def gap(self) -> float:
-        """Space between targets, so a shaky tap does not hit the neighbour."""
+        """Space between targets on the later screens, and the unit of paddings and corner radii."""
         return self.mm(2.5)
+
+    @property
+    def target_gap(self) -> float:
+        """Space between the start screen's targets, so a shaky tap does not hit the neighbour."""
+        return self.mm(TARGET_GAP_MM)

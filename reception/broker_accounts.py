@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from reception.config import Site
-from reception.payload import MAX_PACKET, MAX_PAYLOAD
+from reception.protocol.wire import MAX_PACKET, MAX_PAYLOAD
 from reception.protocol import ROOT, Topics
 from reception.setup_messages import SetupTopics
 

@@ -27,3 +27,7 @@ class PrinterUnavailable(ReceptionError, OSError):
 
 class BrokerMissing(ReceptionError, FileNotFoundError):
     """No Mosquitto binary to start a private broker with."""
+
+
+class CatalogueError(ReceptionError, ValueError):
+    """A text catalogue shipped with the code does not fit its format; the message names the file and the key."""

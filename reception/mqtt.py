@@ -27,7 +27,7 @@ import paho.mqtt.client as mqtt
 
 from reception import protocol
 from reception.errors import MessageError
-from reception.payload import MAX_PAYLOAD, show, shorten
+from reception.protocol.wire import MAX_PAYLOAD, show, shorten
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class Connection:
         self._available = available
         self._too_big: set[str] = set()  # topics whose last message was too big to send
         if available:
-            will = (available, protocol.availability("offline"))
+            will = (available, protocol.Availability("offline").to_payload())
         self._said_unreachable: float | None = None  # when we last said so (monotonic); None: connected since
         self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
                                    clean_session=not persistent, reconnect_on_failure=True,
@@ -98,7 +98,7 @@ class Connection:
         """Disconnect cleanly, publishing ``final`` (e.g. a retained "stopped") first if connected."""
         self._stopping = True
         if final is None and self._available:
-            final = (self._available, protocol.availability("stopped"))
+            final = (self._available, protocol.Availability("stopped").to_payload())
         if final and self.connected:
             self._client.publish(final[0], final[1], qos=1, retain=True).wait_for_publish(2)
         self._client.disconnect()
@@ -200,7 +200,7 @@ class Connection:
         if self._on_connect:
             self._on_connect()
         if self._available:
-            client.publish(self._available, protocol.availability("online"), qos=1, retain=True)
+            client.publish(self._available, protocol.Availability("online").to_payload(), qos=1, retain=True)
         if self._on_change:
             self._on_change(True)
 

@@ -1,68 +1,22 @@
 """When and where volunteers next help with IT, in the words a citizen reads on the kiosk, the ticket and the board.
 
 The calendar itself is ``reception.schedule``; this only words it, one way everywhere, so a
-citizen who comes on a day without volunteers learns the next time and place.  The kiosk's
-words for it live here, not in ``kiosk.i18n``, so the ticket printer's tools and the board use
-them without importing the kiosk.  A language without words here gets Danish.
+citizen who comes on a day without volunteers learns the next time and place.  Its words are
+the shared ones of ``reception/words.toml``, so the ticket printer's tools and the board use
+them without importing the kiosk.  A language without words there gets Danish.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from reception import catalogue
 from reception.config import Site
 from reception.schedule import Session, upcoming_sessions, weekday
 
-WORDS: dict[str, dict[str, str]] = {
-    "da": {
-        "volunteers_next": "Frivillige kommer {when} kl. {time}.",
-        "when_today": "i dag", "when_tomorrow": "i morgen",
-        "when_mon": "mandag", "when_tue": "tirsdag", "when_wed": "onsdag", "when_thu": "torsdag",
-        "when_fri": "fredag", "when_sat": "lørdag", "when_sun": "søndag",
-        "session_line": "{day} kl. {time}: {place}",
-        "today": "I dag",
-        "tomorrow": "I morgen",
-        "mon": "Mandag", "tue": "Tirsdag", "wed": "Onsdag", "thu": "Torsdag",
-        "fri": "Fredag", "sat": "Lørdag", "sun": "Søndag",
-    },
-    "en": {
-        "volunteers_next": "Volunteers are here {when} at {time}.",
-        "when_today": "today", "when_tomorrow": "tomorrow",
-        "when_mon": "on Monday", "when_tue": "on Tuesday", "when_wed": "on Wednesday", "when_thu": "on Thursday",
-        "when_fri": "on Friday", "when_sat": "on Saturday", "when_sun": "on Sunday",
-        "session_line": "{day} {time}: {place}",
-        "today": "Today",
-        "tomorrow": "Tomorrow",
-        "mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
-        "fri": "Friday", "sat": "Saturday", "sun": "Sunday",
-    },
-    "de": {
-        "volunteers_next": "Ehrenamtliche sind {when} um {time} Uhr da.",
-        "when_today": "heute", "when_tomorrow": "morgen",
-        "when_mon": "am Montag", "when_tue": "am Dienstag", "when_wed": "am Mittwoch", "when_thu": "am Donnerstag",
-        "when_fri": "am Freitag", "when_sat": "am Samstag", "when_sun": "am Sonntag",
-        "session_line": "{day} {time} Uhr: {place}",
-        "today": "Heute",
-        "tomorrow": "Morgen",
-        "mon": "Montag", "tue": "Dienstag", "wed": "Mittwoch", "thu": "Donnerstag",
-        "fri": "Freitag", "sat": "Samstag", "sun": "Sonntag",
-    },
-    "uk": {
-        "volunteers_next": "Волонтери будуть {when} о {time}.",
-        "when_today": "сьогодні", "when_tomorrow": "завтра",
-        "when_mon": "у понеділок", "when_tue": "у вівторок", "when_wed": "у середу", "when_thu": "у четвер",
-        "when_fri": "у п'ятницю", "when_sat": "у суботу", "when_sun": "у неділю",
-        "session_line": "{day} {time}: {place}",
-        "today": "Сьогодні",
-        "tomorrow": "Завтра",
-        "mon": "Понеділок", "tue": "Вівторок", "wed": "Середа", "thu": "Четвер",
-        "fri": "П'ятниця", "sat": "Субота", "sun": "Неділя",
-    },
-}
-
 
 def word(lang: str, key: str, **values) -> str:
-    """The words for ``key`` in ``lang`` (Danish when the language has none)."""
-    return WORDS.get(lang, WORDS["da"])[key].format(**values)
+    """The shared words (``reception/words.toml``) for ``key`` in ``lang`` (Danish when the language has none)."""
+    return catalogue.shared().text(lang, key, **values)
 
 
 def describe(session: Session, lang: str, today: date) -> str:
@@ -73,8 +27,11 @@ def describe(session: Session, lang: str, today: date) -> str:
 
 
 def _day_name(day: date, today: date, prefix: str, lang: str) -> str:
+    """"I dag", "I morgen", "Mandag" at the start of a line; "i dag", "tirsdag", "on Tuesday" inside a sentence (``prefix`` "when_")."""
     delta = (day - today).days
-    return word(lang, f"{prefix}today" if delta == 0 else f"{prefix}tomorrow" if delta == 1 else f"{prefix}{weekday(day)}")
+    if delta in (0, 1):
+        return word(lang, f"{prefix}{'today' if delta == 0 else 'tomorrow'}")
+    return word(lang, f"{prefix}{weekday(day)}") if prefix else catalogue.weekday_name(day.weekday(), lang).capitalize()
 
 
 def next_here_text(site: Site, now: datetime, lang: str) -> str:

@@ -21,9 +21,9 @@ from datetime import date, datetime
 from typing import Any, Mapping
 
 from reception.errors import MessageError
-from reception.payload import (SEGMENT_RE, command_id, field as _field, integer, only, segment, show, shorten,
-                               text_map, timestamp)
-from reception.protocol import LANG_RE, decode, encode
+from reception.protocol.codes import LANG_RE, SEGMENT_RE
+from reception.protocol.fields import command_id, field as _field, integer, only, segment, text_map, timestamp
+from reception.protocol.wire import decode, encode, show, shorten
 
 MAX_SETUP_PAYLOAD = 64 * 1024  # bytes of a setup command: 12 information texts in four languages, even \u-escaped
 AUDIT_SHOWN = 100  # changes listed on ``setup/audit``, newest first

@@ -1,7 +1,7 @@
 """Property tests of the contract's parsers: whatever arrives, the only exception is MessageError.
 
 Arbitrary bytes, arbitrary JSON and valid messages with one part changed at random go
-through every ``parse_*``; each either returns or raises ``MessageError`` with a
+through every message type's ``from_payload``; each either returns or raises ``MessageError`` with a
 reason of one short line.
 """
 import json
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hub import alerts, guard
 from reception import config, protocol
 from reception.errors import MessageError
-from reception.payload import MAX_REASON
+from reception.protocol.wire import MAX_REASON
 from tests.conftest import EXAMPLE_CONFIG
 
 SITE = config.load(EXAMPLE_CONFIG)
@@ -27,35 +27,37 @@ AGGREGATE = {"site": "toender", "site_name": "Tønder", "day": "2026-12-05", "we
              "kinds": {"staff": {"served": 1}}, "hours": {"9": {"arrivals": 1}}, "transfers": {},
              "feedback": {}}
 VALID = {  # one valid message per parser, as the devices and the hub send them
-    protocol.parse_ticket_request: {"id": "r-1", "service": "passport", "preference": "any", "extras": ["carer"],
+    protocol.TicketRequest.from_payload: {"id": "r-1", "service": "passport", "preference": "any", "extras": ["carer"],
                                     "first_visit": True, "lang": "da", "offline_number": "C901",
                                     "issued_at": AT, "replaces": "r-0"},
-    protocol.parse_ticket_first_visit: {"id": "fv-1", "number": "C001", "first_visit": False},
-    protocol.parse_desk_command: {"id": "c-1", "action": "transfer", "service": "mitid_get", "to_kind": "staff"},
-    protocol.parse_kiosk_status: {"printer": "paper_low", "outbox": 2},
-    protocol.parse_feedback: {"id": "fb-1", "score": 4, "tags": ["kind"], "service": "passport", "at": AT},
-    protocol.parse_available: {"status": "offline"},
-    protocol.parse_stats_daily: {**AGGREGATE, "at": AT, "final": False,
+    protocol.TicketFirstVisit.from_payload: {"id": "fv-1", "number": "C001", "first_visit": False},
+    protocol.DeskCommand.from_payload: {"id": "c-1", "action": "transfer", "service": "mitid_get", "to_kind": "staff"},
+    protocol.KioskStatus.from_payload: {"printer": "paper_low", "outbox": 2},
+    protocol.Feedback.from_payload: {"id": "fb-1", "score": 4, "tags": ["kind"], "service": "passport", "at": AT},
+    protocol.Availability.from_payload: {"status": "offline"},
+    protocol.DailyStatsMessage.from_payload: {**AGGREGATE, "at": AT, "final": False,
                                  "live": {"waiting": 2, "served": 1, "avg_wait_min": 3.5}},
-    protocol.parse_call_event: CALL,
-    protocol.parse_board_snapshot: {"at": AT, "calls": [CALL],
+    protocol.CallEvent.from_payload: CALL,
+    protocol.BoardSnapshot.from_payload: {"at": AT, "calls": [CALL],
                                     "services": [{"service": "passport", "letter": "C", "waiting": 1,
                                                   "eta_min": {"staff": 5, "volunteer": None}}],
                                     "kinds": {"staff": {"open": 1, "waiting": 1, "eta_min": 5}},
                                     "volunteers_until": "12:00"},
-    protocol.parse_ticket_reply: {"id": "r-1", "ok": True, "ticket": TICKET},
-    protocol.parse_desk_result: {"id": "c-1", "action": "next", "ok": False, "error": "nobody waiting"},
-    protocol.parse_desk_state: {"desk": "desk-1", "kind": "staff", "status": "open",
+    protocol.TicketReply.from_payload: {"id": "r-1", "ok": True, "ticket": TICKET},
+    protocol.DeskResult.from_payload: {"id": "c-1", "action": "next", "ok": False, "error": "nobody waiting"},
+    protocol.DeskState.from_payload: {"desk": "desk-1", "kind": "staff", "status": "open",
                                 "current": {"number": "C001", "service": "passport", "state": "called",
                                             "issued_at": AT, "called_at": AT, "waited_min": 0.4, "extras": [],
                                             "recalls": 0, "transfers": 0, "first_visit": True},
                                 "next": [{"number": "F002", "service": "moving", "waited_min": 3.1,
                                           "extras": ["carer"]}], "waiting": 1, "at": AT},
-    protocol.parse_alerts: {"at": AT, "alerts": [{"device": "desk-1/console", "problem": "unreachable",
+    protocol.Alerts.from_payload: {"at": AT, "alerts": [{"device": "desk-1/console", "problem": "unreachable",
                                                   "since": AT}]},
+    protocol.QueueSnapshot.from_payload: {"at": AT, "tickets": [{"number": "F002", "service": "moving", "ahead": 0,
+                                                               "eta_min": 4}]},
 }
 PARSERS = list(VALID)
-ids = [p.__name__ for p in PARSERS]
+ids = [p.__self__.__name__ for p in PARSERS]
 
 scalars = (st.none() | st.booleans() | st.integers(-10**30, 10**30) | st.floats(allow_nan=False, allow_infinity=False)
            | st.text(max_size=30) | st.sampled_from(["", "ok", "C001", AT, "passport", "desk-1", "staff"]))
@@ -71,6 +73,10 @@ def outcome(parse, raw) -> None:
     except MessageError as exc:
         reason = str(exc)
         assert reason and len(reason) <= MAX_REASON and "\n" not in reason, reason
+
+
+def test_every_message_type_has_a_sample():
+    assert {parse.__self__ for parse in PARSERS} == set(protocol.Message.__subclasses__())
 
 
 @pytest.mark.parametrize("parse", PARSERS, ids=ids)

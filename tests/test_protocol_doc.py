@@ -4,9 +4,13 @@ import re
 import subprocess
 
 from reception import protocol, setup_messages
+from reception.errors import MessageError
 from tests.conftest import ROOT, Recorder
 
 DOC = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+# The office's setup messages, until they join the package's types (they read, but do not yet write)
+SETUP_MESSAGES = (setup_messages.SetupCommand, setup_messages.SetupResult, setup_messages.OfficeSetup,
+                  setup_messages.AuditList)
 
 
 def documented_topics() -> set[str]:
@@ -66,10 +70,58 @@ def test_the_shell_examples_work_as_written(hub, broker, tmp_path):
 
 
 def test_the_limits_and_fixed_codes_are_documented_as_the_code_has_them():
-    from reception import payload
-    for figure in (payload.MAX_PAYLOAD, payload.MAX_PACKET, payload.MAX_DEVICE_PAYLOAD, payload.MAX_COUNT):
+    for figure in (protocol.MAX_PAYLOAD, protocol.MAX_PACKET, protocol.MAX_DEVICE_PAYLOAD, protocol.MAX_COUNT):
         assert f"{figure:,}" in DOC, figure
-    assert f"{payload.MAX_DEPTH} levels" in DOC and f"1–{payload.MAX_TEXT} printable" in DOC
-    assert f"at most {payload.SHOWN} characters" in DOC and f"at most {payload.MAX_REASON} characters" in DOC
+    assert f"{protocol.MAX_DEPTH} levels" in DOC and f"1–{protocol.MAX_TEXT} printable" in DOC
+    assert f"at most {protocol.SHOWN} characters" in DOC and f"at most {protocol.MAX_REASON} characters" in DOC
     for code in (*protocol.ALERT_PROBLEMS, *protocol.PRINTER_STATES, *protocol.AVAILABILITY, *protocol.DESK_UNITS):
         assert f"`{code}`" in DOC, code
+
+
+def read_by_some_type(example: str) -> list[str]:
+    """The reasons each message type gives for refusing ``example``; an empty list when one reads it."""
+    reasons = []
+    for kind in (*protocol.Message.__subclasses__(), *SETUP_MESSAGES):
+        try:
+            kind.from_payload(example)
+            return []
+        except MessageError as exc:
+            reasons.append(str(exc))
+    return reasons
+
+
+def json_at(text: str, start: int) -> str | None:
+    """The JSON object that starts at ``start``, as written; None for a sketch that is not JSON."""
+    try:
+        return text[start:start + json.JSONDecoder().raw_decode(text[start:])[1]]
+    except ValueError:
+        return None
+
+
+def test_every_whole_example_payload_reads_as_one_of_the_message_types():
+    """Each example on one line, up to the misfits (an example with "…" in it is only a sketch)."""
+    text = DOC.split("A few misfits")[0]
+    whole = [e for e in (json_at(text, m.start()) for m in re.finditer(r'\{"v":1', text)) if e and "…" not in e]
+    assert len(whole) >= 15
+    for example in whole:
+        assert read_by_some_type(example) == [], example
+
+
+def test_every_misfit_is_refused_with_the_reason_shown():
+    block = DOC.split("A few misfits")[1].split("```")[1]
+    rows = re.findall(r'^(\{.*?\})\s{2,}(.+)$', block, re.M)
+    assert len(rows) >= 5
+    for example, reason in rows:
+        reasons = read_by_some_type(example)
+        assert any(r.startswith(reason.rstrip(" …")) for r in reasons), (example, reasons)
+
+
+def test_every_message_type_and_topic_is_in_the_table_of_types():
+    section = DOC.split("## The message types")[1].split("\n## ")[0]
+    rows = re.findall(r"^\| `(\w+)` \| `(\w+)` \| (.+) \|$", section, re.M)
+    assert sorted(name for name, _m, _t in rows) == sorted(k.__name__ for k in protocol.Message.__subclasses__())
+    for name, module, _topics in rows:
+        assert getattr(protocol, name).__module__ == f"reception.protocol.{module}", name
+    listed = {f"reception/<site>/{t}" for _n, _m, topics in rows for t in re.findall(r"`([^`]+)`", topics)}
+    setup = setup_messages.SetupTopics("<site>")
+    assert listed | {setup.command, setup.result, setup.state, setup.audit} == documented_topics()

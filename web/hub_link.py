@@ -20,7 +20,7 @@ from typing import Any, Callable
 from reception import protocol
 from reception.errors import MessageError
 from reception.mqtt import BrokerAddress, Connection
-from reception.payload import shorten
+from reception.protocol import shorten
 from reception.setup_messages import AuditList, OfficeSetup, SetupCommand, SetupResult, SetupTopics
 
 log = logging.getLogger(__name__)
@@ -44,20 +44,20 @@ class HubLink:
         self._lock = threading.Lock()
         self.conn = Connection(client_id, broker, persistent=True, on_connection_change=self._connection_changed)
         t = self.topics
-        self._follow(t.desk_state(), protocol.parse_desk_state, lambda topic, m: self._desk_key(m.desk))
-        self._follow(t.board, protocol.parse_board_snapshot, lambda topic, m: "board")
-        self._follow(t.alerts, protocol.parse_alerts, lambda topic, m: "alerts")
-        self._follow(t.stats_daily, protocol.parse_stats_daily, lambda topic, m: "stats")
-        self._follow(t.hub_available, protocol.parse_available, lambda topic, m: "hub")
+        self._follow(t.desk_state(), protocol.DeskState.from_payload, lambda topic, m: self._desk_key(m.desk))
+        self._follow(t.board, protocol.BoardSnapshot.from_payload, lambda topic, m: "board")
+        self._follow(t.alerts, protocol.Alerts.from_payload, lambda topic, m: "alerts")
+        self._follow(t.stats_daily, protocol.DailyStatsMessage.from_payload, lambda topic, m: "stats")
+        self._follow(t.hub_available, protocol.Availability.from_payload, lambda topic, m: "hub")
         for devices in (t.kiosk_available(), t.board_available(), t.desk_available()):
-            self._follow(devices, protocol.parse_available, self._device_key)
+            self._follow(devices, protocol.Availability.from_payload, self._device_key)
         setup = self.setup_topics = SetupTopics(site.id)
         self._follow(setup.state, OfficeSetup.from_payload, lambda topic, m: "setup")
         self._follow(setup.audit, AuditList.from_payload, lambda topic, m: "audit")
-        self.conn.subscribe(t.desk_result(), self._answer(protocol.parse_desk_result))
+        self.conn.subscribe(t.desk_result(), self._answer(protocol.DeskResult.from_payload))
         self.conn.subscribe(setup.result, self._answer(SetupResult.from_payload))
         if kiosk:
-            self.conn.subscribe(t.ticket_reply(kiosk), self._answer(protocol.parse_ticket_reply))
+            self.conn.subscribe(t.ticket_reply(kiosk), self._answer(protocol.TicketReply.from_payload))
 
     def start(self) -> "HubLink":
         self.conn.start()
@@ -168,7 +168,7 @@ class HubLink:
             raise MessageError(f"unknown desk {desk!r}")
         log.info("web: %s %s (%s)", desk, action, command_id)
         return await self._ask(self.topics.desk_command(desk), {"id": command_id, "action": action, **fields},
-                               protocol.parse_desk_command)
+                               protocol.DeskCommand.from_payload)
 
     async def setup(self, command: dict) -> dict | None:
         """One change of today's setup, in the name of ``command["by"]``."""
@@ -180,7 +180,7 @@ class HubLink:
         if self.kiosk is None:
             raise MessageError("no kiosk identity for the front desk (reception web --kiosk)")
         log.info("web: ticket for %s (%s)", request.get("service"), request.get("id"))
-        return await self._ask(self.topics.ticket_request(self.kiosk), request, protocol.parse_ticket_request)
+        return await self._ask(self.topics.ticket_request(self.kiosk), request, protocol.TicketRequest.from_payload)
 
 
 def _settle(future: asyncio.Future, value: Any) -> None:

@@ -17,46 +17,67 @@ from reception.errors import QueueError
 from hub.core import numbering, routing
 from hub.core.model import (CALLED, DESK_CLOSED, DESK_OPEN, DESK_PAUSED, EXPIRED, NO_SHOW, SERVED,
                             WAITING, Desk, Effects, Event, Ticket)
+from hub.core.waiting import WaitingOrder
+
+ROUTING_TABLES = 32  # sets of open desks whose routing is remembered (a day sees a handful)
 
 
 class Queue:
     """All tickets of the current and recent days, and every desk's state."""
 
     def __init__(self, site: Site, tickets: Iterable[Ticket] = (), desks: Iterable[Desk] = ()):
-        self.site = site
         self.tickets: dict[str, Ticket] = {t.key: t for t in tickets}
         self.desks: dict[str, Desk] = {d.id: d for d in desks}
+        self._stretch: routing.Lines | None = None  # see ``steady``
+        self.site = site
         for did in site.desks:
             self.desks.setdefault(did, Desk(did))
         self._last: dict[tuple[str, str], int] = {}
-        self._steady, self._sorted = False, None  # see ``steady``
         reserved = site.reserved_numbers()
         for t in self.tickets.values():
             letter, n = numbering.parse_number(t.number)
             if not numbering.in_ranges(n, reserved):
                 self._last[(t.day, letter)] = max(n, self._last.get((t.day, letter), 0))
 
+    @property
+    def site(self) -> Site:
+        return self._site
+
+    @site.setter
+    def site(self, site: Site) -> None:
+        """The site's rules, replaced when the office changes today's setup: who may take whom and the
+        call order are worked out again for them."""
+        self._site = site
+        self._tables: dict[tuple[str, ...], routing.Lines] = {}  # see ``_lines``
+        self._order = WaitingOrder(site, self.tickets.values())
+
     # -- views -------------------------------------------------------------
 
     def waiting(self) -> list[Ticket]:
         """Waiting tickets, in the order the desks would take them if all could take all."""
-        if self._sorted is not None:
-            return list(self._sorted)
-        ordered = sorted((t for t in self.tickets.values() if t.state == WAITING),
-                         key=lambda t: routing.rank_key(self.site, t))
-        if self._steady:
-            self._sorted = ordered
-        return list(ordered)
+        return self._order.tickets()
 
     @contextmanager
     def steady(self) -> Iterator["Queue"]:
-        """A stretch in which nothing changes the queue (its views are built and published): the
-        waiting tickets are sorted once for all of them, not once per desk."""
-        self._steady, self._sorted = True, None
+        """A stretch in which nothing changes the queue (its views are built and published): who may
+        take whom is worked out once for all of them, not once per desk."""
+        self._stretch = self._lines()
         try:
             yield self
         finally:
-            self._steady, self._sorted = False, None
+            self._stretch = None
+
+    def _lines(self) -> routing.Lines:
+        """Who takes whom with the desks open now: worked out once per set of open desks (there are few)."""
+        if self._stretch:
+            return self._stretch
+        open_desks = self.open_desks()
+        key = tuple(d.id for d in open_desks)
+        if key not in self._tables:
+            if len(self._tables) >= ROUTING_TABLES:
+                self._tables.clear()
+            self._tables[key] = routing.Lines(self.site, open_desks, self.site.desks.values())
+        return self._tables[key]
 
     def open_desks(self) -> list:
         """Configurations of the desks that take calls now (open, not paused)."""
@@ -64,19 +85,15 @@ class Queue:
 
     def desk_queue(self, desk_id: str) -> list[Ticket]:
         """The waiting tickets this desk may take, in the order it would take them."""
-        desk = self.site.desks[desk_id]
-        open_desks = self.open_desks()
-        if desk not in open_desks:
-            open_desks.append(desk)
-        return [t for t in self.waiting() if routing.may_serve(self.site, desk, t, open_desks)]
+        return self._lines().line(self.site.desks[desk_id], self.waiting())
 
     def ahead(self, ticket: Ticket) -> int:
-        """How many waiting citizens will be called before this one (see ``routing.ahead_of``)."""
-        return len(routing.ahead_of(self.site, ticket, self.waiting(), self.open_desks(), self.site.desks.values()))
+        """How many waiting citizens will be called before this one (see ``routing.Lines.ahead_of``)."""
+        return len(self._lines().ahead_of(ticket, self.waiting(), self._order.earlier(ticket)))
 
     def ahead_all(self) -> dict[str, int]:
         """``ahead`` of every waiting ticket, by key, in one pass (for snapshots of the whole queue)."""
-        return routing.ahead_counts(self.site, self.waiting(), self.open_desks(), self.site.desks.values())
+        return self._lines().ahead_counts(self.waiting())
 
     def current(self, desk_id: str) -> Ticket | None:
         key = self.desks[desk_id].current
@@ -152,6 +169,7 @@ class Queue:
 
     def _add(self, ticket: Ticket, now: datetime) -> Effects:
         self.tickets[ticket.key] = ticket
+        self._order.sync(ticket)
         effects = Effects()
         effects.touch(ticket)
         effects.events.append(Event("issued", now, ticket.key, detail={"offline": ticket.offline}))
@@ -188,8 +206,7 @@ class Queue:
         effects = Effects()
         if desk.status != DESK_OPEN:
             effects.merge(self.set_status(desk_id, DESK_OPEN, now))
-        nxt = routing.pick_next(self.site, self.site.desks[desk_id],
-                                (t for t in self.tickets.values() if t.state == WAITING), self.open_desks())
+        nxt = self._lines().pick_next(self.site.desks[desk_id], self.waiting())
         effects.merge(self._finish_current(desk, SERVED, now))
         if nxt is None:
             effects.touch(desk)
@@ -260,6 +277,7 @@ class Queue:
         ticket.preference = kind
         ticket.transfers += 1
         ticket.state, ticket.desk = WAITING, None
+        self._order.sync(ticket)  # back in the queue, ranked by its new service's priority
         desk.current = None
         effects = Effects()
         effects.touch(ticket, desk)
@@ -332,6 +350,7 @@ class Queue:
     def _call(self, desk: Desk, ticket: Ticket, now: datetime) -> Effects:
         ticket.state, ticket.desk, ticket.called_at = CALLED, desk.id, now
         ticket.first_called_at = ticket.first_called_at or now
+        self._order.sync(ticket)
         desk.current, desk.last_call_at = ticket.key, now
         effects = Effects()
         effects.touch(ticket, desk)
@@ -350,6 +369,7 @@ class Queue:
 
     def _finish(self, ticket: Ticket, state: str, now: datetime, desk_id: str | None = None) -> Effects:
         ticket.state, ticket.finished_at = state, now
+        self._order.sync(ticket)
         effects = Effects()
         effects.touch(ticket)
         effects.events.append(Event(state, now, ticket.key, desk_id))

@@ -71,66 +71,86 @@ def serves(site: Site, desk: DeskConfig, service: str) -> bool:
     return service in desk.services and desk.kind in site.services[service].served_by
 
 
-def pick_next(site: Site, desk: DeskConfig, waiting: Iterable[Ticket], open_desks: Iterable[DeskConfig]) -> Ticket | None:
-    """The ticket this desk should call now, or None when nobody it may serve is waiting."""
-    open_desks = list(open_desks)
-    candidates = [t for t in waiting if may_serve(site, desk, t, open_desks)]
-    if not candidates:
-        return None
-    if desk.private:  # a private room first takes those who asked for one
-        private = [t for t in candidates if wants_private_room(site, t)]
-        candidates = private or candidates
-    return min(candidates, key=lambda t: rank_key(site, t))
+class Lines:
+    """Who takes whom, given the desks open now, over the waiting tickets in call order (``Queue.waiting``).
 
+    Whether a desk may take a ticket, and who goes before whom, depend only on each ticket's
+    service, choice and wish for a private room: each is worked out once per such kind of ticket
+    (there are few), not per ticket, and the call order is never sorted again here."""
 
-def ahead_of(site: Site, ticket: Ticket, waiting: Iterable[Ticket], open_desks: Iterable[DeskConfig],
-             all_desks: Iterable[DeskConfig]) -> list[Ticket]:
-    """The waiting citizens who will be called before ``ticket`` by the desks that may call it.
-
-    "8 foran dig" must count the people in *this* citizen's line, not every ticket the whole
-    office will call first: only those that a desk able to take ``ticket`` may also take, and
-    that such a desk would take first (ranked earlier, or, at a private room, asking for one
-    when this citizen did not).  The desks are the open ones that may take it, or, when none
-    is open, as if every desk were (the line waits for them).
-    """
-    lines = _Lines(site, list(open_desks), list(all_desks))
-    key = rank_key(site, ticket)
-    return [t for t in waiting if t is not ticket and lines.before(ticket, t, key)]
-
-
-def ahead_counts(site: Site, waiting: Iterable[Ticket], open_desks: Iterable[DeskConfig],
-                 all_desks: Iterable[DeskConfig]) -> dict[str, int]:
-    """``len(ahead_of(...))`` for every waiting ticket at once, by ticket key: one pass over the
-    queue in call order, counting per line, so a snapshot of a long queue costs no more than a sort."""
-    lines = _Lines(site, list(open_desks), list(all_desks))
-    ranked = sorted(waiting, key=lambda t: rank_key(site, t))
-    kinds = {lines.kind(t): t for t in ranked}  # one ticket standing for each kind of ticket
-    totals = Counter(lines.kind(t) for t in ranked)
-    seen: Counter = Counter()
-    counts = {}
-    for t in ranked:
-        mine = lines.kind(t)
-        rules = ((lines.rule(t, kinds[other]), other) for other in kinds)
-        counts[t.key] = sum(totals[other] if always else seen[other] for (always, by_rank), other in rules
-                            if always or by_rank)
-        seen[mine] += 1
-    return counts
-
-
-class _Lines:
-    """Who goes before whom depends only on each ticket's service, choice and wish for a private
-    room: worked out once per pair of such kinds (there are few), not per pair of tickets."""
-
-    def __init__(self, site: Site, open_desks: list[DeskConfig], all_desks: list[DeskConfig]):
-        self.site, self.open_desks, self.all_desks = site, open_desks, all_desks
+    def __init__(self, site: Site, open_desks: Iterable[DeskConfig], all_desks: Iterable[DeskConfig]):
+        self.site, self.open_desks, self.all_desks = site, list(open_desks), list(all_desks)
+        self._may: dict[tuple, bool] = {}
         self._rules: dict[tuple, tuple[bool, bool]] = {}
 
     def kind(self, ticket: Ticket) -> tuple:
         return ticket.service, ticket.preference, wants_private_room(self.site, ticket)
 
-    def before(self, ticket: Ticket, other: Ticket, key: tuple) -> bool:
-        always, by_rank = self.rule(ticket, other)
-        return always or (by_rank and rank_key(self.site, other) < key)
+    def may(self, desk: DeskConfig, ticket: Ticket) -> bool:
+        """``may_serve`` with the open desks; a closed desk is asked as if it were open too (its line as
+        it will be when it opens)."""
+        key = (desk.id, self.kind(ticket))
+        if key not in self._may:
+            open_desks = self.open_desks if desk in self.open_desks else [*self.open_desks, desk]
+            self._may[key] = may_serve(self.site, desk, ticket, open_desks)
+        return self._may[key]
+
+    def line(self, desk: DeskConfig, ranked: Iterable[Ticket]) -> list[Ticket]:
+        """The waiting tickets this desk may take, in the order it would take them."""
+        return [t for t in ranked if self.may(desk, t)]
+
+    def pick_next(self, desk: DeskConfig, ranked: Iterable[Ticket]) -> Ticket | None:
+        """The ticket this desk should call now, or None when nobody it may serve is waiting: the first
+        in call order, at a private room the first who asked for one."""
+        first = None
+        for t in ranked:
+            if self.may(desk, t):
+                if not desk.private or wants_private_room(self.site, t):
+                    return t
+                first = first or t
+        return first
+
+    def ahead_of(self, ticket: Ticket, ranked: list[Ticket], earlier: int) -> list[Ticket]:
+        """The waiting citizens who will be called before ``ticket`` by the desks that may call it
+        (of ``ranked``, the first ``earlier`` rank before it).
+
+        "8 foran dig" must count the people in *this* citizen's line, not every ticket the whole
+        office will call first: only those that a desk able to take ``ticket`` may also take, and
+        that such a desk would take first (ranked earlier, or, at a private room, asking for one
+        when this citizen did not).  The desks are the open ones that may take it, or, when none
+        is open, as if every desk were (the line waits for them).
+        """
+        out = []
+        for i, t in enumerate(ranked):
+            always, by_rank = self.rule(ticket, t)
+            if t is not ticket and (always or (by_rank and i < earlier)):
+                out.append(t)
+        return out
+
+    def ahead_counts(self, ranked: list[Ticket]) -> dict[str, int]:
+        """``len(ahead_of(...))`` for every waiting ticket at once, by ticket key: one pass over the
+        queue in call order, counting per kind, so a snapshot of a long queue costs no more than a sort."""
+        kinds = [self.kind(t) for t in ranked]
+        standing: dict[tuple, Ticket] = {}  # one ticket standing for each kind of ticket
+        for kind, t in zip(kinds, ranked):
+            standing.setdefault(kind, t)
+        totals = Counter(kinds)
+        ahead: dict[tuple, int] = {}  # of each kind: those always ahead, then also those ranked before so far
+        behind: dict[tuple, list[tuple]] = {kind: [] for kind in standing}  # the kinds a ticket of this goes before
+        for mine, t in standing.items():
+            ahead[mine] = 0
+            for other, u in standing.items():
+                always, by_rank = self.rule(t, u)
+                if always:
+                    ahead[mine] += totals[other]
+                elif by_rank:
+                    behind[other].append(mine)
+        counts = {}
+        for kind, t in zip(kinds, ranked):
+            counts[t.key] = ahead[kind]
+            for later in behind[kind]:
+                ahead[later] += 1
+        return counts
 
     def rule(self, ticket: Ticket, other: Ticket) -> tuple[bool, bool]:
         """(some desk of ``ticket``'s line takes ``other`` first whatever their ranks, some does by rank)."""

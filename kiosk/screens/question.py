@@ -38,7 +38,7 @@ class AnswersScreen(KioskScreen):
         grid = self.ids.answers
         grid.clear_widgets()
         needs = self.needs_button() if flow.extras_offered() else None
-        grid.cols = 1 if len(question.answers) + bool(needs) <= 3 else 2
+        grid.cols = self.columns(len(question.answers) + bool(needs))
         for i, answer in enumerate(question.answers):
             button = KioskButton(text=answer.label.get_text(lang), icon=answer.icon,
                                  show_icon=grid.cols == 1 or self.app.wide)
@@ -47,6 +47,10 @@ class AnswersScreen(KioskScreen):
         if needs:
             needs.follow(flow)
             grid.add_widget(needs)
+
+    def columns(self, cells: int) -> int:
+        """Up to three answers one under another with their pictograms; more in two columns."""
+        return 1 if cells <= 3 else 2
 
     def needs_button(self) -> NeedsButton:
         if self._needs is None:

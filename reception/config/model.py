@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 DESK_KINDS = ("staff", "volunteer")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-EXTRAS = ("appointment", "carer", "private")
 # Languages the kiosk and the board have catalogues for (tests/test_config.py checks both).
 LANGUAGES = ("da", "en", "de", "uk")
 TICKET_LINES = ("logo", "site", "address", "number", "reason", "wait", "datetime", "volunteer_sessions")

@@ -9,9 +9,10 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reception.config import devices, questions
-from reception.config.model import (DESK_KINDS, EXTRAS, ID, LANGUAGES, WEEKDAYS, BoardGroup, BoardSettings, Desk,
+from reception.config.model import (DESK_KINDS, ID, LANGUAGES, WEEKDAYS, BoardGroup, BoardSettings, Desk,
                                     Extra, KioskSettings, QueueRules, Service, Site, TimeRange, VolunteerSession)
 from reception.config.schema import Reader, unknown
+from reception.protocol import EXTRAS  # the contract's extra needs: the site file says which a kiosk offers
 
 SECTIONS = ("site", "hours", "queue", "extras", "services", "desks", "volunteer_sessions", "kiosks", "boards",
             "questions", "kiosk", "board", "printer", "pins", "broker", "bridge")

@@ -1,6 +1,7 @@
 """Messages as the hub publishes them, for tests that drive the board without a hub."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from hub import stats
@@ -34,19 +35,19 @@ def snapshot(calls=(), waiting=None, volunteers_until="12:00", languages=None) -
 
 
 def parsed_call(*args, **kw) -> protocol.CallEvent:
-    return protocol.parse_call_event(protocol.encode(call(*args, **kw)))
+    return protocol.CallEvent.from_payload(protocol.encode(call(*args, **kw)))
 
 
 def parsed_snapshot(*args, **kw) -> protocol.BoardSnapshot:
-    return protocol.parse_board_snapshot(protocol.encode(snapshot(*args, **kw)))
+    return protocol.BoardSnapshot.from_payload(protocol.encode(snapshot(*args, **kw)))
 
 
 def daily_stats(site: Site, day: str, waiting: int, served: int, avg_wait_min: float | None) -> dict:
     """A ``stats/daily`` as the hub publishes it (an empty day's aggregate), with these live figures."""
     at = datetime.fromisoformat(f"{day}T12:00+00:00")
-    published = DailyStats.payload(stats.day_aggregate(site, day, [], [], [], at), at, final=False)
+    published = json.loads(DailyStats.payload(stats.day_aggregate(site, day, [], [], [], at), at, final=False).to_payload())
     return {**published, "live": {"waiting": waiting, "served": served, "avg_wait_min": avg_wait_min}}
 
 
 def parsed_daily_stats(*args) -> protocol.DailyStatsMessage:
-    return protocol.parse_stats_daily(protocol.encode(daily_stats(*args)))
+    return protocol.DailyStatsMessage.from_payload(protocol.encode(daily_stats(*args)))

@@ -65,6 +65,19 @@ def test_calls_appear_in_order_and_are_announced(board, hub):
         "Nummer B 12, Skranke 1", "Number B 12, Desk 1"]
 
 
+def test_a_call_is_drawn_in_the_first_frame_after_it_arrives(board):
+    """A busy machine makes every frame slow: the call's redraw and the fitting of its texts run before the
+    very next frame, not one or two frames later."""
+    from kivy.base import EventLoop
+
+    from reception.protocol import encode, parse_call_event
+
+    pump(lambda: False, 0.2)  # whatever else is pending is drawn first
+    board.on_call(parse_call_event(encode(call("D031", "desk-2", 9031))))  # as the feed hands it on
+    EventLoop.idle()
+    assert board.screen.latest_number == "D031" and "Skranke 2" in board.screen.latest_desk
+
+
 def test_a_recall_shows_again_as_new(board, hub):
     publish_calls(hub, ["A020", "C021"], 20, desk="vol-2")
     assert pump(lambda: shown(board)[0] == "C021")

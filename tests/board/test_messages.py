@@ -9,21 +9,21 @@ from tests.board.helpers import call, snapshot
 
 
 def test_call_event_parses_number_desk_and_order():
-    event = protocol.parse_call_event(json.dumps(call("A012", "vol-1", 17, "recall")))
+    event = protocol.CallEvent.from_payload(json.dumps(call("A012", "vol-1", 17, "recall")))
     assert (event.type, event.number, event.desk, event.seq) == ("recall", "A012", "vol-1", 17)
     assert event.desk_name["da"] == "Frivillig 1"
     assert event.lang is None  # a hub that does not say: the board speaks its configured languages
-    assert protocol.parse_call_event(json.dumps(call("A012", "vol-1", 17, lang="uk"))).lang == "uk"
+    assert protocol.CallEvent.from_payload(json.dumps(call("A012", "vol-1", 17, lang="uk"))).lang == "uk"
 
 
 def test_snapshot_parses_calls_waits_and_volunteer_hours():
-    snap = protocol.parse_board_snapshot(json.dumps(snapshot(
+    snap = protocol.BoardSnapshot.from_payload(json.dumps(snapshot(
         [call("C004", "desk-3", 2), call("A001", "vol-1", 1)], {"mitid_learn": (3, 5, 25)})))
     assert [c.number for c in snap.calls] == ["C004", "A001"]
     assert snap.services[0].eta_min == {"volunteer": 5, "staff": 25}
     assert snap.kinds["volunteer"].eta_min == 6
     assert snap.volunteers_until == "12:00"
-    assert protocol.parse_board_snapshot(json.dumps(snapshot(languages=["da", "uk", "uk"]))).languages == ("da", "uk")
+    assert protocol.BoardSnapshot.from_payload(json.dumps(snapshot(languages=["da", "uk", "uk"]))).languages == ("da", "uk")
 
 
 @pytest.mark.parametrize("change,reason", [
@@ -38,7 +38,7 @@ def test_snapshot_parses_calls_waits_and_volunteer_hours():
 ])
 def test_bad_call_event_is_refused_with_reason(change, reason):
     with pytest.raises(MessageError, match=reason):
-        protocol.parse_call_event(json.dumps({**call("A012", "vol-1", 1), **change}))
+        protocol.CallEvent.from_payload(json.dumps({**call("A012", "vol-1", 1), **change}))
 
 
 @pytest.mark.parametrize("change,reason", [
@@ -52,4 +52,4 @@ def test_bad_call_event_is_refused_with_reason(change, reason):
 ])
 def test_bad_snapshot_is_refused_with_reason(change, reason):
     with pytest.raises(MessageError, match=reason):
-        protocol.parse_board_snapshot(json.dumps({**snapshot(), **change}))
+        protocol.BoardSnapshot.from_payload(json.dumps({**snapshot(), **change}))

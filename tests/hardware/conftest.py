@@ -30,7 +30,7 @@ class HubPlayer:
 
     def _record(self, topic: str, payload: bytes) -> None:
         with self._cond:
-            self.commands.append((protocol.parse_topic(topic).device_id, protocol.parse_desk_command(payload)))
+            self.commands.append((protocol.parse_topic(topic).device_id, protocol.DeskCommand.from_payload(payload)))
             self._cond.notify_all()
 
     def wait_commands(self, count: int, timeout: float = 15) -> list[protocol.DeskCommand]:
@@ -46,7 +46,7 @@ class HubPlayer:
         with self._cond:
             pending = list(self.commands)
         for desk, command in pending:
-            self.conn.publish(self.topics.desk_result(desk), protocol.desk_result(command, error=error)).wait_for_publish(5)
+            self.conn.publish(self.topics.desk_result(desk), protocol.DeskResult.answer(command, error=error).to_payload()).wait_for_publish(5)
 
     def publish_state(self, desk: str, status: str, current: dict | None = None) -> None:
         state = {"desk": desk, "kind": "staff", "status": status, "current": current, "next": [], "waiting": 0,

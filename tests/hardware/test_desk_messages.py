@@ -19,7 +19,7 @@ def raw(data: dict) -> bytes:
 
 
 def test_desk_state_parsed():
-    state = protocol.parse_desk_state(raw(STATE))
+    state = protocol.DeskState.from_payload(raw(STATE))
     assert (state.status, state.waiting, state.current.number, state.current.state) == ("open", 7, "A012", "called")
     assert state.current.extras == ("carer",) and state.current.recalls == 1
     assert [t.number for t in state.next] == ["C003"]
@@ -35,13 +35,13 @@ def test_desk_state_parsed():
 ])
 def test_bad_desk_state_rejected(change, reason):
     with pytest.raises(MessageError, match=reason):
-        protocol.parse_desk_state(raw({**STATE, **change}))
+        protocol.DeskState.from_payload(raw({**STATE, **change}))
 
 
 def test_desk_result_and_alerts():
-    result = protocol.parse_desk_result(protocol.desk_result({"id": "c1", "action": "next"}, error="nobody waiting"))
+    result = protocol.DeskResult.from_payload(protocol.DeskResult("c1", "next", False, "nobody waiting").to_payload())
     assert (result.id, result.ok, result.error) == ("c1", False, "nobody waiting")
-    alerts = protocol.parse_alerts(raw({"v": 1, "alerts": [{"device": "kiosk-1", "problem": "paper_out"}]}))
-    assert [(a.device, a.problem) for a in alerts] == [("kiosk-1", "paper_out")]
+    alerts = protocol.Alerts.from_payload(raw({"v": 1, "alerts": [{"device": "kiosk-1", "problem": "paper_out"}]}))
+    assert [(a.device, a.problem) for a in alerts.alerts] == [("kiosk-1", "paper_out")]
     with pytest.raises(MessageError):
-        protocol.parse_desk_result(raw({"v": 1, "id": "c1", "action": "explode", "ok": True}))
+        protocol.DeskResult.from_payload(raw({"v": 1, "id": "c1", "action": "explode", "ok": True}))

@@ -12,12 +12,11 @@ T0 = datetime(2026, 12, 5, 10, tzinfo=timezone.utc)
 
 
 def test_a_device_gone_without_a_word_is_unreachable_until_it_is_back_or_stopped():
-    raised: dict[str, dict] = {}
+    raised: dict[str, protocol.Alert] = {}
     assert alerts.availability(raised, "board-1", "online", T0) is False  # nothing to say
     assert alerts.availability(raised, "board-1", "offline", T0) is True
     assert alerts.availability(raised, "board-1", "offline", T0.replace(hour=11)) is False  # raised once
-    assert alerts.payload(raised, T0)["alerts"] == [{"device": "board-1", "problem": "unreachable",
-                                                     "since": T0.isoformat()}]
+    assert alerts.payload(raised, T0).alerts == (protocol.Alert("board-1", "unreachable", T0),)
     assert alerts.availability(raised, "board-1", "online", T0) is True and raised == {}
     alerts.availability(raised, "board-1", "offline", T0)
     assert alerts.availability(raised, "board-1", "stopped", T0) is True and raised == {}  # switched off on purpose
@@ -26,12 +25,12 @@ def test_a_device_gone_without_a_word_is_unreachable_until_it_is_back_or_stopped
 
 
 def test_a_kiosk_can_be_out_of_paper_and_unreachable_at_once():
-    raised: dict[str, dict] = {}
+    raised: dict[str, protocol.Alert] = {}
     alerts.printer(raised, "kiosk-1", "paper_out", T0)
     alerts.availability(raised, "kiosk-1", "offline", T0)
-    assert sorted(a["problem"] for a in raised.values()) == ["paper_out", "unreachable"]
+    assert sorted(a.problem for a in raised.values()) == ["paper_out", "unreachable"]
     assert alerts.printer(raised, "kiosk-1", "ok", T0) is True
-    assert [a["problem"] for a in raised.values()] == ["unreachable"]
+    assert [a.problem for a in raised.values()] == ["unreachable"]
 
 
 def test_the_device_of_an_available_topic():
@@ -48,3 +47,12 @@ def test_the_console_says_every_alert_code_in_plain_danish(site):
     view = ConsoleView(alerts=(protocol.Alert("kiosk-2", "unreachable", T0), protocol.Alert("kiosk-1", "paper_out")))
     screen = render(site, "desk-1", view)
     assert "! kiosk-2: svarer ikke (slukket eller uden net)" in screen and "! kiosk-1: mangler papir" in screen
+
+
+def test_the_hubs_overload_alert_is_one_the_desk_consoles_read():
+    sent: list[protocol.Alerts] = []
+    hub_alerts = alerts.Alerts(sent.append)
+    hub_alerts.overload("raised", T0)
+    assert protocol.Alerts.from_payload(sent[-1].to_payload()).alerts == (protocol.Alert("hub", "overloaded", T0),)
+    hub_alerts.overload("cleared", T0)
+    assert protocol.Alerts.from_payload(sent[-1].to_payload()).alerts == ()

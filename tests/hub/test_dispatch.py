@@ -57,10 +57,10 @@ def test_calls_are_numbered_in_their_stored_events_and_go_on_after_a_restart(sit
     send(hub, "desk/desk-1/command", {"id": "c-1", "action": "open"})
     send(hub, "desk/desk-1/command", {"id": "c-2", "action": "next"})
     send(hub, "desk/desk-1/command", {"id": "c-3", "action": "recall"})
-    assert [(c["type"], c["seq"]) for c in hub.state.calls] == [("recall", 2)]  # each number shown once
+    assert [(c.type, c.seq) for c in hub.state.calls] == [("recall", 2)]  # each number shown once
     hub.store.close()
     again = loaded_hub(site, tmp_path / "hub.db")
-    assert again.state.last_seq == 2 and [c["seq"] for c in again.state.calls] == [2]
+    assert again.state.last_seq == 2 and [c.seq for c in again.state.calls] == [2]
     again.store.close()
 
 

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from reception.payload import MAX_DEVICE_PAYLOAD, MAX_REASON
+from reception.protocol.wire import MAX_DEVICE_PAYLOAD, MAX_REASON
 from tests.hub.test_hub_mqtt import BASE, reply_for, request, tickets_in_db
 
 KIOSK = f"{BASE}/kiosk/kiosk-1"

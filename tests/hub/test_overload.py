@@ -208,9 +208,9 @@ def test_a_kiosks_clock_is_believed_only_when_the_request_may_have_waited_outsid
     from hub.overload import BACKLOG, stale
 
     now = datetime(2026, 12, 5, 10, 0, tzinfo=timezone.utc)
-    old = protocol.parse_ticket_request(protocol.encode(
+    old = protocol.TicketRequest.from_payload(protocol.encode(
         {"id": "r1", "service": "passport", "sent_at": (now - timedelta(seconds=10)).isoformat()}))
-    handed_over = protocol.parse_ticket_request(protocol.encode(
+    handed_over = protocol.TicketRequest.from_payload(protocol.encode(
         {"id": "r2", "service": "passport", "offline_number": "C901", "issued_at": now.isoformat()}))
     assert stale(old, 3.0, 60, 0, now), "waited in the intake past the kiosk's patience"
     assert not stale(old, 0.1, 60, 0, now), "a hub that keeps up does not judge by the kiosk's clock"

@@ -1,5 +1,5 @@
 """The queue rules, tested directly on the pure core with the example site."""
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -342,7 +342,26 @@ def test_a_ticket_keeps_the_citizens_language_in_the_store_and_an_old_store_gain
 
 def test_the_boards_calls_show_each_number_once_so_a_recall_leaves_no_gap():
     from hub.views import latest_per_number
+    from reception.protocol import CallEvent
 
-    newest_first = [{"number": n} for n in ("A001", "C002", "A001", "B003", "A001", "D004")]
-    assert [c["number"] for c in latest_per_number(newest_first, 3)] == ["A001", "C002", "B003"]
-    assert [c["number"] for c in latest_per_number(newest_first, 7)] == ["A001", "C002", "B003", "D004"]
+    at = datetime(2026, 11, 24, 9, tzinfo=timezone.utc)
+    newest_first = [CallEvent("call", n, "desk-1", {"da": "Skranke 1"}, at, 1)
+                    for n in ("A001", "C002", "A001", "B003", "A001", "D004")]
+    assert [c.number for c in latest_per_number(newest_first, 3)] == ["A001", "C002", "B003"]
+    assert [c.number for c in latest_per_number(newest_first, 7)] == ["A001", "C002", "B003", "D004"]
+
+
+def test_a_new_site_for_the_day_changes_routing_and_call_order_at_once(q, site):
+    """Today's setup replaces the queue's site: what it remembers of who may take whom, and the call
+    order by priority, follow the new rules (nothing kept from the old ones)."""
+    from dataclasses import replace
+
+    open_desks(q, "desk-1")
+    passport, _ = q.issue("passport", at(0))
+    moving, _ = q.issue("moving", at(1))
+    assert q.desk_queue("desk-1") == [passport, moving]
+    desk = replace(site.desks["desk-1"], services=site.desks["desk-1"].services - {"passport"})
+    moving_first = replace(site.services["moving"], priority_minutes=30)
+    q.site = replace(site, desks={**site.desks, "desk-1": desk}, services={**site.services, "moving": moving_first})
+    assert q.desk_queue("desk-1") == [moving]
+    assert q.waiting() == [moving, passport]

@@ -106,3 +106,44 @@ def test_the_counts_of_a_whole_snapshot_agree_with_each_tickets_own_count(sequen
         except QueueError:
             pass
     assert q.ahead_all() == {t.key: q.ahead(t) for t in q.waiting()}
+
+
+def sorted_waiting(q: Queue) -> list:
+    return sorted((t for t in q.tickets.values() if t.state == WAITING), key=lambda t: routing.rank_key(SITE, t))
+
+
+def picked_by_sorting(q: Queue, desk: str):
+    """The next ticket as the queue chose it when it sorted the whole queue for every call."""
+    cfg, open_cfgs = SITE.desks[desk], q.open_desks()
+    candidates = [t for t in sorted_waiting(q) if routing.may_serve(SITE, cfg, t, open_cfgs)]
+    private = [t for t in candidates if cfg.private and routing.wants_private_room(SITE, t)]
+    return (private or candidates or [None])[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(ops)
+def test_the_call_order_kept_as_tickets_change_is_the_sorted_order(sequence):
+    """The queue keeps its waiting tickets in call order as they come and go (no sort per view):
+    after every operation that order, each desk's line and each desk's next call are what sorting
+    the whole queue again gives."""
+    q = Queue(SITE)
+    now = START
+    for op, gap_s in sequence:
+        now += timedelta(seconds=gap_s)
+        expected = None
+        try:
+            if op[0] == "issue":
+                q.issue(op[1], now, preference=op[2], extras=tuple(op[3]))
+            else:
+                if op[2] == "next" and q.desks[op[1]].status == "open":
+                    expected = picked_by_sorting(q, op[1])
+                effects = q.command(op[1], op[2], now, service=op[4] if op[3] % 2 else None, to_kind="staff")
+                if effects.calls:
+                    assert expected is None or q.tickets[effects.calls[0].ticket] is expected
+        except QueueError:
+            pass
+        assert q.waiting() == sorted_waiting(q)
+        for desk, cfg in SITE.desks.items():
+            open_cfgs = q.open_desks() + ([] if cfg in q.open_desks() else [cfg])
+            assert q.desk_queue(desk) == [t for t in sorted_waiting(q) if routing.may_serve(SITE, cfg, t, open_cfgs)]
+    assert Queue(SITE, q.tickets.values(), q.desks.values()).waiting() == q.waiting()  # rebuilt after a restart

@@ -17,8 +17,8 @@ from reception import protocol
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))  # a Tuesday, volunteers in
 
 
-def parsed(parse, body: dict):
-    return parse(protocol.encode(body))
+def parsed(parse, message: protocol.Message):
+    return parse(message.to_payload())
 
 
 def test_every_view_of_a_busy_queue_parses(site):
@@ -30,24 +30,25 @@ def test_every_view_of_a_busy_queue_parses(site):
     q.command("vol-1", "next", now)
     estimates = default_estimator(site).estimate(q, now)
 
-    state = parsed(protocol.parse_desk_state, views.desk_state(site, q, "desk-1", now))
+    state = parsed(protocol.DeskState.from_payload, views.desk_state(site, q, "desk-1", now))
     assert state.current is not None and state.current.extras == ("carer",)
-    call = views.call_event(site, effects.calls[0], q.tickets[effects.calls[0].ticket].number, 1, "uk")
-    assert parsed(protocol.parse_call_event, call).number == state.current.number
-    assert parsed(protocol.parse_call_event, call).lang == "uk"
-    board = parsed(protocol.parse_board_snapshot, views.board_snapshot(site, q, estimates, [call], now))
+    event = effects.calls[0]
+    call = views.call_event(site, event.kind, q.tickets[event.ticket].number, event.desk, event.at, 1, "uk")
+    assert parsed(protocol.CallEvent.from_payload, call).number == state.current.number
+    assert parsed(protocol.CallEvent.from_payload, call).lang == "uk"
+    board = parsed(protocol.BoardSnapshot.from_payload, views.board_snapshot(site, q, estimates, [call], now))
     assert board.calls[0].desk == "desk-1"
     ticket = q.waiting()[0]
-    reply = protocol.parse_ticket_reply(protocol.ticket_reply("r-1", views.ticket_view(ticket, 12.5, 2)))
+    reply = parsed(protocol.TicketReply.from_payload, protocol.TicketReply.issued("r-1", views.ticket_view(ticket, 12.5, 2)))
     assert reply.ticket.number == ticket.number
-    assert parsed(protocol.parse_alerts, views_of_alerts(now)) == (
+    assert parsed(protocol.Alerts.from_payload, views_of_alerts(now)).alerts == (
         protocol.Alert("kiosk-1", "paper_out", now), protocol.Alert("desk-1/console", "unreachable", now))
     aggregate = day_aggregate(site, "2026-11-24", list(q.tickets.values()), [], [], now)
-    assert parsed(protocol.parse_stats_daily, DailyStats.payload(aggregate, now, final=False)).site == site.id
+    assert parsed(protocol.DailyStatsMessage.from_payload, DailyStats.payload(aggregate, now, final=False)).site == site.id
 
 
-def views_of_alerts(now: datetime) -> dict:
-    raised: dict[str, dict] = {}
+def views_of_alerts(now: datetime) -> protocol.Alerts:
+    raised: dict[str, protocol.Alert] = {}
     alerts.printer(raised, "kiosk-1", "paper_out", now)
     alerts.availability(raised, "desk-1/console", "offline", now)
     return alerts.payload(raised, now)

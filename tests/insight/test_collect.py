@@ -9,14 +9,14 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from reception.protocol import encode
 from hub.daily_stats import DailyStats
 from hub.stats_db import StatsDB
-from tests.conftest import ROOT
+from tests.conftest import EXAMPLE_CONFIG, ROOT
 from tests.insight.conftest import PERIOD
 from tests.insight.helpers import number, report
 
@@ -27,7 +27,8 @@ def week_payloads(path, site):
     payloads = []
     for at, aggregate in db.aggregates(PERIOD["day_from"], PERIOD["day_to"]):
         renamed = {**aggregate, "site": site, "site_name": f"Borgerservice {site.title()}"}
-        payloads.append(DailyStats.payload(renamed, datetime.fromisoformat(at), final=True))
+        message = DailyStats.payload(renamed, datetime.fromisoformat(at), final=True)
+        payloads.append(json.loads(message.to_payload()))
     db.close()
     return payloads
 
@@ -125,3 +126,16 @@ def test_a_running_hub_reaches_the_central_file_and_its_report(open_hub, collect
     _html, f = report(tmp_path / "central", central, day_from=day, day_to=day)
     assert (number(f, "overall", "all", "visits"), number(f, "reasons", "passport", "visits")) == (3, 2)
     assert number(f, "overall", "all", "repeat_share") == 1.0  # all three had been here before
+
+
+def test_ten_sites_bridged_to_one_centre_all_reach_the_collectors_file(tmp_path):
+    """The municipality of docs/multi-site.md in small: ten site brokers with the installer's bridge, one central
+    broker, ``reception collect``; each site's day (steadily updated) and its final days (handed over at once)
+    are all stored, each under its own site."""
+    from bench import collect
+
+    result = collect.run(EXAMPLE_CONFIG, sites=10, seconds=1.0, every=0.5, burst=2, db=tmp_path / "central.sqlite")
+    assert result["lost"] == 0 and result["burst_messages"] == 20
+    today, *past = [(collect.DAY - timedelta(days=k)).isoformat() for k in range(3)]
+    expected = {(f"site{i:02d}", day, int(day in past)) for i in range(1, 11) for day in (today, *past)}
+    assert set(stored(tmp_path / "central.sqlite")) - {("probe", today, 0)} == expected

@@ -109,8 +109,8 @@ def test_a_day_with_tickets_still_open_is_not_final_until_they_are_closed(site, 
     store.apply(effects)
     daily = DailyStats(site, StatsDB(store.db))
     morning = datetime(2026, 11, 25, 7, tzinfo=timezone.utc)
-    assert [p["final"] for p in daily.finish_past_days(morning)] == [False]
+    assert [p.final for p in daily.finish_past_days(morning)] == [False]
     store.apply(queue.expire_due(morning))
     (final,) = daily.finish_past_days(morning)
-    assert final["final"] and final["reasons"]["passport"]["expired"] == 1
+    assert final.final and final.aggregate["reasons"]["passport"]["expired"] == 1
     assert daily.finish_past_days(morning) == []  # done once

@@ -14,7 +14,7 @@ def latest_stats(rec, predicate, timeout=20):
     def found(msgs):
         for topic, payload in reversed(msgs):
             if topic.endswith("/stats/daily") and payload:
-                message = protocol.parse_stats_daily(payload)
+                message = protocol.DailyStatsMessage.from_payload(payload)
                 return message if predicate(message) else None
     return rec.wait_for(found, timeout)
 

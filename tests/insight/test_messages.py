@@ -15,11 +15,11 @@ def feedback(**fields):
 
 
 def test_feedback_takes_a_face_fixed_reasons_and_an_optional_visit_reason():
-    answer = protocol.parse_feedback(feedback(score=5, tags=["kind", "got_help", "kind"], service="passport",
+    answer = protocol.Feedback.from_payload(feedback(score=5, tags=["kind", "got_help", "kind"], service="passport",
                                               at="2026-11-25T10:00:00+01:00"))
     assert (answer.score, answer.tags, answer.service) == (5, ("kind", "got_help"), "passport")
     assert answer.at == datetime(2026, 11, 25, 9, tzinfo=timezone.utc)
-    assert protocol.parse_feedback(feedback()).tags == ()
+    assert protocol.Feedback.from_payload(feedback()).tags == ()
 
 
 @pytest.mark.parametrize("fields, reason", [
@@ -30,7 +30,7 @@ def test_feedback_takes_a_face_fixed_reasons_and_an_optional_visit_reason():
 ])
 def test_feedback_that_does_not_fit_is_refused_with_a_reason(fields, reason):
     with pytest.raises(MessageError, match=reason):
-        protocol.parse_feedback(feedback(**fields))
+        protocol.Feedback.from_payload(feedback(**fields))
 
 
 @pytest.fixture
@@ -38,11 +38,12 @@ def published(site):
     """A day as the hub publishes it on stats/daily (encoded through the contract)."""
     aggregate = stats.day_aggregate(site, "2026-11-24", [], [], [{"score": 4, "tags": "kind", "service": None}],
                                     datetime(2026, 11, 24, 12, tzinfo=timezone.utc))
-    return DailyStats.payload(aggregate, datetime(2026, 11, 24, 12, tzinfo=timezone.utc), final=False)
+    return json.loads(DailyStats.payload(aggregate, datetime(2026, 11, 24, 12, tzinfo=timezone.utc), final=False)
+                      .to_payload())
 
 
 def test_daily_statistics_round_trip_through_the_contract(published):
-    message = protocol.parse_stats_daily(protocol.encode(published))
+    message = protocol.DailyStatsMessage.from_payload(protocol.encode(published))
     assert (message.site, message.day, message.final) == ("toender", "2026-11-24", False)
     assert message.live == protocol.LiveFigures(waiting=0, served=0, avg_wait_min=None)
     assert message.aggregate["feedback"] == {"-": {"scores": {"4": 1}, "tags": {"kind": 1}}}
@@ -60,4 +61,4 @@ def test_daily_statistics_round_trip_through_the_contract(published):
 ])
 def test_daily_statistics_that_do_not_fit_are_refused(published, change, reason):
     with pytest.raises(MessageError, match=reason):
-        protocol.parse_stats_daily(protocol.encode({**published, **change}))
+        protocol.DailyStatsMessage.from_payload(protocol.encode({**published, **change}))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.i18n import LANGUAGE_NAMES, tr
+from kiosk.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,13 @@ def all_paths(site) -> list[Path]:
 def tap_through(driver, site, lang: str, path: Path) -> int:
     """Tap the buttons of ``path`` by their visible text, as a citizen reads them, up to the ticket.
 
-    Returns the taps of the way itself: the language (when it is not the default) and every
-    answer and choice; the optional "Special needs" detour is not counted.
+    Returns the taps of the way itself: every answer and choice; the language (when it is not the
+    default: its name, on the 7" panel after the language button) and the optional "Special needs"
+    detour are not counted.
     """
     taps = 0
     if lang != site.default_language:
-        driver.tap(LANGUAGE_NAMES[lang])
-        taps += 1
+        driver.choose_language(lang)
     qid = "start"
     for n, i in enumerate(path.answers):
         if path.extras and n == len(path.answers) - 1:

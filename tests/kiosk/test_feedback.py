@@ -10,14 +10,15 @@ import sqlite3
 
 import pytest
 
-from kiosk.feedback_texts import LANGUAGES, ftr
+from kiosk.feedback_texts import ftr
 from kiosk.feedback_view import THANKS_SECONDS, FaceButton, FeedbackButton, FeedbackView
 from kiosk.i18n import LANGUAGE_NAMES, tr
+from reception.config import LANGUAGES
 
 
 @pytest.fixture
 def button(kiosk):
-    """The start screen's feedback button, on the 7" panel (the smallest; the faces pictogram alone),
+    """The start screen's feedback button, on the 7" panel (the smallest; in the row under the answers),
     as a new visitor finds it, whichever test answered before (the tests run in random order)."""
     drv = kiosk.driver
     drv.app.start_over(keep_language=True)
@@ -118,13 +119,13 @@ class _ViewDriver:
     """The kiosk driver looking at the feedback view instead of the screen below it (for ``check_screen``)."""
 
     def __init__(self, drv, view):
-        self.app, self.screen, self.labels, self.widgets = drv.app, view, drv.labels, drv.widgets
+        self.app, self.screen, self.view, self.labels, self.widgets = drv.app, drv.screen, view, drv.labels, drv.widgets
 
 
 def test_every_step_fits_in_every_language_and_size(kiosk, button):
     from kiosk.theme import ScreenProfile
     from kiosk.widgets import KioskButton
-    from tests.kiosk.test_layout import SHOTS, SIZES, check_screen
+    from tests.kiosk.test_layout import SHOTS, SIZES, check_screen, check_targets
 
     drv = kiosk.driver
     problems = []
@@ -146,6 +147,7 @@ def test_every_step_fits_in_every_language_and_size(kiosk, button):
                     if SHOTS:
                         drv.screenshot(f"{SHOTS}/{size[0]}x{size[1]}-{lang}-feedback-{step}.png")
                     problems += check_screen(_ViewDriver(drv, v), profile, f"{size} {lang} feedback {step}")[0]
+                    problems += check_targets(drv, profile, f"{size} {lang} feedback {step}", gaps=False)
                     shown = {b.text for b in drv.widgets(KioskButton, v) if not b.disabled}
                     assert {tr(lang, "back"), tr(lang, "start_over")} <= shown, step
                 v.dismiss()
@@ -156,9 +158,10 @@ def test_every_step_fits_in_every_language_and_size(kiosk, button):
 
 
 def test_the_button_is_on_the_start_screen_at_every_panel_size(kiosk, button):
-    """The 7" panel shows the faces alone, one target wide; a wide panel adds the words."""
+    """The 7" panel shows the faces beside the words; a wide panel the words alone, in the button's whole width."""
     drv = kiosk.driver
-    assert button.icon_only and button.icon == "feedback" and not button.disabled
+    assert not button.icon_only and button.show_icon and button.icon == "feedback" and not button.disabled
+    assert button.text in {lb.text for lb in drv.labels(button)}
     assert min(button.size) >= drv.app.target - 0.5 and button.opacity == 1
     try:
         drv.resize(1280, 800)

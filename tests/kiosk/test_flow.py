@@ -141,12 +141,12 @@ def test_request_body_matches_the_contract(site):
     from reception import protocol
     order = Order("passport", "any", ("carer",), True, "da")
     at = datetime(2026, 11, 25, 10, 1, 2, tzinfo=timezone.utc)
-    online = protocol.parse_ticket_request(protocol.encode(order.request("r1", sent_at=at)))
+    online = protocol.TicketRequest.from_payload(order.request("r1", sent_at=at).to_payload())
     assert (online.service, online.extras, online.first_visit, online.offline_number, online.replaces) == \
         ("passport", ("carer",), True, None, None)
     assert online.sent_at == at  # the hub judges a late request by it (hub.overload.stale)
-    offline = protocol.parse_ticket_request(protocol.encode(
-        order.request("r2", offline_number="C901", issued_at=at, replaces="r1")))
+    offline = protocol.TicketRequest.from_payload(
+        order.request("r2", offline_number="C901", issued_at=at, replaces="r1").to_payload())
     assert (offline.offline_number, offline.issued_at, offline.replaces) == ("C901", at, "r1")
 
 

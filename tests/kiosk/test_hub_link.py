@@ -6,6 +6,7 @@ import threading
 import time
 
 from kiosk.hub_link import HubLink
+from reception import protocol
 from reception.mqtt import BrokerAddress
 
 
@@ -15,7 +16,7 @@ def test_a_waiting_request_is_sent_again_with_the_same_id_after_the_broker_retur
     assert link.conn.wait_connected(10)
     result = {}
     worker = threading.Thread(target=lambda: result.update(
-        reply=link.request({"id": "req-1", "service": "passport"}, timeout=30)))
+        reply=link.request(protocol.TicketRequest("req-1", "passport"), timeout=30)))
     worker.start()
     requests.wait_for(lambda msgs: msgs)
     broker.kill()
@@ -76,5 +77,5 @@ def test_a_request_the_hub_refuses_as_stale_is_issued_offline_and_names_the_requ
     worker.join(10)
     assert time.monotonic() - started < 5, "at once, not after the timeout"
     assert result["ticket"].offline and result["ticket"].number == "C901"
-    assert [p.body["replaces"] for p in issuer.outbox.pending()] == [rid]
+    assert [p.request.replaces for p in issuer.outbox.pending()] == [rid]
     link.stop()

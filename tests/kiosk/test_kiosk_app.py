@@ -38,7 +38,7 @@ def test_paper_out_is_said_plainly_kept_longer_and_reaches_staff(kiosk_app, brok
 
 def test_idle_warning_more_time_then_reset_to_danish(kiosk, site):
     drv, app = kiosk.driver, kiosk.app
-    drv.tap("Deutsch")
+    drv.choose_language("de")
     drv.tap("Reisepass und Führerschein")
     settings = site.kiosk
     app._last_touch = time.monotonic() - (settings.idle_reset_seconds - settings.idle_warning_seconds + 1)
@@ -54,7 +54,7 @@ def test_idle_warning_more_time_then_reset_to_danish(kiosk, site):
 
 def test_read_aloud_speaks_the_screen_in_the_chosen_language(kiosk):
     drv = kiosk.driver
-    drv.tap("Українська")
+    drv.choose_language("uk")
     drv.tap(tr("uk", "read_aloud"))
     kiosk.services.speaker.wait(20)
     wavs = list(kiosk.wav_dir.glob("*.wav"))
@@ -65,7 +65,7 @@ def test_read_aloud_speaks_the_screen_in_the_chosen_language(kiosk):
 def test_a_shaky_double_tap_is_one_tap(kiosk):
     drv, app = kiosk.driver, kiosk.app
     app.tap_guard = 1.5  # longer than the frames between two taps on a busy machine
-    drv.tap("English")
+    drv.choose_language("en")
     time.sleep(app.tap_guard)
     drv.tap("Passport and driving licence")  # lands on the next question...
     assert drv.screen.name == "question"
@@ -107,7 +107,7 @@ def test_a_silent_hub_never_freezes_the_screen_and_a_late_number_still_prints(ki
         assert drv.screen.message == tr("da", "issuing")
         drv.tap(tr("da", "done"))  # the citizen gives up waiting: the screen answers at once
         assert drv.screen.name == "start"
-        drv.tap("English")
+        drv.choose_language("en")
         drv.wait_until(lambda: b"C901" in k.printer.sink.device.output, 10)
         drv.pump(0.3)
         assert drv.screen.name == "start" and k.app.lang == "en" and k.app._ticket_timeout is None
@@ -137,13 +137,27 @@ def test_a_label_too_long_for_24_pt_is_named_in_the_log(kiosk_app, broker, tmp_p
         drv = k.driver
         drv.app.start_over()
         drv.wait_until(lambda: any(long_label in r.getMessage() for r in caplog.records), 5)
-        named = [r.getMessage() for r in caplog.records if "under 24 pt" in r.getMessage()]
+        named = [r.getMessage() for r in caplog.records if "shorten it in the site file" in r.getMessage()]
         assert len(named) == 1 and "800x480" in named[0], named  # the short labels around it are not named
         assert drv.button(long_label).opacity == 1
         drv.app.start_over()
         drv.settle(4)
         time.sleep(1.2)
         drv.settle(2)
-        assert len([r for r in caplog.records if "under 24 pt" in r.getMessage()]) == 1  # once, not every visit
+        assert len([r for r in caplog.records if "shorten it" in r.getMessage()]) == 1  # once, not every visit
     finally:
         k.services.stop()
+
+
+def test_the_7_inch_start_screen_has_the_languages_by_name_behind_its_language_button(kiosk, site):
+    drv, app = kiosk.driver, kiosk.app
+    assert not app.wide and "Українська" not in {b.text for b in drv.buttons()}
+    assert drv.choose_language("uk") == 2  # the language button, then the name
+    assert drv.view is drv.screen and drv.screen.name == "start" and app.lang == "uk"
+    assert drv.screen.ids.title.text == site.questions["start"].text.get_text("uk")
+    drv.tap(tr("uk", "language"))
+    drv.tap(tr("uk", "back"))  # leaves the language as it was
+    assert drv.view is drv.screen and app.lang == "uk"
+    drv.tap(tr("uk", "language"))
+    app._last_touch = time.monotonic() - site.kiosk.idle_reset_seconds - 1
+    drv.wait_until(lambda: drv.view is drv.screen and app.lang == "da", 3)  # the next citizen starts afresh

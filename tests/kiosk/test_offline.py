@@ -57,7 +57,7 @@ def test_broker_cut_tickets_issued_offline_reach_the_hub_once_in_issue_order(kio
     assert numbers == ["C901", "A901", "C902"]
     assert len(kiosk.services.outbox) == 3
     # the first-visit answer given on the ticket screen waits in the outbox with its ticket
-    drv.wait_until(lambda: [p.body["first_visit"] for p in kiosk.services.outbox.pending()] == [None, True, None])
+    drv.wait_until(lambda: [p.request.first_visit for p in kiosk.services.outbox.pending()] == [None, True, None])
 
     broker.start()
     drv.wait_until(lambda: len(kiosk.services.outbox) == 0, 40)

@@ -47,7 +47,7 @@ def test_pending_in_issue_order_with_contract_bodies_until_delivered(tmp_path, k
     a = box.issue(Order("passport", lang="uk"), "C", T0)
     b = box.issue(Order("moving", extras=("carer",)), "F", T0 + timedelta(seconds=5))
     assert [p.number for p in box.pending()] == ["C901", "F901"]
-    parsed = protocol.parse_ticket_request(protocol.encode(box.pending()[1].body))
+    parsed = protocol.TicketRequest.from_payload(box.pending()[1].request.to_payload())
     assert (parsed.offline_number, parsed.issued_at, parsed.extras) == ("F901", b.issued_at, ("carer",))
     box.delivered(a.id)
     assert [p.number for p in box.pending()] == ["F901"]
@@ -71,7 +71,17 @@ def test_the_hand_over_names_the_request_it_replaces_and_carries_a_late_first_vi
     ticket = box.issue(Order("passport"), "C", T0, replaces="kiosk-1-abc")
     assert box.set_first_visit("C901", T0, True)
     assert not box.set_first_visit("C901", T0 + timedelta(days=1), True)  # another day's C901: not here
-    parsed = protocol.parse_ticket_request(protocol.encode(box.pending()[0].body))
+    parsed = protocol.TicketRequest.from_payload(box.pending()[0].request.to_payload())
     assert (parsed.replaces, parsed.first_visit, parsed.offline_number) == ("kiosk-1-abc", True, "C901")
     box.delivered(ticket.id)
     assert not box.set_first_visit("C901", T0, False)  # handed over: the answer must travel on its own
+
+
+def test_a_ticket_stored_by_an_older_kiosk_without_the_version_is_still_handed_over(tmp_path, kiosk):
+    box = Outbox(tmp_path / "o.db", kiosk)
+    box.db.execute("INSERT INTO pending (id, number, issued_at, body) VALUES (?, ?, ?, ?)",
+                   ["kiosk-1-off-1", "C901", T0.isoformat(), '{"id":"kiosk-1-off-1","service":"passport",'
+                    f'"offline_number":"C901","issued_at":"{T0.isoformat()}","first_visit":null}}'])
+    assert box.set_first_visit("C901", T0, False)
+    [pending] = box.pending()
+    assert (pending.request.offline_number, pending.request.issued_at, pending.request.first_visit) == ("C901", T0, False)

@@ -1,104 +1,22 @@
-"""The checks every payload passes before any part of the appliance reads it: size, JSON, fields.
+"""Field readers: each takes one field of a decoded JSON object and checks it, or raises ``MessageError``.
 
-The limits are part of the contract (``docs/protocol.md``, "Limits and strictness"):
-a payload over its size limit is refused before it is parsed; deep nesting, a key
-given twice, NaN and Infinity, unknown fields, empty or non-printable texts and
-out-of-range numbers and times are refused.  Every reason quotes at most ``SHOWN``
-characters of what was sent and fits on one line, so a hostile message can neither
-fill a log nor travel on to other devices in a reply.  All of it raises
-``MessageError``, the one exception a parser may raise.
+Texts are non-empty, printable and short; numbers and times stay in range; ids,
+ticket numbers and language codes match their patterns (``codes``).  A field no
+schema names is refused by ``only``.
 """
 from __future__ import annotations
 
-import json
 import re
-import reprlib
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from reception.errors import MessageError
+from reception.protocol.codes import DESK_KINDS, ID_RE, LANG_RE, NUMBER_RE, SEGMENT_RE
+from reception.protocol.wire import show
 
-MAX_PAYLOAD = 256 * 1024  # bytes of any message: the broker drops bigger ones (message_size_limit)
-MAX_PACKET = 1024 * 1024  # bytes of any packet: the broker disconnects a client that sends a bigger one
-MAX_DEVICE_PAYLOAD = 4 * 1024  # bytes of a message a device sends the hub; real ones stay under 400
-MAX_DEPTH = 8  # objects and lists inside each other; the deepest message of the contract has 5
 MAX_TEXT = 200  # characters of a text field
 MAX_COUNT = 1_000_000_000  # the largest count or sequence number in any message
-SHOWN = 60  # characters of a sent value quoted in a reason
-MAX_REASON = 300  # characters of a reason, logged or sent in a reply
-ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")  # a command id: a UUID, "kiosk-1-off-0007", ...
-SEGMENT_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")  # a site, kiosk, desk, board or service id
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc)
-
-_repr = reprlib.Repr()
-_repr.maxstring = _repr.maxother = SHOWN
-_repr.maxlevel, _repr.maxdict, _repr.maxlist = 2, 3, 3
-
-
-def show(value: Any) -> str:
-    """``repr(value)`` cut to about ``SHOWN`` characters (escaped, so always one line)."""
-    text = _repr.repr(value)
-    return text if len(text) <= SHOWN + 8 else text[:SHOWN] + "..."
-
-
-def shorten(text: str, limit: int = MAX_REASON) -> str:
-    """A reason as one line of at most ``limit`` characters."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-# ---------------------------------------------------------------------------
-# bytes to JSON
-
-
-def load_json(raw: bytes | str, max_bytes: int = MAX_PAYLOAD) -> Any:
-    """Parse UTF-8 JSON of at most ``max_bytes``, refusing what Python's json would let through."""
-    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else bytes(raw)
-    if len(data) > max_bytes:
-        raise MessageError(f"payload of {len(data)} bytes is over the limit of {max_bytes}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise MessageError("payload is not UTF-8") from None
-    try:
-        value = json.loads(text, object_pairs_hook=_object, parse_constant=_constant, parse_float=_float)
-    except RecursionError:
-        raise MessageError(f"nested deeper than {MAX_DEPTH} levels") from None
-    except MessageError:
-        raise
-    except ValueError as exc:
-        raise MessageError(f"not JSON: {shorten(str(exc), 100)}") from None
-    _check_depth(value)
-    return value
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        twice = next(k for k, _v in pairs if k in seen or seen.add(k))
-        raise MessageError(f"field {show(twice)} appears twice")
-    return obj
-
-
-def _constant(name: str):
-    raise MessageError(f"{name} is not a number JSON allows")
-
-
-def _float(text: str) -> float:
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise MessageError(f"number {show(text)} is out of range")
-    return value
-
-
-def _check_depth(value: Any) -> None:
-    level, depth = [value], 0
-    while level := [v for v in level if isinstance(v, (dict, list))]:
-        depth += 1
-        if depth > MAX_DEPTH:
-            raise MessageError(f"nested deeper than {MAX_DEPTH} levels")
-        level = [child for v in level for child in (v.values() if isinstance(v, dict) else v)]
 
 
 # ---------------------------------------------------------------------------
@@ -196,3 +114,65 @@ def timestamp(data: Mapping, key: str, *, required: bool = True) -> datetime | N
     if not EARLIEST.year <= ts.year < LATEST.year or not EARLIEST <= ts < LATEST:  # the year first: no overflow
         raise MessageError(f"field {key!r} is not a time of this century: {show(value)}")
     return ts
+
+
+def lang(data: Mapping, key: str = "lang", default: str | None = "da") -> str | None:
+    """A language code like "uk": the board passes it to espeak-ng, so nothing else gets through."""
+    value = field(data, key, str, required=False, default=default)
+    if value is not None and not LANG_RE.fullmatch(value):
+        raise MessageError(f"field {key!r} is not a language code like 'uk': {show(value)}")
+    return value
+
+
+def ticket_number(data: Mapping, key: str = "number", *, required: bool = True) -> str | None:
+    value = field(data, key, str, required=required)
+    if value is not None and not NUMBER_RE.fullmatch(value):
+        raise MessageError(f"field {key!r} is not a ticket number like A012: {show(value)}")
+    return value
+
+
+def one_of_each(data: Mapping, key: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """A list of fixed codes (extra needs, feedback reasons); one named twice counts once."""
+    values = field(data, key, list, required=False, default=[])
+    for value in values:
+        if not isinstance(value, str) or value not in allowed:
+            raise MessageError(f"unknown {what} {show(value)} (use {', '.join(allowed)})")
+    return tuple(dict.fromkeys(values))
+
+
+def objects(data: Mapping, key: str, fields: tuple[str, ...], *, required: bool = False) -> list[dict]:
+    """A list of objects with only these fields."""
+    items = field(data, key, list, required=required, default=[])
+    for item in items:
+        if not isinstance(item, dict):
+            raise MessageError(f"each of {key!r} must be an object")
+        only(item, fields, f"{key}[].")
+    return items
+
+
+def kind_map(data: Mapping, key: str) -> dict[str, Any]:
+    """An object keyed by desk kind."""
+    value = field(data, key, dict, required=False, default={})
+    for kind in value:
+        if kind not in DESK_KINDS:
+            raise MessageError(f"{key!r} has a bad entry {show(kind)} (use {', '.join(DESK_KINDS)})")
+    return value
+
+
+def minutes(data: Mapping, key: str) -> int | None:
+    """Whole minutes or null (no estimate)."""
+    value = data.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or
+                              not 0 <= value <= MAX_COUNT):
+        raise MessageError(f"field {key!r} must be whole minutes or null, not {show(value)}")
+    return None if value is None else round(value)
+
+
+def languages(data: Mapping, key: str = "languages") -> tuple[str, ...] | None:
+    """Up to 16 language codes, each once."""
+    langs = field(data, key, list, required=False)
+    if langs is None:
+        return None
+    if len(langs) > 16 or not all(isinstance(code, str) and LANG_RE.fullmatch(code) for code in langs):
+        raise MessageError(f"field {key!r} must list language codes like 'uk'")
+    return tuple(dict.fromkeys(langs))
