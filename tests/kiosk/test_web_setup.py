@@ -21,7 +21,8 @@ def test_the_manager_closes_the_volunteer_desk_and_cancels_thursday_and_the_kios
             log_in(page, web, "mette")
             page.get_by_role("link", name="Dagens opsætning").click()
             drv.wait_until(lambda: kiosk.services.link.board and kiosk.services.link.board.kinds["volunteer"].open)
-            for word in ("English", "MitID, Digital Post and apps", "Show me how to use it"):
+            drv.choose_language("en")
+            for word in ("MitID, Digital Post and apps", "Show me how to use it"):
                 drv.tap(word)
             assert drv.button(tr("en", "choice_volunteer"))
             page.locator("tr[data-desk='vol-1']").get_by_role("button", name="Luk for i dag").click()
