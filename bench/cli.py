@@ -17,6 +17,7 @@ BENCHMARKS = {
     "desk": ("hardware.bench", "desk button press to command on the broker, ticket rendering"),
     "collect": ("bench.collect", "a municipality's sites bridged to one collector: the collector's lag"),
     "setup": ("bench.setup", "an office setup change to its answer, the retained setup and the board snapshot"),
+    "web": ("bench.web", "desk workstation click in headless Chromium to the call on the board snapshot"),
     "torture": ("bench.torture", "hub kills, broker restarts, cut kiosks, junk: then every ticket reconciled"),
 }
 

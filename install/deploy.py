@@ -44,7 +44,8 @@ MOSQUITTO_DIR = Path("/etc/mosquitto/reception")
 UNIT_DIR = Path("/etc/systemd/system")
 DOC_DIR = Path("/usr/share/doc/reception")
 UDEV_PRINTER_RULE = Path("/etc/udev/rules.d/60-reception-printer.rules")
-HUB_UNIT_FILES = ("reception-hub.service", "reception-report.service", "reception-report.timer")
+HUB_UNIT_FILES = ("reception-hub.service", "reception-report.service", "reception-report.timer",
+                  "reception-web.service")
 UNIT_FILES_OF_ROLE = {  # each machine the units of what it runs; the one machine all of a site's
     "all-in-one": (*HUB_UNIT_FILES, "reception-kiosk@.service", "reception-board@.service",
                    "reception-desk@.service"),
@@ -161,8 +162,9 @@ def devices(args, site: config.Site) -> dict[str, list[str]]:
 
 
 def units(args, chosen: dict[str, list[str]]) -> list[str]:
-    """Units to enable: the hub with its weekly report timer, and one instance per device."""
-    names = ["reception-hub.service", "reception-report.timer"] if args.role in ("all-in-one", "hub") else []
+    """Units to enable: the hub with its weekly report timer and the staff web, and one instance per device."""
+    names = (["reception-hub.service", "reception-report.timer", "reception-web.service"]
+             if args.role in ("all-in-one", "hub") else [])
     return names + [f"reception-{kind}@{device_id}.service" for kind, ids in chosen.items() for device_id in ids]
 
 
@@ -243,6 +245,10 @@ def env_file(args) -> Planned:
         lines.append(f"RECEPTION_BROKER_HOST={args.broker_host}")
     if port:
         lines.append(f"RECEPTION_BROKER_PORT={port}")
+    if bool(args.web_tls_cert) != bool(args.web_tls_key):
+        raise ConfigError("--web-tls-cert and --web-tls-key go together")
+    if args.web_tls_cert:  # the staff web service serves HTTPS (docs/web.md)
+        lines += [f"RECEPTION_WEB_TLS_CERT={args.web_tls_cert}", f"RECEPTION_WEB_TLS_KEY={args.web_tls_key}"]
     return Planned(ENV_FILE, ("\n".join(lines) + "\n").encode(), 0o644)
 
 
@@ -265,7 +271,7 @@ def unit_files(names: tuple[str, ...]) -> list[Planned]:
 
 def doc_files() -> list[Planned]:
     return [Planned(DOC_DIR / name, (CHECKOUT / "docs" / name).read_bytes(), 0o644)
-            for name in ("install.md", "multi-site.md", "report.md")]
+            for name in ("install.md", "multi-site.md", "report.md", "web.md")]
 
 
 # ---------------------------------------------------------------------------
@@ -337,6 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-cert", help="server certificate: adds a TLS listener on 8883 (broker roles)")
     p.add_argument("--tls-key", help="its private key, readable by the mosquitto user")
     p.add_argument("--tls-port", type=int, default=8883, help="port of the TLS listener (default %(default)s)")
+    p.add_argument("--web-tls-cert", help="certificate (PEM) for the staff web service's HTTPS (hub roles)")
+    p.add_argument("--web-tls-key", help="its private key, readable by the reception user")
     p.add_argument("--site", action="append", default=[], help="central role: a site id that bridges to it")
     return p
 

@@ -3,7 +3,7 @@
 # the reception appliance.  Run it from a checkout of this repository, as root:
 #
 #   sudo install/install.sh all-in-one                 broker, hub, first kiosk, desks with pins
-#   sudo install/install.sh hub                        broker, hub and its weekly report
+#   sudo install/install.sh hub                        broker, hub, its weekly report and the staff web
 #   sudo install/install.sh kiosk --kiosk kiosk-1 --broker-host hub.local --secrets-from /media/usb
 #   sudo install/install.sh board --board board-1 --broker-host hub.local --secrets-from /media/usb
 #   sudo install/install.sh desk  --desk desk-1 --desk vol-1 --broker-host hub.local --secrets-from /media/usb
@@ -54,8 +54,8 @@ PACKAGES=(python3 python3-venv python3-pip)
 SYSTEM_SITE_PACKAGES=0
 case "$ROLE" in
   all-in-one) PACKAGES+=(mosquitto mosquitto-clients "${SCREEN[@]}" libusb-1.0-0 python3-lgpio)
-              EXTRAS=hub,kiosk,desk,report SYSTEM_SITE_PACKAGES=1 ;;
-  hub) PACKAGES+=(mosquitto mosquitto-clients); EXTRAS=hub,report ;;
+              EXTRAS=hub,kiosk,desk,report,web SYSTEM_SITE_PACKAGES=1 ;;
+  hub) PACKAGES+=(mosquitto mosquitto-clients); EXTRAS=hub,report,web ;;
   central) PACKAGES+=(mosquitto mosquitto-clients); EXTRAS=report ;;
   kiosk) PACKAGES+=("${SCREEN[@]}" libusb-1.0-0); EXTRAS=kiosk ;;
   board) PACKAGES+=("${SCREEN[@]}" alsa-utils); EXTRAS=board ;;  # aplay plays the announcements

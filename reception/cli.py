@@ -16,7 +16,8 @@ import sys
 from reception.errors import ConfigError, ReceptionError
 from reception.extras import EXIT_UNAVAILABLE, missing_part
 
-PARTS = ("reception.commands", "reception.up", "hub.cli", "kiosk.cli", "display_board.cli", "hardware.cli", "bench.cli", "hub.report.cli")
+PARTS = ("reception.commands", "reception.up", "hub.cli", "kiosk.cli", "display_board.cli", "hardware.cli", "bench.cli",
+         "hub.report.cli", "web.cli")
 
 EXIT_CONFIG = 78  # EX_CONFIG: systemd shows it, and Restart=on-failure will not loop forever on it
 EXIT_BROKEN_PIPE = 128 + 13  # as a program ended by SIGPIPE: `set -o pipefail` still sees it

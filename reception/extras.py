@@ -14,7 +14,7 @@ EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: a part is missing; restarting will not 
 COMMAND_EXTRA = {
     "hub": "hub", "kiosk": "kiosk", "print-preview": "kiosk", "board": "board", "board-screenshot": "board",
     "desk": "desk", "console": "desk", "report": "report", "collect": "report", "demo-data": "report",
-    "up": "all", "bench": "bench",
+    "up": "all", "bench": "bench", "web": "web", "user": "web",
 }
 # Top-level modules of the extras' packages, with the extras that bring them.
 MODULE_EXTRAS = {
@@ -24,6 +24,7 @@ MODULE_EXTRAS = {
     "sqlite_utils": ("hub", "kiosk", "desk", "report"),
     "matplotlib": ("report",),
     "psutil": ("bench",),
+    "starlette": ("web",), "uvicorn": ("web",), "argon2": ("web",), "jinja2": ("web",), "python_multipart": ("web",),
 }
 ROLE_OF_EXTRA = {"hub": "hub", "kiosk": "kiosk", "board": "board", "desk": "desk", "all": "all-in-one"}
 

@@ -1,8 +1,9 @@
 """``reception up``: the whole system on one machine, for trying it out and for development.
 
 It starts a private Mosquitto (unless the site file or the command line names a
-broker), the hub, the kiosk and the display board in windows (when there is a
-screen), and a desk console in this terminal.  Ctrl-C, or quitting the console,
+broker), the hub, the staff web service (printing its address and a first manager
+login), the kiosk and the display board in windows (when there is a screen), and a
+desk console in this terminal.  Ctrl-C, or quitting the console,
 stops everything, newest first.  Logs of the parts go to ``<data>/logs/``.
 """
 from __future__ import annotations
@@ -15,10 +16,11 @@ import time
 from pathlib import Path
 
 from reception import clock, config
-from reception.broker import PrivateBroker, port_open
+from reception.broker import PrivateBroker, free_port, port_open
 from reception.commands import add_broker_arguments, add_config_argument
 
 DEFAULT_PORT = 1883
+WEB_PORT = 8080
 
 
 def add_commands(sub) -> None:
@@ -32,6 +34,9 @@ def add_commands(sub) -> None:
     p.add_argument("--no-kiosk", action="store_true", help="do not start the kiosk window")
     p.add_argument("--no-board", action="store_true", help="do not start the display board window")
     p.add_argument("--no-console", action="store_true", help="no desk console; wait for Ctrl-C instead")
+    p.add_argument("--no-web", action="store_true", help="do not start the staff web service")
+    p.add_argument("--web-port", type=int, default=None,
+                   help=f"port of the staff web service on 127.0.0.1 (default {WEB_PORT}, or a free one)")
     p.set_defaults(func=run)
 
 
@@ -64,6 +69,20 @@ class Parts:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def start_web(parts: Parts, args, data: Path, common: list[str]) -> None:
+    """The staff web service, with a first manager login for a fresh accounts file (printed here)."""
+    port = args.web_port or (WEB_PORT if not port_open("127.0.0.1", WEB_PORT) else free_port())
+    note = data / "web-first-login.txt"
+    parts.start("web", "web", *common, "--db", str(data / "web.db"), "--port", str(port), "--demo-login", str(note))
+    deadline = time.monotonic() + 15
+    while not port_open("127.0.0.1", port) and time.monotonic() < deadline and not parts.failed():
+        time.sleep(0.1)
+    login = note.read_text(encoding="utf-8").split() if note.exists() else []
+    print(f"Staff web: http://127.0.0.1:{port}/"
+          + (f"  first login: {login[0]} / {login[1]} (manager; add staff with "
+             f"reception user add NAME --role staff --db {data / 'web.db'})" if len(login) == 2 else ""))
 
 
 def run(args) -> int:
@@ -107,7 +126,7 @@ def _broker(args, site: config.Site, data: Path) -> tuple[PrivateBroker | None, 
 
 
 def _start_parts(parts: Parts, args, site: config.Site, common: list[str]) -> None:
-    """The hub, and the kiosk and board windows when there is a screen to show them on."""
+    """The hub, the kiosk and board windows when there is a screen to show them on, and the staff web."""
     parts.start("hub", "hub", *common, "--db", str(Path(args.data) / "hub.db"))
     screen = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if not screen and not (args.no_kiosk and args.no_board):
@@ -117,6 +136,8 @@ def _start_parts(parts: Parts, args, site: config.Site, common: list[str]) -> No
         parts.start("kiosk", "kiosk", *common, "--kiosk", kiosk)
     if screen and not args.no_board and site.boards:
         parts.start("board", "board", *common, "--board", args.board or site.boards[0])
+    if not args.no_web:
+        start_web(parts, args, Path(args.data), common)
 
 
 def _run_console(parts: Parts, common: list[str], desk: str, stop: dict[str, bool]) -> None:

@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("reception", "hub", "kiosk", "display_board", "hardware", "bench")
+PACKAGES = ("reception", "hub", "kiosk", "display_board", "hardware", "bench", "web")
 
 
 def package_imports(root: Path, packages: tuple[str, ...]) -> dict[tuple[str, str], str]:

@@ -48,3 +48,18 @@ def test_broker_config_refuses_anonymous_and_binds_plain_port_to_loopback_with_t
     assert "allow_anonymous false" in plain.splitlines() and "listener 1883" in plain.splitlines()
     tls = ba.mosquitto_conf(site, password_file="/p", acl_file="/a", tls=ba.TlsFiles("/c.pem", "/k.pem"))
     assert "listener 1883 127.0.0.1" in tls and "listener 8883\ncertfile /c.pem\nkeyfile /k.pem" in tls
+
+
+def test_the_web_asks_for_tickets_only_as_the_front_desk_kiosk_and_only_when_the_site_has_it(site, tmp_path):
+    from tests.conftest import EXAMPLE_CONFIG
+    from reception import config
+
+    web = ba.Account(ba.WEB, "web")
+    assert not [topic for access, topic in ba.acl_rules(site, web) if "ticket" in topic]
+    with_front_desk = tmp_path / "site.toml"
+    with_front_desk.write_text(EXAMPLE_CONFIG.read_text(encoding="utf-8")
+                               + '\n[[kiosks]]\nid = "front-desk"\noffline_numbers = [801, 849]\n', encoding="utf-8")
+    rules = ba.acl_rules(config.load(with_front_desk), web)
+    assert [r for r in rules if "ticket" in r[1]] == [("write", "reception/toender/kiosk/front-desk/ticket/request"),
+                                                      ("read", "reception/toender/kiosk/front-desk/ticket/reply")]
+    assert ("read", "reception/toender/kiosk/+/available") in rules

@@ -54,7 +54,7 @@ def installed():
 
 def test_second_run_changes_nothing(installed):
     _root, first, second, (before, after) = installed
-    assert "28 file(s) changed" in first.stderr  # 27 before the web account's password file
+    assert "30 file(s) changed" in first.stderr  # 28 before the web service's unit and docs/web.md
     assert "0 file(s) changed" in second.stderr
     assert after == before
 
@@ -85,7 +85,8 @@ def test_mosquitto_starts_from_the_written_files(tmp_path):
     root, port = mosquitto_dir(), free_port()
     install("hub", "--root", str(root), "--port", str(port))
     assert sorted(p.name for p in (root / "etc/systemd/system").glob("reception-*")) == [
-        "reception-hub.service", "reception-report.service", "reception-report.timer"], "only the hub's units"
+        "reception-hub.service", "reception-report.service", "reception-report.timer", "reception-web.service"], \
+        "only the hub's units"
     broker = broker_from_root(root, port)
     password = secret(root, "kiosk-1")
     attempts = [Client(port, "kiosk-1", password), Client(port, "kiosk-1", password + "x"),
@@ -150,7 +151,7 @@ def test_enabled_units_pass_systemd_analyze_verify(installed, systemd_analyze):
     root = installed[0]
     wants = enabled(root, "multi-user.target")
     assert wants == ["reception-desk@desk-1.service", "reception-desk@vol-1.service",
-                     "reception-hub.service", "reception-kiosk@kiosk-1.service"]
+                     "reception-hub.service", "reception-kiosk@kiosk-1.service", "reception-web.service"]
     assert enabled(root, "timers.target") == ["reception-report.timer"]  # the weekly report
     verify(systemd_analyze, root, *wants, "reception-report.timer", "reception-report.service",
            "reception-board@board-1.service")
@@ -216,3 +217,12 @@ def test_installer_script_passes_shellcheck():
         pytest.fail("shellcheck is missing: apt-get install shellcheck (in run.sh's APT_TEST_PACKAGES)")
     result = subprocess.run(["shellcheck", str(INSTALL)], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stdout
+
+
+def test_the_staff_web_serves_https_with_the_certificate_given_to_the_installer(tmp_path):
+    root = tmp_path / "hub"
+    install("hub", "--root", str(root), "--web-tls-cert", "/etc/ssl/web.pem", "--web-tls-key", "/etc/ssl/web.key")
+    env = (root / "etc/reception/reception.env").read_text().splitlines()
+    assert {"RECEPTION_WEB_TLS_CERT=/etc/ssl/web.pem", "RECEPTION_WEB_TLS_KEY=/etc/ssl/web.key"} <= set(env)
+    half = install("hub", "--root", str(tmp_path / "other"), "--web-tls-cert", "/etc/ssl/web.pem", check=False)
+    assert half.returncode == EXIT_CONFIG and "--web-tls-cert and --web-tls-key go together" in half.stderr

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from reception.broker import free_port
 from reception.cli import build_parser
 from reception.extras import COMMAND_EXTRA, EXIT_UNAVAILABLE, MODULE_EXTRAS
 from tests.conftest import EXAMPLE_CONFIG, ROOT, TEST_INSTANT
@@ -67,7 +68,7 @@ def test_each_role_gets_its_own_packages_and_no_others(tmp_path, role, packages_
 
 def test_the_one_machine_run_and_the_tests_get_every_extra():
     everything = distributions(["all"])
-    assert distributions(["hub", "kiosk", "board", "desk", "report", "bench"]) == everything
+    assert distributions(["hub", "kiosk", "board", "desk", "report", "bench", "web"]) == everything
     assert everything < distributions(["test"])
     run_sh = (ROOT / "run.sh").read_text()
     assert "install_python_project all\n" in run_sh
@@ -163,6 +164,7 @@ def test_the_hub_and_its_weekly_report_run_on_a_hub_pi(venv_for, broker, tmp_pat
     python = venv_for("hub")
     assert not any(role_venv.importable(python, m) for m in ("kivy", "gpiozero", "escpos"))
     runs_until_ready(python, broker, "hub", "--db", str(tmp_path / "hub.db"))
+    runs_until_ready(python, broker, "web", "--db", str(tmp_path / "web.db"), "--port", str(free_port()))
     made = role_venv.run(python, "demo-data", "-c", str(EXAMPLE_CONFIG), "--db", str(tmp_path / "demo.db"),
                          "--days", "1")
     day = (datetime.fromisoformat(TEST_INSTANT) - timedelta(days=1)).date().isoformat()
@@ -200,6 +202,8 @@ def test_the_kiosk_runs_on_a_kiosk_pi(venv_for, broker, xvfb, tmp_path):
     ("board", "hub -c {site} --broker-port 1 --db {tmp}/hub.db", "hub"),
     ("hub", "print-preview -c {site} --out {tmp}/ticket.png", "kiosk"),
     ("board", "report --last-week --db {tmp}/none.db", "report"),
+    ("desk", "web -c {site} --broker-port 1 --db {tmp}/web.db", "web"),
+    ("kiosk", "user list --db {tmp}/web.db", "web"),
 ])
 def test_a_command_of_another_role_names_the_extra_it_needs(venv_for, tmp_path, role, command, extra):
     args = command.format(site=EXAMPLE_CONFIG, tmp=tmp_path).split()

@@ -70,7 +70,7 @@ def test_exec_start_is_a_command_line_the_program_accepts(name):
 
 @pytest.mark.parametrize("name, account", [("reception-hub.service", "hub"), ("reception-kiosk@.service", "%i"),
                                            ("reception-board@.service", "%i"), ("reception-desk@.service", "%i"),
-                                           ("reception-collect.service", "report")])
+                                           ("reception-collect.service", "report"), ("reception-web.service", "web")])
 def test_each_unit_logs_in_as_its_own_account(name, account):
     text = (ROOT / "systemd" / name).read_text()
     assert f"Environment=RECEPTION_MQTT_USERNAME={account}\n" in text

@@ -1,5 +1,6 @@
 """``reception up``: the whole system on one machine from one command, and stopped by Ctrl-C."""
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -8,10 +9,11 @@ import time
 import psutil
 import pytest
 
-from reception import broker as broker_module
+from reception import broker as broker_module, clock
 from reception.broker import free_port
 from reception.errors import BrokerMissing
 from tests.conftest import EXAMPLE_CONFIG, ROOT
+from web.accounts import Accounts
 
 
 def test_a_missing_mosquitto_says_how_to_install_it(monkeypatch):
@@ -61,9 +63,10 @@ def _wait_for_children(up, wanted, timeout):
 
 
 def test_up_without_a_terminal_says_why_there_is_no_desk_console(tmp_path):
+    web_port = free_port()
     up = subprocess.Popen([sys.executable, "-m", "reception.cli", "up", "-c", str(EXAMPLE_CONFIG),
                            "--broker-port", str(free_port()), "--data", str(tmp_path / "var"),
-                           "--no-kiosk", "--no-board"],
+                           "--no-kiosk", "--no-board", "--web-port", str(web_port)],
                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                           text=True)
     try:
@@ -78,4 +81,9 @@ def test_up_without_a_terminal_says_why_there_is_no_desk_console(tmp_path):
     said = "".join(lines)
     assert "no terminal (standard input is not a tty): no desk console" in said
     assert "reception console -c " in said and "--desk desk-1" in said
+    login = re.search(rf"Staff web: http://127.0.0.1:{web_port}/  first login: leder / (\S+) \(manager", said)
+    assert login, said
+    accounts = Accounts(tmp_path / "var" / "web.db", clock.from_env())
+    assert accounts.verify("leder", login.group(1)).role == "manager"
+    accounts.close()
     assert up.returncode == 0, out
