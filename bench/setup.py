@@ -21,7 +21,7 @@ from bench.harness import HubProcess, Recorder
 from reception import config
 from reception.broker import PrivateBroker
 from reception.commands import add_config_argument
-from reception.setup_messages import SetupTopics
+from reception.protocol.office import SetupTopics
 
 TARGET_MAX_MS = 1000
 DESK = "desk-2"

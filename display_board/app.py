@@ -32,7 +32,7 @@ from reception.config import Site
 from reception.errors import ConfigError
 from reception.mqtt import BrokerAddress
 from reception.protocol import DailyStatsMessage
-from reception.setup_messages import OfficeSetup
+from reception.protocol.office import OfficeSetup
 
 log = logging.getLogger(__name__)
 

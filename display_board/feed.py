@@ -12,7 +12,7 @@ from typing import Callable
 
 from reception import protocol
 from reception.mqtt import BrokerAddress, Connection
-from reception.setup_messages import OfficeSetup, SetupTopics
+from reception.protocol.office import OfficeSetup, SetupTopics
 
 
 class BoardFeed:

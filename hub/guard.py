@@ -11,7 +11,7 @@ from reception import protocol
 from reception.config import Site
 from reception.errors import MessageError
 from reception.protocol.wire import MAX_DEVICE_PAYLOAD, show, shorten
-from reception.setup_messages import MAX_SETUP_PAYLOAD
+from reception.protocol.office import MAX_SETUP_PAYLOAD
 
 
 def check(site: Site, topic: str, payload: bytes) -> protocol.Topic:

@@ -1,6 +1,6 @@
 """The office's changes to today's setup, in the hub: checked, stored with the hub's commit, followed at once.
 
-A setup command (``reception.setup_messages``) from the web application goes the way of a desk
+A setup command (``reception.protocol.office``) from the web application goes the way of a desk
 command: the hub checks it (``hub.core.office``, then ``reception.today.apply``: the site file
 with every change in force must still be a valid site file), applies it under the queue's lock
 (routing, estimates and views run on the new site at once; a desk closed for the day closes),
@@ -19,7 +19,7 @@ from reception.config import Site
 from reception.errors import ConfigError
 from reception.mqtt import Connection
 from reception.protocol import Topic
-from reception.setup_messages import AUDIT_SHOWN, AuditEntry, AuditList, OfficeSetup, SetupCommand, SetupResult, \
+from reception.protocol.office import AUDIT_SHOWN, AuditEntry, AuditList, OfficeSetup, SetupCommand, SetupResult, \
     SetupTopics
 
 from hub import setup_store

@@ -10,7 +10,7 @@ import json
 
 import sqlite_utils
 
-from reception.setup_messages import AuditEntry, OfficeSetup
+from reception.protocol.office import AuditEntry, OfficeSetup
 
 
 def create_tables(db: sqlite_utils.Database) -> None:

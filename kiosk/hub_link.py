@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from reception import protocol
 from reception.mqtt import BrokerAddress, Connection
-from reception.setup_messages import OfficeSetup, SetupTopics
+from reception.protocol.office import OfficeSetup, SetupTopics
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from typing import Mapping
 from reception.config import Site
 from reception.protocol.wire import MAX_PACKET, MAX_PAYLOAD
 from reception.protocol import ROOT, Topics
-from reception.setup_messages import SetupTopics
+from reception.protocol.office import SetupTopics
 
 # Queue limits for every broker the appliance configures.  No in-flight window (Mosquitto's default
 # is 20): the hub takes every message at once into its own intake, where it sees a backlog, says so

@@ -1,7 +1,7 @@
 """Today's setup: the site file with the office's changes in force, checked by the site file's own rules.
 
 The site file stays the base.  The hub, the kiosks and the boards each hold it and apply the
-changes the hub publishes (``reception.setup_messages.OfficeSetup``) with ``apply``: desks'
+changes the hub publishes (``reception.protocol.office.OfficeSetup``) with ``apply``: desks'
 services and the board's texts are written into the file's own document and the whole of it is
 parsed again, so a change is valid exactly when a site file saying so would be; dated sessions
 and desks closed for the day, which a site file cannot say, travel in ``Site.office``.
@@ -15,7 +15,7 @@ from typing import Any
 from reception.config import DatedSession, OfficeChanges, Site, parse
 from reception.config.schema import Reader
 from reception.errors import ConfigError
-from reception.setup_messages import OfficeSetup, SessionRef
+from reception.protocol.office import OfficeSetup, SessionRef
 from reception import schedule
 
 SOURCE = "today's setup"  # how a refused change's reason begins, instead of the site file's name

@@ -3,14 +3,15 @@ import json
 import re
 import subprocess
 
-from reception import protocol, setup_messages
+from reception import protocol
+from reception.protocol import office
 from reception.errors import MessageError
 from tests.conftest import ROOT, Recorder
 
 DOC = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
 # The office's setup messages, until they join the package's types (they read, but do not yet write)
-SETUP_MESSAGES = (setup_messages.SetupCommand, setup_messages.SetupResult, setup_messages.OfficeSetup,
-                  setup_messages.AuditList)
+SETUP_MESSAGES = (office.SetupCommand, office.SetupResult, office.OfficeSetup,
+                  office.AuditList)
 
 
 def documented_topics() -> set[str]:
@@ -18,7 +19,7 @@ def documented_topics() -> set[str]:
 
 
 def code_topics() -> set[str]:
-    return set(re.findall(r"^\s+(reception/<site>/\S+)", protocol.__doc__ + setup_messages.__doc__, re.M))
+    return set(re.findall(r"^\s+(reception/<site>/\S+)", protocol.__doc__ + office.__doc__, re.M))
 
 
 def test_every_topic_in_the_code_is_documented_and_no_other():
@@ -28,7 +29,7 @@ def test_every_topic_in_the_code_is_documented_and_no_other():
              t.ticket_reply("<kiosk>"), t.ticket_first_visit("<kiosk>"), t.kiosk_status("<kiosk>"), t.feedback("<kiosk>"),
              t.desk_command("<desk>"), t.desk_result("<desk>"), t.desk_state("<desk>"), t.kiosk_available("<kiosk>"),
              t.board_available("<board>"), t.desk_available("<desk>", "<unit>")}
-    s = setup_messages.SetupTopics("site")
+    s = office.SetupTopics("site")
     built |= {s.command, s.result, s.state, s.audit}
     assert {b.replace("reception/site/", "reception/<site>/") for b in built} == documented_topics()
 
@@ -39,7 +40,7 @@ def test_every_desk_action_is_documented():
 
 
 def test_every_setup_action_is_documented():
-    for action in setup_messages.SETUP_ACTIONS:
+    for action in office.SETUP_ACTIONS:
         assert f"| `{action}` |" in DOC, action
 
 
@@ -123,5 +124,5 @@ def test_every_message_type_and_topic_is_in_the_table_of_types():
     for name, module, _topics in rows:
         assert getattr(protocol, name).__module__ == f"reception.protocol.{module}", name
     listed = {f"reception/<site>/{t}" for _n, _m, topics in rows for t in re.findall(r"`([^`]+)`", topics)}
-    setup = setup_messages.SetupTopics("<site>")
+    setup = office.SetupTopics("<site>")
     assert listed | {setup.command, setup.result, setup.state, setup.audit} == documented_topics()

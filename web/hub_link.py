@@ -21,7 +21,7 @@ from reception import protocol
 from reception.errors import MessageError
 from reception.mqtt import BrokerAddress, Connection
 from reception.protocol import shorten
-from reception.setup_messages import AuditList, OfficeSetup, SetupCommand, SetupResult, SetupTopics
+from reception.protocol.office import AuditList, OfficeSetup, SetupCommand, SetupResult, SetupTopics
 
 log = logging.getLogger(__name__)
 

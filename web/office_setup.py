@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from reception import schedule, today
 from reception.errors import ConfigError, MessageError
-from reception.setup_messages import ACTION_FIELDS, OfficeSetup
+from reception.protocol.office import ACTION_FIELDS, OfficeSetup
 from web import auth
 from web.front_desk import LANGUAGE_NAMES
 from web.pages import render

@@ -14,7 +14,7 @@ from reception import schedule
 from reception.config import Site
 from reception.config.schema import Reader
 from reception.errors import ConfigError
-from reception.setup_messages import AddedSession, OfficeSetup, SessionRef, SetupCommand
+from reception.protocol.office import AddedSession, OfficeSetup, SessionRef, SetupCommand
 from reception.today import SOURCE
 
 WEEK_DAYS = 7  # sessions may be added or cancelled from today to six days ahead

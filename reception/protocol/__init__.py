@@ -14,6 +14,8 @@ The package, by direction::
     from_hub      what the hub sends one kiosk or desk: replies, desk state, alerts
     waiting_room  calls, the board snapshot, the queue
     stats         the day's aggregates
+    office        the office's changes to today's setup (web -> hub) and the setup in force
+                  (imported as ``reception.protocol.office``; its types write dicts, not yet ``Message``)
     wire, fields, codes   bytes and JSON, field readers, fixed vocabularies and limits
 
 Topic tree (``<site>`` is ``site.id`` from the configuration)::

@@ -15,7 +15,7 @@ from hub.core.queue import Queue
 from reception import schedule, sessions, today
 from reception.errors import ConfigError, MessageError, QueueError
 from reception.protocol.wire import MAX_DEVICE_PAYLOAD
-from reception.setup_messages import (MAX_SETUP_PAYLOAD, AddedSession, AuditEntry, AuditList, OfficeSetup, SessionRef,
+from reception.protocol.office import (MAX_SETUP_PAYLOAD, AddedSession, AuditEntry, AuditList, OfficeSetup, SessionRef,
                                      SetupCommand)
 from tests.conftest import TEST_INSTANT
 

@@ -14,7 +14,7 @@ from reception import schedule
 from reception.cli import main
 from reception.errors import QueueError
 from reception.mqtt import BrokerAddress
-from reception.setup_messages import OfficeSetup, SessionRef
+from reception.protocol.office import OfficeSetup, SessionRef
 from tests.hub.test_hub_mqtt import BASE, answer_for, command, request, reply_for, result_for
 from tests.hub.test_hub_properties import SITE, deliver
 

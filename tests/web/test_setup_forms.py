@@ -2,7 +2,7 @@
 from starlette.datastructures import FormData
 
 from reception import protocol
-from reception.setup_messages import SetupCommand
+from reception.protocol.office import SetupCommand
 from web.office_setup import setup_command
 
 LANGUAGES = ("da", "en", "uk")
