@@ -154,9 +154,7 @@ def _volunteer_sessions(r: Reader) -> tuple[VolunteerSession, ...]:
         where = f"volunteer_sessions[{i}]"
         v = r.keys_of(VolunteerSession, v, where)
         days = r.list_of(v, where, "days", str, nonempty=True)
-        for j, day in enumerate(days):
-            if day not in WEEKDAYS:
-                r.fail(f"{where}.days[{j}]", f"{day!r}: {unknown(day, WEEKDAYS, 'day')}")
+        r.known_items(days, f"{where}.days", WEEKDAYS, "day")
         when = r.time_range(r.str(v, where, "time"), f"{where}.time")
         sessions.append(r.record(VolunteerSession, v, where, days=tuple(days), time=when))
     return tuple(sessions)
@@ -165,9 +163,7 @@ def _volunteer_sessions(r: Reader) -> tuple[VolunteerSession, ...]:
 def _board_settings(r: Reader, services: Mapping[str, Service]) -> BoardSettings:
     t = r.keys_of(BoardSettings, r.table("board", required=False), "board")
     announce = r.list_of(t, "board", "announce_languages", str, default=[r.languages[0]])
-    for i, lang in enumerate(announce):
-        if lang not in r.languages:
-            r.fail(f"board.announce_languages[{i}]", f"{lang!r}: {unknown(lang, r.languages, 'site language')}")
+    r.known_items(announce, "board.announce_languages", r.languages, "site language")
     msgs = r.get(t, "board", "messages", list, [], "a list of texts")
     return r.record(
         BoardSettings, t, "board",

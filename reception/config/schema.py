@@ -47,6 +47,13 @@ class Reader:
             if key not in allowed:
                 self.fail(f"{where}.{key}" if where else key, unknown(key, allowed, what))
 
+    def known_items(self, items: Iterable[str], where: str, allowed: Iterable[str], what: str) -> None:
+        """Refuse the first item of the list ``where`` that is not ``allowed``, suggesting the closest one."""
+        allowed = tuple(allowed)
+        for i, item in enumerate(items):
+            if item not in allowed:
+                self.fail(f"{where}[{i}]", f"{item!r}: {unknown(item, allowed, what)}")
+
     def table(self, name: str, required: bool = True) -> Mapping[str, Any]:
         """A top-level section such as [site]; an absent optional one reads as empty."""
         value = self.raw.get(name)
