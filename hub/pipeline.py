@@ -86,7 +86,8 @@ class CommitPipeline:
         """``announce`` tells the devices what a committed batch changed (under the queue's lock)."""
         self.state, self.store, self.locks, self.conn, self._announce = state, store, locks, conn, announce
         self.answers = Answers(store, locks)
-        self._batch: list[Pending] = []
+        self._batch: list[Pending] = []  # staged, not yet taken by the flusher (``_staged`` guards it)
+        self._staged = threading.Lock()  # the flusher takes the batch without waiting for the queue's lock
         self._issued = IssuedGroup()  # issued since the last estimate pass
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -112,7 +113,8 @@ class CommitPipeline:
         if self._issued.touched_by(pending.effects):
             self.finish_issued()
         self.state.number_calls(pending.effects)
-        self._batch.append(pending)
+        with self._staged:
+            self._batch.append(pending)
         if pending.key:
             self.answers.remember(pending.key, pending.reply_topic, pending.reply)
         self._wake.set()
@@ -160,7 +162,7 @@ class CommitPipeline:
 
     def flush(self) -> None:
         """Commit everything staged in one transaction, then announce, answer and acknowledge it."""
-        with self.locks.queue():
+        with self._staged:  # not the queue's lock: a call is stored while an estimate pass runs
             batch, self._batch = self._batch, []
         if not batch:
             return
@@ -188,6 +190,7 @@ class CommitPipeline:
         with self.locks.queue():
             self.answers.forget()
             self._issued.clear()
-            self._batch.clear()
+            with self._staged:
+                self._batch.clear()
             self.state.load()
         self.conn.reconnect()

@@ -133,22 +133,23 @@ class ForwardSimulation:
         return result
 
     def estimate_new(self, queue: Queue, now: datetime, ticket: Ticket) -> Promised:
-        return self.estimate_issued(queue, now, [ticket])[0]
-
-    def estimate_issued(self, queue: Queue, now: datetime, tickets: list[Ticket]) -> list[Promised]:
-        """``estimate_new`` for several tickets issued together (one commit group): one run for all."""
         forecasts = self._plan(queue, now).run()
-        ahead = _ahead(forecasts)
-        out = []
-        for ticket in tickets:
-            forecast = forecasts.get(ticket.key)
-            promised = self._promise(forecast, ticket)
-            if forecast is not None:
-                self._forecasts[ticket.key] = AtIssue(forecast, promised, group_of(ticket))
-                if len(self._forecasts) > FORECASTS_KEPT:
-                    del self._forecasts[next(iter(self._forecasts))]
-            out.append(Promised(promised, ahead.get(ticket.key, 0)))
-        return out
+        return Promised(self._at_issue(ticket, forecasts.get(ticket.key)), _ahead(forecasts).get(ticket.key, 0))
+
+    def estimate_issued(self, queue: Queue, now: datetime, tickets: list[Ticket]) -> list[float | None]:
+        """``estimate_new``'s wait for several tickets issued together (one commit group): one run for all,
+        and only their forecasts (the hub counts those ahead in the ticket's own line, ``Queue.ahead``)."""
+        forecasts = self._plan(queue, now).forecasts([t.key for t in tickets])
+        return [self._at_issue(t, forecasts[t.key]) for t in tickets]
+
+    def _at_issue(self, ticket: Ticket, forecast: Forecast | None) -> float | None:
+        """The wait promised to a ticket just issued; its forecast is kept to learn the margins from."""
+        promised = self._promise(forecast, ticket)
+        if forecast is not None:
+            self._forecasts[ticket.key] = AtIssue(forecast, promised, group_of(ticket))
+            if len(self._forecasts) > FORECASTS_KEPT:
+                del self._forecasts[next(iter(self._forecasts))]
+        return promised
 
     def _steady(self, now: datetime, promises: dict[str, float | None]) -> dict[str, float | None]:
         """Keep a ticket's promised call time while the new one is within its band.

@@ -202,9 +202,18 @@ class Plan:
         """Minutes from now until each waiting ticket would be called, typically, and the spread of that."""
         run = _Play(self, self._list, record=True).run()
         self.starts = run.starts
-        return {self.keys[i]: self._forecast(run.starts[i], run.variances[i], self.head_start(t) + self.ages[i],
-                                             set(self.sharing(0, i)))
-                for i, t in enumerate(self.waiting)}
+        return {self.keys[i]: self._forecast_of(run, i) for i in range(len(self.waiting))}
+
+    def forecasts(self, keys: list[str]) -> dict[str, Forecast | None]:
+        """``run``'s forecasts of these waiting tickets only (just issued: the rest keep theirs until the
+        next refresh).  The play stops once every ticket is called: no idle moments kept, no phantoms."""
+        run = _Play(self, self._list, record=False).run()
+        index = {key: i for i, key in enumerate(self.keys)}
+        return {key: self._forecast_of(run, index[key]) for key in keys}
+
+    def _forecast_of(self, run: Run, i: int) -> Forecast | None:
+        return self._forecast(run.starts[i], run.variances[i], self.head_start(self.waiting[i]) + self.ages[i],
+                              set(self.sharing(0, i)))
 
     def phantom(self, ticket: Ticket) -> Forecast | None:
         """The forecast of a new ticket (not in the queue), from the run already made where possible."""

@@ -106,6 +106,24 @@ def test_estimate_gives_every_waiting_ticket_and_each_service_and_kind(site, q):
     assert ahead == 4 and wait == pytest.approx(result.tickets[q.waiting()[-1].key])
 
 
+def test_tickets_issued_together_get_the_waits_each_would_get_alone(site, q):
+    """The hub's group pass forecasts only the new tickets: the same promises as a whole run gives."""
+    rng = random.Random(5)
+    for desk in ("desk-1", "room-1", "vol-1"):
+        q.command(desk, "open", at(-30))
+    for i in range(40):
+        q.issue(rng.choice(["passport", "mitid_learn", "moving"]), at(i * 0.1),
+                preference=rng.choice(["any", "staff", "volunteer"]), extras=rng.choice([(), ("private",)]))
+    q.command("desk-1", "next", at(5))
+    new = [q.issue(service, at(6))[0] for service in ("passport", "mitid_learn", "moving")]
+    visits = [served(s, m) for s in ("passport", "mitid_learn", "moving") for m in (6, 9, 14)]
+    together, alone = taught(site, *visits), taught(site, *visits)
+    waits = together.estimate_issued(q, at(6.5), new)
+    assert waits == [alone.estimate_new(q, at(6.5), t).minutes for t in new]
+    assert all(w is not None and w > 0 for w in waits)
+    assert together._forecasts == alone._forecasts  # each kept to learn the margins from
+
+
 def test_no_desk_open_means_no_estimate(site, q):
     ticket, _ = q.issue("passport", at(0))
     assert ForwardSimulation(site).estimate_new(q, at(0), ticket)[0] is None
