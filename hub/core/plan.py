@@ -205,11 +205,12 @@ class Plan:
         return {self.keys[i]: self._forecast_of(run, i) for i in range(len(self.waiting))}
 
     def forecasts(self, keys: list[str]) -> dict[str, Forecast | None]:
-        """``run``'s forecasts of these waiting tickets only (just issued: the rest keep theirs until the
-        next refresh).  The play stops once every ticket is called: no idle moments kept, no phantoms."""
+        """``run``'s forecasts of these tickets only (just issued: the rest keep theirs until the next
+        refresh; None for one no longer waiting).  The play stops once every ticket is called: no idle
+        moments kept, no phantoms."""
         run = _Play(self, self._list, record=False).run()
         index = {key: i for i, key in enumerate(self.keys)}
-        return {key: self._forecast_of(run, index[key]) for key in keys}
+        return {key: None if key not in index else self._forecast_of(run, index[key]) for key in keys}
 
     def _forecast_of(self, run: Run, i: int) -> Forecast | None:
         return self._forecast(run.starts[i], run.variances[i], self.head_start(self.waiting[i]) + self.ages[i],
