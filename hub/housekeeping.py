@@ -1,8 +1,9 @@
 """The hub's ticker: what happens because time passes, not because a message came.
 
 Twice a second (under the queue's lock) it ends the issue group, says when the hub
-falls behind, expires tickets at closing, refreshes the wait estimates when the queue
-changed, and publishes the day's statistics; once a day it finishes past days'
+falls behind, expires tickets at closing and publishes the day's statistics; then it
+refreshes the wait estimates when the queue changed, taking the lock for the estimates
+and for each view in turn, so that a call's announcement never waits for all of them; once a day it finishes past days'
 figures and drops rows older than the retention allows.  It also pings the systemd
 watchdog: a ticker that stops makes systemd restart the hub.
 """
@@ -67,15 +68,18 @@ class Housekeeping:
         last_ping = last_purge_day = None
         while not self._stop.wait(REFRESH_SECONDS):
             now = self.state.clock()
-            with self.locks.queue():
-                try:
+            try:
+                with self.locks.queue():
                     self.tick(now)
                     today = schedule.local_day(self.site, now)
                     if last_purge_day != today:
                         self.purge(now)
                         last_purge_day = today
-                except Exception:  # keep ticking; a stuck ticker would silently freeze the estimates
-                    log.exception("hub tick failed")
+                    due = self._refresh_due()
+                if due:
+                    self.refresh_and_publish(now)
+            except Exception:  # keep ticking; a stuck ticker would silently freeze the estimates
+                log.exception("hub tick failed")
             if interval and (last_ping is None or (now - last_ping).total_seconds() >= interval):
                 service_notify.watchdog_ping()
                 last_ping = now
@@ -87,8 +91,6 @@ class Housekeeping:
         effects = self.state.queue.expire_due(now)
         if effects.events:
             self.pipeline.stage(Pending(effects, now))
-        if self.state.dirty and self.conn.connected and time.monotonic() >= self._next_refresh:
-            self.refresh_and_publish(now)
         with self.locks.db():
             stats = self.daily.today(now) if self.conn.connected else None  # due again as soon as it is back
         if stats is not None:
@@ -101,12 +103,19 @@ class Housekeeping:
             log.warning(self.overload.describe(change, len(self.intake), self.intake.oldest_age()))
             self.alerts.overload(change, now)
 
+    def _refresh_due(self) -> bool:
+        return self.state.dirty and self.conn.connected and time.monotonic() >= self._next_refresh
+
     def refresh_and_publish(self, now: datetime) -> None:
-        """New estimates, and every view they show in; a long queue's refresh waits longer for the next."""
+        """New estimates, and every view they show in; a long queue's refresh waits longer for the next.
+        The queue's lock is taken for the estimates, then for each view on its own (each view shows
+        the queue as it stands then); a caller holding the lock keeps it throughout."""
         started = time.monotonic()
-        with self.state.queue.steady():
+        with self.locks.queue():
             self.state.refresh_estimates(now)
-            self.publisher.all_views(now)
+        for view in self.publisher.views(now):
+            with self.locks.queue(), self.state.queue.steady():
+                view()
         self._next_refresh = time.monotonic() + (time.monotonic() - started) * (1 / REFRESH_SHARE - 1)
 
     def purge(self, now: datetime) -> None:
