@@ -1,9 +1,8 @@
 """The hub's ticker: what happens because time passes, not because a message came.
 
 Twice a second (under the queue's lock) it ends the issue group, says when the hub
-falls behind, expires tickets at closing and publishes the day's statistics; then it
-refreshes the wait estimates when the queue changed, taking the lock for the estimates
-and for each view in turn, so that a call's announcement never waits for all of them; once a day it finishes past days'
+falls behind, expires tickets at closing, refreshes the wait estimates when the queue
+changed, and publishes the day's statistics; once a day it finishes past days'
 figures and drops rows older than the retention allows.  It also pings the systemd
 watchdog: a ticker that stops makes systemd restart the hub.
 """
@@ -47,6 +46,7 @@ class Housekeeping:
         self.intake, self.overload, self.on_tick = intake, overload, on_tick
         self.daily: DailyStats | None = None  # opened by ``load``
         self._next_refresh = 0.0  # monotonic time the next refresh may start (``REFRESH_SHARE``)
+        self._refresh_due = False  # the tick found the estimates out of date
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="hub-ticker", daemon=True)
 
@@ -75,8 +75,7 @@ class Housekeeping:
                     if last_purge_day != today:
                         self.purge(now)
                         last_purge_day = today
-                    due = self._refresh_due()
-                if due:
+                if self._refresh_due:  # with the lock let go: the refresh takes it in two steps
                     self.refresh_and_publish(now)
             except Exception:  # keep ticking; a stuck ticker would silently freeze the estimates
                 log.exception("hub tick failed")
@@ -91,6 +90,8 @@ class Housekeeping:
         effects = self.state.queue.expire_due(now)
         if effects.events:
             self.pipeline.stage(Pending(effects, now))
+        if self.state.dirty and self.conn.connected and time.monotonic() >= self._next_refresh:
+            self._refresh_due = True
         with self.locks.db():
             stats = self.daily.today(now) if self.conn.connected else None  # due again as soon as it is back
         if stats is not None:
@@ -103,19 +104,16 @@ class Housekeeping:
             log.warning(self.overload.describe(change, len(self.intake), self.intake.oldest_age()))
             self.alerts.overload(change, now)
 
-    def _refresh_due(self) -> bool:
-        return self.state.dirty and self.conn.connected and time.monotonic() >= self._next_refresh
-
     def refresh_and_publish(self, now: datetime) -> None:
         """New estimates, and every view they show in; a long queue's refresh waits longer for the next.
-        The queue's lock is taken for the estimates, then for each view on its own (each view shows
-        the queue as it stands then); a caller holding the lock keeps it throughout."""
+        The queue's lock is let go between the estimates and the views, so that a call's announcement
+        waits for one of them at most (a caller holding the lock keeps it throughout)."""
         started = time.monotonic()
+        self._refresh_due = False
         with self.locks.queue():
             self.state.refresh_estimates(now)
-        for view in self.publisher.views(now):
-            with self.locks.queue(), self.state.queue.steady():
-                view()
+        with self.locks.queue(), self.state.queue.steady():
+            self.publisher.all_views(now)
         self._next_refresh = time.monotonic() + (time.monotonic() - started) * (1 / REFRESH_SHARE - 1)
 
     def purge(self, now: datetime) -> None:

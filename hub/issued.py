@@ -61,7 +61,7 @@ class IssuedGroup:
             return
         tickets = [i.ticket for i in items]
         ahead = lines_ahead(queue, tickets)
-        for item, eta in zip(items, estimate_issued(estimator, queue, now, tickets)):
+        for item, (eta, _) in zip(items, estimate_issued(estimator, queue, now, tickets)):
             if item.ticket.eta_at_issue is None:
                 item.ticket.eta_at_issue = eta
                 item.effects.touch(item.ticket)
@@ -83,8 +83,8 @@ def together(estimator) -> bool:
     return hasattr(estimator, "estimate_issued")
 
 
-def estimate_issued(estimator, queue: Queue, now: datetime, tickets: list[Ticket]) -> list[float | None]:
-    """The wait of each ticket, from one simulation where the estimator offers that."""
+def estimate_issued(estimator, queue: Queue, now: datetime, tickets: list[Ticket]) -> list[tuple[float | None, int]]:
+    """(wait, ahead) of each ticket, from one simulation where the estimator offers that."""
     if together(estimator):
         return estimator.estimate_issued(queue, now, tickets)
-    return [estimator.estimate_new(queue, now, t).minutes for t in tickets]
+    return [estimator.estimate_new(queue, now, t) for t in tickets]

@@ -6,8 +6,7 @@ views themselves are pure functions in ``hub.views``; this only publishes them.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from reception import protocol
 from reception.config import Site
@@ -43,19 +42,12 @@ class Publisher:
         self.publish(self.topics.board, views.board_snapshot(self.site, state.queue, state.estimates, state.calls, now),
                      retain=True)
 
-    def queue_snapshot(self, now: datetime) -> None:
-        self.publish(self.topics.queue, views.queue_snapshot(self.state.queue, self.state.estimates, now), retain=True)
-
-    def views(self, now: datetime) -> list[Callable[[], None]]:
-        """Publishing every desk's state, the board and the queue: one step each (a refresh takes the
-        queue's lock for each on its own)."""
-        return [*(partial(self.desk, desk_id, now) for desk_id in self.site.desks), partial(self.board, now),
-                partial(self.queue_snapshot, now)]
-
     def all_views(self, now: datetime) -> None:
         """Every desk's state, the board and the queue, as they stand (inside ``queue.steady()``)."""
-        for view in self.views(now):
-            view()
+        for desk_id in self.site.desks:
+            self.desk(desk_id, now)
+        self.board(now)
+        self.publish(self.topics.queue, views.queue_snapshot(self.state.queue, self.state.estimates, now), retain=True)
 
     def announce(self, batch: list["Pending"]) -> None:
         """Tell the devices what a committed batch changed: every call, then each changed desk and

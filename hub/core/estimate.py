@@ -64,10 +64,10 @@ class Estimates:
 
 class Promised(NamedTuple):
     """What a citizen is told at issue: minutes until called (None: no desk can take them now), and how
-    many are ahead."""
+    many are ahead (None: not counted)."""
 
     minutes: float | None
-    ahead: int
+    ahead: int | None
 
 
 class AtIssue(NamedTuple):
@@ -136,11 +136,12 @@ class ForwardSimulation:
         forecasts = self._plan(queue, now).run()
         return Promised(self._at_issue(ticket, forecasts.get(ticket.key)), _ahead(forecasts).get(ticket.key, 0))
 
-    def estimate_issued(self, queue: Queue, now: datetime, tickets: list[Ticket]) -> list[float | None]:
-        """``estimate_new``'s wait for several tickets issued together (one commit group): one run for all,
-        and only their forecasts (the hub counts those ahead in the ticket's own line, ``Queue.ahead``)."""
+    def estimate_issued(self, queue: Queue, now: datetime, tickets: list[Ticket]) -> list[Promised]:
+        """``estimate_new`` for several tickets issued together (one commit group): one run for all, and
+        only their forecasts, so those ahead are not counted here (None; the hub counts the ticket's own
+        line, ``Queue.ahead``)."""
         forecasts = self._plan(queue, now).forecasts([t.key for t in tickets])
-        return [self._at_issue(t, forecasts[t.key]) for t in tickets]
+        return [Promised(self._at_issue(t, forecasts[t.key]), None) for t in tickets]
 
     def _at_issue(self, ticket: Ticket, forecast: Forecast | None) -> float | None:
         """The wait promised to a ticket just issued; its forecast is kept to learn the margins from."""

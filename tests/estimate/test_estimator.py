@@ -119,7 +119,7 @@ def test_tickets_issued_together_get_the_waits_each_would_get_alone(site, q):
     q.command("desk-1", "next", at(6.2))  # the appointment, ranked first, is called before the pass
     visits = [served(s, m) for s in ("passport", "mitid_learn", "moving") for m in (6, 9, 14)]
     together, alone = taught(site, *visits), taught(site, *visits)
-    waits = together.estimate_issued(q, at(6.5), new)
+    waits = [promised.minutes for promised in together.estimate_issued(q, at(6.5), new)]
     assert waits == [alone.estimate_new(q, at(6.5), t).minutes for t in new]
     assert all(w is not None and w > 0 for w in waits[:3]) and waits[3] is None
     assert together._forecasts == alone._forecasts  # each kept to learn the margins from
