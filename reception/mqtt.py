@@ -164,8 +164,9 @@ class Connection:
     def _wrap(self, handler):
         def call(client, _userdata, msg: mqtt.MQTTMessage) -> None:
             try:
-                if self._manual_ack:
-                    handler(msg.topic, msg.payload, lambda: client.ack(msg.mid, msg.qos))
+                if self._manual_ack:  # the ack keeps the message's id, not the message: a backlog holds less
+                    mid, qos = msg.mid, msg.qos
+                    handler(msg.topic, msg.payload, lambda: client.ack(mid, qos))
                 else:
                     handler(msg.topic, msg.payload)
             except Exception:  # a bad message or bug must not kill the network thread
