@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 WAITING, CALLED, SERVED, NO_SHOW, EXPIRED = "waiting", "called", "served", "no_show", "expired"
 OPEN_STATES = (WAITING, CALLED)
@@ -37,8 +38,9 @@ class Ticket:
     eta_at_issue: float | None = None  # minutes promised on the ticket, to measure how often we kept it
     lang: str = "da"  # the language the citizen chose at the kiosk: the call is announced in it too
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """Made once: the queue, the waiting order and the estimator keep this one string, not a copy each."""
         return f"{self.day}/{self.number}"
 
     @property
