@@ -11,6 +11,7 @@ ticket's answer waits for one estimate pass for all tickets issued together
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -68,8 +69,8 @@ class Answers:
                 answer = self.store.handled(key)
         return answer
 
-    def remember(self, key: str, topic: str, reply: bytes) -> None:
-        self._answers[key] = (topic, reply)
+    def remember(self, key: str, topic: str | None, reply: bytes | None) -> None:
+        self._answers[key] = (topic and sys.intern(topic), reply)  # a few topics, shared by thousands of answers
         while len(self._answers) > self.size:
             self._answers.popitem(last=False)
             self._complete = False
