@@ -76,6 +76,7 @@ class Housekeeping:
                         self.purge(now)
                         last_purge_day = today
                 if self._refresh_due:  # with the lock let go: the refresh takes it in two steps
+                    self.pipeline.after_calls()
                     self.refresh_and_publish(now)
             except Exception:  # keep ticking; a stuck ticker would silently freeze the estimates
                 log.exception("hub tick failed")

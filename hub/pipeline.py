@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.5  # the flusher looks for staged work at least this often
 ANSWER_CACHE = 20_000  # answers to recent command ids kept in memory; older ones are looked up in the store
+CALLS_FIRST_S = 0.05  # an estimate pass waits at most this long for the calls being stored to be announced
 
 
 @dataclass
@@ -88,7 +89,8 @@ class CommitPipeline:
         self.state, self.store, self.locks, self.conn, self._announce = state, store, locks, conn, announce
         self.answers = Answers(store, locks)
         self._batch: list[Pending] = []  # staged, not yet taken by the flusher (``_staged`` guards it)
-        self._staged = threading.Lock()  # the flusher takes the batch without waiting for the queue's lock
+        self._staged = threading.Condition()  # the flusher takes the batch without waiting for the queue's lock
+        self._calls = 0  # calls staged or being stored, not yet announced (``after_calls``)
         self._issued = IssuedGroup()  # issued since the last estimate pass
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -116,6 +118,7 @@ class CommitPipeline:
         self.state.number_calls(pending.effects)
         with self._staged:
             self._batch.append(pending)
+            self._calls += len(pending.effects.calls)
         if pending.key:
             self.answers.remember(pending.key, pending.reply_topic, pending.reply)
         self._wake.set()
@@ -127,8 +130,18 @@ class CommitPipeline:
             self.finish_issued()
 
     def finish_issued_locked(self) -> None:
+        """The intake's group end: a pass, once the calls staged before it are on the board."""
+        if self._issued.items:
+            self.after_calls()
         with self.locks.queue():
             self.finish_issued()
+
+    def after_calls(self) -> None:
+        """Wait (briefly) until the calls staged so far are announced: work that holds the queue's lock
+        for milliseconds (an estimate pass, a refresh) would hold a call back from the board that long."""
+        if self._thread.is_alive():  # else nobody stores them meanwhile (a hub tested without its threads)
+            with self._staged:
+                self._staged.wait_for(lambda: not self._calls, CALLS_FIRST_S)
 
     def finish_issued(self) -> None:
         """One estimate pass for every ticket issued since the last, then their answers are staged."""
@@ -168,23 +181,39 @@ class CommitPipeline:
         if not batch:
             return
         try:
-            with self.locks.db():
-                self.store.apply_group(Change(p.effects, p.key, p.reply_topic, p.reply, p.at, p.statements)
-                                       for p in batch)
-        except Exception:
-            log.exception("could not store %d changes; going back to the stored state", len(batch))
-            self._recover()
-            return
-        with self.locks.queue():  # state first: a device that reads its answer finds its new state already there
-            self._announce(batch)
-            for p in batch:
-                if p.after:
-                    p.after()
+            if not self._store(batch):
+                return
+            with self.locks.queue():  # state first: a device that reads its answer finds its new state already there
+                self._announce(batch)
+                for p in batch:
+                    if p.after:
+                        p.after()
+        finally:
+            self._announced(batch)
         for p in batch:
             if p.reply_topic:
                 self.conn.publish(p.reply_topic, p.reply, qos=1)
             if p.ack:
                 p.ack()
+
+    def _store(self, batch: list[Pending]) -> bool:
+        """One transaction for the batch; if it fails, back to the stored state (False)."""
+        try:
+            with self.locks.db():
+                self.store.apply_group(Change(p.effects, p.key, p.reply_topic, p.reply, p.at, p.statements)
+                                       for p in batch)
+            return True
+        except Exception:
+            log.exception("could not store %d changes; going back to the stored state", len(batch))
+            self._recover()
+            return False
+
+    def _announced(self, batch: list[Pending]) -> None:
+        """The batch's calls are on the board (or never will be: not stored)."""
+        with self._staged:
+            self._calls -= sum(len(p.effects.calls) for p in batch)
+            if not self._calls:
+                self._staged.notify_all()
 
     def _recover(self) -> None:
         """Back to the stored state; unacknowledged messages come again, onto it."""
@@ -192,6 +221,7 @@ class CommitPipeline:
             self.answers.forget()
             self._issued.clear()
             with self._staged:
+                self._announced(self._batch)  # dropped: their messages come again
                 self._batch.clear()
             self.state.load()
         self.conn.reconnect()

@@ -1,0 +1,83 @@
+"""A call's way to the board: work that holds the queue's lock for milliseconds (an estimate pass, a
+refresh) waits until the calls being stored are announced, and a call that could not be stored holds
+nothing back."""
+import json
+import threading
+from datetime import datetime
+from functools import partial
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hub import pipeline
+from hub.service import Hub
+from hub.store import Store
+from reception import config, schedule
+from reception.mqtt import BrokerAddress
+from tests.conftest import EXAMPLE_CONFIG
+
+SITE = config.load(EXAMPLE_CONFIG)
+T0 = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))  # a Tuesday, open
+BASE = "reception/toender"
+
+
+def send(hub, topic: str, body: dict) -> None:
+    assert hub.dispatch.deliver(f"{BASE}/{topic}", json.dumps({"v": 1, **body}).encode(), lambda: None)
+    hub.intake.run_pending()
+
+
+@pytest.fixture
+def hub(tmp_path, monkeypatch):
+    """A hub with desk-1 open and one ticket waiting, its flusher running; nothing leaves it."""
+    monkeypatch.setattr(pipeline, "CALLS_FIRST_S", 10.0)  # a wait that does not end shows as a hang, not a pass
+    store = Store(tmp_path / "hub.db", local_day=partial(schedule.local_day, SITE))
+    hub = Hub(SITE, store, BrokerAddress("127.0.0.1", 1), clock=lambda: T0).load()  # never connected
+    monkeypatch.setattr(hub.conn, "publish", lambda *_a, **_k: None)
+    send(hub, "desk/desk-1/command", {"id": "o-1", "action": "open"})
+    send(hub, "kiosk/kiosk-1/ticket/request", {"id": "r-1", "service": "passport"})
+    hub.pipeline.flush()
+    hub.pipeline.start()
+    yield hub
+    hub.pipeline.stop()
+    store.close()
+
+
+def call_and_issue(hub) -> threading.Thread:
+    """The intake handling a call and a new ticket together, then the group's estimate pass."""
+    def intake():
+        hub.dispatch.deliver(f"{BASE}/kiosk/kiosk-1/ticket/request", b'{"v":1,"id":"r-2","service":"passport"}',
+                             lambda: None)
+        hub.dispatch.deliver(f"{BASE}/desk/desk-1/command", b'{"v":1,"id":"c-1","action":"next"}', lambda: None)
+        hub.intake.run_pending()
+    worker = threading.Thread(target=intake)
+    worker.start()
+    return worker
+
+
+def test_a_pass_waits_until_the_call_being_stored_is_announced(hub, monkeypatch):
+    disk = threading.Event()
+    store = hub.store.apply_group
+
+    def slow_disk(changes):
+        disk.wait(5)
+        store(changes)
+    monkeypatch.setattr(hub.store, "apply_group", slow_disk)
+    intake = call_and_issue(hub)
+    intake.join(0.2)
+    assert intake.is_alive(), "the pass went ahead of a call not yet on the board"
+    assert [c.number for c in hub.state.calls] == []
+    disk.set()
+    intake.join(5)
+    assert not intake.is_alive()
+    assert hub.state.calls[0].number == "C001"
+
+
+def test_a_call_that_could_not_be_stored_holds_no_pass_back(hub, monkeypatch):
+    def full_disk(_changes):
+        raise OSError("disk full")
+    monkeypatch.setattr(hub.store, "apply_group", full_disk)
+    monkeypatch.setattr(hub.conn, "reconnect", lambda: None)  # the broker would send both again
+    intake = call_and_issue(hub)
+    intake.join(5)
+    assert not intake.is_alive(), "a call not stored kept the pass waiting"
+    assert hub.state.queue.current("desk-1") is None  # back to the stored state: nobody called
