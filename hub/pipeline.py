@@ -91,6 +91,7 @@ class CommitPipeline:
         self._batch: list[Pending] = []  # staged, not yet taken by the flusher (``_staged`` guards it)
         self._staged = threading.Condition()  # the flusher takes the batch without waiting for the queue's lock
         self._calls = 0  # calls staged or being stored, not yet announced (``after_calls``)
+        self._pass_due = False  # a group's estimate pass waits for them (``finish_issued_locked``)
         self._issued = IssuedGroup()  # issued since the last estimate pass
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -103,7 +104,7 @@ class CommitPipeline:
         """Commit whatever was staged last; the caller has stopped the intake."""
         self._stop.set()
         self._wake.set()
-        self.finish_issued_locked()
+        self.finish_issued_now()
         if self._thread.is_alive():
             self._thread.join(5)
         self.flush()
@@ -130,9 +131,16 @@ class CommitPipeline:
             self.finish_issued()
 
     def finish_issued_locked(self) -> None:
-        """The intake's group end: a pass, once the calls staged before it are on the board."""
-        if self._issued.items:
-            self.after_calls()
+        """The intake's group end: the estimate pass, or, while calls staged before it are still being
+        stored, a note for the flusher to run it once they are on the board (the pass holds the queue's
+        lock for milliseconds, and the board waits for that lock); the intake goes on meanwhile."""
+        with self._staged:
+            if self._calls and self._issued.items and self._thread.is_alive():
+                self._pass_due = True
+                return
+        self.finish_issued_now()
+
+    def finish_issued_now(self) -> None:
         with self.locks.queue():
             self.finish_issued()
 
@@ -209,11 +217,16 @@ class CommitPipeline:
             return False
 
     def _announced(self, batch: list[Pending]) -> None:
-        """The batch's calls are on the board (or never will be: not stored)."""
+        """The batch's calls are on the board (or never will be: not stored); a pass that waited for
+        them runs now."""
         with self._staged:
             self._calls -= sum(len(p.effects.calls) for p in batch)
+            due = not self._calls and self._pass_due
+            self._pass_due = self._pass_due and not due
             if not self._calls:
                 self._staged.notify_all()
+        if due:
+            self.finish_issued_now()
 
     def _recover(self) -> None:
         """Back to the stored state; unacknowledged messages come again, onto it."""
