@@ -6,7 +6,9 @@ the new state, then sends the replies and only then the MQTT acknowledgements.  
 command is stored with its reply, and the replies of recent commands are kept here
 (``Answers``), so a repeated command is answered again instead of applied twice.  A new
 ticket's answer waits for one estimate pass for all tickets issued together
-(``hub.issued``).
+(``hub.issued``).  Calls go first: the flusher takes staged work under a lock of its own,
+and a pass (or refresh) that would hold the queue's lock while calls are being stored
+waits until they are on the board (``finish_issued_locked``, ``after_calls``).
 """
 from __future__ import annotations
 
