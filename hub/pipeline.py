@@ -92,8 +92,8 @@ class CommitPipeline:
         self.answers = Answers(store, locks)
         self._batch: list[Pending] = []  # staged, not yet taken by the flusher (``_staged`` guards it)
         self._staged = threading.Condition()  # the flusher takes the batch without waiting for the queue's lock
-        self._calls = 0  # calls staged or being stored, not yet announced (``after_calls``)
-        self._pass_due = False  # a group's estimate pass waits for them (``finish_issued_locked``)
+        self._calls_staged = self._calls_done = 0  # calls staged, and announced (or dropped), so far
+        self._pass_after: int | None = None  # a group's estimate pass runs once this many are done
         self._issued = IssuedGroup()  # issued since the last estimate pass
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -121,7 +121,7 @@ class CommitPipeline:
         self.state.number_calls(pending.effects)
         with self._staged:
             self._batch.append(pending)
-            self._calls += len(pending.effects.calls)
+            self._calls_staged += len(pending.effects.calls)
         if pending.key:
             self.answers.remember(pending.key, pending.reply_topic, pending.reply)
         self._wake.set()
@@ -137,8 +137,8 @@ class CommitPipeline:
         stored, a note for the flusher to run it once they are on the board (the pass holds the queue's
         lock for milliseconds, and the board waits for that lock); the intake goes on meanwhile."""
         with self._staged:
-            if self._calls and self._issued.items and self._thread.is_alive():
-                self._pass_due = True
+            if self._calls_done < self._calls_staged and self._issued.items and self._thread.is_alive():
+                self._pass_after = self._pass_after or self._calls_staged  # later calls do not hold it back
                 return
         self.finish_issued_now()
 
@@ -151,7 +151,8 @@ class CommitPipeline:
         for milliseconds (an estimate pass, a refresh) would hold a call back from the board that long."""
         if self._thread.is_alive():  # else nobody stores them meanwhile (a hub tested without its threads)
             with self._staged:
-                self._staged.wait_for(lambda: not self._calls, CALLS_FIRST_S)
+                staged = self._calls_staged
+                self._staged.wait_for(lambda: self._calls_done >= staged, CALLS_FIRST_S)
 
     def finish_issued(self) -> None:
         """One estimate pass for every ticket issued since the last, then their answers are staged."""
@@ -222,11 +223,10 @@ class CommitPipeline:
         """The batch's calls are on the board (or never will be: not stored); a pass that waited for
         them runs now."""
         with self._staged:
-            self._calls -= sum(len(p.effects.calls) for p in batch)
-            due = not self._calls and self._pass_due
-            self._pass_due = self._pass_due and not due
-            if not self._calls:
-                self._staged.notify_all()
+            self._calls_done += sum(len(p.effects.calls) for p in batch)
+            due = self._pass_after is not None and self._calls_done >= self._pass_after
+            self._pass_after = None if due else self._pass_after
+            self._staged.notify_all()
         if due:
             self.finish_issued_now()
 

@@ -79,6 +79,27 @@ def test_the_pass_waits_until_the_call_being_stored_is_announced(hub, monkeypatc
     assert hub.state.calls[0].number == "C001"
 
 
+def test_calls_made_after_the_group_ended_do_not_hold_its_pass_back(hub, monkeypatch):
+    send(hub, "desk/desk-2/command", {"id": "o-2", "action": "open"})
+    send(hub, "kiosk/kiosk-1/ticket/request", {"id": "r-0", "service": "passport"})
+    hub.pipeline.flush()
+    gates = [threading.Event(), threading.Event()]  # the disk stores the next batch once its gate opens
+    closed = list(gates)
+    store = hub.store.apply_group
+
+    def slow_disk(changes):
+        if closed:
+            closed.pop(0).wait(5)
+        store(changes)
+    monkeypatch.setattr(hub.store, "apply_group", slow_disk)
+    call_and_issue(hub)  # the group's pass waits for c-1
+    assert eventually(lambda: len(closed) == 1)  # c-1 is being stored
+    send(hub, "desk/desk-2/command", {"id": "c-2", "action": "next"})  # a later call, stored after c-1
+    gates[0].set()
+    assert eventually(lambda: answered(hub, "r-2")), "the pass waited for a call made after its group"
+    gates[1].set()
+
+
 def test_a_call_that_could_not_be_stored_holds_no_pass_back(hub, monkeypatch):
     def full_disk(_changes):
         raise OSError("disk full")
