@@ -53,14 +53,6 @@ class Intake:
                 self._cond.notify()
         return put
 
-    def later(self, work: Callable[[], None]) -> bool:
-        """Run ``work`` on the worker after the messages waiting now (urgent ones arriving meanwhile go
-        first); False when no worker runs (the caller then does it itself)."""
-        if not self._thread.is_alive():
-            return False
-        self.wrap(lambda *_: work())("(later)", b"", lambda: None)
-        return True
-
     def __len__(self) -> int:
         return len(self._items) + len(self._urgent)
 

@@ -93,8 +93,7 @@ class CommitPipeline:
         self._batch: list[Pending] = []  # staged, not yet taken by the flusher (``_staged`` guards it)
         self._staged = threading.Condition()  # the flusher takes the batch without waiting for the queue's lock
         self._calls_staged = self._calls_done = 0  # calls staged, and announced (or dropped), so far
-        self._pass_after: int | None = None  # a group's estimate pass runs once this many are done ...
-        self.hand_over: Callable[[Callable[[], None]], bool] = lambda _work: False  # ... on the intake's worker
+        self._pass_after: int | None = None  # a group's estimate pass runs once this many are done
         self._issued = IssuedGroup()  # issued since the last estimate pass
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -135,9 +134,8 @@ class CommitPipeline:
 
     def finish_issued_locked(self) -> None:
         """The intake's group end: the estimate pass, or, while calls staged before it are still being
-        stored, a note for the flusher to hand it back to the intake once they are on the board (the
-        pass holds the queue's lock for milliseconds, and the board waits for that lock); the intake
-        goes on with the next messages meanwhile."""
+        stored, a note for the flusher to run it once they are on the board (the pass holds the queue's
+        lock for milliseconds, and the board waits for that lock); the intake goes on meanwhile."""
         with self._staged:
             if self._calls_done < self._calls_staged and self._issued.items and self._thread.is_alive():
                 self._pass_after = self._pass_after or self._calls_staged  # later calls do not hold it back
@@ -229,7 +227,7 @@ class CommitPipeline:
             due = self._pass_after is not None and self._calls_done >= self._pass_after
             self._pass_after = None if due else self._pass_after
             self._staged.notify_all()
-        if due and not self.hand_over(self.finish_issued_now):  # the flusher is free for the next call
+        if due:
             self.finish_issued_now()
 
     def _recover(self) -> None:

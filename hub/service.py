@@ -58,7 +58,6 @@ class Hub:
         self.pipeline = CommitPipeline(self.state, store, self.locks, self.conn, announce=self.publisher.announce)
         self.alerts = Alerts(lambda message: self.publisher.publish(topics.alerts, message, retain=True))
         self.intake = Intake(group=GROUP_MAX, on_group_end=self.pipeline.finish_issued_locked)
-        self.pipeline.hand_over = self.intake.later
         self.overload = OverloadWatch()
         self.handlers = Handlers(site, topics, store, self.locks, state=self.state, pipeline=self.pipeline,
                                  alerts=self.alerts, intake=self.intake, overload=self.overload)

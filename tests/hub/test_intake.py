@@ -32,27 +32,3 @@ def test_urgent_messages_go_first_each_lane_keeps_its_order_and_groups_end_when_
     groups = "".join("|" if s == "|" else "m" for s in seen).split("|")
     assert max(len(g) for g in groups) <= 3, "a group ends after three messages at most"
     assert seen[-1] == "|" and len(intake) == 0, "and when the intake has run dry"
-
-
-def test_work_handed_over_runs_on_the_worker_after_what_waits_and_calls_go_before_it():
-    seen, gate, entered = [], threading.Event(), threading.Event()
-    intake = Intake(group=10)
-    assert not intake.later(lambda: seen.append("pass")), "no worker yet: the caller does the work itself"
-
-    def handle(topic, _payload, _ack):
-        entered.set()
-        gate.wait(5)
-        seen.append((topic, threading.current_thread().name))
-    normal, urgent = intake.wrap(handle), intake.wrap(handle, urgent=True)
-    intake.start()
-    normal("t0", b"", lambda: None)
-    assert entered.wait(5)
-    normal("t1", b"", lambda: None)
-    assert intake.later(lambda: seen.append(("pass", threading.current_thread().name)))
-    urgent("d1", b"", lambda: None)
-    gate.set()
-    done = threading.Event()
-    while len(seen) < 4:
-        done.wait(0.01)
-    intake.stop()
-    assert seen == [(name, "hub-intake") for name in ("t0", "d1", "t1", "pass")]
