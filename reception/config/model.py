@@ -150,6 +150,15 @@ class QueueRules:
 
 
 @dataclass(frozen=True)
+class AppointmentRules:
+    """Booked visits: how late a citizen may check in and still keep the booking, and how long a slot
+    lasts (an appointment nobody checked in by its end is counted missed)."""
+
+    late_after_minutes: float = setting(15.0, minimum=0, maximum=240)
+    slot_minutes: float = setting(15.0, minimum=1, maximum=480)
+
+
+@dataclass(frozen=True)
 class KioskSettings:
     idle_reset_seconds: float = setting(60.0, minimum=10)
     idle_warning_seconds: float = setting(15.0, minimum=3)
@@ -279,6 +288,7 @@ class Site:
     bridge: Bridge | None = None
     source: str = "<memory>"
     office: OfficeChanges = OfficeChanges()
+    appointments: AppointmentRules = AppointmentRules()
     document: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)  # the TOML it came from
 
     @property

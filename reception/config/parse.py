@@ -9,13 +9,14 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reception.config import devices, questions
-from reception.config.model import (DESK_KINDS, ID, LANGUAGES, WEEKDAYS, BoardGroup, BoardSettings, Desk,
-                                    Extra, KioskSettings, QueueRules, Service, Site, TimeRange, VolunteerSession)
+from reception.config.model import (DESK_KINDS, ID, LANGUAGES, WEEKDAYS, AppointmentRules, BoardGroup, BoardSettings,
+                                    Desk, Extra, KioskSettings, QueueRules, Service, Site, TimeRange,
+                                    VolunteerSession)
 from reception.config.schema import Reader, unknown
 from reception.protocol import EXTRAS  # the contract's extra needs: the site file says which a kiosk offers
 
-SECTIONS = ("site", "hours", "queue", "extras", "services", "desks", "volunteer_sessions", "kiosks", "boards",
-            "questions", "kiosk", "board", "printer", "pins", "broker", "bridge")
+SECTIONS = ("site", "hours", "queue", "appointments", "extras", "services", "desks", "volunteer_sessions", "kiosks",
+            "boards", "questions", "kiosk", "board", "printer", "pins", "broker", "bridge")
 SITE_KEYS = ("id", "name", "address", "timezone", "languages", "retention_days")
 
 
@@ -52,6 +53,7 @@ def parse(raw: Mapping[str, Any], source: str = "<memory>") -> Site:
         bridge=devices.bridge(r, site),
         source=source,
         document=raw,
+        appointments=r.record(AppointmentRules, r.table("appointments", required=False), "appointments"),
     )
 
 

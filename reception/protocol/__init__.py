@@ -38,7 +38,7 @@ Topic tree (``<site>`` is ``site.id`` from the configuration)::
     reception/<site>/queue                      hub    retained  waiting tickets with their estimated waits
     reception/<site>/alerts                     hub    retained  device problems staff should see (fixed codes)
     reception/<site>/stats/daily                hub    retained  today's anonymous aggregates (bridged to a central broker)
-    reception/<site>/appointments               hub    retained  the next hour's appointments not yet checked in (time, service)
+    reception/<site>/appointments               hub    retained  the next hour's appointments not checked in
 """
 from reception.protocol.appointments import AppointmentSlot, AppointmentSlots
 from reception.protocol.codes import (ALERT_PROBLEMS, AVAILABILITY, BOOKING_RE, CALL_TYPES, DESK_ACTIONS, DESK_KINDS,
