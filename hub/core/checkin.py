@@ -150,3 +150,12 @@ def issue_booked(queue, bookings: Bookings, now: datetime, service: str, *, code
     if check.booking is not None:
         bookings.arrive(check.booking, now, ticket.number)
     return ticket, effects, check
+
+
+def hand_over(bookings: Bookings, day: str, ticket, *, code: str | None = None, slot: str | None = None) -> CheckIn:
+    """A kiosk that could not reach the hub printed a number of its own for a booked citizen: the ticket
+    stays as printed, and the booking counts as arrived when the ticket was issued (kept or late)."""
+    check = bookings.check_in(day, ticket.issued_at, code=code, slot=slot)
+    if check.outcome in (KEPT, LATE):
+        bookings.arrive(check.booking, ticket.issued_at, ticket.number)
+    return check
