@@ -28,6 +28,11 @@ LIST_AHEAD = timedelta(hours=1)  # the kiosk's time list: appointments of the ne
 BOOKED_EXTRA = "appointment"  # the extra need a kept booking's ticket carries: its head start, "har aftale" at the desk
 
 
+def is_late(rules: AppointmentRules, at: datetime, arrived_at: datetime) -> bool:
+    """Too late to keep the booking (a missed one too, if it comes after all): a walk-in instead."""
+    return arrived_at - at > timedelta(minutes=rules.late_after_minutes)
+
+
 @dataclass
 class Booking:
     """An appointment as the hub keeps it through the day: its slot id, and what became of it."""
@@ -101,8 +106,7 @@ class Bookings:
             return CheckIn(UNKNOWN)
         if booking.arrived_at is not None:
             return CheckIn(AGAIN, booking)
-        late = booking.missed or now - booking.at > timedelta(minutes=self.rules.late_after_minutes)
-        return CheckIn(LATE if late else KEPT, booking)
+        return CheckIn(LATE if is_late(self.rules, booking.at, now) else KEPT, booking)
 
     @staticmethod
     def arrive(booking: Booking, now: datetime, ticket_number: str) -> Booking:
