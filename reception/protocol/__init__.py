@@ -18,6 +18,7 @@ The package, by direction::
     office        the office's changes to today's setup (web -> hub) and the setup in force
                   (imported as ``reception.protocol.office``; its types write dicts, not yet ``Message``)
     wire, fields, codes   bytes and JSON, field readers, fixed vocabularies and limits
+    lists         the shape of a retained list as of a time (queue, appointments)
 
 Topic tree (``<site>`` is ``site.id`` from the configuration)::
 

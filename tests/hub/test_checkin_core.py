@@ -4,7 +4,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from hub import views
 from hub.core.appointments import Appointment
+from hub.core.estimate import Estimates
 from hub.core.checkin import AGAIN, KEPT, LATE, UNKNOWN, Booking, Bookings, issue_booked
 from hub.core.queue import Queue
 
@@ -159,3 +161,10 @@ def test_a_rebuilt_queue_holds_and_releases_booked_tickets_as_before(site, q, bo
     rebuilt.release(at(59))
     assert rebuilt.waiting() == []
     assert next_at(rebuilt, "desk-1", 60) == ticket.number
+
+
+def test_the_queue_snapshot_lists_early_appointments_after_those_due(site, q, bookings):
+    walk_in, _ = q.issue("moving", at(30))
+    early, _, _ = check_in(q, bookings, 40, code="4711")
+    snapshot = views.queue_snapshot(q, Estimates(), at(40))
+    assert [(t.number, t.eta_min) for t in snapshot.tickets] == [(walk_in.number, None), (early.number, 20)]
