@@ -6,8 +6,8 @@ import pytest
 
 from hub import views
 from hub.core.appointments import Appointment
+from hub.core.checkin import AGAIN, KEPT, LATE, UNKNOWN, Booking, Bookings, hand_over, issue_booked
 from hub.core.estimate import Estimates
-from hub.core.checkin import AGAIN, KEPT, LATE, UNKNOWN, Booking, Bookings, issue_booked
 from hub.core.queue import Queue
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -168,3 +168,12 @@ def test_the_queue_snapshot_lists_early_appointments_after_those_due(site, q, bo
     early, _, _ = check_in(q, bookings, 40, code="4711")
     snapshot = views.queue_snapshot(q, Estimates(), at(40))
     assert [(t.number, t.eta_min) for t in snapshot.tickets] == [(walk_in.number, None), (early.number, 20)]
+
+
+def test_an_offline_ticket_handed_over_with_a_booking_counts_as_arrived(q, bookings):
+    ticket, _ = q.import_offline("H901", "appointment", at(55), at(70), kiosk="kiosk-1")
+    check = hand_over(bookings, "2026-11-24", ticket, code="4711")
+    assert check.outcome == KEPT and ticket.booked_at is None, "the printed ticket stays as it is"
+    assert bookings.find("2026-11-24", code="4711").ticket == "H901"
+    assert "4711" not in [b.code for b in bookings.missed_due(at(80))]
+    assert hand_over(bookings, "2026-11-24", ticket, code="4711").outcome == AGAIN
