@@ -150,6 +150,13 @@ class QueueRules:
 
 
 @dataclass(frozen=True)
+class Appointments:
+    """[appointments]: the day's booked visits (docs/appointments.md)."""
+
+    folder: str | None = None  # the hub imports the files dropped here; relative to the site file
+
+
+@dataclass(frozen=True)
 class KioskSettings:
     idle_reset_seconds: float = setting(60.0, minimum=10)
     idle_warning_seconds: float = setting(15.0, minimum=3)
@@ -277,6 +284,7 @@ class Site:
     pins: Mapping[str, Mapping[str, int]]
     broker: Broker | None
     bridge: Bridge | None = None
+    appointments: Appointments = Appointments()
     source: str = "<memory>"
     office: OfficeChanges = OfficeChanges()
     document: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)  # the TOML it came from
