@@ -72,7 +72,7 @@ def acl_rules(site: Site, account: Account) -> list[tuple[str, str]]:
         writes = (t.ticket_request(me), t.ticket_first_visit(me), t.kiosk_status(me), t.feedback(me),
                   t.kiosk_available(me))
         return ([("write", topic) for topic in writes]
-                + [("read", topic) for topic in (t.ticket_reply(me), t.queue, *board_view)])
+                + [("read", topic) for topic in (t.ticket_reply(me), t.queue, t.appointments, *board_view)])
     if account.role == "board":
         return [("write", t.board_available(me))] + [("read", topic) for topic in (*board_view, t.calls, t.stats_daily)]
     if account.role == "desk":
