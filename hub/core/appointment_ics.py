@@ -88,6 +88,8 @@ def _event(reading: Reading, begun: int, lines: Iterator[Line]) -> dict[str, Lin
     for line in lines:
         if line.name == "END" and line.value.upper() == "VEVENT":
             return event
+        if line.name == "END":
+            break
         if line.name == "BEGIN":  # VALARM and the like: nothing of ours inside
             _skip(reading, line, lines)
         elif line.name in USED and line.name in event:
