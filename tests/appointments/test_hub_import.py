@@ -3,12 +3,15 @@ web's import command: the same file twice changes nothing, a changed file update
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import time
 
 import pytest
 
-from tests.conftest import EXAMPLE_CONFIG, HubProcess, Recorder
+from tests.conftest import EXAMPLE_CONFIG, ROOT, HubProcess, Recorder
 
 DAY = "2026-12-08"
 FIRST = ("date;time;service;desk;code;navn;telefon\n"
@@ -104,3 +107,30 @@ def test_an_import_command_is_stored_and_answered_once(hub, broker):
                        "error": "day.csv: line 1: desk: that desk does not serve that service"}
     assert list(rows(hub.db_path)) == ["4711"]
     answers.close()
+
+
+def cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reception.cli", "appointments", "import", *args],
+                          capture_output=True, text=True, timeout=60, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_a_manager_hands_a_file_to_the_running_hub(folder_hub, tmp_path):
+    site, inbox = folder_hub.config_path, tmp_path / "inbox"
+    day = tmp_path / "day.csv"
+    day.write_text(FIRST, encoding="utf-8")
+    done = cli(str(day), "-c", str(site))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines() == ["read day.csv: 2026-12-08 (2); left out unread: names, phone numbers",
+                                        "imported: 2026-12-08: 2 new, 0 changed, 0 removed, 0 unchanged"]
+    assert set(rows(folder_hub.db_path)) == {"1234", "5678"}
+    day.write_text("date,time,service,code\n2026-12-08,09:00,passport,12\n", encoding="utf-8")
+    refused = cli(str(day), "-c", str(site))
+    assert (refused.returncode, refused.stdout) == (
+        65, "refused: day.csv: line 2: code: not a booking code of 4-6 digits\n")
+
+
+def test_without_a_folder_the_command_says_so_and_exits_78(tmp_path):
+    day = tmp_path / "day.csv"
+    day.write_text(FIRST, encoding="utf-8")
+    done = cli(str(day), "-c", str(EXAMPLE_CONFIG))
+    assert done.returncode == 78 and "appointments.folder: not set" in done.stderr
