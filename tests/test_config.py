@@ -170,3 +170,24 @@ def test_defaults_come_from_the_model():
     assert site.kiosk == config.KioskSettings()
     assert site.printer == config.Printer()
     assert site.board.announce_languages == ("da",)
+
+
+@pytest.mark.parametrize("table,problem", [
+    ('foldr = "inbox"', "appointments.foldr: unknown key; did you mean 'folder'?"),
+    ('folder = ""', "appointments.folder: must name a folder"),
+    ("folder = 3", "appointments.folder: "),
+])
+def test_the_appointments_folder_is_checked_like_every_key(tmp_path, table, problem):
+    path = tmp_path / "site.toml"
+    path.write_text(EXAMPLE_CONFIG.read_text(encoding="utf-8") + f"\n[appointments]\n{table}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        config.load(path)
+    assert str(err.value).startswith(f"{path}: {problem}"), str(err.value)
+
+
+def test_the_appointments_folder_is_beside_the_site_file_unless_absolute(tmp_path, site):
+    assert site.appointments.folder is None
+    path = tmp_path / "site.toml"
+    path.write_text(EXAMPLE_CONFIG.read_text(encoding="utf-8") + '\n[appointments]\nfolder = "inbox"\n',
+                    encoding="utf-8")
+    assert config.load(path).appointments.folder == str(tmp_path / "inbox")
