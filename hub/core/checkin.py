@@ -158,8 +158,15 @@ def issue_booked(queue, bookings: Bookings, now: datetime, service: str, *, code
 
 def hand_over(bookings: Bookings, day: str, ticket, *, code: str | None = None, slot: str | None = None) -> CheckIn:
     """A kiosk that could not reach the hub printed a number of its own for a booked citizen: the ticket
-    stays as printed, and the booking counts as arrived when the ticket was issued (kept or late)."""
+    stays as printed, and the booking counts as arrived when the ticket was issued (kept or late).
+
+    Checked in before (the kiosk gave up waiting for the hub's answer and printed this one instead,
+    and the hub withdraws its own), the booking now names the ticket the citizen holds."""
     check = bookings.check_in(day, ticket.issued_at, code=code, slot=slot)
-    if check.outcome in (KEPT, LATE):
+    if check.outcome == AGAIN:
+        booking = check.booking
+        check = CheckIn(LATE if is_late(bookings.rules, booking.at, booking.arrived_at) else KEPT, booking)
+        bookings.arrive(booking, booking.arrived_at, ticket.number)
+    elif check.outcome in (KEPT, LATE):
         bookings.arrive(check.booking, ticket.issued_at, ticket.number)
     return check

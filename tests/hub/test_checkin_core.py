@@ -176,4 +176,12 @@ def test_an_offline_ticket_handed_over_with_a_booking_counts_as_arrived(q, booki
     assert check.outcome == KEPT and ticket.booked_at is None, "the printed ticket stays as it is"
     assert bookings.find("2026-11-24", code="4711").ticket == "H901"
     assert "4711" not in [b.code for b in bookings.missed_due(at(80))]
-    assert hand_over(bookings, "2026-11-24", ticket, code="4711").outcome == AGAIN
+    again = hand_over(bookings, "2026-11-24", ticket, code="4711")
+    assert again.outcome == KEPT and again.booking.ticket == "H901" and again.booking.arrived_at == at(55)
+
+
+def test_a_hand_over_replacing_an_unanswered_request_names_the_ticket_the_citizen_holds(q, bookings):
+    unanswered, _, _ = check_in(q, bookings, 55, code="4711")  # the kiosk gave up waiting and printed H901
+    printed, _ = q.import_offline("H901", "appointment", at(55), at(56), kiosk="kiosk-1")
+    check = hand_over(bookings, "2026-11-24", printed, code="4711")
+    assert check.outcome == KEPT and check.booking.ticket == "H901" != unanswered.number
