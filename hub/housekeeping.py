@@ -100,15 +100,16 @@ class Housekeeping:
 
     def appointments(self, now: datetime) -> None:
         """Booked tickets whose time has come join the queue; bookings whose slot ended unseen are counted
-        missed (stored); an import is read; the kiosks' time list is republished when it changed."""
+        missed (stored; a late evening's too, before a new day's bookings are read); the kiosks' time list
+        is republished when it changed."""
         state = self.state
         if state.queue.release(now):
             state.dirty = True
-        state.refresh_bookings(now)
         missed = state.bookings.missed_due(now)
         if missed:
             log.info("appointments missed: %d (slot ended, nobody checked in)", len(missed))
             self.pipeline.stage(Pending(Effects(), now, statements=tuple(checkins.missed(b) for b in missed)))
+        state.refresh_bookings(now)
         if self.conn.connected:
             self.publisher.appointments(now)
 

@@ -69,6 +69,7 @@ class Hub:
                              refresh=lambda now: self.housekeeping.refresh_and_publish(now))
         self.state.setup_site = self.office.load
         self.bookings = Bookings(site, store, self.locks, pipeline=self.pipeline, clock=self.clock)
+        self.bookings.after_import = lambda: self.state.refresh_bookings(self.clock(), imported=True)
         self.folder = (FolderWatch(site.appointments.folder, self.bookings, self.locks, self.clock)
                        if site.appointments.folder else None)
         self.dispatch = Dispatch(site, self.locks, self.intake,
