@@ -3,8 +3,8 @@
 Twice a second (under the queue's lock) it ends the issue group, says when the hub
 falls behind, expires tickets at closing, lets booked tickets be called from their time,
 counts bookings missed at the end of their slot and keeps the kiosks' time list current,
-refreshes the wait estimates when the queue changed, and publishes the day's statistics; once a day it finishes past days'
-figures and drops rows older than the retention allows.  It also pings the systemd
+refreshes the wait estimates when the queue changed, and publishes the day's statistics;
+once a day it finishes past days' figures and drops rows older than the retention allows.  It also pings the systemd
 watchdog: a ticker that stops makes systemd restart the hub.
 """
 from __future__ import annotations
