@@ -6,8 +6,9 @@ Pure: the clock is an argument, the bookings are plain records.  The outcome dec
   the booked service, carries the booked time and desk, and waits for the booked time
   (``hub.core.waiting``) before a desk may call it, then goes ahead of walk-ins by the head start of
   the ``appointment`` extra (``hub.core.routing``: the rule that keeps anyone from starving).
-* ``late`` (more than that late, or the slot is over) and ``unknown`` (no such code today): a walk-in
-  ticket of the service the kiosk asked for, and the reason goes back so the kiosk can explain.
+* ``late`` (more than that late) and ``unknown`` (no such code today): a walk-in ticket of the service
+  the kiosk asked for, without the booking's head start, and the reason goes back so the kiosk can
+  explain.
 * ``again``: checked in before; the same ticket again while it is open, nothing doubled.
 
 An appointment nobody checked in is counted missed at the end of its slot (``missed_due``).
@@ -149,6 +150,7 @@ def issue_booked(queue, bookings: Bookings, now: datetime, service: str, *, code
         if ticket is not None and ticket.is_open:
             return ticket, Effects(), check
         check = CheckIn(UNKNOWN)  # served already: whoever typed the code again is a walk-in
+    extras = tuple(e for e in extras if e != BOOKED_EXTRA)  # only a kept booking has its head start
     if check.outcome == KEPT:
         a = check.booking.appointment
         ticket, effects = queue.issue(a.service, now, extras=(*extras, BOOKED_EXTRA), booked_at=a.at,
