@@ -112,8 +112,14 @@ class Store:
         """Version 5: the day's booked visits (``hub.appointment_store``)."""
         appointment_store.create_table(self.db)
 
+    def _booked_tickets(self) -> None:
+        """Version 6: a checked-in appointment's ticket keeps its booked time and desk."""
+        for column in ("booked_at", "booked_desk"):
+            if column not in self.db["tickets"].columns_dict:
+                self.db["tickets"].add_column(column, str)
+
     # Append new steps; never change or reorder a released one.
-    MIGRATIONS = (_tables, _drop_daily, _ticket_language, _office_setup, _appointments)
+    MIGRATIONS = (_tables, _drop_daily, _ticket_language, _office_setup, _appointments, _booked_tickets)
 
     # -- writing -----------------------------------------------------------
 

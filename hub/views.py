@@ -31,9 +31,10 @@ def waited(ticket: Ticket, now: datetime) -> float:
     return round((now - ticket.issued_at).total_seconds() / 60, 1)
 
 
-def ticket_view(ticket: Ticket, eta: float | None, ahead: int) -> IssuedTicket:
+def ticket_view(ticket: Ticket, eta: float | None, ahead: int, walk_in: str | None = None) -> IssuedTicket:
+    """The ticket as the kiosk shows and prints it; ``walk_in``: why a booking became a walk-in."""
     return IssuedTicket(ticket.number, ticket.service, ticket.preference, ticket.issued_at, ahead, minutes(eta),
-                        ticket.offline)
+                        ticket.offline, ticket.booked_at, walk_in)
 
 
 def desk_state(site: Site, queue: Queue, desk_id: str, now: datetime) -> DeskState:

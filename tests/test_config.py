@@ -179,7 +179,8 @@ def test_defaults_come_from_the_model():
 ])
 def test_the_appointments_folder_is_checked_like_every_key(tmp_path, table, problem):
     path = tmp_path / "site.toml"
-    path.write_text(EXAMPLE_CONFIG.read_text(encoding="utf-8") + f"\n[appointments]\n{table}\n", encoding="utf-8")
+    path.write_text(EXAMPLE_CONFIG.read_text(encoding="utf-8").replace("[appointments]\n", f"[appointments]\n{table}\n"),
+                    encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         config.load(path)
     assert str(err.value).startswith(f"{path}: {problem}"), str(err.value)
@@ -188,6 +189,7 @@ def test_the_appointments_folder_is_checked_like_every_key(tmp_path, table, prob
 def test_the_appointments_folder_is_beside_the_site_file_unless_absolute(tmp_path, site):
     assert site.appointments.folder is None
     path = tmp_path / "site.toml"
-    path.write_text(EXAMPLE_CONFIG.read_text(encoding="utf-8") + '\n[appointments]\nfolder = "inbox"\n',
+    path.write_text(EXAMPLE_CONFIG.read_text(encoding="utf-8").replace("[appointments]\n",
+                                                                       '[appointments]\nfolder = "inbox"\n'),
                     encoding="utf-8")
     assert config.load(path).appointments.folder == str(tmp_path / "inbox")

@@ -71,6 +71,8 @@ def aggregate(site, day, counted, extra):
 
 aggregates = st.builds(aggregate, segments, st.dates().map(lambda d: d.isoformat()), sections,
                        st.fixed_dictionaries({}, optional={"site_name": texts, "weekday": texts,
+                                                           "appointments": st.dictionaries(segments, count_tree,
+                                                                                           max_size=3),
                                                            "names": st.dictionaries(segments, texts, max_size=3)}))
 live = st.builds(p.LiveFigures, counts, counts, maybe(st.floats(0, 1e6)))
 

@@ -8,7 +8,9 @@ Two questions, kept apart so both can be tested and reused by the estimator:
 * ``rank_key``: among those it may take, who first?  The longest (effective) wait:
   waiting time plus a fixed head start for priorities.  Because every ticket's
   wait grows at the same rate, the order never changes with time; a low-priority
-  ticket is overtaken by at most its rivals' head start, so nobody starves.
+  ticket is overtaken by at most its rivals' head start, so nobody starves.  A checked-in
+  appointment waits from its booked time (from arrival, when late): it is held until then
+  (``waiting.WaitingOrder``), and its booked desk takes it while that desk is open.
 """
 from __future__ import annotations
 
@@ -33,8 +35,13 @@ def head_start(site: Site, ticket: Ticket) -> float:
 
 def rank_key(site: Site, ticket: Ticket) -> tuple:
     """Sort key, smallest first: the effective arrival time, then the real one, then the number."""
-    effective = ticket.issued_at - timedelta(minutes=head_start(site, ticket))
+    effective = waits_from(ticket) - timedelta(minutes=head_start(site, ticket))
     return (effective, ticket.issued_at, ticket.number)
+
+
+def waits_from(ticket: Ticket):
+    """When the citizen's wait counts from: arrival, or for an appointment its booked time if that is later."""
+    return max(ticket.issued_at, ticket.booked_at) if ticket.booked_at else ticket.issued_at
 
 
 def wants_private_room(site: Site, ticket: Ticket) -> bool:
@@ -57,13 +64,20 @@ def may_serve(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: Iterable
 def _suits_choice(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: list[DeskConfig]) -> bool:
     """The desk serves the visit, and is of the kind the citizen chose (staff step in for volunteers
     only when no volunteer who could help is open)."""
-    if not serves(site, desk, ticket.service):
+    if not serves(site, desk, ticket.service) or _booked_elsewhere(site, desk, ticket, open_desks):
         return False
     if ticket.preference == "staff":
         return desk.kind == "staff"
     if ticket.preference == "volunteer" and desk.kind != "volunteer":
         return not any(d.kind == "volunteer" and serves(site, d, ticket.service) for d in open_desks)
     return True
+
+
+def _booked_elsewhere(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: list[DeskConfig]) -> bool:
+    """The ticket was booked at another desk that is open and serves it: that desk takes it."""
+    booked = ticket.booked_desk
+    return booked is not None and booked != desk.id and any(
+        d.id == booked and serves(site, d, ticket.service) for d in open_desks)
 
 
 def serves(site: Site, desk: DeskConfig, service: str) -> bool:
@@ -84,7 +98,7 @@ class Lines:
         self._rules: dict[tuple, tuple[bool, bool]] = {}
 
     def kind(self, ticket: Ticket) -> tuple:
-        return ticket.service, ticket.preference, wants_private_room(self.site, ticket)
+        return ticket.service, ticket.preference, wants_private_room(self.site, ticket), ticket.booked_desk
 
     def may(self, desk: DeskConfig, ticket: Ticket) -> bool:
         """``may_serve`` with the open desks; a closed desk is asked as if it were open too (its line as

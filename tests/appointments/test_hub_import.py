@@ -26,8 +26,8 @@ CHANGED = ("date,time,service,code\n"
 @pytest.fixture
 def folder_hub(broker, tmp_path):
     site = tmp_path / "site.toml"
-    site.write_text(EXAMPLE_CONFIG.read_text(encoding="utf-8")
-                    + f'\n[appointments]\nfolder = "{tmp_path / "inbox"}"\n', encoding="utf-8")
+    site.write_text(EXAMPLE_CONFIG.read_text(encoding="utf-8").replace(
+        "[appointments]\n", f'[appointments]\nfolder = "{tmp_path / "inbox"}"\n'), encoding="utf-8")
     h = HubProcess(broker, tmp_path / "hub.db", site).start()
     yield h
     h.stop()

@@ -1,5 +1,7 @@
 """The day's appointments into the hub: one way in for the web's import command and the watched folder.
 
+Check-in (``hub.checkins``) reads today's rows again when they change.
+
 Each day in a list replaces the day stored (``hub.appointment_store``): the rows are staged with
 the hub's commit (``hub.pipeline``), so an import is stored in the same transaction as its command
 id and a check-in staged just before it counts.  A repeated command is answered again, not applied
@@ -29,12 +31,11 @@ from hub.store import Store
 log = logging.getLogger(__name__)
 
 
-class Bookings:
+class AppointmentImporter:
     def __init__(self, site: Site, store: Store, locks: HubLocks, *, pipeline: CommitPipeline,
                  clock: Callable[[], datetime]):
         self.rules, self.store, self.locks, self.pipeline, self.clock = SiteRules.of(site), store, locks, pipeline, clock
         self.topics = Topics(site.id)
-        self.after_import: Callable[[], None] = lambda: None  # once stored, under the queue's lock (the kiosks' list)
 
     def routes(self) -> tuple[Route, ...]:
         return (Route(self.topics.appointments_import, AppointmentImport.from_payload, self.command),)
@@ -81,7 +82,6 @@ class Bookings:
         def stored() -> None:
             log.info("appointments from %s: %s", source, "; ".join(s.describe() for s in summaries))
             after(summaries)
-            self.after_import()
 
         self.pipeline.stage(Pending(Effects(), now, key, self.topics.appointments_import_result if reply else None,
                                     reply, ack, statements=statements, after=stored))
