@@ -85,8 +85,8 @@ class FolderWatch:
 
     def imported(self, path: Path, days: list[DaySummary]) -> None:
         """Once stored: the file goes, its outcome stays in ``results.log``."""
-        path.unlink(missing_ok=True)
         self.result(path.name, "imported: " + "; ".join(d.describe() for d in days))
+        path.unlink(missing_ok=True)
 
     def refuse(self, path: Path, reason: str) -> None:
         log.warning("refused appointments file: %s", reason)
