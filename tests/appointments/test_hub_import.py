@@ -52,7 +52,7 @@ def drop(inbox, name: str, text: str, count: int) -> str:
     (inbox / f".{name}.part").rename(inbox / name)
     deadline = time.monotonic() + 15
     while len(results(inbox)) < count or (inbox / name).exists():
-        assert time.monotonic() < deadline, "the hub did not take the file"
+        assert time.monotonic() < deadline, "the hub did not take the file (an imported file goes: it held personal data)"
         time.sleep(0.1)
     return results(inbox)[count - 1]
 
@@ -61,7 +61,6 @@ def test_the_hub_takes_dropped_files_by_itself(folder_hub, tmp_path):
     inbox, db = tmp_path / "inbox", folder_hub.db_path
     line = drop(inbox, "day.csv", FIRST, 1)
     assert line.endswith("day.csv imported: 2026-12-08: 2 new, 0 changed, 0 removed, 0 unchanged"), line
-    assert not list(inbox.glob("*.csv")), "an imported file goes: it held personal data"
     first = rows(db)
     assert {code: r[:3] for code, r in first.items()} == {
         "1234": ("2026-12-08T09:00:00+01:00", "passport", "any"),
