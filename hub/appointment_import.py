@@ -65,9 +65,11 @@ class AppointmentImporter:
 
     def stage(self, source: str, appointments: Iterable[Appointment], now: datetime, *, key: str | None = None,
               ack: Ack | None = None, command_id: str | None = None,
-              after: Callable[[list[DaySummary]], None] = lambda _days: None) -> list[DaySummary]:
-        """Each day of ``appointments`` in place of the stored one, staged with the next commit; what it will do.
-        ``after`` gets the summaries once stored (under the queue's lock)."""
+              after: Callable[[list[DaySummary]], None] = lambda _days: None) -> None:
+        """Each day of ``appointments`` in place of the stored one, staged with the next commit.  What it does
+        is counted on the rows as stored now (an import staged just before in the same commit is not yet
+        there: only the counts can be off, never the rows); ``after`` gets the counts once stored (under the
+        queue's lock)."""
         days: dict[str, list[Appointment]] = {}
         for a in appointments:
             days.setdefault(a.day, []).append(a)
@@ -85,4 +87,3 @@ class AppointmentImporter:
 
         self.pipeline.stage(Pending(Effects(), now, key, self.topics.appointments_import_result if reply else None,
                                     reply, ack, statements=statements, after=stored))
-        return summaries
