@@ -16,13 +16,13 @@ import math
 from datetime import datetime
 from typing import Iterable, Mapping
 
-from reception.config import AppointmentRules
+from reception.config import Appointments
 
 from hub.core.checkin import is_late
 from hub.core.model import Ticket
 
 
-def day_counts(rules: AppointmentRules, rows: Iterable[Mapping], tickets: Iterable[Ticket]) -> dict:
+def day_counts(rules: Appointments, rows: Iterable[Mapping], tickets: Iterable[Ticket]) -> dict:
     """The ``appointments`` section of one day's aggregate, from the day's stored bookings and tickets."""
     called = {t.number: t.first_called_at for t in tickets}
     out = {"kept": 0, "late": 0, "missed": 0, "past_time": {}}

@@ -85,9 +85,14 @@ def board_snapshot(site: Site, queue: Queue, estimates: Estimates, calls: list[C
 
 
 def queue_snapshot(queue: Queue, estimates: Estimates, now: datetime) -> QueueSnapshot:
+    """Every waiting ticket in call order, then the early appointments waiting for their booked time
+    (their wait at least until then)."""
     ahead = queue.ahead_all()
-    return QueueSnapshot(now, tuple(QueuedTicket(t.number, t.service, ahead[t.key], minutes(estimates.tickets.get(t.key)))
-                                    for t in queue.waiting()))
+    waiting = tuple(QueuedTicket(t.number, t.service, ahead[t.key], minutes(estimates.tickets.get(t.key)))
+                    for t in queue.waiting())
+    held = tuple(QueuedTicket(t.number, t.service, queue.ahead(t), minutes((t.booked_at - now).total_seconds() / 60))
+                 for t in queue.held())
+    return QueueSnapshot(now, waiting + held)
 
 
 def _kind_of(site: Site, ticket: Ticket) -> str:

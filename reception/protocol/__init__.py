@@ -19,6 +19,7 @@ The package, by direction::
     office        the office's changes to today's setup (web -> hub) and the setup in force
                   (imported as ``reception.protocol.office``; its types write dicts, not yet ``Message``)
     wire, fields, codes   bytes and JSON, field readers, fixed vocabularies and limits
+    lists         the shape of a retained list as of a time (queue, appointments)
 
 Topic tree (``<site>`` is ``site.id`` from the configuration)::
 
@@ -39,7 +40,7 @@ Topic tree (``<site>`` is ``site.id`` from the configuration)::
     reception/<site>/queue                      hub    retained  waiting tickets with their estimated waits
     reception/<site>/alerts                     hub    retained  device problems staff should see (fixed codes)
     reception/<site>/stats/daily                hub    retained  today's anonymous aggregates (bridged to a central broker)
-    reception/<site>/appointments               hub    retained  the next hour's appointments not yet checked in (time, service)
+    reception/<site>/appointments               hub    retained  the next hour's appointments not checked in
     reception/<site>/appointments/import        web              the booking system's appointments, to store (by day)
     reception/<site>/appointments/import/result hub              the outcome of one import (by its id)
 """

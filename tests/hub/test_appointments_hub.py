@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from reception import protocol
 from hub.core.appointments import Appointment
 from hub.store import Store
+from tests.conftest import HubProcess
 from tests.hub.test_hub_mqtt import BASE, command, reply_for, request, result_for
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -32,7 +34,6 @@ APPOINTMENTS = [Appointment("4711", booked("10:00"), "pension"),  # on time
 
 @pytest.fixture
 def hub(broker, tmp_path):
-    from tests.conftest import HubProcess
     store = Store(tmp_path / "hub.db")
     store.replace_day(DAY, APPOINTMENTS)
     store.close()
@@ -106,3 +107,10 @@ def test_check_in_by_code_and_slot_late_unknown_missed_and_after_a_kill(hub, rec
     assert rows(hub)["7044"]["missed"] == 1
     with sqlite3.connect(hub.db_path) as db:
         assert db.execute("select count(*) from tickets").fetchone()[0] == 5
+
+    added = Appointment("9010", booked("10:50"), "pension")
+    rec.publish(f"{BASE}/appointments/import", protocol.AppointmentImport(
+        "imp-1", "booking", "day.csv", tuple(protocol.BookedVisit(a.code, a.at, a.service, a.desk)
+                                             for a in [*APPOINTMENTS, added])).to_payload())
+    rec.wait_for(lambda msgs: [s["at"][11:16] for s in slots(rec)["slots"]] == ["10:50"])
+    assert check_in(rec, booking="9010")["ticket"]["booked_at"] == added.at.isoformat(), "an import is read at once"
