@@ -13,7 +13,7 @@ from reception.config import Site
 from reception.mqtt import Connection
 from reception.protocol import Topics
 
-from hub import views
+from hub import checkins, views
 from hub.core.model import NO_SHOW, SERVED
 from hub.state import HubState
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 class Publisher:
     def __init__(self, topics: Topics, conn: Connection, state: HubState):
         self.topics, self.conn, self.state = topics, conn, state
+        self._slots: tuple | None = None  # the time list last published
 
     @property
     def site(self) -> Site:
@@ -43,11 +44,19 @@ class Publisher:
                      retain=True)
 
     def all_views(self, now: datetime) -> None:
-        """Every desk's state, the board and the queue, as they stand (inside ``queue.steady()``)."""
+        """Every desk's state, the board, the queue and the time list, as they stand (inside ``queue.steady()``)."""
         for desk_id in self.site.desks:
             self.desk(desk_id, now)
         self.board(now)
         self.publish(self.topics.queue, views.queue_snapshot(self.state.queue, self.state.estimates, now), retain=True)
+        self.appointments(now)
+
+    def appointments(self, now: datetime, *, always: bool = False) -> None:
+        """The kiosks' retained time list, when it changed since last published (or ``always``)."""
+        message = checkins.slots_message(self.state.bookings, self.state.queue.day(now), now)
+        if always or message.slots != self._slots:
+            self.publish(self.topics.appointments, message, retain=True)
+            self._slots = message.slots
 
     def announce(self, batch: list["Pending"]) -> None:
         """Tell the devices what a committed batch changed: every call, then each changed desk and

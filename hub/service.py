@@ -10,7 +10,9 @@ puts the parts together:
 - ``hub.pipeline``: staged changes committed in one transaction, then announced
   (``hub.publisher``), answered and acknowledged; repeated commands answered again;
 - ``hub.alerts``: the alerts the desks show; ``hub.housekeeping``: the ticker
-  (closing, refreshes, statistics, retention, the systemd watchdog).
+  (closing, refreshes, statistics, retention, the systemd watchdog);
+- ``hub.bookings``: the day's appointments in, from the web and the watched folder
+  (``hub.appointment_folder``).
 
 A hub killed at any moment has either not acknowledged a message, so the broker
 delivers it again (persistent session, manual ack), or stored it with its reply, so
@@ -29,6 +31,8 @@ from reception.mqtt import BrokerAddress, Connection
 from reception.protocol import Topics
 
 from hub.alerts import Alerts
+from hub.appointment_folder import FolderWatch
+from hub.bookings import Bookings
 from hub.core.estimate import WaitEstimator, default_estimator
 from hub.dispatch import Dispatch
 from hub.handlers import Handlers
@@ -64,7 +68,11 @@ class Hub:
         self.office = Office(site, store, self.locks, self.conn, state=self.state, pipeline=self.pipeline,
                              refresh=lambda now: self.housekeeping.refresh_and_publish(now))
         self.state.setup_site = self.office.load
-        self.dispatch = Dispatch(site, self.locks, self.intake, self.handlers.routes() + self.office.routes())
+        self.bookings = Bookings(site, store, self.locks, pipeline=self.pipeline, clock=self.clock)
+        self.folder = (FolderWatch(site.appointments.folder, self.bookings, self.locks, self.clock)
+                       if site.appointments.folder else None)
+        self.dispatch = Dispatch(site, self.locks, self.intake,
+                                 self.handlers.routes() + self.office.routes() + self.bookings.routes())
         self.dispatch.subscribe(self.conn)
         self.housekeeping = Housekeeping(site, topics, store, self.locks, self.conn, state=self.state,
                                          pipeline=self.pipeline, publisher=self.publisher, alerts=self.alerts,
@@ -92,11 +100,15 @@ class Hub:
         self.intake.start()
         self.conn.start()
         self.housekeeping.start()
+        if self.folder:
+            self.folder.start()
         return self
 
     def stop(self) -> None:
         service_notify.stopping()
         self.intake.stop()  # what still waits there was never acknowledged: the broker keeps it for the next hub
+        if self.folder:
+            self.folder.stop()
         self.housekeeping.stop()
         self.pipeline.stop()  # whatever was staged last is stored
         self.conn.stop(final=(self.topics.hub_available, protocol.Availability("stopped").to_payload()))
@@ -107,6 +119,7 @@ class Hub:
         with self.locks.queue(), self.state.queue.steady():
             now = self.clock()
             self.publisher.all_views(now)
+            self.publisher.appointments(now, always=True)  # a broker that lost its retained messages gets it too
             self.alerts.publish(now)
             self.office.publish()
             self.conn.publish(self.topics.hub_available, protocol.Availability("online").to_payload(), retain=True)

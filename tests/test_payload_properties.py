@@ -32,6 +32,11 @@ VALID = {  # one valid message per parser, as the devices and the hub send them
                                     "issued_at": AT, "replaces": "r-0"},
     protocol.AppointmentSlots.from_payload: {"at": AT, "slots": [{"slot": "q7Rk2mXw9aLc", "at": AT,
                                                                   "service": "passport"}]},
+    protocol.AppointmentImport.from_payload: {"id": "imp-1", "by": "booking", "file": "day.csv", "left_out": ["names"],
+                                              "appointments": [{"code": "4711", "at": AT, "service": "passport",
+                                                                "desk": "any"}]},
+    protocol.ImportResult.from_payload: {"id": "imp-1", "ok": True, "days": [
+        {"day": "2026-12-05", "added": 1, "changed": 0, "removed": 0, "unchanged": 0, "kept": 0}]},
     protocol.TicketFirstVisit.from_payload: {"id": "fv-1", "number": "C001", "first_visit": False},
     protocol.DeskCommand.from_payload: {"id": "c-1", "action": "transfer", "service": "mitid_get", "to_kind": "staff"},
     protocol.KioskStatus.from_payload: {"printer": "paper_low", "outbox": 2},

@@ -71,6 +71,8 @@ def aggregate(site, day, counted, extra):
 
 aggregates = st.builds(aggregate, segments, st.dates().map(lambda d: d.isoformat()), sections,
                        st.fixed_dictionaries({}, optional={"site_name": texts, "weekday": texts,
+                                                           "appointments": st.dictionaries(segments, count_tree,
+                                                                                           max_size=3),
                                                            "names": st.dictionaries(segments, texts, max_size=3)}))
 live = st.builds(p.LiveFigures, counts, counts, maybe(st.floats(0, 1e6)))
 
@@ -100,6 +102,14 @@ STRATEGIES = {
                                                                           minutes), max_size=5).map(tuple)),
     p.AppointmentSlots: st.builds(p.AppointmentSlots, times, st.lists(st.builds(p.AppointmentSlot, slots, times,
                                                                                 segments), max_size=5).map(tuple)),
+    p.AppointmentImport: st.builds(p.AppointmentImport, ids, segments, texts,
+                                   st.lists(st.builds(p.BookedVisit, bookings, times, segments, segments),
+                                            min_size=1, max_size=5).map(tuple),
+                                   st.lists(texts, max_size=3).map(tuple)),
+    p.ImportResult: st.builds(p.ImportResult, ids, st.just(True),
+                              st.lists(st.builds(p.ImportedDay, st.dates().map(str), counts, counts, counts, counts,
+                                                 counts), max_size=3).map(tuple))
+    | st.builds(p.ImportResult.refused, ids, texts),
     p.DailyStatsMessage: st.builds(lambda agg, figures, at, final: p.DailyStatsMessage.of(agg, figures, at,
                                                                                           final=final),
                                    aggregates, live, times, st.booleans()),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from reception.config import AppointmentRules
+from reception.config import Appointments
 
 from hub.core.appointments import ANY_DESK, Appointment
 from hub.core.model import Effects
@@ -26,6 +26,11 @@ from hub.core.model import Effects
 KEPT, LATE, UNKNOWN, AGAIN = "kept", "late", "unknown", "again"
 LIST_AHEAD = timedelta(hours=1)  # the kiosk's time list: appointments of the next hour
 BOOKED_EXTRA = "appointment"  # the extra need a kept booking's ticket carries: its head start, "har aftale" at the desk
+
+
+def is_late(rules: Appointments, at: datetime, arrived_at: datetime) -> bool:
+    """Too late to keep the booking (a missed one too, if it comes after all): a walk-in instead."""
+    return arrived_at - at > timedelta(minutes=rules.late_after_minutes)
 
 
 @dataclass
@@ -70,7 +75,7 @@ class CheckIn:
 class Bookings:
     """Today's (and recent days') bookings, by day and code and by slot."""
 
-    def __init__(self, rules: AppointmentRules, bookings: Iterable[Booking] = ()):
+    def __init__(self, rules: Appointments, bookings: Iterable[Booking] = ()):
         self.rules = rules
         self._by_code: dict[tuple[str, str], Booking] = {}
         self._by_slot: dict[str, Booking] = {}
@@ -101,8 +106,7 @@ class Bookings:
             return CheckIn(UNKNOWN)
         if booking.arrived_at is not None:
             return CheckIn(AGAIN, booking)
-        late = booking.missed or now - booking.at > timedelta(minutes=self.rules.late_after_minutes)
-        return CheckIn(LATE if late else KEPT, booking)
+        return CheckIn(LATE if is_late(self.rules, booking.at, now) else KEPT, booking)
 
     @staticmethod
     def arrive(booking: Booking, now: datetime, ticket_number: str) -> Booking:
@@ -150,3 +154,19 @@ def issue_booked(queue, bookings: Bookings, now: datetime, service: str, *, code
     if check.booking is not None:
         bookings.arrive(check.booking, now, ticket.number)
     return ticket, effects, check
+
+
+def hand_over(bookings: Bookings, day: str, ticket, *, code: str | None = None, slot: str | None = None) -> CheckIn:
+    """A kiosk that could not reach the hub printed a number of its own for a booked citizen: the ticket
+    stays as printed, and the booking counts as arrived when the ticket was issued (kept or late).
+
+    Checked in before (the kiosk gave up waiting for the hub's answer and printed this one instead,
+    and the hub withdraws its own), the booking now names the ticket the citizen holds."""
+    check = bookings.check_in(day, ticket.issued_at, code=code, slot=slot)
+    if check.outcome == AGAIN:
+        booking = check.booking
+        check = CheckIn(LATE if is_late(bookings.rules, booking.at, booking.arrived_at) else KEPT, booking)
+        bookings.arrive(booking, booking.arrived_at, ticket.number)
+    elif check.outcome in (KEPT, LATE):
+        bookings.arrive(check.booking, ticket.issued_at, ticket.number)
+    return check

@@ -151,10 +151,12 @@ class QueueRules:
 
 
 @dataclass(frozen=True)
-class AppointmentRules:
-    """Booked visits: how late a citizen may check in and still keep the booking, and how long a slot
-    lasts (an appointment nobody checked in by its end is counted missed)."""
+class Appointments:
+    """[appointments]: the day's booked visits (docs/appointments.md): where the hub picks up the files,
+    how late a citizen may check in and still keep the booking, and how long a slot lasts (a booking
+    nobody checked in by its end is counted missed)."""
 
+    folder: str | None = None  # the hub imports the files dropped here; relative to the site file
     late_after_minutes: float = setting(15.0, minimum=0, maximum=240)
     slot_minutes: float = setting(15.0, minimum=1, maximum=480)
 
@@ -287,9 +289,9 @@ class Site:
     pins: Mapping[str, Mapping[str, int]]
     broker: Broker | None
     bridge: Bridge | None = None
+    appointments: Appointments = Appointments()
     source: str = "<memory>"
     office: OfficeChanges = OfficeChanges()
-    appointments: AppointmentRules = AppointmentRules()
     document: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)  # the TOML it came from
 
     @property

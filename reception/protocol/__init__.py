@@ -15,9 +15,11 @@ The package, by direction::
     waiting_room  calls, the board snapshot, the queue
     stats         the day's aggregates
     appointments  the kiosks' list of the next hour's appointments
+    bookings      the booking system's list of the day's appointments, handed to the hub (web -> hub)
     office        the office's changes to today's setup (web -> hub) and the setup in force
                   (imported as ``reception.protocol.office``; its types write dicts, not yet ``Message``)
     wire, fields, codes   bytes and JSON, field readers, fixed vocabularies and limits
+    lists         the shape of a retained list as of a time (queue, appointments)
 
 Topic tree (``<site>`` is ``site.id`` from the configuration)::
 
@@ -39,8 +41,11 @@ Topic tree (``<site>`` is ``site.id`` from the configuration)::
     reception/<site>/alerts                     hub    retained  device problems staff should see (fixed codes)
     reception/<site>/stats/daily                hub    retained  today's anonymous aggregates (bridged to a central broker)
     reception/<site>/appointments               hub    retained  the next hour's appointments not checked in
+    reception/<site>/appointments/import        web              the booking system's appointments, to store (by day)
+    reception/<site>/appointments/import/result hub              the outcome of one import (by its id)
 """
 from reception.protocol.appointments import AppointmentSlot, AppointmentSlots
+from reception.protocol.bookings import AppointmentImport, BookedVisit, ImportedDay, ImportResult
 from reception.protocol.codes import (ALERT_PROBLEMS, AVAILABILITY, BOOKING_RE, CALL_TYPES, DESK_ACTIONS, DESK_KINDS,
                                       DESK_STATUSES, DESK_UNITS, DEVICE_RE, EXTRAS, FEEDBACK_TAGS, ID_RE,
                                       KIOSK_REPLY_TIMEOUT_S, LANG_RE, NUMBER_RE, PREFERENCES, PRINTER_STATES, ROOT,

@@ -14,6 +14,7 @@ from typing import Any
 
 from reception.protocol import fields as f
 from reception.protocol.codes import SLOT_RE
+from reception.protocol.lists import ListAsOf
 from reception.protocol.wire import Message, iso
 
 
@@ -36,7 +37,7 @@ class AppointmentSlot:
 
 
 @dataclass(frozen=True)
-class AppointmentSlots(Message):
+class AppointmentSlots(ListAsOf, Message):
     """The retained ``appointments``: the next hour's appointments not yet checked in, by booked time;
     republished when it changes (a check-in, a new hour, an import)."""
 
@@ -44,11 +45,4 @@ class AppointmentSlots(Message):
     slots: tuple[AppointmentSlot, ...] = ()
 
     FIELDS = ("at", "slots")
-
-    @classmethod
-    def read(cls, data: dict) -> "AppointmentSlots":
-        listed = f.objects(data, "slots", AppointmentSlot.FIELDS, required=True)
-        return cls(f.timestamp(data, "at"), tuple(AppointmentSlot.read(s) for s in listed))
-
-    def body(self) -> dict[str, Any]:
-        return {"at": iso(self.at), "slots": [s.body() for s in self.slots]}
+    ITEMS, ITEM = "slots", AppointmentSlot

@@ -34,6 +34,8 @@ class Topics:
     alerts = property(lambda self: f"{self.base}/alerts")
     stats_daily = property(lambda self: f"{self.base}/stats/daily")
     appointments = property(lambda self: f"{self.base}/appointments")
+    appointments_import = property(lambda self: f"{self.base}/appointments/import")
+    appointments_import_result = property(lambda self: f"{self.base}/appointments/import/result")
 
     def kiosk_available(self, kiosk: str = "+") -> str:
         return f"{self.base}/kiosk/{kiosk}/available"

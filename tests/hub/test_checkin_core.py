@@ -4,8 +4,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from hub import views
 from hub.core.appointments import Appointment
-from hub.core.checkin import AGAIN, KEPT, LATE, UNKNOWN, Booking, Bookings, issue_booked
+from hub.core.checkin import AGAIN, KEPT, LATE, UNKNOWN, Booking, Bookings, hand_over, issue_booked
+from hub.core.estimate import Estimates
 from hub.core.queue import Queue
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -159,3 +161,27 @@ def test_a_rebuilt_queue_holds_and_releases_booked_tickets_as_before(site, q, bo
     rebuilt.release(at(59))
     assert rebuilt.waiting() == []
     assert next_at(rebuilt, "desk-1", 60) == ticket.number
+
+
+def test_the_queue_snapshot_lists_early_appointments_after_those_due(site, q, bookings):
+    walk_in, _ = q.issue("moving", at(30))
+    early, _, _ = check_in(q, bookings, 40, code="4711")
+    snapshot = views.queue_snapshot(q, Estimates(), at(40))
+    assert [(t.number, t.eta_min) for t in snapshot.tickets] == [(walk_in.number, None), (early.number, 20)]
+
+
+def test_an_offline_ticket_handed_over_with_a_booking_counts_as_arrived(q, bookings):
+    ticket, _ = q.import_offline("H901", "appointment", at(55), at(70), kiosk="kiosk-1")
+    check = hand_over(bookings, "2026-11-24", ticket, code="4711")
+    assert check.outcome == KEPT and ticket.booked_at is None, "the printed ticket stays as it is"
+    assert bookings.find("2026-11-24", code="4711").ticket == "H901"
+    assert "4711" not in [b.code for b in bookings.missed_due(at(80))]
+    again = hand_over(bookings, "2026-11-24", ticket, code="4711")
+    assert again.outcome == KEPT and again.booking.ticket == "H901" and again.booking.arrived_at == at(55)
+
+
+def test_a_hand_over_replacing_an_unanswered_request_names_the_ticket_the_citizen_holds(q, bookings):
+    unanswered, _, _ = check_in(q, bookings, 55, code="4711")  # the kiosk gave up waiting and printed H901
+    printed, _ = q.import_offline("H901", "appointment", at(55), at(56), kiosk="kiosk-1")
+    check = hand_over(bookings, "2026-11-24", printed, code="4711")
+    assert check.outcome == KEPT and check.booking.ticket == "H901" != unanswered.number
