@@ -52,17 +52,16 @@ class Order:
         """The ticket request: issued at whole seconds, sent at whole milliseconds (so it reads the same at the hub).
 
         ``replaces``: the id of an online request that got no reply, so the hub can withdraw
-        the ticket it may have issued for it (nobody holds that one).  An offline ticket carries no
-        booking or slot: the kiosk could not check it, and the citizen was told so (an ordinary number).
+        the ticket it may have issued for it (nobody holds that one).  An offline ticket's hand-over carries
+        the booking or slot too: the number stays as printed, and the hub counts the booking as kept.
         """
-        online = offline_number is None
         return TicketRequest(request_id, self.service, self.preference, self.extras, self.first_visit, self.lang,
                              offline_number=offline_number,
-                             issued_at=None if online else issued_at.replace(microsecond=0),
+                             issued_at=None if offline_number is None else issued_at.replace(microsecond=0),
                              replaces=replaces,
                              sent_at=None if sent_at is None else sent_at.replace(microsecond=sent_at.microsecond
                                                                                   // 1000 * 1000),
-                             booking=self.booking if online else None, slot=self.slot if online else None)
+                             booking=self.booking, slot=self.slot)
 
     @property
     def checking_in(self) -> bool:

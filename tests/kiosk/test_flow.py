@@ -207,14 +207,17 @@ def test_without_a_code_the_citizen_picks_a_time_or_says_it_is_not_there(site):
     assert not fl.order().checking_in
 
 
-def test_a_booking_goes_to_the_hub_but_never_in_an_offline_hand_over(site):
-    """Offline the kiosk cannot check a code: the number it gives is an ordinary one (the citizen is told)."""
+def test_a_booking_goes_to_the_hub_and_with_an_offline_hand_over(site):
+    """Offline the kiosk cannot check a code and prints an ordinary number; the hand-over still names the
+    booking, so the hub counts it kept, not missed (docs/protocol.md)."""
     from datetime import datetime, timezone
     from reception import protocol
     at = datetime(2026, 11, 25, 10, 1, 2, tzinfo=timezone.utc)
     for order in (Order("appointment", booking="4711"), Order("appointment", slot="q7Rk2mXw9aLc")):
         online = protocol.TicketRequest.from_payload(order.request("r1", sent_at=at).to_payload())
-        assert (online.booking, online.slot) == (order.booking, order.slot)
+        assert (online.booking, online.slot, online.offline_number) == (order.booking, order.slot, None)
         offline = protocol.TicketRequest.from_payload(
             order.request("r2", offline_number="H901", issued_at=at, replaces="r1").to_payload())
-        assert (offline.booking, offline.slot, offline.service) == (None, None, "appointment")
+        assert (offline.booking, offline.slot, offline.offline_number) == (order.booking, order.slot, "H901")
+    plain = protocol.TicketRequest.from_payload(Order("appointment").request("r3").to_payload())
+    assert (plain.booking, plain.slot) == (None, None)
