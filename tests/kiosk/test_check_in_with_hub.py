@@ -11,24 +11,11 @@ import json
 
 import pytest
 
-from hub.store import Store
 from kiosk.i18n import tr
-from tests.conftest import HubProcess
-from tests.hub.test_appointments_hub import APPOINTMENTS, DAY
+from tests.hub import test_appointments_hub
 
+hub = test_appointments_hub.hub  # here the real hub starts with the day's appointments in its SQLite file
 REQUESTS = "reception/toender/kiosk/kiosk-1/ticket/request"
-
-
-@pytest.fixture
-def booked_hub(broker, tmp_path):
-    """A real hub whose SQLite file holds today's appointments before it starts."""
-    with_day = Store(tmp_path / "hub.db")
-    with_day.replace_day(DAY, APPOINTMENTS)
-    with_day.close()
-    h = HubProcess(broker, tmp_path / "hub.db").start()
-    yield h
-    h.stop()
-    h.available.close()
 
 
 def ticket_up(drv):
@@ -50,7 +37,7 @@ def sent(requests, n=1):
     return requests.wait_for(lambda msgs: len(msgs) >= n and json.loads(msgs[n - 1][1]))
 
 
-def test_check_in_by_code_on_the_keypad_with_its_voice(kiosk, booked_hub, recorder, site):
+def test_check_in_by_code_on_the_keypad_with_its_voice(kiosk, hub, recorder, site):
     requests = recorder(REQUESTS)
     drv, speaker = kiosk.driver, kiosk.services.speaker
     drv.wait_until(lambda: kiosk.services.link.hub_online)
@@ -80,7 +67,7 @@ def test_check_in_by_code_on_the_keypad_with_its_voice(kiosk, booked_hub, record
     assert b"Pension og ydelser" in paper
 
 
-def test_check_in_by_the_time_list(kiosk, booked_hub, recorder, site):
+def test_check_in_by_the_time_list(kiosk, hub, recorder, site):
     requests = recorder(REQUESTS)
     drv = kiosk.driver
     drv.wait_until(lambda: kiosk.services.link.hub_online and kiosk.services.link.appointments)
@@ -108,7 +95,7 @@ def test_check_in_by_the_time_list(kiosk, booked_hub, recorder, site):
 
 
 @pytest.mark.parametrize("lang,code,why", [("en", "6933", "late"), ("uk", "9999", "unknown")])
-def test_a_late_or_unknown_code_gets_a_number_and_a_kind_word(kiosk, booked_hub, recorder, site, lang, code, why):
+def test_a_late_or_unknown_code_gets_a_number_and_a_kind_word(kiosk, hub, recorder, site, lang, code, why):
     requests = recorder(REQUESTS)
     drv = kiosk.driver
     drv.wait_until(lambda: kiosk.services.link.hub_online)
