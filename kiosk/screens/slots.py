@@ -5,7 +5,8 @@ is known here (no code, no desk, nobody's name).  The rows a panel has room for 
 make a page; "More times" turns it (after the last page, the first again: one button, one way).  "My time
 is not here" is always there and gives an ordinary number.  While the hub is away the list
 is not shown (it may be stale, and a time picked from it could not be checked): the
-screen says so calmly, and the same button, now "Get a number", gives a number.
+screen says so calmly, and the same button, now "Get a number", gives a number; so it does,
+and says to tell the desk about the appointment, when the hour has no times to pick.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from kivy.properties import NumericProperty
 from kiosk.check_in import page_of
 from kiosk.i18n import tr
 from kiosk.screens import KioskScreen
-from kiosk.widgets import KioskButton
+from kiosk import textfit
+from kiosk.widgets import FitLabel, KioskButton
 
 
 class SlotButton(KioskButton):
@@ -53,9 +55,14 @@ class SlotsScreen(KioskScreen):
         lang = self.app.lang
         slots = self.slots()
         self.ids.title.text = tr(lang, "slots_offline" if slots is None else "slots_title" if slots else "slots_none")
-        self.ids.not_listed.text = tr(lang, "not_listed" if slots else "get_number")
+        not_listed = self.ids.not_listed
+        not_listed.text = tr(lang, "not_listed" if slots else "get_number")
+        not_listed.style = "quiet" if slots else "primary"  # with nothing to pick, the number is the way on
         grid = self.ids.slots
         grid.clear_widgets()
+        grid.row_force_default = bool(slots)
+        if not slots:
+            grid.add_widget(FitLabel(text=tr(lang, "slots_help"), font_name=textfit.FONT))
         self._rows_shown = self.rows()  # one column, in time order: two would squeeze the services' words
         shown, self.page, count = page_of(slots or [], self.page, self._rows_shown)
         for slot in shown:
@@ -88,5 +95,6 @@ class SlotsScreen(KioskScreen):
 
     def spoken(self) -> str:
         parts = [self.ids.title.text + "."]
-        parts += [f"{row.text}, {row.detail}." for row in reversed(self.ids.slots.children)]
+        parts += [f"{row.text}, {row.detail}." if isinstance(row, SlotButton) else row.text
+                  for row in reversed(self.ids.slots.children)]
         return " ".join(parts + [f"{self.ids.not_listed.text}."])
