@@ -17,8 +17,9 @@ KEYS = "1234567890"
 
 
 def shown_code(code: str) -> str:
-    """The digits typed, with a line for each still needed: "47__" (unspaced: six digits fit the box large)."""
-    return code.ljust(CODE_DIGITS[0], "_")
+    """The digits typed, then a line for each still needed, apart so they count: "47 _ _", "_ _ _ _".
+    The digits stay together: six of them fit the box large."""
+    return " ".join(([code] if code else []) + ["_"] * (CODE_DIGITS[0] - len(code)))
 
 
 class CodeScreen(KioskScreen):

@@ -43,7 +43,9 @@ def test_check_in_by_code_on_the_keypad_with_its_voice(kiosk, hub, recorder, sit
     drv.wait_until(lambda: kiosk.services.link.hub_online)
     drv.tap(site.questions["start"].answers[3].label.get_text("da"))  # "Jeg har en aftale"
     assert drv.screen.name == "code" and drv.screen.ids.ok.disabled
+    assert drv.screen.ids.code.text == "_ _ _ _"
     drv.tap("4")
+    assert drv.screen.ids.code.text == "4 _ _ _" and drv.screen.ids.ok.disabled
     assert speaker.spoken == 0  # the code is nobody else's business: no voice until the citizen asks for it
     drv.tap(tr("da", "read_aloud"))
     speaker.wait(20)
@@ -65,6 +67,7 @@ def test_check_in_by_code_on_the_keypad_with_its_voice(kiosk, hub, recorder, sit
     paper = printed(kiosk, drv)
     assert screen.number.encode() in paper and "Din tid: kl. 10:00".encode("cp865") in paper
     assert b"Pension og ydelser" in paper
+    assert "foran dig".encode("cp865") not in paper and "foran" not in screen.wait  # the booked time says when
 
 
 def test_check_in_by_the_time_list(kiosk, hub, recorder, site):
