@@ -39,10 +39,8 @@ class SlotsScreen(KioskScreen):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._rows_shown = 0
+        self._drawn = None  # what the list shows now: the board's updates redraw nothing under a finger
         self.ids.slots.bind(height=lambda *_: self._resized())  # a page holds what the laid-out list has room for
-
-    def on_pre_enter(self, *_):
-        self.page = 0
 
     def slots(self) -> list:
         """The hub's list while the hub is there; None while it is away (then nothing is offered)."""
@@ -52,8 +50,17 @@ class SlotsScreen(KioskScreen):
         return list(link.appointments.slots) if link.appointments else []
 
     def refresh(self) -> None:
-        lang = self.app.lang
+        """Draw the list, from its first page when the citizen comes to it, only if anything changed."""
+        if self.manager and self.manager.current != self.name:
+            self.page = 0
         slots = self.slots()
+        now = lambda: (self.app.lang, slots and tuple(slots), self.page, self.rows())  # noqa: E731
+        if now() != self._drawn:
+            self._draw(slots)
+            self._drawn = now()
+
+    def _draw(self, slots: list | None) -> None:
+        lang = self.app.lang
         self.ids.title.text = tr(lang, "slots_offline" if slots is None else "slots_title" if slots else "slots_none")
         not_listed = self.ids.not_listed
         not_listed.text = tr(lang, "not_listed" if slots else "get_number")

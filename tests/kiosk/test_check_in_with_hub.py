@@ -88,6 +88,9 @@ def test_check_in_by_the_time_list(kiosk, hub, recorder, site):
     if len(pages) > 1:
         drv.tap(tr("en", "slots_more"))  # after the last page, the first again
     assert shown() == pages[0]
+    row = drv.screen.ids.slots.children[-1]
+    kiosk.app._hub_changed()  # the board moved on (it does every call): the list is not redrawn under a finger
+    assert drv.screen.ids.slots.children[-1] is row
     drv.tap("10:20")
     screen = ticket_up(drv)
     body = sent(requests)
