@@ -17,10 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from reception.errors import AppointmentFileError
+from reception.config import Site
+from reception.errors import AppointmentFileError, ConfigError
 
 from hub.appointment_store import DaySummary
-from hub.bookings import Bookings
+from hub.appointment_import import AppointmentImporter
 from hub.core import appointment_files
 from hub.locks import HubLocks
 
@@ -33,14 +34,19 @@ REFUSED = "refused"
 
 
 class FolderWatch:
-    def __init__(self, folder: str | Path, bookings: Bookings, locks: HubLocks, clock: Callable[[], datetime]):
-        self.folder, self.bookings, self.locks, self.clock = Path(folder), bookings, locks, clock
+    def __init__(self, site: Site, importer: AppointmentImporter, locks: HubLocks, clock: Callable[[], datetime]):
+        self.source, self.folder = site.source, Path(site.appointments.folder)
+        self.importer, self.locks, self.clock = importer, locks, clock
         self._seen: dict[str, tuple[int, int]] = {}  # name -> (size, mtime_ns) at the last look
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="hub-appointments-folder", daemon=True)
 
     def start(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Make the folder if need be, then look into it every second; one line and exit 78 if it cannot be made."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"{self.source}: appointments.folder: cannot make {self.folder}: {exc.strerror}") from None
         self._thread.start()
 
     def stop(self) -> None:
@@ -69,18 +75,18 @@ class FolderWatch:
 
     def take(self, path: Path) -> None:
         try:
-            read = appointment_files.read(path.name, path.read_bytes(), self.bookings.rules)
+            read = appointment_files.read(path.name, path.read_bytes(), self.importer.rules)
         except AppointmentFileError as exc:
             self.refuse(path, str(exc))
             return
         log.info("appointments file %s", read.note())
         with self.locks.queue():
-            self.bookings.stage(path.name, read.appointments, self.clock(), after=lambda days: self.imported(path, days))
+            self.importer.stage(path.name, read.appointments, self.clock(), after=lambda days: self.imported(path, days))
 
     def imported(self, path: Path, days: list[DaySummary]) -> None:
         """Once stored: the file goes, its outcome stays in ``results.log``."""
-        path.unlink(missing_ok=True)
         self.result(path.name, "imported: " + "; ".join(d.describe() for d in days))
+        path.unlink(missing_ok=True)
 
     def refuse(self, path: Path, reason: str) -> None:
         log.warning("refused appointments file: %s", reason)
@@ -91,4 +97,5 @@ class FolderWatch:
 
     def result(self, name: str, outcome: str) -> None:
         with open(self.folder / RESULTS, "a", encoding="utf-8") as results:
-            results.write(f"{self.clock().isoformat(timespec='seconds')} {name} {outcome}\n")
+            now = self.clock().astimezone(self.importer.rules.zone)
+            results.write(f"{now.isoformat(timespec='seconds')} {name} {outcome}\n")

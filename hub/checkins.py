@@ -4,9 +4,9 @@ back with the ticket they belong to, and the kiosks' retained time list.
 The rules are in ``hub.core.checkin``; this module only moves them between the queue's lock, the
 store (table ``appointments``, see ``hub.appointment_store``) and the broker.  An arrival or a miss
 is stored in the same transaction as the ticket (``Pending.statements``), so after a crash a
-booking is checked in exactly when its ticket exists.  The store is read again when its rows for
-today change (an import through the watched folder or the web endpoint), keeping every arrival and
-miss this hub knows of.
+booking is checked in exactly when its ticket exists.  The store is read again at the day's change
+and once an import (``hub.bookings``: the web endpoint, the watched folder) is stored, keeping every
+arrival and miss this hub knows of.
 """
 from __future__ import annotations
 
@@ -23,8 +23,6 @@ log = logging.getLogger(__name__)
 ARRIVED = "update appointments set arrived_at = ?, ticket = ?, missed = 0 where day = ? and code = ?"
 MISSED = "update appointments set missed = 1 where day = ? and code = ? and arrived_at is null"
 DAY_ROWS = "select * from appointments where day = ? order by at, code"
-SIGNATURE = "select count(*) as n, group_concat(code || at || service || desk || slot, '|') as s " \
-            "from appointments where day = ?"
 
 
 def booking_of(row: dict) -> Booking:
@@ -49,18 +47,6 @@ def slots_message(bookings: Bookings, day: str, now: datetime) -> protocol.Appoi
                                                 for b in bookings.upcoming(day, now)))
 
 
-class StoredBookings:
-    """Today's bookings as the store has them, read again when an import changed them."""
-
-    def __init__(self, db):
-        self.db = db
-        self._signature: tuple | None = None
-        self._day: str | None = None
-
-    def changed(self, day: str) -> list[Booking] | None:
-        """Today's stored bookings if they changed since last asked (or the day did), else None."""
-        signature = tuple(next(self.db.query(SIGNATURE, [day])).values())
-        if day == self._day and signature == self._signature:
-            return None
-        self._day, self._signature = day, signature
-        return [booking_of(row) for row in self.db.query(DAY_ROWS, [day])]
+def stored(db, day: str) -> list[Booking]:
+    """The day's bookings as the store has them."""
+    return [booking_of(row) for row in db.query(DAY_ROWS, [day])]

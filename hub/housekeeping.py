@@ -3,8 +3,8 @@
 Twice a second (under the queue's lock) it ends the issue group, says when the hub
 falls behind, expires tickets at closing, lets booked tickets be called from their time,
 counts bookings missed at the end of their slot and keeps the kiosks' time list current,
-refreshes the wait estimates when the queue changed, and publishes the day's statistics; once a day it finishes past days'
-figures and drops rows older than the retention allows.  It also pings the systemd
+refreshes the wait estimates when the queue changed, and publishes the day's statistics;
+once a day it finishes past days' figures and drops rows older than the retention allows.  It also pings the systemd
 watchdog: a ticker that stops makes systemd restart the hub.
 """
 from __future__ import annotations
@@ -100,15 +100,16 @@ class Housekeeping:
 
     def appointments(self, now: datetime) -> None:
         """Booked tickets whose time has come join the queue; bookings whose slot ended unseen are counted
-        missed (stored); an import is read; the kiosks' time list is republished when it changed."""
+        missed (stored; a late evening's too, before a new day's bookings are read); the kiosks' time list
+        is republished when it changed."""
         state = self.state
         if state.queue.release(now):
             state.dirty = True
-        state.refresh_bookings(now)
         missed = state.bookings.missed_due(now)
         if missed:
             log.info("appointments missed: %d (slot ended, nobody checked in)", len(missed))
             self.pipeline.stage(Pending(Effects(), now, statements=tuple(checkins.missed(b) for b in missed)))
+        state.refresh_bookings(now)
         if self.conn.connected:
             self.publisher.appointments(now)
 

@@ -11,7 +11,7 @@ puts the parts together:
   (``hub.publisher``), answered and acknowledged; repeated commands answered again;
 - ``hub.alerts``: the alerts the desks show; ``hub.housekeeping``: the ticker
   (closing, refreshes, statistics, retention, the systemd watchdog);
-- ``hub.bookings``: the day's appointments in, from the web and the watched folder
+- ``hub.appointment_import``: the day's appointments in, from the web and the watched folder
   (``hub.appointment_folder``).
 
 A hub killed at any moment has either not acknowledged a message, so the broker
@@ -32,7 +32,7 @@ from reception.protocol import Topics
 
 from hub.alerts import Alerts
 from hub.appointment_folder import FolderWatch
-from hub.bookings import Bookings
+from hub.appointment_import import AppointmentImporter
 from hub.core.estimate import WaitEstimator, default_estimator
 from hub.dispatch import Dispatch
 from hub.handlers import Handlers
@@ -68,11 +68,13 @@ class Hub:
         self.office = Office(site, store, self.locks, self.conn, state=self.state, pipeline=self.pipeline,
                              refresh=lambda now: self.housekeeping.refresh_and_publish(now))
         self.state.setup_site = self.office.load
-        self.bookings = Bookings(site, store, self.locks, pipeline=self.pipeline, clock=self.clock)
-        self.folder = (FolderWatch(site.appointments.folder, self.bookings, self.locks, self.clock)
+        reread = lambda: self.state.refresh_bookings(self.clock(), imported=True)  # noqa: E731  (check-in's bookings)
+        self.imports = AppointmentImporter(site, store, self.locks, pipeline=self.pipeline, clock=self.clock,
+                                           after_import=reread)
+        self.folder = (FolderWatch(site, self.imports, self.locks, self.clock)
                        if site.appointments.folder else None)
         self.dispatch = Dispatch(site, self.locks, self.intake,
-                                 self.handlers.routes() + self.office.routes() + self.bookings.routes())
+                                 self.handlers.routes() + self.office.routes() + self.imports.routes())
         self.dispatch.subscribe(self.conn)
         self.housekeeping = Housekeeping(site, topics, store, self.locks, self.conn, state=self.state,
                                          pipeline=self.pipeline, publisher=self.publisher, alerts=self.alerts,
@@ -96,12 +98,12 @@ class Hub:
         """Load (unless done), then run the parts' threads and connect."""
         if not self._loaded:
             self.load()
+        if self.folder:
+            self.folder.start()
         self.pipeline.start()
         self.intake.start()
         self.conn.start()
         self.housekeeping.start()
-        if self.folder:
-            self.folder.start()
         return self
 
     def stop(self) -> None:

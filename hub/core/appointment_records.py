@@ -8,11 +8,11 @@ from datetime import datetime, tzinfo
 from typing import Mapping
 
 from reception.errors import AppointmentFileError
+from reception.protocol.codes import BOOKING_RE
 
 from hub.core.appointments import ANY_DESK, Appointment
 
 MAX_BYTES = 1024 * 1024  # a day of a big office is some tens of kilobytes
-CODE_RE = re.compile(r"[0-9]{4,6}")
 # What a value that is not what it should be looks like: said in a refusal instead of the value.
 LOOKS_LIKE = ((re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"), "an e-mail address"),
               (re.compile(r"\d{6}-?\d{4}"), "a CPR number"),
@@ -72,7 +72,7 @@ class Reading:
 
     def appointment(self, line: int, at: datetime, service: str, desk: str, code: str) -> Appointment:
         """One record, checked against the site; the same code twice on one day is refused."""
-        if not CODE_RE.fullmatch(code):
+        if not BOOKING_RE.fullmatch(code):  # as the citizen types it at the kiosk
             raise self.fail(line, f"code: not a booking code of 4-6 digits{looks_like(code)}")
         if service not in self.rules.services:
             raise self.fail(line, f"service: not a service of the site file{looks_like(service)}")

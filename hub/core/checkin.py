@@ -6,14 +6,16 @@ Pure: the clock is an argument, the bookings are plain records.  The outcome dec
   the booked service, carries the booked time and desk, and waits for the booked time
   (``hub.core.waiting``) before a desk may call it, then goes ahead of walk-ins by the head start of
   the ``appointment`` extra (``hub.core.routing``: the rule that keeps anyone from starving).
-* ``late`` (more than that late, or the slot is over) and ``unknown`` (no such code today): a walk-in
-  ticket of the service the kiosk asked for, and the reason goes back so the kiosk can explain.
+* ``late`` (more than that late) and ``unknown`` (no such code today): a walk-in ticket of the service
+  the kiosk asked for, without the booking's head start, and the reason goes back so the kiosk can
+  explain.
 * ``again``: checked in before; the same ticket again while it is open, nothing doubled.
 
 An appointment nobody checked in is counted missed at the end of its slot (``missed_due``).
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
@@ -90,10 +92,13 @@ class Bookings:
         kept = {key: b for key, b in self._by_code.items() if not b.open}
         self._by_code = {**stored, **kept}
         self._by_slot = {b.slot: b for b in self._by_code.values()}
+        self._sorted = sorted(self._by_code.values(), key=lambda b: (b.at, b.code))
+        self._times = [b.at for b in self._sorted]
         return before != {key: (b.appointment, b.slot) for key, b in self._by_code.items()}
 
     def all(self) -> list[Booking]:
-        return sorted(self._by_code.values(), key=lambda b: (b.at, b.code))
+        """Every booking, by time (then code)."""
+        return list(self._sorted)
 
     def find(self, day: str, *, code: str | None = None, slot: str | None = None) -> Booking | None:
         booking = self._by_code.get((day, code)) if code is not None else self._by_slot.get(slot)
@@ -116,17 +121,17 @@ class Bookings:
 
     def missed_due(self, now: datetime) -> list[Booking]:
         """Bookings whose slot ended with nobody checked in: counted missed now (and returned)."""
-        end = timedelta(minutes=self.rules.slot_minutes)
-        due = [b for b in self._by_code.values() if b.open and now >= b.at + end]
+        due = [b for b in self._sorted[:bisect_right(self._times, now - timedelta(minutes=self.rules.slot_minutes))]
+               if b.open]
         for booking in due:
             booking.missed = True
         return due
 
     def upcoming(self, day: str, now: datetime) -> list[Booking]:
         """The kiosk's time list: today's bookings not checked in, from those still on time to the next hour."""
-        grace = timedelta(minutes=self.rules.late_after_minutes)
-        return [b for b in self.all()
-                if b.open and b.appointment.day == day and now - grace <= b.at <= now + LIST_AHEAD]
+        first = bisect_left(self._times, now - timedelta(minutes=self.rules.late_after_minutes))
+        last = bisect_right(self._times, now + LIST_AHEAD)
+        return [b for b in self._sorted[first:last] if b.open and b.appointment.day == day]
 
 
 def issue_booked(queue, bookings: Bookings, now: datetime, service: str, *, code: str | None = None,
@@ -145,6 +150,7 @@ def issue_booked(queue, bookings: Bookings, now: datetime, service: str, *, code
         if ticket is not None and ticket.is_open:
             return ticket, Effects(), check
         check = CheckIn(UNKNOWN)  # served already: whoever typed the code again is a walk-in
+    extras = tuple(e for e in extras if e != BOOKED_EXTRA)  # only a kept booking has its head start
     if check.outcome == KEPT:
         a = check.booking.appointment
         ticket, effects = queue.issue(a.service, now, extras=(*extras, BOOKED_EXTRA), booked_at=a.at,

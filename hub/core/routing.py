@@ -50,8 +50,18 @@ def wants_private_room(site: Site, ticket: Ticket) -> bool:
 
 
 def may_serve(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: Iterable[DeskConfig]) -> bool:
-    """Whether ``desk`` may take ``ticket``, given which desks are open now."""
+    """Whether ``desk`` may take ``ticket``, given which desks are open now.  A booked desk that is open
+    and may take the ticket takes it alone; one that may not (closed, or not what the citizen chose)
+    leaves it to the others, so a booking never makes a ticket nobody may call."""
     open_desks = list(open_desks)
+    if not _may_serve_unbooked(site, desk, ticket, open_desks):
+        return False
+    booked = ticket.booked_desk
+    return booked is None or booked == desk.id or not any(
+        d.id == booked and _may_serve_unbooked(site, d, ticket, open_desks) for d in open_desks)
+
+
+def _may_serve_unbooked(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: list[DeskConfig]) -> bool:
     if not _suits_choice(site, desk, ticket, open_desks):
         return False
     if wants_private_room(site, ticket) and not desk.private:
@@ -64,20 +74,13 @@ def may_serve(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: Iterable
 def _suits_choice(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: list[DeskConfig]) -> bool:
     """The desk serves the visit, and is of the kind the citizen chose (staff step in for volunteers
     only when no volunteer who could help is open)."""
-    if not serves(site, desk, ticket.service) or _booked_elsewhere(site, desk, ticket, open_desks):
+    if not serves(site, desk, ticket.service):
         return False
     if ticket.preference == "staff":
         return desk.kind == "staff"
     if ticket.preference == "volunteer" and desk.kind != "volunteer":
         return not any(d.kind == "volunteer" and serves(site, d, ticket.service) for d in open_desks)
     return True
-
-
-def _booked_elsewhere(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: list[DeskConfig]) -> bool:
-    """The ticket was booked at another desk that is open and serves it: that desk takes it."""
-    booked = ticket.booked_desk
-    return booked is not None and booked != desk.id and any(
-        d.id == booked and serves(site, d, ticket.service) for d in open_desks)
 
 
 def serves(site: Site, desk: DeskConfig, service: str) -> bool:

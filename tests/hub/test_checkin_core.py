@@ -81,9 +81,12 @@ def test_more_than_the_limit_late_becomes_a_walk_in_saying_late(q, bookings):
 
 
 def test_an_unknown_code_becomes_a_walk_in_saying_unknown(q, bookings):
-    ticket, _, check = check_in(q, bookings, 50, code="9999")
+    ticket, _, check = check_in(q, bookings, 50, code="9999", extras=("appointment", "carer"))
     assert (check.outcome, check.walk_in, check.booking) == (UNKNOWN, "unknown", None)
     assert ticket.service == "appointment" and ticket.booked_at is None
+    assert ticket.extras == ("carer",), "no booking, no booking's head start"
+    kept, _, _ = check_in(q, bookings, 50, code="4711", extras=("appointment",))
+    assert kept.extras == ("appointment",), "the head start counts once"
     tomorrow = check_in(q, bookings, 50 - 24 * 60, code="4711")[2]
     assert tomorrow.outcome == UNKNOWN, "a code counts only on its own day"
 

@@ -82,3 +82,12 @@ def test_the_booking_account_cannot_log_in_to_the_pages(web):
     with pytest.raises(urllib.error.HTTPError) as refused:
         opener.open(f"{web.url}/login", data, timeout=10)
     assert refused.value.code == 401
+
+
+def test_without_the_hub_the_booking_system_is_told_to_send_again(broker, tmp_path):
+    lone = WebProcess(broker, tmp_path / "web.db", {"booking": "booking"}).start()
+    try:
+        status, body = post(lone, DAY_CSV)
+    finally:
+        lone.stop()
+    assert (status, json.loads(body)) == (503, {"ok": False, "error": "the hub did not answer in time; send the file again"})

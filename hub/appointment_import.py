@@ -1,5 +1,7 @@
 """The day's appointments into the hub: one way in for the web's import command and the watched folder.
 
+Check-in (``hub.checkins``) reads today's rows again when they change.
+
 Each day in a list replaces the day stored (``hub.appointment_store``): the rows are staged with
 the hub's commit (``hub.pipeline``), so an import is stored in the same transaction as its command
 id and a check-in staged just before it counts.  A repeated command is answered again, not applied
@@ -29,12 +31,12 @@ from hub.store import Store
 log = logging.getLogger(__name__)
 
 
-class Bookings:
+class AppointmentImporter:
     def __init__(self, site: Site, store: Store, locks: HubLocks, *, pipeline: CommitPipeline,
-                 clock: Callable[[], datetime]):
+                 clock: Callable[[], datetime], after_import: Callable[[], None] = lambda: None):
+        """``after_import``: once an import is stored, under the queue's lock (check-in reads the day again)."""
         self.rules, self.store, self.locks, self.pipeline, self.clock = SiteRules.of(site), store, locks, pipeline, clock
-        self.topics = Topics(site.id)
-        self.after_import: Callable[[], None] = lambda: None  # once stored, under the queue's lock (the kiosks' list)
+        self.topics, self.after_import = Topics(site.id), after_import
 
     def routes(self) -> tuple[Route, ...]:
         return (Route(self.topics.appointments_import, AppointmentImport.from_payload, self.command),)
@@ -64,9 +66,11 @@ class Bookings:
 
     def stage(self, source: str, appointments: Iterable[Appointment], now: datetime, *, key: str | None = None,
               ack: Ack | None = None, command_id: str | None = None,
-              after: Callable[[list[DaySummary]], None] = lambda _days: None) -> list[DaySummary]:
-        """Each day of ``appointments`` in place of the stored one, staged with the next commit; what it will do.
-        ``after`` gets the summaries once stored (under the queue's lock)."""
+              after: Callable[[list[DaySummary]], None] = lambda _days: None) -> None:
+        """Each day of ``appointments`` in place of the stored one, staged with the next commit.  What it does
+        is counted on the rows as stored now (an import staged just before in the same commit is not yet
+        there: only the counts can be off, never the rows); ``after`` gets the counts once stored (under the
+        queue's lock)."""
         days: dict[str, list[Appointment]] = {}
         for a in appointments:
             days.setdefault(a.day, []).append(a)
@@ -80,9 +84,8 @@ class Bookings:
 
         def stored() -> None:
             log.info("appointments from %s: %s", source, "; ".join(s.describe() for s in summaries))
-            after(summaries)
             self.after_import()
+            after(summaries)
 
         self.pipeline.stage(Pending(Effects(), now, key, self.topics.appointments_import_result if reply else None,
                                     reply, ack, statements=statements, after=stored))
-        return summaries
