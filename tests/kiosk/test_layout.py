@@ -116,7 +116,8 @@ def appointment_states(app, kiosk, hub_publish):
         app.press_digit(digit)
     yield "code-typed"
     hub_publish("appointments", slots(7))
-    kiosk.driver.wait_until(lambda: (kiosk.services.link.appointments or slots(0)).slots)
+    link = kiosk.services.link
+    kiosk.driver.wait_until(lambda: link.appointments and link.appointments.slots)
     app.no_code()
     yield "slots"
     screen = app.root.current_screen
@@ -124,10 +125,10 @@ def appointment_states(app, kiosk, hub_publish):
         screen.turn()
     yield "slots-last-page"
     hub_publish("appointments", slots(0))
-    kiosk.driver.wait_until(lambda: not kiosk.services.link.appointments.slots)
+    kiosk.driver.wait_until(lambda: screen.ids.title.text == tr(app.lang, "slots_none"))  # redrawn by the news
     yield "slots-none"
     hub_publish("hub/available", {"v": 1, "status": "offline"})
-    kiosk.driver.wait_until(lambda: not kiosk.services.link.hub_online)
+    kiosk.driver.wait_until(lambda: screen.ids.title.text == tr(app.lang, "slots_offline"))
     yield "slots-offline"
     hub_publish("hub/available", {"v": 1, "status": "online"})
     kiosk.driver.wait_until(lambda: kiosk.services.link.hub_online)
