@@ -68,9 +68,8 @@ class Hub:
         self.office = Office(site, store, self.locks, self.conn, state=self.state, pipeline=self.pipeline,
                              refresh=lambda now: self.housekeeping.refresh_and_publish(now))
         self.state.setup_site = self.office.load
-        reread = lambda: self.state.refresh_bookings(self.clock(), imported=True)  # noqa: E731  (check-in's bookings)
         self.imports = AppointmentImporter(site, store, self.locks, pipeline=self.pipeline, clock=self.clock,
-                                           after_import=reread)
+                                           after_import=self._imported)
         self.folder = (FolderWatch(site, self.imports, self.locks, self.clock)
                        if site.appointments.folder else None)
         self.dispatch = Dispatch(site, self.locks, self.intake,
@@ -114,6 +113,10 @@ class Hub:
         self.housekeeping.stop()
         self.pipeline.stop()  # whatever was staged last is stored
         self.conn.stop(final=(self.topics.hub_available, protocol.Availability("stopped").to_payload()))
+
+    def _imported(self) -> None:
+        """An import is stored (under the queue's lock): check-in reads the day's bookings again."""
+        self.state.refresh_bookings(self.clock(), imported=True)
 
     def _publish_everything(self) -> None:
         """After every (re)connect: the retained state first, then "online"."""
