@@ -86,6 +86,14 @@ class Announcer:
         return done.wait(timeout)
 
     def stop(self, timeout: float = 5) -> None:
+        """Say nothing more: calls still queued are dropped (nobody hears a board that is stopping),
+        so a stop waits for at most the announcement being spoken now."""
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+            self._queue.task_done()
         self._queue.put(None)
         self._thread.join(timeout)
 

@@ -84,3 +84,13 @@ def test_a_ukrainian_ticket_is_announced_in_ukrainian_after_danish(tmp_path):
                                                           ("uk", "Номер A 12, Skranke 3")]
     with wave.open(str(tmp_path / "00001-A012-uk.wav")) as w:
         assert w.getnframes() / w.getframerate() > 0.8
+
+
+def test_a_stopping_board_drops_the_calls_still_queued(tmp_path):
+    """SIGTERM must not wait for a backlog of speech: at most the call being spoken is finished."""
+    announcer = Announcer(["da", "en"], tmp_path, record_only=True).start()
+    for seq in range(1, 21):
+        announcer.announce(shown(f"A{seq:03d}", seq=seq))
+    announcer.stop(timeout=30)
+    assert not announcer._thread.is_alive()
+    assert len(announcer.commands) <= 2, "one call in two languages at most"

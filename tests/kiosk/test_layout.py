@@ -103,6 +103,7 @@ def states(app, kiosk, recorder_publish, hub_publish=None):
     app.idle_warning.open()
     yield "idle-warning"
     app.idle_warning.dismiss()
+    kiosk.driver.wait_until(lambda: not app.idle_warning.parent)  # it fades out: on a busy machine, for many frames
     if hub_publish:
         yield from appointment_states(app, kiosk, hub_publish)
 
