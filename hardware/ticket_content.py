@@ -16,10 +16,12 @@ TICKET_SESSIONS = 3  # volunteer sessions listed on a ticket
 
 def ticket_content(site: Site, service: Service, lang: str, *, number: str, issued_at: datetime, now: datetime,
                    eta_min: int | None, ahead: int | None, offline: bool = False,
-                   preference: str = "any") -> TicketContent:
+                   preference: str = "any", status_url: str | None = None) -> TicketContent:
     """The ticket for ``number``; ``now`` dates the volunteer sessions, ``preference`` is the citizen's
-    choice of helper ("volunteer", "staff" or "any"), printed only where the citizen may choose."""
+    choice of helper ("volunteer", "staff" or "any"), printed only where the citizen may choose;
+    ``status_url``: the ticket's status page, printed as a QR code."""
     sessions = next_sessions_text(site, now, lang, TICKET_SESSIONS) if service.volunteer_may_serve else ()
     return TicketContent(number=number, reason=service.name.get_text(lang), lang=lang, issued_at=issued_at,
                          eta_min=eta_min, ahead=ahead, volunteer_sessions=sessions, offline=offline,
-                         helper=preference if service.citizen_chooses and preference != "any" else None)
+                         helper=preference if service.citizen_chooses and preference != "any" else None,
+                         status_url=status_url)

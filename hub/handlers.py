@@ -80,12 +80,17 @@ class Handlers:
     def _issue(self, kiosk: str, request: protocol.TicketRequest, now: datetime):
         queue = self.state.queue
         if request.offline_number:
-            return queue.import_offline(
+            ticket, effects = queue.import_offline(
                 request.offline_number, request.service, request.issued_at, now, kiosk=kiosk,
                 preference=request.preference, extras=request.extras, first_visit=request.first_visit,
                 lang=request.lang)
-        return queue.issue(request.service, now, preference=request.preference, extras=request.extras,
-                           first_visit=request.first_visit, kiosk=kiosk, lang=request.lang)
+        else:
+            ticket, effects = queue.issue(request.service, now, preference=request.preference, extras=request.extras,
+                                          first_visit=request.first_visit, kiosk=kiosk, lang=request.lang)
+        if request.token:  # the hub keeps only the hash: its file and its messages open no one's page
+            ticket.token_hash = protocol.token_hash(request.token)
+            effects.touch(ticket)
+        return ticket, effects
 
     def _refused_as_stale(self, request: protocol.TicketRequest, key: str, reply_topic: str, ack: Ack,
                           now: datetime) -> bool:

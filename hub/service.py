@@ -107,6 +107,7 @@ class Hub:
         with self.locks.queue(), self.state.queue.steady():
             now = self.clock()
             self.publisher.all_views(now)
+            self.publisher.status_pages(now, again=True)
             self.alerts.publish(now)
             self.office.publish()
             self.conn.publish(self.topics.hub_available, protocol.Availability("online").to_payload(), retain=True)

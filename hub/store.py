@@ -107,8 +107,13 @@ class Store:
         """Version 4: the office's changes to today's setup, and the audit list of who changed what when."""
         setup_store.create_tables(self.db)
 
+    def _ticket_token(self) -> None:
+        """Version 5: each ticket keeps the hash of its status page's token (``protocol.status``)."""
+        if "token_hash" not in self.db["tickets"].columns_dict:
+            self.db["tickets"].add_column("token_hash", str)
+
     # Append new steps; never change or reorder a released one.
-    MIGRATIONS = (_tables, _drop_daily, _ticket_language, _office_setup)
+    MIGRATIONS = (_tables, _drop_daily, _ticket_language, _office_setup, _ticket_token)
 
     # -- writing -----------------------------------------------------------
 

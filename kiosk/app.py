@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from kivy.app import App
@@ -18,7 +19,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from reception import kivy_service, service_notify
+from reception import kivy_service, protocol, service_notify
 from reception.sessions import next_here_text, next_sessions_text
 from kiosk import flow as steps, textfit
 from kiosk.flow import Flow
@@ -267,22 +268,23 @@ class KioskApp(App):
 
     def _issue(self):
         """Ask the services for the ticket; the answer and the printer's come back to this visit's screen."""
-        order = self.flow.order()
+        order = replace(self.flow.order(), token=protocol.new_token())  # one per ticket: its status page
         self._visit += 1  # results of an earlier visit must not touch this one's screen
         visit = self._visit
         self.root.get_screen("ticket").begin(self.site.services[order.service].name.get_text(order.lang))
-        self.services.issue(order, issued=lambda ticket: on_ui(self._issued, ticket, visit),
+        url = self.services.status_url(order)
+        self.services.issue(order, issued=lambda ticket: on_ui(self._issued, ticket, visit, url),
                             printed=lambda state: on_ui(self._printed, state, visit))  # in this order
 
     def _on_ticket_screen(self, visit) -> bool:
         return visit == self._visit and self.flow.step == steps.TICKET
 
-    def _issued(self, ticket, visit):
-        """Show the number, or the plain refusal when there is none (if the citizen still looks)."""
+    def _issued(self, ticket, visit, url):
+        """Show the number and its QR code, or the plain refusal when there is none (if the citizen still looks)."""
         if self._on_ticket_screen(visit):
             screen = self.root.get_screen("ticket")
             if ticket:
-                screen.show(ticket)
+                screen.show(ticket, url)
             else:
                 screen.refuse()
             self._schedule_ticket_timeout(TICKET_SECONDS)

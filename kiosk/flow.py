@@ -36,6 +36,7 @@ class Order:
     extras: tuple[str, ...] = ()
     first_visit: bool | None = None
     lang: str = "da"
+    token: str | None = None  # the ticket's status page (``protocol.new_token``): one per ticket, kept on retries
 
     def request(self, request_id: str, *, offline_number: str | None = None, issued_at: datetime | None = None,
                 replaces: str | None = None, sent_at: datetime | None = None) -> TicketRequest:
@@ -49,7 +50,8 @@ class Order:
                              issued_at=None if offline_number is None else issued_at.replace(microsecond=0),
                              replaces=replaces,
                              sent_at=None if sent_at is None else sent_at.replace(microsecond=sent_at.microsecond
-                                                                                  // 1000 * 1000))
+                                                                                  // 1000 * 1000),
+                             token=self.token)
 
 
 @dataclass(frozen=True)

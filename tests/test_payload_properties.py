@@ -29,7 +29,7 @@ AGGREGATE = {"site": "toender", "site_name": "Tønder", "day": "2026-12-05", "we
 VALID = {  # one valid message per parser, as the devices and the hub send them
     protocol.TicketRequest.from_payload: {"id": "r-1", "service": "passport", "preference": "any", "extras": ["carer"],
                                     "first_visit": True, "lang": "da", "offline_number": "C901",
-                                    "issued_at": AT, "replaces": "r-0"},
+                                    "issued_at": AT, "replaces": "r-0", "token": "3q2-7wB1kZ8pN0cXyVfL4g"},
     protocol.TicketFirstVisit.from_payload: {"id": "fv-1", "number": "C001", "first_visit": False},
     protocol.DeskCommand.from_payload: {"id": "c-1", "action": "transfer", "service": "mitid_get", "to_kind": "staff"},
     protocol.KioskStatus.from_payload: {"printer": "paper_low", "outbox": 2},
@@ -55,6 +55,10 @@ VALID = {  # one valid message per parser, as the devices and the hub send them
                                                   "since": AT}]},
     protocol.QueueSnapshot.from_payload: {"at": AT, "tickets": [{"number": "F002", "service": "moving", "ahead": 0,
                                                                "eta_min": 4}]},
+    protocol.TicketLinks.from_payload: {"at": AT, "tickets": [{"hash": "ab" * 32, "number": "C001", "lang": "uk",
+                                                             "expires": "2026-12-06T00:00:00+01:00"}]},
+    protocol.NearEvent.from_payload: {"id": "near:2026-12-05:C001", "number": "C001", "service": "passport",
+                                      "position": 3, "lang": "da", "at": AT},
 }
 PARSERS = list(VALID)
 ids = [p.__self__.__name__ for p in PARSERS]

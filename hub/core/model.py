@@ -36,6 +36,7 @@ class Ticket:
     served_by_kind: str | None = None
     eta_at_issue: float | None = None  # minutes promised on the ticket, to measure how often we kept it
     lang: str = "da"  # the language the citizen chose at the kiosk: the call is announced in it too
+    token_hash: str | None = None  # SHA-256 of the status page's token (the token itself is never kept)
 
     @property
     def key(self) -> str:

@@ -8,9 +8,14 @@ Once the number is up, and only then, the screen asks "is this your first visit
 about this?" with a Yes and a No: the ticket is already in hand, so nobody has to
 answer, and a changed mind simply taps the other button.  Not when the printer has
 failed: then the message to remember the number gets the room.
+
+Beside the wait stands the QR code of the ticket's status page (the one the paper has too),
+for a citizen who would rather wait outside with a phone.
 """
 from __future__ import annotations
 
+import qrcode
+from kivy.graphics.texture import Texture
 from kivy.properties import AliasProperty, BooleanProperty, ObjectProperty, OptionProperty, StringProperty
 
 from kiosk.i18n import tr
@@ -18,6 +23,19 @@ from reception.protocol import IssuedTicket
 from kiosk.screens import KioskScreen
 
 ISSUING, SHOWN, REFUSED = "issuing", "shown", "refused"
+
+
+def qr_texture(data: str) -> Texture:
+    """A QR code as a texture of one texel per module (drawn sharp at any size), dark on light."""
+    matrix = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    matrix.add_data(data)
+    rows = matrix.get_matrix()
+    size = len(rows)
+    pixels = bytes(0 if dark else 255 for row in reversed(rows) for dark in row)  # Kivy counts rows from the bottom
+    texture = Texture.create(size=(size, size), colorfmt="luminance")
+    texture.blit_buffer(pixels, colorfmt="luminance", bufferfmt="ubyte")
+    texture.mag_filter = texture.min_filter = "nearest"
+    return texture
 
 
 class TicketScreen(KioskScreen):
@@ -29,16 +47,17 @@ class TicketScreen(KioskScreen):
     printer_failed = BooleanProperty(False)
     first_visit = OptionProperty("", options=["", "yes", "no"])  # "": not answered
     ticket = ObjectProperty(None, allownone=True)
+    qr = ObjectProperty(None, allownone=True)  # the status page's QR code (a texture), None without one
     # Not while the printer has failed: then the citizen must remember the number, and nothing else.
     asking = AliasProperty(lambda self: self.phase == SHOWN and not self.printer_failed, None,
                            bind=("phase", "printer_failed"))
 
     def begin(self, reason: str) -> None:
         self.phase, self.number, self.reason, self.wait = ISSUING, "", reason, ""
-        self.printer_failed, self.first_visit, self.ticket = False, "", None
+        self.printer_failed, self.first_visit, self.ticket, self.qr = False, "", None, None
         self.message = tr(self.app.lang, "issuing")
 
-    def show(self, ticket: IssuedTicket) -> None:
+    def show(self, ticket: IssuedTicket, status_url: str | None = None) -> None:
         lang = self.app.lang
         parts = [tr(lang, "wait_unknown")] if ticket.offline else []  # issued by the kiosk alone
         if ticket.eta_min is not None:
@@ -46,11 +65,11 @@ class TicketScreen(KioskScreen):
         if ticket.ahead is not None:
             parts.append(tr(lang, "ahead", count=ticket.ahead) if ticket.ahead else tr(lang, "next"))
         self.phase, self.number, self.wait = SHOWN, ticket.number, "\n".join(parts)
-        self.ticket = ticket
+        self.ticket, self.qr = ticket, qr_texture(status_url) if status_url else None
         self.message = tr(lang, "printing")
 
     def refuse(self) -> None:
-        self.phase, self.number, self.wait = REFUSED, "", ""
+        self.phase, self.number, self.wait, self.qr = REFUSED, "", "", None
         self.message = tr(self.app.lang, "refused")
 
     def printed(self, state: str) -> None:

@@ -15,7 +15,8 @@ from reception.config.schema import Reader, unknown
 from reception.protocol import EXTRAS  # the contract's extra needs: the site file says which a kiosk offers
 
 SECTIONS = ("site", "hours", "queue", "extras", "services", "desks", "volunteer_sessions", "kiosks", "boards",
-            "questions", "kiosk", "board", "printer", "pins", "broker", "bridge")
+            "questions", "kiosk", "board", "printer", "pins", "broker", "bridge", "status_page",
+            "integration")
 SITE_KEYS = ("id", "name", "address", "timezone", "languages", "retention_days")
 
 
@@ -50,6 +51,8 @@ def parse(raw: Mapping[str, Any], source: str = "<memory>") -> Site:
         pins=devices.pins(r, desks),
         broker=devices.broker(r),
         bridge=devices.bridge(r, site),
+        status_page=devices.status_page(r),
+        integration=devices.integration(r),
         source=source,
         document=raw,
     )

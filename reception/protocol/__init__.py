@@ -14,6 +14,7 @@ The package, by direction::
     from_hub      what the hub sends one kiosk or desk: replies, desk state, alerts
     waiting_room  calls, the board snapshot, the queue
     stats         the day's aggregates
+    status        the phone's status page (token hashes, for the web service only) and the "near" event
     office        the office's changes to today's setup (web -> hub) and the setup in force
                   (imported as ``reception.protocol.office``; its types write dicts, not yet ``Message``)
     wire, fields, codes   bytes and JSON, field readers, fixed vocabularies and limits
@@ -37,15 +38,18 @@ Topic tree (``<site>`` is ``site.id`` from the configuration)::
     reception/<site>/queue                      hub    retained  waiting tickets with their estimated waits
     reception/<site>/alerts                     hub    retained  device problems staff should see (fixed codes)
     reception/<site>/stats/daily                hub    retained  today's anonymous aggregates (bridged to a central broker)
+    reception/<site>/status/pages               hub    retained  open tickets' status-page token hashes (the web service only)
+    reception/<site>/events/near                hub              a ticket became N-th in its line (for an SMS gateway)
 """
 from reception.protocol.codes import (ALERT_PROBLEMS, AVAILABILITY, CALL_TYPES, DESK_ACTIONS, DESK_KINDS, DESK_STATUSES,
                                       DESK_UNITS, DEVICE_RE, EXTRAS, FEEDBACK_TAGS, ID_RE, KIOSK_REPLY_TIMEOUT_S,
                                       LANG_RE, NUMBER_RE, PREFERENCES, PRINTER_STATES, ROOT, SEGMENT_RE, STALE,
-                                      STATS_SECTIONS, TICKET_STATES)
+                                      STATS_SECTIONS, TICKET_STATES, TOKEN_HASH_RE, TOKEN_RE)
 from reception.protocol.fields import MAX_COUNT, MAX_TEXT
 from reception.protocol.from_hub import (Alert, Alerts, DeskResult, DeskState, IssuedTicket, TicketAtDesk,
                                          TicketReply)
 from reception.protocol.stats import DailyStatsMessage, LiveFigures
+from reception.protocol.status import NearEvent, TicketLink, TicketLinks, new_token, token_hash
 from reception.protocol.to_hub import Availability, DeskCommand, Feedback, KioskStatus, TicketFirstVisit, TicketRequest
 from reception.protocol.topics import Topic, Topics, parse_topic
 from reception.protocol.waiting_room import (BoardSnapshot, CallEvent, KindWait, QueuedTicket, QueueSnapshot,

@@ -27,6 +27,8 @@ NUMBER_RE = re.compile(r"[A-Z][0-9]{3,4}")
 LETTER_RE = re.compile("[A-Z]")
 CLOCK_RE = re.compile(r"\d{2}:\d{2}")
 LANG_RE = re.compile(r"[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,2}")  # da, en, uk, pt-BR, zh_Hans
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # a ticket's status-page token: base64url, 96 bits or more
+TOKEN_HASH_RE = re.compile(r"[0-9a-f]{64}")  # its SHA-256, all that crosses the broker
 DEVICE_RE = re.compile(rf"{SEGMENT_RE.pattern}(/({'|'.join(DESK_UNITS)}))?")  # kiosk-1, board-1, desk-1/console
 
 KIOSK_REPLY_TIMEOUT_S = 3.0  # a kiosk waits this long for its ticket, then prints one of its own numbers

@@ -12,7 +12,7 @@ from typing import Any
 from reception.errors import MessageError
 from reception.protocol import fields as f
 from reception.protocol.codes import (ACTION_FIELDS, AVAILABILITY, DESK_ACTIONS, EXTRAS, FEEDBACK_TAGS, LANG_RE,
-                                      PREFERENCES, PRINTER_STATES)
+                                      PREFERENCES, PRINTER_STATES, TOKEN_RE)
 from reception.protocol.wire import MAX_DEVICE_PAYLOAD, Message, iso, present
 
 
@@ -22,6 +22,8 @@ class TicketRequest(Message):
 
     ``replaces`` names an earlier request of the same kiosk that got no answer in time: if the
     hub did issue a ticket for it, nobody holds that ticket, and the hub withdraws it.
+    ``token`` opens the ticket's status page (``protocol.status``): made once per ticket, sent
+    again unchanged with a retry or the hand-over; the hub keeps only its hash.
     """
 
     id: str
@@ -34,9 +36,10 @@ class TicketRequest(Message):
     issued_at: datetime | None = None
     replaces: str | None = None
     sent_at: datetime | None = None  # the kiosk's clock when it asked: a request replayed after a hub restart may be stale
+    token: str | None = None
 
     FIELDS = ("id", "service", "preference", "extras", "first_visit", "lang",
-              "offline_number", "issued_at", "replaces", "sent_at")
+              "offline_number", "issued_at", "replaces", "sent_at", "token")
     HAND_OVER_FIELDS = ("issued_at", "replaces")  # only with an offline_number
     LIMIT = MAX_DEVICE_PAYLOAD
 
@@ -58,13 +61,14 @@ class TicketRequest(Message):
             issued_at=f.timestamp(data, "issued_at", required=offline is not None),
             replaces=f.command_id(data, "replaces", required=False),
             sent_at=f.timestamp(data, "sent_at", required=False),
+            token=f.field(data, "token", str, required=False, pattern=TOKEN_RE),
         )
 
     def body(self) -> dict[str, Any]:
         return {"id": self.id, "service": self.service, "preference": self.preference, "extras": list(self.extras),
                 "first_visit": self.first_visit, "lang": self.lang,
                 **present(offline_number=self.offline_number, issued_at=iso(self.issued_at), replaces=self.replaces,
-                          sent_at=iso(self.sent_at))}
+                          sent_at=iso(self.sent_at), token=self.token)}
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ class Topics:
     queue = property(lambda self: f"{self.base}/queue")
     alerts = property(lambda self: f"{self.base}/alerts")
     stats_daily = property(lambda self: f"{self.base}/stats/daily")
+    status_pages = property(lambda self: f"{self.base}/status/pages")
+    near = property(lambda self: f"{self.base}/events/near")
 
     def kiosk_available(self, kiosk: str = "+") -> str:
         return f"{self.base}/kiosk/{kiosk}/available"

@@ -68,7 +68,8 @@ def states(app, kiosk, recorder_publish):
     app.show()
     screen = app.root.get_screen("ticket")
     screen.begin(app.site.services["mitid_learn"].name.get_text(app.lang))
-    screen.show(IssuedTicket("A123", "mitid_learn", "staff", datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc), ahead=14, eta_min=125))
+    screen.show(IssuedTicket("A123", "mitid_learn", "staff", datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc), ahead=14, eta_min=125),
+                "http://192.168.1.10:8080/t/3q2-7wB1kZ8pN0cXyVfL4g")
     screen.printed("ok")
     yield "ticket"
     screen.first_visit = "no"
