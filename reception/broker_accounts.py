@@ -84,7 +84,7 @@ def acl_rules(site: Site, account: Account) -> list[tuple[str, str]]:
     if account.role == "web":
         return web_rules(t, FRONT_DESK_KIOSK in site.kiosks)
     if account.role == "integration":
-        return [("read", t.near)]
+        return [("read", t.near), ("read", t.hub_available)]
     raise ValueError(f"unknown role {account.role!r}")
 
 
