@@ -3,7 +3,6 @@ a real kiosk's services print on a Dummy printer, the address is read back from 
 QR command, and a headless Chromium at 360x640 follows the ticket until a desk calls it."""
 from __future__ import annotations
 
-import json
 import threading
 import time
 
@@ -14,6 +13,7 @@ from kiosk.services import KioskServices
 from reception import protocol
 from reception.mqtt import BrokerAddress
 from tests.conftest import ROOT
+from tests.web.conftest import open_when_known
 
 SHOTS = ROOT / "docs" / "screenshots"
 QR_STORE = b"1P0"  # GS ( k, cn 49 (QR code), fn 80 (store the data), m 48
@@ -44,15 +44,6 @@ def printed_ticket(site, broker, tmp_path, monkeypatch, web):
     ticket = services.issue(Order("passport", lang="da"), printed=lambda _state: printed.set()).result(10)
     assert printed.wait(10)
     return services, ticket, services.printing.printer.sink.device.output
-
-
-def open_when_known(page, url: str, timeout: float = 10):
-    """The page, once the web service has heard of the ticket (the hub's list follows the issue)."""
-    deadline = time.monotonic() + timeout
-    while (response := page.goto(url)).status == 404:
-        assert time.monotonic() < deadline, "the web service never learned the ticket"
-        time.sleep(0.2)
-    return response
 
 
 def test_the_printed_qr_code_opens_the_live_page_which_shows_the_call(site, broker, hub, web, recorder, browser,
