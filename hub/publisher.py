@@ -46,14 +46,15 @@ class Publisher:
 
     def all_views(self, now: datetime) -> None:
         """Every desk's state, the board and the queue, as they stand (inside ``queue.steady()``); the
-        status pages' list when it changed, and the near events the queue's new order brings."""
+        status pages' list the first time, and the near events the queue's new order brings."""
         for desk_id in self.site.desks:
             self.desk(desk_id, now)
         self.board(now)
         queue = self.state.queue
         snapshot = views.queue_snapshot(queue, self.state.estimates, now)
         self.publish(self.topics.queue, snapshot, retain=True)
-        self.status_pages(now)
+        if self.feed.published is None:  # then it follows the tickets that join or leave it (``announce``)
+            self.status_pages(now)
         for event in self.feed.near(self.site, queue.waiting(), snapshot, now):
             self.publish(self.topics.near, event)
 
