@@ -98,3 +98,24 @@ def test_an_unknown_token_gets_a_plain_page(web, browser, token):
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Billetten kendes ikke"
     assert page.locator("script").count() == 0 and page.locator("#number").count() == 0
+
+
+def test_a_token_expires_with_its_tickets_day(site, broker, hub, web, recorder, browser, tmp_path, monkeypatch):
+    """The hub's ticket of today: today's web service shows it, one whose clock has passed midnight not."""
+    from bench.web_rig import WebProcess
+    from tests.web.conftest import USERS
+
+    pages, token = recorder(f"reception/{site.id}/status/pages"), protocol.new_token()
+    pages.publish(f"reception/{site.id}/kiosk/kiosk-1/ticket/request",
+                  {"v": 1, "id": "exp-1", "service": "passport", "token": token})
+    pages.wait_for(lambda msgs: any(protocol.token_hash(token) in p.decode() for _t, p in msgs))
+    assert open_when_known(browser(360, 640), f"{web.url}/t/{token}").status == 200
+    monkeypatch.setenv("RECEPTION_CLOCK", "2026-11-25T00:00:01+01:00")  # the suite's day (2026-11-24) is over
+    tomorrow = WebProcess(broker, tmp_path / "web-tomorrow.db", USERS).start()
+    try:
+        page = browser(360, 640)
+        time.sleep(1)  # the retained list reaches the service as it connects
+        response = page.goto(f"{tomorrow.url}/t/{token}")
+        assert response.status == 404 and page.locator("h1").inner_text() == "Billetten kendes ikke"
+    finally:
+        tomorrow.stop()
