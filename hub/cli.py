@@ -1,4 +1,4 @@
-"""``reception hub``: run the hub as a service until SIGTERM or Ctrl-C."""
+"""``reception hub``: run the hub as a service until SIGTERM or Ctrl-C; ``reception appointments import``."""
 from __future__ import annotations
 
 import logging
@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 from functools import partial
+from pathlib import Path
 
 from reception import config, schedule
 from reception.commands import add_broker_arguments, add_config_argument, broker_address
@@ -20,6 +21,19 @@ def add_commands(sub) -> None:
     add_broker_arguments(p)
     p.add_argument("--db", default=os.environ.get("RECEPTION_DB", "var/hub.db"), help="SQLite file (default %(default)s)")
     p.set_defaults(func=run)
+
+    p = sub.add_parser("appointments", help="the day's appointments: hand a booking file to the hub")
+    p.add_argument("action", choices=("import",))
+    p.add_argument("file", type=Path, help="a CSV or iCalendar file (docs/appointments.md)")
+    add_config_argument(p)
+    p.add_argument("--wait", type=float, default=30, help="seconds to wait for the hub to take it (default %(default)s)")
+    p.set_defaults(func=run_appointments)
+
+
+def run_appointments(args) -> int:
+    from hub.appointment_drop import hand_in
+
+    return hand_in(config.load(args.config), args.file, args.wait)
 
 
 NOT_NEEDED = ("numpy", "pandas")  # sqlite-utils loads them where installed (the report's charts): ~12 MB the hub never uses

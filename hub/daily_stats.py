@@ -30,7 +30,7 @@ class DailyStats:
 
     def aggregate(self, day: str, now: datetime) -> dict:
         return stats.day_aggregate(self.site, day, self.db.tickets(day), self.db.events(day),
-                                   self.db.feedback(day), now)
+                                   self.db.feedback(day), now, self.db.appointments(day))
 
     def today(self, now: datetime) -> DailyStatsMessage | None:
         """The message for ``stats/daily`` when one is due, else None; today's row is saved with it."""

@@ -10,13 +10,16 @@ from __future__ import annotations
 from reception import protocol
 from reception.config import Site
 from reception.errors import MessageError
-from reception.protocol.wire import MAX_DEVICE_PAYLOAD, show, shorten
+from reception.protocol.wire import MAX_DEVICE_PAYLOAD, MAX_PAYLOAD, show, shorten
 from reception.protocol.office import MAX_SETUP_PAYLOAD
+
+# The web service's commands carry more than a device's: today's setup, the booking system's appointments.
+LIMITS = {"/setup/command": MAX_SETUP_PAYLOAD, "/appointments/import": MAX_PAYLOAD}
 
 
 def check(site: Site, topic: str, payload: bytes) -> protocol.Topic:
     """The parsed topic of a message the hub may read; MessageError with the reason otherwise."""
-    limit = MAX_SETUP_PAYLOAD if topic.endswith("/setup/command") else MAX_DEVICE_PAYLOAD
+    limit = next((limit for end, limit in LIMITS.items() if topic.endswith(end)), MAX_DEVICE_PAYLOAD)
     if len(payload) > limit:  # before any parsing: a huge message costs nothing more
         raise MessageError(f"payload of {len(payload)} bytes is over the limit of {limit}")
     where = protocol.parse_topic(topic)

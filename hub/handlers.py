@@ -17,8 +17,9 @@ from reception.config import Site
 from reception.errors import MessageError, QueueError
 from reception.protocol import Topics
 
-from hub import alerts, overload
+from hub import alerts, checkins, overload
 from hub.alerts import Alerts
+from hub.core import checkin
 from hub.core.model import Effects
 from hub.dispatch import Ack, Route
 from hub.intake import Intake
@@ -67,30 +68,38 @@ class Handlers:
         if self.pipeline.answer_again(key, ack, now) or self._refused_as_stale(request, key, reply_topic, ack, now):
             return
         try:
-            ticket, effects = self._issue(kiosk, request, now)
+            ticket, effects, check = self._issue(kiosk, request, now)
         except QueueError as exc:
             log.warning("refused ticket request %s from %s: %s", request.id, kiosk, exc)
             self.pipeline.stage(Pending(Effects(), now, key, reply_topic,
                                         protocol.TicketReply.refused(request.id, str(exc)).to_payload(), ack))
             return
+        if request.token:  # the hub keeps only the hash: its file and its messages open no one's page
+            ticket.token_hash = protocol.token_hash(request.token)
+            effects.touch(ticket)
         if request.replaces:
             effects.merge(self._withdraw_unanswered(kiosk, request.replaces, now))
-        self.pipeline.issue(Issued(ticket, effects, request.id, key, reply_topic, ack, now))
+        booked = check.booking if check and check.outcome in (checkin.KEPT, checkin.LATE) else None
+        self.pipeline.issue(Issued(ticket, effects, request.id, key, reply_topic, ack, now,
+                                   walk_in=check.walk_in if check else None,
+                                   statements=(checkins.arrived(booked),) if booked else ()))
 
     def _issue(self, kiosk: str, request: protocol.TicketRequest, now: datetime):
-        queue = self.state.queue
+        """The ticket for a request, its effects, and the check-in of a booking (None without one)."""
+        queue, booked = self.state.queue, request.booking or request.slot
         if request.offline_number:
             ticket, effects = queue.import_offline(
                 request.offline_number, request.service, request.issued_at, now, kiosk=kiosk,
                 preference=request.preference, extras=request.extras, first_visit=request.first_visit,
                 lang=request.lang)
-        else:
-            ticket, effects = queue.issue(request.service, now, preference=request.preference, extras=request.extras,
-                                          first_visit=request.first_visit, kiosk=kiosk, lang=request.lang)
-        if request.token:  # the hub keeps only the hash: its file and its messages open no one's page
-            ticket.token_hash = protocol.token_hash(request.token)
-            effects.touch(ticket)
-        return ticket, effects
+            return ticket, effects, (checkin.hand_over(self.state.bookings, queue.day(ticket.issued_at), ticket,
+                                                       code=request.booking, slot=request.slot) if booked else None)
+        fields = dict(preference=request.preference, extras=request.extras, first_visit=request.first_visit,
+                      kiosk=kiosk, lang=request.lang)
+        if booked:
+            return checkin.issue_booked(queue, self.state.bookings, now, request.service, code=request.booking,
+                                        slot=request.slot, **fields)
+        return (*queue.issue(request.service, now, **fields), None)
 
     def _refused_as_stale(self, request: protocol.TicketRequest, key: str, reply_topic: str, ack: Ack,
                           now: datetime) -> bool:

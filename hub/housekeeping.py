@@ -1,9 +1,10 @@
 """The hub's ticker: what happens because time passes, not because a message came.
 
 Twice a second (under the queue's lock) it ends the issue group, says when the hub
-falls behind, expires tickets at closing, refreshes the wait estimates when the queue
-changed, and publishes the day's statistics; once a day it finishes past days'
-figures and drops rows older than the retention allows.  It also pings the systemd
+falls behind, expires tickets at closing, lets booked tickets be called from their time,
+counts bookings missed at the end of their slot and keeps the kiosks' time list current,
+refreshes the wait estimates when the queue changed, and publishes the day's statistics;
+once a day it finishes past days' figures and drops rows older than the retention allows.  It also pings the systemd
 watchdog: a ticker that stops makes systemd restart the hub.
 """
 from __future__ import annotations
@@ -19,7 +20,9 @@ from reception.config import Site
 from reception.mqtt import Connection
 from reception.protocol import Topics
 
+from hub import checkins
 from hub.alerts import Alerts
+from hub.core.model import Effects
 from hub.daily_stats import DailyStats
 from hub.intake import Intake
 from hub.locks import HubLocks
@@ -87,12 +90,28 @@ class Housekeeping:
         effects = self.state.queue.expire_due(now)
         if effects.events:
             self.pipeline.stage(Pending(effects, now))
+        self.appointments(now)
         if self.state.dirty and self.conn.connected and time.monotonic() >= self._next_refresh:
             self.refresh_and_publish(now)
         with self.locks.db():
             stats = self.daily.today(now) if self.conn.connected else None  # due again as soon as it is back
         if stats is not None:
             self.publisher.publish(self.topics.stats_daily, stats, retain=True)
+
+    def appointments(self, now: datetime) -> None:
+        """Booked tickets whose time has come join the queue; bookings whose slot ended unseen are counted
+        missed (stored; a late evening's too, before a new day's bookings are read); the kiosks' time list
+        is republished when it changed."""
+        state = self.state
+        if state.queue.release(now):
+            state.dirty = True
+        missed = state.bookings.missed_due(now)
+        if missed:
+            log.info("appointments missed: %d (slot ended, nobody checked in)", len(missed))
+            self.pipeline.stage(Pending(Effects(), now, statements=tuple(checkins.missed(b) for b in missed)))
+        state.refresh_bookings(now)
+        if self.conn.connected:
+            self.publisher.appointments(now)
 
     def _watch_load(self, now: datetime) -> None:
         """Say when the hub falls behind (log and an alert for the desks), and when it has caught up."""

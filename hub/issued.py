@@ -32,6 +32,8 @@ class Issued:
     reply_topic: str
     ack: Callable[[], None]
     at: datetime
+    walk_in: str | None = None  # why a booking became a walk-in ticket (``hub.core.checkin``)
+    statements: tuple[tuple[str, tuple], ...] = ()  # the booking's check-in, stored with the ticket
 
 
 @dataclass
@@ -62,11 +64,19 @@ class IssuedGroup:
         tickets = [i.ticket for i in items]
         ahead = lines_ahead(queue, tickets)
         for item, (eta, _) in zip(items, estimate_issued(estimator, queue, now, tickets)):
+            eta = not_before_booked(item.ticket, eta, now)
             if item.ticket.eta_at_issue is None:
                 item.ticket.eta_at_issue = eta
                 item.effects.touch(item.ticket)
-            yield item, protocol.TicketReply.issued(item.request_id,
-                                              views.ticket_view(item.ticket, eta, ahead[item.ticket.key])).to_payload()
+            view = views.ticket_view(item.ticket, eta, ahead[item.ticket.key], item.walk_in)
+            yield item, protocol.TicketReply.issued(item.request_id, view).to_payload()
+
+
+def not_before_booked(ticket: Ticket, eta: float | None, now: datetime) -> float | None:
+    """An early appointment is called at its booked time at the earliest: its wait is at least that long."""
+    if ticket.booked_at is None or ticket.booked_at <= now:
+        return eta
+    return max(eta or 0.0, (ticket.booked_at - now).total_seconds() / 60)
 
 
 def lines_ahead(queue: Queue, tickets: list[Ticket]) -> dict[str, int]:

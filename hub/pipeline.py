@@ -130,7 +130,8 @@ class CommitPipeline:
     def finish_issued(self) -> None:
         """One estimate pass for every ticket issued since the last, then their answers are staged."""
         for item, reply in self._issued.answers(self.state.estimator, self.state.queue, self.state.clock()):
-            self.stage(Pending(item.effects, item.at, item.key, item.reply_topic, reply, item.ack))
+            self.stage(Pending(item.effects, item.at, item.key, item.reply_topic, reply, item.ack,
+                               statements=item.statements))
 
     def answer_again(self, key: str, ack, now: datetime) -> bool:
         """A command seen before: answer it again (after the next commit, so the original is stored too)."""

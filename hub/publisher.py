@@ -13,7 +13,7 @@ from reception.config import Site
 from reception.mqtt import Connection
 from reception.protocol import Topics
 
-from hub import views
+from hub import checkins, views
 from hub.core.model import NO_SHOW, SERVED
 from hub.state import HubState
 from hub.status_feed import StatusFeed
@@ -26,6 +26,7 @@ class Publisher:
     def __init__(self, topics: Topics, conn: Connection, state: HubState):
         self.topics, self.conn, self.state = topics, conn, state
         self.feed = StatusFeed()
+        self._slots: tuple | None = None  # the time list last published
 
     @property
     def site(self) -> Site:
@@ -45,18 +46,26 @@ class Publisher:
                      retain=True)
 
     def all_views(self, now: datetime) -> None:
-        """Every desk's state, the board and the queue, as they stand (inside ``queue.steady()``); the
-        status pages' list the first time, and the near events the queue's new order brings."""
+        """Every desk's state, the board, the queue and the time list, as they stand (inside ``queue.steady()``);
+        the status pages' list the first time, and the near events the queue's new order brings."""
         for desk_id in self.site.desks:
             self.desk(desk_id, now)
         self.board(now)
         queue = self.state.queue
         snapshot = views.queue_snapshot(queue, self.state.estimates, now)
         self.publish(self.topics.queue, snapshot, retain=True)
+        self.appointments(now)
         if self.feed.published is None:  # then it follows the tickets that join or leave it (``announce``)
             self.status_pages(now)
         for event in self.feed.near(self.site, queue.waiting(), snapshot, now):
             self.publish(self.topics.near, event)
+
+    def appointments(self, now: datetime, *, always: bool = False) -> None:
+        """The kiosks' retained time list, when it changed since last published (or ``always``)."""
+        message = checkins.slots_message(self.state.bookings, self.state.queue.day(now), now)
+        if always or message.slots != self._slots:
+            self.publish(self.topics.appointments, message, retain=True)
+            self._slots = message.slots
 
     def status_pages(self, now: datetime, *, again: bool = False) -> None:
         """The retained list of open tickets with a status page, when it changed (or ``again``: on a connect)."""

@@ -10,7 +10,9 @@ puts the parts together:
 - ``hub.pipeline``: staged changes committed in one transaction, then announced
   (``hub.publisher``), answered and acknowledged; repeated commands answered again;
 - ``hub.alerts``: the alerts the desks show; ``hub.housekeeping``: the ticker
-  (closing, refreshes, statistics, retention, the systemd watchdog).
+  (closing, refreshes, statistics, retention, the systemd watchdog);
+- ``hub.appointment_import``: the day's appointments in, from the web and the watched folder
+  (``hub.appointment_folder``).
 
 A hub killed at any moment has either not acknowledged a message, so the broker
 delivers it again (persistent session, manual ack), or stored it with its reply, so
@@ -29,6 +31,8 @@ from reception.mqtt import BrokerAddress, Connection
 from reception.protocol import Topics
 
 from hub.alerts import Alerts
+from hub.appointment_folder import FolderWatch
+from hub.appointment_import import AppointmentImporter
 from hub.core.estimate import WaitEstimator, default_estimator
 from hub.dispatch import Dispatch
 from hub.handlers import Handlers
@@ -64,7 +68,12 @@ class Hub:
         self.office = Office(site, store, self.locks, self.conn, state=self.state, pipeline=self.pipeline,
                              refresh=lambda now: self.housekeeping.refresh_and_publish(now))
         self.state.setup_site = self.office.load
-        self.dispatch = Dispatch(site, self.locks, self.intake, self.handlers.routes() + self.office.routes())
+        self.imports = AppointmentImporter(site, store, self.locks, pipeline=self.pipeline, clock=self.clock,
+                                           after_import=self._imported)
+        self.folder = (FolderWatch(site, self.imports, self.locks, self.clock)
+                       if site.appointments.folder else None)
+        self.dispatch = Dispatch(site, self.locks, self.intake,
+                                 self.handlers.routes() + self.office.routes() + self.imports.routes())
         self.dispatch.subscribe(self.conn)
         self.housekeeping = Housekeeping(site, topics, store, self.locks, self.conn, state=self.state,
                                          pipeline=self.pipeline, publisher=self.publisher, alerts=self.alerts,
@@ -88,6 +97,8 @@ class Hub:
         """Load (unless done), then run the parts' threads and connect."""
         if not self._loaded:
             self.load()
+        if self.folder:
+            self.folder.start()
         self.pipeline.start()
         self.intake.start()
         self.conn.start()
@@ -97,9 +108,15 @@ class Hub:
     def stop(self) -> None:
         service_notify.stopping()
         self.intake.stop()  # what still waits there was never acknowledged: the broker keeps it for the next hub
+        if self.folder:
+            self.folder.stop()
         self.housekeeping.stop()
         self.pipeline.stop()  # whatever was staged last is stored
         self.conn.stop(final=(self.topics.hub_available, protocol.Availability("stopped").to_payload()))
+
+    def _imported(self) -> None:
+        """An import is stored (under the queue's lock): check-in reads the day's bookings again."""
+        self.state.refresh_bookings(self.clock(), imported=True)
 
     def _publish_everything(self) -> None:
         """After every (re)connect: the retained state first, then "online"."""
@@ -108,6 +125,7 @@ class Hub:
             now = self.clock()
             self.publisher.all_views(now)
             self.publisher.status_pages(now, again=True)
+            self.publisher.appointments(now, always=True)  # a broker that lost its retained messages gets it too
             self.alerts.publish(now)
             self.office.publish()
             self.conn.publish(self.topics.hub_available, protocol.Availability("online").to_payload(), retain=True)

@@ -13,7 +13,8 @@ from typing import Callable
 from reception import protocol, schedule
 from reception.config import Site
 
-from hub import views
+from hub import checkins, views
+from hub.core.checkin import Bookings
 from hub.core.estimate import Estimates, WaitEstimator
 from hub.core.model import CALL_KINDS, Effects
 from hub.core.queue import Queue
@@ -29,6 +30,8 @@ class HubState:
                  clock: Callable[[], datetime]):
         self.site, self.store, self.locks, self.estimator, self.clock = site, store, locks, estimator, clock
         self.queue = Queue(site)  # empty until ``load``
+        self.bookings = Bookings(site.appointments)  # today's appointments (``hub.checkins``), read by ``load``
+        self.bookings_day: str | None = None  # the day they were read for
         self.calls: list[dict] = []  # newest first, each number once
         self.estimates = Estimates()
         self.last_seq = 0  # the last call number given out
@@ -44,9 +47,23 @@ class HubState:
             recent = self.store.recent_calls(RECENT_ROWS * (self.site.board.recent_calls + 1))
             self.last_seq = self.store.last_call_seq()  # call numbers keep growing across restarts
         self.queue = Queue(self.site, tickets, desks)
+        self.queue.release(now)
+        self.bookings, self.bookings_day = Bookings(self.site.appointments), None
+        self.refresh_bookings(now)
         self.calls = views.latest_per_number([self._stored_call(row) for row in recent], self.site.board.recent_calls + 1)
         self.estimates = Estimates()
         self.refresh_estimates(now)
+
+    def refresh_bookings(self, now: datetime, *, imported: bool = False) -> bool:
+        """Today's appointments as stored, read on a new day or once an import is stored (arrivals and
+        misses this hub knows of kept); whether the bookings changed."""
+        day = schedule.local_day(self.site, now)
+        if day == self.bookings_day and not imported:
+            return False
+        with self.locks.db():
+            stored = checkins.stored(self.store.db, day)
+        self.bookings_day = day
+        return self.bookings.merge(stored)
 
     def learn_history(self) -> None:
         """Teach the estimator the visits of recent days, so a restarted hub does not start from the

@@ -24,6 +24,7 @@ from reception import schedule
 from reception.config import DESK_KINDS, Site
 from reception.protocol import LiveFigures
 
+from hub import appointment_stats
 from hub.core.model import EXPIRED, SERVED, Ticket
 from hub.views import minutes as shown_minutes
 
@@ -69,21 +70,20 @@ def eta_met(ticket: Ticket) -> bool | None:
 
 
 def day_aggregate(site: Site, day: str, tickets: Iterable[Ticket], events: Iterable[Mapping],
-                  feedback: Iterable[Mapping], now: datetime) -> dict:
+                  feedback: Iterable[Mapping], now: datetime, appointments: Iterable[Mapping] = ()) -> dict:
     """Everything the report needs about one local day of one site, as JSON-ready counts.
 
     ``events`` are event-log rows of that day (``kind``, ``at``, ``ticket``, ``desk``,
     ``detail``); ``feedback`` rows carry ``score``, ``tags`` and ``service``; ``now``
-    ends the desks that are still open.
+    ends the desks that are still open; ``appointments`` are the day's stored bookings.
     """
+    tickets = [t for t in tickets if t.day == day]
     events = sorted(events, key=lambda e: e["at"])
     first_desk = _first_call_desks(events)
     reasons: dict[str, dict] = {}
     kinds = {kind: {"served": 0, "wait": {}, "service": {}} for kind in DESK_KINDS}
     arrivals: dict[str, int] = defaultdict(int)
     for t in tickets:
-        if t.day != day:
-            continue
         arrivals[str(schedule.local(site, t.issued_at).hour)] += 1
         _count_visit(reasons.setdefault(reason_of(t), _empty_reason()), t)
         desk = first_desk.get(t.key)
@@ -95,6 +95,7 @@ def day_aggregate(site: Site, day: str, tickets: Iterable[Ticket], events: Itera
         "hours": _hours(site, day, arrivals, events, now),
         "transfers": _transfers(events),
         "feedback": _feedback(feedback),
+        "appointments": appointment_stats.day_counts(site.appointments, appointments, tickets),
     }
 
 
@@ -307,7 +308,15 @@ def summarise(aggregates: Iterable[Mapping]) -> dict:
         "sites": _by(days, lambda a: a["site"]),
         "transfers": dict(sorted(merge(a["transfers"] for a in days).items())),
         "feedback": {r: feedback_figures(f) for r, f in sorted(feedback.items())},
+        "appointments": appointment_figures(merge(a.get("appointments", {}) for a in days)),
     }
+
+
+def appointment_figures(merged: Mapping) -> dict:
+    """Booked visits kept, late and missed, and the minutes waited past the booked time (``hub.appointment_stats``)."""
+    past = merged.get("past_time", {})
+    return {"kept": merged.get("kept", 0), "late": merged.get("late", 0), "missed": merged.get("missed", 0),
+            "past_time_median": percentile(past, 50), "past_time_p90": percentile(past, 90)}
 
 
 def _hour_figures(t: Mapping, n_days: int) -> dict:

@@ -74,5 +74,8 @@ class StatsDB:
     def events(self, day: str) -> Iterable[dict]:
         return self.db.query("select kind, at, ticket, desk, detail from events where day = ? order by id", [day])
 
+    def appointments(self, day: str) -> Iterable[dict]:
+        return self.db.query("select at, arrived_at, ticket, missed from appointments where day = ?", [day])
+
     def feedback(self, day: str) -> Iterable[dict]:
         return self.db.query("select score, tags, service from feedback where day = ?", [day])

@@ -49,7 +49,8 @@ class StatusFeed:
 
     def near(self, site: Site, waiting: list[Ticket], snapshot: QueueSnapshot, now: datetime) -> list[NearEvent]:
         """Events for the waiting tickets that have come ``near_position``-th or nearer since last time;
-        ``snapshot`` lists ``waiting`` in the same order, with how many stand ahead of each."""
+        ``snapshot`` lists ``waiting`` first, in the same order, with how many stand ahead of each (the
+        early appointments after them are not called before their time: not near)."""
         if site.integration is None:
             return []
         limit, events = site.integration.near_position, []

@@ -17,7 +17,8 @@ from typing import Callable, Iterable
 
 import sqlite_utils
 
-from hub import setup_store
+from hub import appointment_store, setup_store
+from hub.core.appointments import Appointment
 from hub.core.model import CALL_KINDS, OPEN_STATES, Desk, Effects, Event, Ticket
 from reception.errors import StoreVersionError
 
@@ -107,13 +108,23 @@ class Store:
         """Version 4: the office's changes to today's setup, and the audit list of who changed what when."""
         setup_store.create_tables(self.db)
 
+    def _appointments(self) -> None:
+        """Version 5: the day's booked visits (``hub.appointment_store``)."""
+        appointment_store.create_table(self.db)
+
+    def _booked_tickets(self) -> None:
+        """Version 6: a checked-in appointment's ticket keeps its booked time and desk."""
+        for column in ("booked_at", "booked_desk"):
+            if column not in self.db["tickets"].columns_dict:
+                self.db["tickets"].add_column(column, str)
+
     def _ticket_token(self) -> None:
-        """Version 5: each ticket keeps the hash of its status page's token (``protocol.status``)."""
+        """Version 7: each ticket keeps the hash of its status page's token (``protocol.status``)."""
         if "token_hash" not in self.db["tickets"].columns_dict:
             self.db["tickets"].add_column("token_hash", str)
 
     # Append new steps; never change or reorder a released one.
-    MIGRATIONS = (_tables, _drop_daily, _ticket_language, _office_setup, _ticket_token)
+    MIGRATIONS = (_tables, _drop_daily, _ticket_language, _office_setup, _appointments, _booked_tickets, _ticket_token)
 
     # -- writing -----------------------------------------------------------
 
@@ -178,6 +189,10 @@ class Store:
                 [key, day, hour, score, ",".join(tags), service])
         return cursor.rowcount == 1
 
+    def replace_day(self, day: str, appointments: Iterable[Appointment]) -> appointment_store.DaySummary:
+        """The day's appointments as imported, in place of those stored; arrivals and misses stay."""
+        return appointment_store.replace_day(self.db, day, appointments)
+
     # -- reading -----------------------------------------------------------
 
     def recent_answers(self, limit: int) -> list[tuple[str, str, bytes]]:
@@ -232,6 +247,7 @@ class Store:
                                       [keep_from_day]).rowcount
             self.db.execute("delete from events where day < ?", [keep_from_day])
             self.db.execute("delete from feedback where day < ?", [keep_from_day])
+            self.db.execute("delete from appointments where day < ?", [keep_from_day])
             cutoff = (now - timedelta(days=command_days)).isoformat()
             self.db.execute("delete from commands where at < ?", [cutoff])
         return dropped

@@ -31,9 +31,10 @@ def waited(ticket: Ticket, now: datetime) -> float:
     return round((now - ticket.issued_at).total_seconds() / 60, 1)
 
 
-def ticket_view(ticket: Ticket, eta: float | None, ahead: int) -> IssuedTicket:
+def ticket_view(ticket: Ticket, eta: float | None, ahead: int, walk_in: str | None = None) -> IssuedTicket:
+    """The ticket as the kiosk shows and prints it; ``walk_in``: why a booking became a walk-in."""
     return IssuedTicket(ticket.number, ticket.service, ticket.preference, ticket.issued_at, ahead, minutes(eta),
-                        ticket.offline)
+                        ticket.offline, ticket.booked_at, walk_in)
 
 
 def desk_state(site: Site, queue: Queue, desk_id: str, now: datetime) -> DeskState:
@@ -84,9 +85,14 @@ def board_snapshot(site: Site, queue: Queue, estimates: Estimates, calls: list[C
 
 
 def queue_snapshot(queue: Queue, estimates: Estimates, now: datetime) -> QueueSnapshot:
+    """Every waiting ticket in call order, then the early appointments waiting for their booked time
+    (their wait at least until then)."""
     ahead = queue.ahead_all()
-    return QueueSnapshot(now, tuple(QueuedTicket(t.number, t.service, ahead[t.key], minutes(estimates.tickets.get(t.key)))
-                                    for t in queue.waiting()))
+    waiting = tuple(QueuedTicket(t.number, t.service, ahead[t.key], minutes(estimates.tickets.get(t.key)))
+                    for t in queue.waiting())
+    held = tuple(QueuedTicket(t.number, t.service, queue.ahead(t), minutes((t.booked_at - now).total_seconds() / 60))
+                 for t in queue.held())
+    return QueueSnapshot(now, waiting + held)
 
 
 def _kind_of(site: Site, ticket: Ticket) -> str:

@@ -75,7 +75,7 @@ def acl_rules(site: Site, account: Account) -> list[tuple[str, str]]:
         writes = (t.ticket_request(me), t.ticket_first_visit(me), t.kiosk_status(me), t.feedback(me),
                   t.kiosk_available(me))
         return ([("write", topic) for topic in writes]
-                + [("read", topic) for topic in (t.ticket_reply(me), t.queue, *board_view)])
+                + [("read", topic) for topic in (t.ticket_reply(me), t.queue, t.appointments, *board_view)])
     if account.role == "board":
         return [("write", t.board_available(me))] + [("read", topic) for topic in (*board_view, t.calls, t.stats_daily)]
     if account.role == "desk":
@@ -89,14 +89,17 @@ def acl_rules(site: Site, account: Account) -> list[tuple[str, str]]:
 
 
 def web_rules(t: Topics, front_desk: bool = False) -> list[tuple[str, str]]:
-    """The web application: every desk's commands and the office's setup commands; it reads the desks'
-    answers and states, the setup and its audit list, what the desks and the board read, and whether
-    each device is there, and the status pages' token hashes.  With a kiosk ``front-desk`` in the site file it asks for that kiosk's
+    """The web application: every desk's commands, the office's setup commands and the booking system's
+    appointments imports; it reads the desks' answers and states, the setup and its audit list, the
+    imports' results, what the desks and the board read, whether each device is there, and the status
+    pages' token hashes.  With a kiosk ``front-desk`` in the site file it asks for that kiosk's
     tickets (the front desk's reception page), and for no other kiosk's."""
     setup = SetupTopics(t.site)
-    writes = (t.desk_command("+"), setup.command) + ((t.ticket_request(FRONT_DESK_KIOSK),) if front_desk else ())
-    reads = (t.desk_result("+"), t.desk_state("+"), setup.result, setup.state, setup.audit, t.queue, t.board,
-             t.status_pages, t.calls, t.alerts, t.stats_daily, t.hub_available, t.kiosk_available(), t.board_available(),
+    writes = ((t.desk_command("+"), setup.command, t.appointments_import)
+              + ((t.ticket_request(FRONT_DESK_KIOSK),) if front_desk else ()))
+    reads = (t.desk_result("+"), t.desk_state("+"), setup.result, t.appointments_import_result, setup.state,
+             setup.audit, t.queue, t.board, t.status_pages, t.calls, t.alerts, t.stats_daily, t.hub_available,
+             t.kiosk_available(), t.board_available(),
              t.desk_available()) + ((t.ticket_reply(FRONT_DESK_KIOSK),) if front_desk else ())
     return [("write", topic) for topic in writes] + [("read", topic) for topic in reads]
 

@@ -31,3 +31,7 @@ class BrokerMissing(ReceptionError, FileNotFoundError):
 
 class CatalogueError(ReceptionError, ValueError):
     """A text catalogue shipped with the code does not fit its format; the message names the file and the key."""
+
+
+class AppointmentFileError(ReceptionError, ValueError):
+    """An appointments file cannot be imported; the message names the file and the line, never a value in it."""

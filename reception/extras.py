@@ -14,7 +14,7 @@ EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: a part is missing; restarting will not 
 COMMAND_EXTRA = {
     "hub": "hub", "kiosk": "kiosk", "print-preview": "kiosk", "board": "board", "board-screenshot": "board",
     "desk": "desk", "console": "desk", "report": "report", "collect": "report", "demo-data": "report",
-    "up": "all", "bench": "bench", "web": "web", "user": "web",
+    "up": "all", "bench": "bench", "web": "web", "user": "web", "appointments": "hub",
 }
 # Top-level modules of the extras' packages, with the extras that bring them.
 MODULE_EXTRAS = {

@@ -176,3 +176,31 @@ def test_defaults_come_from_the_model():
     assert site.kiosk == config.KioskSettings()
     assert site.printer == config.Printer()
     assert site.board.announce_languages == ("da",)
+
+
+@pytest.mark.parametrize("table,problem", [
+    ('foldr = "inbox"', "appointments.foldr: unknown key; did you mean 'folder'?"),
+    ('folder = ""', "appointments.folder: must name a folder"),
+    ("folder = 3", "appointments.folder: "),
+    ("late_after_minutes = -5", "appointments.late_after_minutes: must be at least 0, not -5"),
+    ('slot_minutes = "15"', "appointments.slot_minutes: must be a number, not '15'"),
+    ("slot_minutes = 0", "appointments.slot_minutes: must be at least 1, not 0"),
+    ("late_after_minute = 10", "appointments.late_after_minute: unknown key; did you mean 'late_after_minutes'?"),
+])
+def test_the_appointments_section_is_checked_like_every_key(tmp_path, table, problem):
+    path = tmp_path / "site.toml"
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    for key in ("late_after_minutes = 15\n", "slot_minutes = 15\n"):  # a key the test sets, set once
+        text = text.replace(key, "")
+    path.write_text(text.replace("[appointments]\n", f"[appointments]\n{table}\n"), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        config.load(path)
+    assert str(err.value).startswith(f"{path}: {problem}"), str(err.value)
+
+
+def test_the_appointments_folder_is_beside_the_site_file_unless_absolute(tmp_path, site):
+    assert site.appointments.folder is None
+    path = tmp_path / "site.toml"
+    folder = '[appointments]\nfolder = "inbox"\n'
+    path.write_text(EXAMPLE_CONFIG.read_text(encoding="utf-8").replace("[appointments]\n", folder), encoding="utf-8")
+    assert config.load(path).appointments.folder == str(tmp_path / "inbox")

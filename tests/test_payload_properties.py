@@ -21,7 +21,7 @@ SITE = config.load(EXAMPLE_CONFIG)
 AT = "2026-12-05T10:00:00+01:00"
 CALL = {"type": "call", "number": "C001", "desk": "desk-1", "desk_name": {"da": "Skranke 1"}, "at": AT, "seq": 1}
 TICKET = {"number": "C001", "service": "passport", "preference": "staff", "ahead": 0, "eta_min": None,
-          "issued_at": AT, "offline": False}
+          "issued_at": AT, "offline": False, "booked_at": AT}
 AGGREGATE = {"site": "toender", "site_name": "Tønder", "day": "2026-12-05", "weekday": "lør",
              "names": {"passport": "Pas"}, "reasons": {"passport": {"visits": 1, "wait": {"3": 1}}},
              "kinds": {"staff": {"served": 1}}, "hours": {"9": {"arrivals": 1}}, "transfers": {},
@@ -30,6 +30,13 @@ VALID = {  # one valid message per parser, as the devices and the hub send them
     protocol.TicketRequest.from_payload: {"id": "r-1", "service": "passport", "preference": "any", "extras": ["carer"],
                                     "first_visit": True, "lang": "da", "offline_number": "C901",
                                     "issued_at": AT, "replaces": "r-0", "token": "3q2-7wB1kZ8pN0cXyVfL4g"},
+    protocol.AppointmentSlots.from_payload: {"at": AT, "slots": [{"slot": "q7Rk2mXw9aLc", "at": AT,
+                                                                  "service": "passport"}]},
+    protocol.AppointmentImport.from_payload: {"id": "imp-1", "by": "booking", "file": "day.csv", "left_out": ["names"],
+                                              "appointments": [{"code": "4711", "at": AT, "service": "passport",
+                                                                "desk": "any"}]},
+    protocol.ImportResult.from_payload: {"id": "imp-1", "ok": True, "days": [
+        {"day": "2026-12-05", "added": 1, "changed": 0, "removed": 0, "unchanged": 0, "kept": 0}]},
     protocol.TicketFirstVisit.from_payload: {"id": "fv-1", "number": "C001", "first_visit": False},
     protocol.DeskCommand.from_payload: {"id": "c-1", "action": "transfer", "service": "mitid_get", "to_kind": "staff"},
     protocol.KioskStatus.from_payload: {"printer": "paper_low", "outbox": 2},

@@ -25,7 +25,9 @@ def code_topics() -> set[str]:
 def test_every_topic_in_the_code_is_documented_and_no_other():
     assert documented_topics() == code_topics()
     t = protocol.Topics("site")
-    built = {t.hub_available, t.calls, t.board, t.queue, t.alerts, t.stats_daily, t.ticket_request("<kiosk>"),
+    built = {t.hub_available, t.calls, t.board, t.queue, t.alerts, t.stats_daily, t.appointments,
+             t.appointments_import, t.appointments_import_result,
+             t.ticket_request("<kiosk>"),
              t.ticket_reply("<kiosk>"), t.ticket_first_visit("<kiosk>"), t.kiosk_status("<kiosk>"), t.feedback("<kiosk>"),
              t.desk_command("<desk>"), t.desk_result("<desk>"), t.desk_state("<desk>"), t.kiosk_available("<kiosk>"),
              t.board_available("<board>"), t.desk_available("<desk>", "<unit>"), t.status_pages, t.near}

@@ -3,6 +3,7 @@
 One Hypothesis strategy per message type builds any value the contract allows; the test
 fails for a message type without one, so a new message cannot skip its round trip.
 """
+import dataclasses
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -33,8 +34,12 @@ def codes(allowed):
 
 
 tokens = maybe(st.from_regex(p.TOKEN_RE, fullmatch=True))
-online_request = st.builds(p.TicketRequest, ids, segments, st.sampled_from(p.PREFERENCES), codes(p.EXTRAS),
-                           maybe(st.booleans()), langs, sent_at=maybe(times), token=tokens)
+bookings = st.from_regex(p.BOOKING_RE, fullmatch=True)
+slots = st.from_regex(p.SLOT_RE, fullmatch=True)
+check_in = st.fixed_dictionaries({}, optional={"booking": bookings}) | st.fixed_dictionaries({}, optional={"slot": slots})
+online_request = st.builds(lambda request, appointment: dataclasses.replace(request, **appointment),
+                           st.builds(p.TicketRequest, ids, segments, st.sampled_from(p.PREFERENCES), codes(p.EXTRAS),
+                                     maybe(st.booleans()), langs, sent_at=maybe(times), token=tokens), check_in)
 hand_over = st.builds(p.TicketRequest, ids, segments, st.sampled_from(p.PREFERENCES), codes(p.EXTRAS),
                       maybe(st.booleans()), langs, offline_number=numbers, issued_at=times, replaces=maybe(ids),
                       sent_at=maybe(times), token=tokens)
@@ -44,7 +49,7 @@ transfer = st.builds(p.DeskCommand, ids, st.just("transfer"), service=maybe(segm
                      to_kind=st.sampled_from(p.DESK_KINDS)) | st.builds(p.DeskCommand, ids, st.just("transfer"),
                                                                          service=segments)
 issued = st.builds(p.IssuedTicket, numbers, segments, st.sampled_from(p.PREFERENCES), times, maybe(counts), minutes,
-                   st.booleans())
+                   st.booleans(), maybe(times), maybe(st.sampled_from(p.WALK_IN_REASONS)))
 waited = st.floats(0, 1e6, allow_nan=False)
 next_ticket = st.builds(p.TicketAtDesk, numbers, segments, waited, codes(p.EXTRAS))
 current_ticket = st.builds(p.TicketAtDesk, numbers, segments, waited, codes(p.EXTRAS),
@@ -67,6 +72,8 @@ def aggregate(site, day, counted, extra):
 
 aggregates = st.builds(aggregate, segments, st.dates().map(lambda d: d.isoformat()), sections,
                        st.fixed_dictionaries({}, optional={"site_name": texts, "weekday": texts,
+                                                           "appointments": st.dictionaries(segments, count_tree,
+                                                                                           max_size=3),
                                                            "names": st.dictionaries(segments, texts, max_size=3)}))
 live = st.builds(p.LiveFigures, counts, counts, maybe(st.floats(0, 1e6)))
 
@@ -97,6 +104,16 @@ STRATEGIES = {
     p.TicketLinks: st.builds(p.TicketLinks, times, st.lists(st.builds(
         p.TicketLink, st.from_regex(p.TOKEN_HASH_RE, fullmatch=True), numbers, langs, times), max_size=4).map(tuple)),
     p.NearEvent: st.builds(p.NearEvent, ids, numbers, segments, st.integers(1, 99), langs, times),
+    p.AppointmentSlots: st.builds(p.AppointmentSlots, times, st.lists(st.builds(p.AppointmentSlot, slots, times,
+                                                                                segments), max_size=5).map(tuple)),
+    p.AppointmentImport: st.builds(p.AppointmentImport, ids, segments, texts,
+                                   st.lists(st.builds(p.BookedVisit, bookings, times, segments, segments),
+                                            min_size=1, max_size=5).map(tuple),
+                                   st.lists(texts, max_size=3).map(tuple)),
+    p.ImportResult: st.builds(p.ImportResult, ids, st.just(True),
+                              st.lists(st.builds(p.ImportedDay, st.dates().map(str), counts, counts, counts, counts,
+                                                 counts), max_size=3).map(tuple))
+    | st.builds(p.ImportResult.refused, ids, texts),
     p.DailyStatsMessage: st.builds(lambda agg, figures, at, final: p.DailyStatsMessage.of(agg, figures, at,
                                                                                           final=final),
                                    aggregates, live, times, st.booleans()),

@@ -19,7 +19,8 @@ from typing import Callable
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-ROLES = ("staff", "volunteer", "manager")
+ROLES = ("staff", "volunteer", "manager", "booking")
+API_ROLES = ("booking",)  # machines: they post to /api/..., never log in to the pages
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
 MIN_PASSWORD = 10
 SESSION_HOURS = 12  # a working day; then log in again

@@ -11,7 +11,7 @@ import secrets
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from web.accounts import Session
+from web.accounts import API_ROLES, Session
 
 SESSION_COOKIE = "reception_session"
 LOGIN_COOKIE = "reception_login"
@@ -25,7 +25,7 @@ def session_of(request: Request) -> Session | None:
 def require(request: Request, *roles: str) -> Session:
     """The request's session; 401 without one, 403 for a role not among ``roles`` (any role when none given)."""
     session = session_of(request)
-    if session is None:
+    if session is None or session.user.role in API_ROLES:
         raise HTTPException(401)
     if roles and session.user.role not in roles:
         raise HTTPException(403)

@@ -45,7 +45,8 @@ def add_commands(sub) -> None:
     p = sub.add_parser("user", help="staff accounts of the web service: add, list, password, remove")
     p.add_argument("action", choices=("add", "list", "password", "remove"))
     p.add_argument("name", nargs="?", help="user name (1-32 small letters, digits, . _ -)")
-    p.add_argument("--role", choices=("staff", "volunteer", "manager"), default="staff")
+    p.add_argument("--role", choices=("staff", "volunteer", "manager", "booking"), default="staff",
+                   help="booking: the booking system's key for POST /api/appointments (docs/appointments.md)")
     p.add_argument("--password-file", help="read the password from this file's first line (else it is asked)")
     p.add_argument("--db", type=Path, default=None, help="accounts file (default: $RECEPTION_WEB_DB or state directory)")
     p.set_defaults(func=run_user)

@@ -22,6 +22,7 @@ from reception import protocol
 from reception.errors import MessageError
 from reception.mqtt import BrokerAddress, Connection
 from reception.protocol import shorten
+from reception.protocol.bookings import AppointmentImport, ImportResult
 from reception.protocol.office import AuditList, OfficeSetup, SetupCommand, SetupResult, SetupTopics
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class HubLink:
         self._follow(setup.audit, AuditList.from_payload, lambda topic, m: "audit")
         self.conn.subscribe(t.desk_result(), self._answer(protocol.DeskResult.from_payload))
         self.conn.subscribe(setup.result, self._answer(SetupResult.from_payload))
+        self.conn.subscribe(t.appointments_import_result, self._answer(ImportResult.from_payload))
         if kiosk:
             self.conn.subscribe(t.ticket_reply(kiosk), self._answer(protocol.TicketReply.from_payload))
 
@@ -193,6 +195,11 @@ class HubLink:
         """One change of today's setup, in the name of ``command["by"]``."""
         log.info("web: setup %s by %s (%s)", command.get("action"), command.get("by"), command.get("id"))
         return await self._ask(self.setup_topics.command, command, SetupCommand.from_payload)
+
+    async def appointments(self, message: AppointmentImport) -> dict | None:
+        """The booking system's appointments, read and stripped here, for the hub to store."""
+        log.info("web: appointments import %s by %s: %d appointments", message.id, message.by, len(message.appointments))
+        return await self._ask(self.topics.appointments_import, message.body(), AppointmentImport.from_payload)
 
     async def ticket(self, request: dict) -> dict | None:
         """One ticket request, as a kiosk asks (the front desk's kiosk identity)."""

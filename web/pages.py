@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from web import auth
-from web.accounts import SESSION_HOURS
+from web.accounts import API_ROLES, SESSION_HOURS
 from web.texts import LANG_COOKIE, language_of, texts
 
 
@@ -50,7 +50,7 @@ async def login(request: Request) -> Response:
     if limit.blocked(name, address):
         return login_form(request, "login_blocked", 429)
     user = await run_in_threadpool(request.app.state.accounts.verify, name, password)  # slow on purpose: not on the loop
-    if user is None:
+    if user is None or user.role in API_ROLES:  # the booking system's key opens no page
         limit.failed(name, address)
         return login_form(request, "login_failed", 401)
     limit.succeeded(name)

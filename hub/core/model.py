@@ -12,6 +12,7 @@ WAITING, CALLED, SERVED, NO_SHOW, EXPIRED = "waiting", "called", "served", "no_s
 OPEN_STATES = (WAITING, CALLED)
 CALL_KINDS = ("called", "recalled")
 DESK_OPEN, DESK_PAUSED, DESK_CLOSED = "open", "paused", "closed"
+TIMES = ("issued_at", "called_at", "first_called_at", "finished_at", "booked_at")  # a ticket's times, stored as text
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Ticket:
     served_by_kind: str | None = None
     eta_at_issue: float | None = None  # minutes promised on the ticket, to measure how often we kept it
     lang: str = "da"  # the language the citizen chose at the kiosk: the call is announced in it too
+    booked_at: datetime | None = None  # a checked-in appointment: no desk calls it before this time
+    booked_desk: str | None = None  # ... and this desk calls it, while open (None: any desk of the service)
     token_hash: str | None = None  # SHA-256 of the status page's token (the token itself is never kept)
 
     @property
@@ -49,7 +52,7 @@ class Ticket:
     def to_record(self) -> dict:
         record = asdict(self)
         record["extras"] = ",".join(self.extras)
-        for name in ("issued_at", "called_at", "first_called_at", "finished_at"):
+        for name in TIMES:
             record[name] = record[name].isoformat() if record[name] else None
         record["key"] = self.key
         return record
@@ -58,7 +61,7 @@ class Ticket:
     def from_record(cls, record: dict) -> "Ticket":
         values = {k: record[k] for k in cls.__dataclass_fields__ if k in record}
         values["extras"] = tuple(e for e in (record.get("extras") or "").split(",") if e)
-        for name in ("issued_at", "called_at", "first_called_at", "finished_at"):
+        for name in TIMES:
             values[name] = datetime.fromisoformat(values[name]) if values.get(name) else None
         for name in ("offline",):
             values[name] = bool(values.get(name))

@@ -15,6 +15,7 @@ from reception.config import Site
 from reception.errors import QueueError
 
 from hub.core import numbering, routing
+from hub.core.issuing import Issuing
 from hub.core.model import (CALLED, DESK_CLOSED, DESK_OPEN, DESK_PAUSED, EXPIRED, NO_SHOW, SERVED,
                             WAITING, Desk, Effects, Event, Ticket)
 from hub.core.waiting import WaitingOrder
@@ -22,13 +23,14 @@ from hub.core.waiting import WaitingOrder
 ROUTING_TABLES = 32  # sets of open desks whose routing is remembered (a day sees a handful)
 
 
-class Queue:
-    """All tickets of the current and recent days, and every desk's state."""
+class Queue(Issuing):
+    """All tickets of the current and recent days, and every desk's state (the kiosk's operations: ``Issuing``)."""
 
     def __init__(self, site: Site, tickets: Iterable[Ticket] = (), desks: Iterable[Desk] = ()):
         self.tickets: dict[str, Ticket] = {t.key: t for t in tickets}
         self.desks: dict[str, Desk] = {d.id: d for d in desks}
         self._stretch: routing.Lines | None = None  # see ``steady``
+        self._released: datetime | None = None  # booked tickets may be called up to this time (``release``)
         self.site = site
         for did in site.desks:
             self.desks.setdefault(did, Desk(did))
@@ -49,13 +51,23 @@ class Queue:
         call order are worked out again for them."""
         self._site = site
         self._tables: dict[tuple[str, ...], routing.Lines] = {}  # see ``_lines``
-        self._order = WaitingOrder(site, self.tickets.values())
+        self._order = WaitingOrder(site, self.tickets.values(), self._released)
 
     # -- views -------------------------------------------------------------
 
     def waiting(self) -> list[Ticket]:
         """Waiting tickets, in the order the desks would take them if all could take all."""
         return self._order.tickets()
+
+    def held(self) -> list[Ticket]:
+        """Checked-in appointments waiting for their booked time (no desk calls them before it), soonest first."""
+        return self._order.held()
+
+    def release(self, now: datetime) -> list[Ticket]:
+        """Booked tickets whose time has come may be called from now on; those released now.  Every call
+        asks first, and the hub's ticker asks, so views show them from their time on."""
+        self._released = now if self._released is None else max(self._released, now)
+        return self._order.release(now)
 
     @contextmanager
     def steady(self) -> Iterator["Queue"]:
@@ -101,79 +113,11 @@ class Queue:
 
     def find(self, number: str, now: datetime) -> Ticket | None:
         """Today's ticket with this number."""
-        return self.tickets.get(f"{schedule.local_day(self.site, now)}/{number}")
+        return self.tickets.get(f"{self.day(now)}/{number}")
 
-    # -- kiosk -------------------------------------------------------------
-
-    def issue(self, service: str, now: datetime, *, preference: str = "any", extras: tuple[str, ...] = (),
-              first_visit: bool | None = None, kiosk: str | None = None, lang: str | None = None) -> tuple[Ticket, Effects]:
-        """A new ticket with the next free number of its service today."""
-        svc = self._service(service)
-        preference = self._preference(svc, preference)
-        day = schedule.local_day(self.site, now)
-        n = numbering.next_free(self._last.get((day, svc.letter), 0), self.site.reserved_numbers())
-        self._last[(day, svc.letter)] = n
-        ticket = Ticket(numbering.format_number(svc.letter, n), service, day, now, preference,
-                        tuple(e for e in extras if e in self.site.extras), first_visit, kiosk,
-                        lang=self._lang(lang))
-        return ticket, self._add(ticket, now)
-
-    def import_offline(self, number: str, service: str, issued_at: datetime, now: datetime, *, kiosk: str,
-                       preference: str = "any", extras: tuple[str, ...] = (),
-                       first_visit: bool | None = None, lang: str | None = None) -> tuple[Ticket, Effects]:
-        """Take over a ticket a kiosk issued on its own, keeping its place (its issue time)."""
-        svc = self._service(service)
-        letter, n = numbering.parse_number(number)
-        if letter != svc.letter:
-            raise QueueError(f"number {number} does not belong to service {service!r} ({svc.letter})")
-        k = self.site.kiosks.get(kiosk)
-        if k is None or not numbering.in_ranges(n, [k.offline_numbers]):
-            raise QueueError(f"number {number} is outside the offline range of kiosk {kiosk!r}")
-        if issued_at > now + timedelta(minutes=5):
-            raise QueueError("issued_at lies in the future")
-        if issued_at < now - timedelta(days=self.site.retention_days):  # a day the hub no longer keeps
-            raise QueueError(f"issued_at lies more than {self.site.retention_days} days back")
-        day = schedule.local_day(self.site, issued_at)
-        existing = self.tickets.get(f"{day}/{number}")
-        if existing:
-            return existing, Effects()  # handed over before: the same ticket, once
-        ticket = Ticket(number, service, day, issued_at, self._preference(svc, preference),
-                        tuple(e for e in extras if e in self.site.extras), first_visit, kiosk, offline=True,
-                        lang=self._lang(lang))
-        effects = self._add(ticket, now)
-        if day < schedule.local_day(self.site, now):
-            effects.merge(self._finish(ticket, EXPIRED, now))
-        return ticket, effects
-
-    def withdraw(self, number: str, day: str, kiosk: str, now: datetime) -> Effects:
-        """A kiosk gave up waiting for this ticket and printed its own: nobody holds this one."""
-        ticket = self.tickets.get(f"{day}/{number}")
-        if ticket is None or ticket.kiosk != kiosk or ticket.state != WAITING:
-            return Effects()
-        effects = self._finish(ticket, EXPIRED, now)
-        effects.events.append(Event("withdrawn", now, ticket.key, detail={"kiosk": kiosk}))
-        return effects
-
-    def set_first_visit(self, number: str, kiosk: str, value: bool, now: datetime) -> Effects:
-        """The citizen answered "first visit about this?" on the ticket screen, after the number was issued."""
-        ticket = self.find(number, now)
-        if ticket is None:
-            raise QueueError(f"no ticket {number} today")
-        if ticket.kiosk != kiosk:
-            raise QueueError(f"ticket {number} was not issued by kiosk {kiosk!r}")
-        effects = Effects()
-        if ticket.first_visit is not value:
-            ticket.first_visit = value
-            effects.touch(ticket)
-        return effects
-
-    def _add(self, ticket: Ticket, now: datetime) -> Effects:
-        self.tickets[ticket.key] = ticket
-        self._order.sync(ticket)
-        effects = Effects()
-        effects.touch(ticket)
-        effects.events.append(Event("issued", now, ticket.key, detail={"offline": ticket.offline}))
-        return effects
+    def day(self, now: datetime) -> str:
+        """The site's local date at ``now``: the day tickets and bookings belong to."""
+        return schedule.local_day(self.site, now)
 
     # -- desks -------------------------------------------------------------
 
@@ -199,6 +143,7 @@ class Queue:
 
     def call_next(self, desk_id: str, now: datetime) -> Effects:
         """Finish the current citizen and call the next; a quick second press only repeats nothing."""
+        self.release(now)
         desk = self.desks[desk_id]
         guard = timedelta(seconds=self.site.queue.double_press_guard_seconds)
         if desk.current and desk.last_call_at and now - desk.last_call_at < guard:
@@ -386,13 +331,3 @@ class Queue:
         if svc is None:
             raise QueueError(f"unknown service {service!r}")
         return svc
-
-    def _lang(self, lang: str | None) -> str:
-        """One of the site's languages (a kiosk offers no other), else the site's first."""
-        return lang if lang in self.site.languages else self.site.default_language
-
-    def _preference(self, svc, preference: str) -> str:
-        """The citizen's choice counts only where both kinds may help; otherwise the service decides."""
-        if not svc.citizen_chooses:
-            return "staff" if svc.served_by == {"staff"} else "volunteer"
-        return preference

@@ -8,7 +8,9 @@ Two questions, kept apart so both can be tested and reused by the estimator:
 * ``rank_key``: among those it may take, who first?  The longest (effective) wait:
   waiting time plus a fixed head start for priorities.  Because every ticket's
   wait grows at the same rate, the order never changes with time; a low-priority
-  ticket is overtaken by at most its rivals' head start, so nobody starves.
+  ticket is overtaken by at most its rivals' head start, so nobody starves.  A checked-in
+  appointment waits from its booked time (from arrival, when late): it is held until then
+  (``waiting.WaitingOrder``), and its booked desk takes it while that desk is open.
 """
 from __future__ import annotations
 
@@ -33,8 +35,13 @@ def head_start(site: Site, ticket: Ticket) -> float:
 
 def rank_key(site: Site, ticket: Ticket) -> tuple:
     """Sort key, smallest first: the effective arrival time, then the real one, then the number."""
-    effective = ticket.issued_at - timedelta(minutes=head_start(site, ticket))
+    effective = waits_from(ticket) - timedelta(minutes=head_start(site, ticket))
     return (effective, ticket.issued_at, ticket.number)
+
+
+def waits_from(ticket: Ticket):
+    """When the citizen's wait counts from: arrival, or for an appointment its booked time if that is later."""
+    return max(ticket.issued_at, ticket.booked_at) if ticket.booked_at else ticket.issued_at
 
 
 def wants_private_room(site: Site, ticket: Ticket) -> bool:
@@ -43,8 +50,18 @@ def wants_private_room(site: Site, ticket: Ticket) -> bool:
 
 
 def may_serve(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: Iterable[DeskConfig]) -> bool:
-    """Whether ``desk`` may take ``ticket``, given which desks are open now."""
+    """Whether ``desk`` may take ``ticket``, given which desks are open now.  A booked desk that is open
+    and may take the ticket takes it alone; one that may not (closed, or not what the citizen chose)
+    leaves it to the others, so a booking never makes a ticket nobody may call."""
     open_desks = list(open_desks)
+    if not _may_serve_unbooked(site, desk, ticket, open_desks):
+        return False
+    booked = ticket.booked_desk
+    return booked is None or booked == desk.id or not any(
+        d.id == booked and _may_serve_unbooked(site, d, ticket, open_desks) for d in open_desks)
+
+
+def _may_serve_unbooked(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: list[DeskConfig]) -> bool:
     if not _suits_choice(site, desk, ticket, open_desks):
         return False
     if wants_private_room(site, ticket) and not desk.private:
@@ -84,7 +101,7 @@ class Lines:
         self._rules: dict[tuple, tuple[bool, bool]] = {}
 
     def kind(self, ticket: Ticket) -> tuple:
-        return ticket.service, ticket.preference, wants_private_room(self.site, ticket)
+        return ticket.service, ticket.preference, wants_private_room(self.site, ticket), ticket.booked_desk
 
     def may(self, desk: DeskConfig, ticket: Ticket) -> bool:
         """``may_serve`` with the open desks; a closed desk is asked as if it were open too (its line as

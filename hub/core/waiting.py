@@ -5,10 +5,14 @@ ticket: it enters the order when issued (or put back by a transfer or a late no-
 leaves it when called or finished.  Keeping the order costs a binary search per change;
 sorting it again cost every view of the queue (a desk's line, the board, "8 foran dig")
 a sort of the whole queue.  Pure: the queue calls ``sync`` after every change to a ticket.
+
+An appointment checked in early is *held*: it waits, but no desk may call it before its booked
+time, so it joins the order only when ``release`` is told that time has come.
 """
 from __future__ import annotations
 
 from bisect import bisect_left
+from datetime import datetime
 from typing import Iterable
 
 from reception.config import Site
@@ -18,11 +22,14 @@ from hub.core.model import WAITING, Ticket
 
 
 class WaitingOrder:
-    def __init__(self, site: Site, tickets: Iterable[Ticket] = ()):
+    def __init__(self, site: Site, tickets: Iterable[Ticket] = (), released: datetime | None = None):
+        """``released``: the time up to which booked tickets may be called (None: none yet)."""
         self.site = site
+        self.released = released
         self._ranks: list[tuple] = []  # (rank key, ticket key), ascending
         self._tickets: list[Ticket] = []  # in the same order
         self._rank_of: dict[str, tuple] = {}  # ticket key -> its entry in ``_ranks``
+        self._held: dict[str, Ticket] = {}  # waiting for their booked time
         for ticket in tickets:
             self.sync(ticket)
 
@@ -32,12 +39,27 @@ class WaitingOrder:
         if old is not None:
             i = bisect_left(self._ranks, old)
             del self._ranks[i], self._tickets[i]
-        if ticket.state == WAITING:
+        self._held.pop(ticket.key, None)
+        if ticket.state == WAITING and ticket.booked_at and (self.released is None or ticket.booked_at > self.released):
+            self._held[ticket.key] = ticket
+        elif ticket.state == WAITING:
             rank = self._rank(ticket)
             i = bisect_left(self._ranks, rank)
             self._ranks.insert(i, rank)
             self._tickets.insert(i, ticket)
             self._rank_of[ticket.key] = rank
+
+    def release(self, now: datetime) -> list[Ticket]:
+        """Booked tickets whose time has come join the order; those released now."""
+        self.released = now if self.released is None else max(self.released, now)
+        due = [t for t in self._held.values() if t.booked_at <= self.released]
+        for ticket in due:
+            self.sync(ticket)
+        return due
+
+    def held(self) -> list[Ticket]:
+        """Booked tickets waiting for their time, soonest first."""
+        return sorted(self._held.values(), key=lambda t: (t.booked_at, t.key))
 
     def tickets(self) -> list[Ticket]:
         """The waiting tickets in call order (a copy: the caller may keep it while the queue changes)."""

@@ -32,6 +32,9 @@ KIND_COLUMNS = (("served", "served"), ("wait_median", "wait median"), ("wait_p90
 HOUR_COLUMNS = (("arrivals", "arrivals"), ("arrivals_per_day", "per day"),
                 ("staff_desks", "staff desks open"), ("volunteer_desks", "volunteer desks open"))
 DAY_COLUMNS = (("site_days", "days"), ("visits_per_day", "visits per day")) + VISIT_COLUMNS
+APPOINTMENT_COLUMNS = (("kept", "kept"), ("late", "late (walk-in)"), ("missed", "missed"),
+                       ("past_time_median", "waited past the time, median"),
+                       ("past_time_p90", "waited past the time, p90"))
 
 STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2rem auto; max-width: 70rem; color: #1b1b1b;
@@ -79,7 +82,8 @@ def render(summary: Mapping, charts: Mapping[str, tuple[str, str]], *, day_from:
     if len(summary["sites"]) > 1:
         by_site = {f"{summary['site_names'][s]} ({s})": f for s, f in summary["sites"].items()}
         parts.append(_table("By site", "site", by_site, DAY_COLUMNS))
-    parts += [_transfers(summary["transfers"]), _feedback(summary["feedback"], names), _notes()]
+    parts += [_table("Booked visits", "", {"all appointments": summary["appointments"]}, APPOINTMENT_COLUMNS),
+              _transfers(summary["transfers"]), _feedback(summary["feedback"], names), _notes()]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>Borgerservice report {escape(day_from)} – {escape(day_to)}</title>"
             f"<style>{STYLE}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")

@@ -23,6 +23,7 @@ def rows(summary: Mapping) -> list[tuple[str, str, str, object]]:
         for group, figures in summary[section].items():
             out.extend((section, str(group), metric, value) for metric, value in figures.items())
     out.extend(("transfers", move, "count", n) for move, n in summary["transfers"].items())
+    out.extend(("appointments", "all", metric, value) for metric, value in summary["appointments"].items())
     for reason, f in summary["feedback"].items():
         out.append(("feedback", reason, "answers", f["answers"]))
         out.append(("feedback", reason, "mean_score", f["mean_score"]))

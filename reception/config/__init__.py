@@ -15,9 +15,10 @@ dataclasses (``Site``); nothing downstream touches raw dicts.  A broken file rai
 from reception.config.load import load, read_toml
 from reception.config.model import (
     DEFAULT_TICKET_LINES, DESK_BUTTONS, DESK_KINDS, LANGUAGES, MAX_ANSWERS, MAX_TAPS, PIN_ROLES,
-    PRINTER_CONNECTIONS, PRINTER_PARAMS, TICKET_LAYOUT_KEYS, TICKET_LINES, WEEKDAYS, Answer, BoardGroup,
-    BoardSettings, Bridge, Broker, DatedSession, Desk, DummyParams, Extra, FileParams, Integration, Kiosk, KioskSettings, LocalText,
-    NetworkParams, OfficeChanges, Printer, PrinterLayout, Question, QueueRules, SerialParams, Service, Site, StatusPage, TimeRange, UsbParams,
+    PRINTER_CONNECTIONS, PRINTER_PARAMS, TICKET_LAYOUT_KEYS, TICKET_LINES, WEEKDAYS, Answer, Appointments, BoardGroup,
+    BoardSettings, Bridge, Broker, DatedSession, Desk, DummyParams, Extra, FileParams, Integration, Kiosk, KioskSettings,
+    LocalText, NetworkParams, OfficeChanges, Printer, PrinterLayout, Question, QueueRules, SerialParams, Service, Site,
+    StatusPage, TimeRange, UsbParams,
     VolunteerSession,
 )
 from reception.config.parse import parse

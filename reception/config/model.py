@@ -150,6 +150,17 @@ class QueueRules:
 
 
 @dataclass(frozen=True)
+class Appointments:
+    """[appointments]: the day's booked visits (docs/appointments.md): where the hub picks up the files,
+    how late a citizen may check in and still keep the booking, and how long a slot lasts (a booking
+    nobody checked in by its end is counted missed)."""
+
+    folder: str | None = None  # the hub imports the files dropped here; relative to the site file
+    late_after_minutes: float = setting(15.0, minimum=0, maximum=240)
+    slot_minutes: float = setting(15.0, minimum=1, maximum=480)
+
+
+@dataclass(frozen=True)
 class KioskSettings:
     idle_reset_seconds: float = setting(60.0, minimum=10)
     idle_warning_seconds: float = setting(15.0, minimum=3)
@@ -293,6 +304,7 @@ class Site:
     bridge: Bridge | None = None
     status_page: StatusPage = StatusPage()
     integration: Integration | None = None  # None: no near events, no integration account
+    appointments: Appointments = Appointments()
     source: str = "<memory>"
     office: OfficeChanges = OfficeChanges()
     document: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)  # the TOML it came from

@@ -5,17 +5,19 @@ The question tree is in ``questions.py``, the devices (kiosks, printer, pins, br
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reception.config import devices, questions
-from reception.config.model import (DESK_KINDS, ID, LANGUAGES, WEEKDAYS, BoardGroup, BoardSettings, Desk,
+from reception.config.model import (DESK_KINDS, ID, LANGUAGES, WEEKDAYS, Appointments, BoardGroup, BoardSettings, Desk,
                                     Extra, KioskSettings, QueueRules, Service, Site, TimeRange, VolunteerSession)
 from reception.config.schema import Reader, unknown
 from reception.protocol import EXTRAS  # the contract's extra needs: the site file says which a kiosk offers
 
 SECTIONS = ("site", "hours", "queue", "extras", "services", "desks", "volunteer_sessions", "kiosks", "boards",
-            "questions", "kiosk", "board", "printer", "pins", "broker", "bridge", "status_page",
+            "questions", "kiosk", "board", "printer", "pins", "broker", "bridge", "appointments", "status_page",
             "integration")
 SITE_KEYS = ("id", "name", "address", "timezone", "languages", "retention_days")
 
@@ -53,9 +55,20 @@ def parse(raw: Mapping[str, Any], source: str = "<memory>") -> Site:
         bridge=devices.bridge(r, site),
         status_page=devices.status_page(r),
         integration=devices.integration(r),
+        appointments=_appointments(r),
         source=source,
         document=raw,
     )
+
+
+def _appointments(r: Reader) -> Appointments:
+    """[appointments]; the folder, when given, made absolute beside the site file (the hub creates it)."""
+    appointments = r.record(Appointments, r.table("appointments", required=False), "appointments")
+    if appointments.folder is None:
+        return appointments
+    if not appointments.folder.strip():
+        r.fail("appointments.folder", "must name a folder, not be empty")
+    return replace(appointments, folder=str(Path(r.source).parent / appointments.folder))
 
 
 def _languages(r: Reader, site: Mapping[str, Any]) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from typing import Any
 from reception.errors import MessageError
 from reception.protocol import fields as f
 from reception.protocol.codes import (ALERT_PROBLEMS, DESK_ACTIONS, DESK_KINDS, DESK_STATUSES, DEVICE_RE, EXTRAS,
-                                      PREFERENCES, TICKET_STATES)
+                                      PREFERENCES, TICKET_STATES, WALK_IN_REASONS)
 from reception.protocol.to_hub import DeskCommand
 from reception.protocol.wire import Message, iso, present, shorten
 
@@ -19,7 +19,11 @@ MAX_ERROR = 200  # characters of the reason in a refusal
 
 @dataclass(frozen=True)
 class IssuedTicket:
-    """The ticket in the hub's reply to a kiosk: what the citizen's screen and paper show."""
+    """The ticket in the hub's reply to a kiosk: what the citizen's screen and paper show.
+
+    A checked-in appointment carries its ``booked_at`` (printed on the ticket); a booking that could
+    not be kept carries ``walk_in`` ("late" | "unknown"), so the kiosk can explain kindly.
+    """
 
     number: str
     service: str
@@ -28,8 +32,10 @@ class IssuedTicket:
     ahead: int | None = None
     eta_min: int | None = None
     offline: bool = False
+    booked_at: datetime | None = None
+    walk_in: str | None = None
 
-    FIELDS = ("number", "service", "preference", "ahead", "eta_min", "issued_at", "offline")
+    FIELDS = ("number", "service", "preference", "ahead", "eta_min", "issued_at", "offline", "booked_at", "walk_in")
 
     @classmethod
     def read(cls, t: dict) -> "IssuedTicket":
@@ -43,11 +49,14 @@ class IssuedTicket:
             ahead=None if ahead is None else round(ahead),
             eta_min=None if eta is None else round(eta),
             offline=f.field(t, "offline", bool, required=False, default=False),
+            booked_at=f.timestamp(t, "booked_at", required=False),
+            walk_in=f.field(t, "walk_in", str, required=False, choices=WALK_IN_REASONS),
         )
 
     def body(self) -> dict[str, Any]:
         return {"number": self.number, "service": self.service, "preference": self.preference, "ahead": self.ahead,
-                "eta_min": self.eta_min, "issued_at": iso(self.issued_at), "offline": self.offline}
+                "eta_min": self.eta_min, "issued_at": iso(self.issued_at), "offline": self.offline,
+                **present(booked_at=iso(self.booked_at), walk_in=self.walk_in)}
 
 
 @dataclass(frozen=True)

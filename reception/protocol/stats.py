@@ -14,7 +14,8 @@ from reception.protocol import fields as f
 from reception.protocol.codes import SEGMENT_RE, STATS_SECTIONS
 from reception.protocol.wire import Message, iso, show
 
-AGGREGATE_FIELDS = ("site", "site_name", "day", "weekday", "names", *STATS_SECTIONS)
+OPTIONAL_SECTIONS = ("appointments",)  # booked visits: absent from a hub that does not count them
+AGGREGATE_FIELDS = ("site", "site_name", "day", "weekday", "names", *STATS_SECTIONS, *OPTIONAL_SECTIONS)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ class DailyStatsMessage(Message):
     live: LiveFigures
     aggregate: Mapping[str, Any]  # site, site_name, day, weekday, names and the count sections, as published
 
-    FIELDS = ("site", "site_name", "day", "weekday", "names", "at", "final", "live", *STATS_SECTIONS)
+    FIELDS = ("site", "site_name", "day", "weekday", "names", "at", "final", "live", *STATS_SECTIONS,
+              *OPTIONAL_SECTIONS)
 
     @classmethod
     def of(cls, aggregate: Mapping[str, Any], live: LiveFigures, at: datetime, *, final: bool) -> "DailyStatsMessage":
@@ -74,6 +76,8 @@ class DailyStatsMessage(Message):
             raise MessageError(f"field 'day' is not a date: {show(day)}") from None
         for section in STATS_SECTIONS:
             _counts(f.field(data, section, dict), section)
+        for section in OPTIONAL_SECTIONS:
+            _counts(f.field(data, section, dict, required=False, default={}), section)
         f.text_map(data, "names", SEGMENT_RE, required=False)
         f.field(data, "site_name", str, required=False)
         f.field(data, "weekday", str, required=False)

@@ -16,6 +16,7 @@ from typing import Any
 
 from reception.protocol import fields as f
 from reception.protocol.codes import LANG_RE, TOKEN_HASH_RE
+from reception.protocol.lists import ListAsOf
 from reception.protocol.wire import Message, iso
 
 TOKEN_BYTES = 16  # 128 bits: unguessable, and short enough for a small QR code
@@ -52,21 +53,14 @@ class TicketLink:
 
 
 @dataclass(frozen=True)
-class TicketLinks(Message):
+class TicketLinks(ListAsOf, Message):
     """The retained ``status/pages`` (hub -> web only): every open ticket that has a status page."""
 
     at: datetime
     tickets: tuple[TicketLink, ...] = ()
 
     FIELDS = ("at", "tickets")
-
-    @classmethod
-    def read(cls, data: dict) -> "TicketLinks":
-        listed = f.objects(data, "tickets", TicketLink.FIELDS, required=True)
-        return cls(f.timestamp(data, "at"), tuple(TicketLink.read(t) for t in listed))
-
-    def body(self) -> dict[str, Any]:
-        return {"at": iso(self.at), "tickets": [t.body() for t in self.tickets]}
+    ITEMS, ITEM = "tickets", TicketLink
 
 
 @dataclass(frozen=True)

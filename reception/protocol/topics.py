@@ -33,6 +33,9 @@ class Topics:
     queue = property(lambda self: f"{self.base}/queue")
     alerts = property(lambda self: f"{self.base}/alerts")
     stats_daily = property(lambda self: f"{self.base}/stats/daily")
+    appointments = property(lambda self: f"{self.base}/appointments")
+    appointments_import = property(lambda self: f"{self.base}/appointments/import")
+    appointments_import_result = property(lambda self: f"{self.base}/appointments/import/result")
     status_pages = property(lambda self: f"{self.base}/status/pages")
     near = property(lambda self: f"{self.base}/events/near")
 

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 from reception.errors import MessageError
 from reception.protocol import fields as f
 from reception.protocol.codes import CALL_TYPES, CLOCK_RE, LANG_RE, LETTER_RE
+from reception.protocol.lists import ListAsOf
 from reception.protocol.wire import Message, iso, present
 
 
@@ -146,18 +147,11 @@ class QueuedTicket:
 
 
 @dataclass(frozen=True)
-class QueueSnapshot(Message):
+class QueueSnapshot(ListAsOf, Message):
     """The retained ``queue``: every waiting ticket, in the order they are due."""
 
     at: datetime
     tickets: tuple[QueuedTicket, ...] = ()
 
     FIELDS = ("at", "tickets")
-
-    @classmethod
-    def read(cls, data: dict) -> "QueueSnapshot":
-        listed = f.objects(data, "tickets", QueuedTicket.FIELDS, required=True)
-        return cls(f.timestamp(data, "at"), tuple(QueuedTicket.read(t) for t in listed))
-
-    def body(self) -> dict[str, Any]:
-        return {"at": iso(self.at), "tickets": [t.body() for t in self.tickets]}
+    ITEMS, ITEM = "tickets", QueuedTicket

@@ -39,6 +39,28 @@ def pump(until=lambda: False, timeout: float = 10.0) -> bool:
     return False
 
 
+def settle(root, timeout: float = 10.0) -> bool:
+    """Run frames until the layout under ``root`` stays the same for three frames in a row.
+
+    Counting frames, not seconds: on a busy machine 0.15 s may be a single frame, with some
+    text still being fitted."""
+    from kivy.base import EventLoop
+
+    def layout():
+        return [(getattr(w, "text", None), getattr(w, "font_size", None), tuple(w.size), tuple(w.pos))
+                for w in root.walk()]
+
+    deadline, last, same = time.monotonic() + timeout, None, 0
+    while time.monotonic() < deadline:
+        EventLoop.idle()
+        now = layout()
+        same = same + 1 if now == last else 0
+        if same >= 3:
+            return True
+        last = now
+    return False
+
+
 def visible(widget) -> bool:
     while widget is not None:
         if widget.opacity == 0:

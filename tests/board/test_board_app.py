@@ -18,7 +18,7 @@ import pytest
 from tests.board.conftest import SITE, TOPICS, publish_first_state
 from display_board import info
 from tests.board.helpers import call, parsed_daily_stats
-from tests.board.screen import clipped_texts, pump
+from tests.board.screen import clipped_texts, pump, settle
 
 ROBOTO_DIGIT_HEIGHT = 0.711  # cap height of Roboto's digits and capitals, as a share of the font size
 
@@ -223,7 +223,7 @@ def test_every_text_fits_and_is_at_least_4_percent_of_the_screen_height_in_every
                 screen.show(replace(board.model.view(), languages=(second,)))
                 for page in range(pages):
                     screen.show_time(start + timedelta(seconds=page * SITE.board.info_rotate_seconds))
-                    pump(timeout=0.15)
+                    assert settle(screen), f"the layout never settled ({size} {second} page {page})"
                     where = f"{size} {second} offline={offline} page {page}"
                     problems += [f"{where}: {p}" for p in clipped_texts(screen, size) + too_small(screen, size[1])]
         finally:

@@ -37,7 +37,7 @@ def test_each_device_may_publish_what_its_job_needs(accounts_broker, hub):
         assert delivered_to_hub(hub, desk, f"{BASE}/{topic}")
     assert delivered_to_hub(hub, board, f"{BASE}/board/board-1/available")
     web = accounts_broker.login("web")
-    for topic in ("desk/desk-1/command", "desk/vol-2/command", "setup/command"):
+    for topic in ("desk/desk-1/command", "desk/vol-2/command", "setup/command", "appointments/import"):
         assert delivered_to_hub(hub, web, f"{BASE}/{topic}")
 
 
@@ -73,6 +73,9 @@ def test_a_device_that_vanishes_leaves_its_last_will(accounts_broker, hub, usern
     ("vol-1", "desk/desk-1/command"),
     ("desk-1", "setup/command"),                  # only the web application changes the day's setup
     ("kiosk-1", "setup/command"),
+    ("kiosk-1", "appointments/import"),           # only the web application hands in the booking system's list
+    ("desk-1", "appointments/import"),
+    ("web", "appointments/import/result"),        # and it cannot fake the hub's answer
     ("web", "kiosk/kiosk-1/ticket/request"),      # the web application is no kiosk
     ("web", "desk/desk-1/state"),                 # and cannot fake the hub's answers
     ("web", "desk/desk-1/result"),
@@ -128,6 +131,11 @@ def delivered_from_hub(hub, reader, subscription: str, topic: str) -> bool:
     ("web", "#", "board", True),
     ("web", "#", "alerts", True),
     ("web", "#", "stats/daily", True),
+    ("web", "#", "appointments/import/result", True),
+    ("kiosk-1", "#", "appointments/import", False),  # the booking codes go to the hub alone
+    ("kiosk-1", "#", "appointments/import/result", False),
+    ("board-1", "#", "appointments/import", False),
+    ("desk-1", "#", "appointments/import", False),
     ("web", "#", "kiosk/kiosk-1/ticket/reply", False),
     ("web", "#", "kiosk/kiosk-1/status", False),
     ("web", "#", "status/pages", True),              # the status pages' token hashes: the web service only

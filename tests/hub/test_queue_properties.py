@@ -16,9 +16,18 @@ SITE = config.load(EXAMPLE_CONFIG)
 START = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
 ACTIONS = ("next", "recall", "noshow", "transfer", "done", "open", "pause", "close", "call")
 
+# a checked-in appointment: booked this many minutes from its check-in, at this desk (None: any)
+booked = st.none() | st.tuples(st.integers(min_value=-15, max_value=40), st.sampled_from([None, *sorted(SITE.desks)]))
 issue_op = st.tuples(st.just("issue"), st.sampled_from(sorted(SITE.services)),
                      st.sampled_from(["any", "staff", "volunteer"]),
-                     st.lists(st.sampled_from(["appointment", "carer", "private"]), max_size=2, unique=True))
+                     st.lists(st.sampled_from(["appointment", "carer", "private"]), max_size=2, unique=True), booked)
+
+
+def issue(q: Queue, op: tuple, now: datetime):
+    """The ticket of an ``issue_op``: a walk-in, or an appointment held until its booked time."""
+    _issue, service, preference, extras, booking = op
+    when = {} if booking is None else {"booked_at": now + timedelta(minutes=booking[0]), "booked_desk": booking[1]}
+    return q.issue(service, now, preference=preference, extras=tuple(extras), **when)
 desk_op = st.tuples(st.just("desk"), st.sampled_from(sorted(SITE.desks)), st.sampled_from(ACTIONS),
                     st.integers(min_value=0, max_value=30), st.sampled_from(sorted(SITE.services)))
 ops = st.lists(st.tuples(st.one_of(issue_op, desk_op), st.integers(min_value=0, max_value=400)),
@@ -34,7 +43,7 @@ def test_no_ticket_is_lost_duplicated_or_given_to_the_wrong_desk(sequence):
     for op, gap_s in sequence:
         now += timedelta(seconds=gap_s)
         if op[0] == "issue":
-            ticket, _ = q.issue(op[1], now, preference=op[2], extras=tuple(op[3]))
+            ticket, _ = issue(q, op, now)
             issued.append(ticket.key)
             continue
         _, desk, action, pick, service = op
@@ -73,16 +82,15 @@ def test_no_ticket_is_lost_duplicated_or_given_to_the_wrong_desk(sequence):
 @given(st.lists(issue_op, min_size=1, max_size=40))
 def test_every_waiting_ticket_is_eventually_called_when_all_desks_work(tickets):
     """No starvation: with every desk open and pressing next, the queue drains completely,
-    whatever the citizens chose and needed."""
+    whatever the citizens chose and needed, appointments held until their time included."""
     q = Queue(SITE)
     now = START
-    services = [t[1] for t in tickets]
-    for _op, service, preference, extras in tickets:
-        q.issue(service, now, preference=preference, extras=tuple(extras))
+    for op in tickets:
+        issue(q, op, now)
         now += timedelta(seconds=30)
     for d in SITE.desks:
         q.command(d, "open", now)
-    for _ in range(len(services) + len(SITE.desks)):
+    for _ in range(len(tickets) + len(SITE.desks) + 8):  # 8 rounds of 5 minutes: the latest booked time
         now += timedelta(minutes=5)
         for d in SITE.desks:
             q.command(d, "next", now)
@@ -100,7 +108,7 @@ def test_the_counts_of_a_whole_snapshot_agree_with_each_tickets_own_count(sequen
         now += timedelta(seconds=gap_s)
         try:
             if op[0] == "issue":
-                q.issue(op[1], now, preference=op[2], extras=tuple(op[3]))
+                issue(q, op, now)
             else:
                 q.command(op[1], op[2], now, service=op[4] if op[3] % 2 else None, to_kind="staff")
         except QueueError:
@@ -109,7 +117,10 @@ def test_the_counts_of_a_whole_snapshot_agree_with_each_tickets_own_count(sequen
 
 
 def sorted_waiting(q: Queue) -> list:
-    return sorted((t for t in q.tickets.values() if t.state == WAITING), key=lambda t: routing.rank_key(SITE, t))
+    """Waiting tickets a desk may call now (not an appointment held for its time), sorted by rank."""
+    held = {t.key for t in q.held()}
+    return sorted((t for t in q.tickets.values() if t.state == WAITING and t.key not in held),
+                  key=lambda t: routing.rank_key(SITE, t))
 
 
 def picked_by_sorting(q: Queue, desk: str):
@@ -133,8 +144,9 @@ def test_the_call_order_kept_as_tickets_change_is_the_sorted_order(sequence):
         expected = None
         try:
             if op[0] == "issue":
-                q.issue(op[1], now, preference=op[2], extras=tuple(op[3]))
+                issue(q, op, now)
             else:
+                q.release(now)  # as every call does first
                 if op[2] == "next" and q.desks[op[1]].status == "open":
                     expected = picked_by_sorting(q, op[1])
                 effects = q.command(op[1], op[2], now, service=op[4] if op[3] % 2 else None, to_kind="staff")
@@ -146,4 +158,6 @@ def test_the_call_order_kept_as_tickets_change_is_the_sorted_order(sequence):
         for desk, cfg in SITE.desks.items():
             open_cfgs = q.open_desks() + ([] if cfg in q.open_desks() else [cfg])
             assert q.desk_queue(desk) == [t for t in sorted_waiting(q) if routing.may_serve(SITE, cfg, t, open_cfgs)]
-    assert Queue(SITE, q.tickets.values(), q.desks.values()).waiting() == q.waiting()  # rebuilt after a restart
+    rebuilt = Queue(SITE, q.tickets.values(), q.desks.values())  # after a restart
+    q.release(now), rebuilt.release(now)
+    assert rebuilt.waiting() == q.waiting() and rebuilt.held() == q.held()

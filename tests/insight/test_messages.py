@@ -47,7 +47,8 @@ def test_daily_statistics_round_trip_through_the_contract(published):
     assert (message.site, message.day, message.final) == ("toender", "2026-11-24", False)
     assert message.live == protocol.LiveFigures(waiting=0, served=0, avg_wait_min=None)
     assert message.aggregate["feedback"] == {"-": {"scores": {"4": 1}, "tags": {"kind": 1}}}
-    assert set(message.aggregate) == {"site", "site_name", "day", "weekday", "names", *protocol.STATS_SECTIONS}
+    assert set(message.aggregate) == {"site", "site_name", "day", "weekday", "names", *protocol.STATS_SECTIONS,
+                                      "appointments"}
     assert message.aggregate["site_name"] == "Borgerservice Tønder"
 
 
