@@ -46,6 +46,8 @@ def _broken(tmp_path, old, new):
     ('[board]', '[status_page]\nbase_url = "https://user:pw@koe.dk"\n\n[board]', "status_page.base_url", "login"),
     ('[board]', '[integration]\nnear_position = 0\n\n[board]', "integration.near_position", "at least 1"),
     ('[board]', '[integration]\nnear_position = "3"\n\n[board]', "integration.near_position", "whole number"),
+    ('{ next = "digital", icon', '{ next = "digital", check_in = true, icon', "questions.start.answers[0].check_in",
+     "needs 'service'"),
 ])
 def test_a_broken_file_names_file_key_and_problem(tmp_path, old, new, key, problem):
     path = _broken(tmp_path, old, new)
@@ -85,6 +87,23 @@ def test_the_volunteer_or_staff_choice_counts_as_a_tap(site):
     }
     with pytest.raises(ConfigError, match="services.x: needs 4 taps"):
         config.parse(raw)
+
+
+def test_a_check_in_answer_counts_the_way_without_a_code(site):
+    """ "I have an appointment" two questions deep: the answer, "I have no code", "not in the list" make 4 taps."""
+    raw = {
+        "site": {"id": "s", "name": "S"},
+        "services": {"x": {"letter": "X", "served_by": ["staff"], "name": "X"}},
+        "desks": [{"id": "d", "kind": "staff", "name": "D"}],
+        "questions": {
+            "start": {"text": "1", "answers": [{"next": "q2", "label": "a"}]},
+            "q2": {"text": "2", "answers": [{"service": "x", "check_in": True, "label": "a"}]},
+        },
+    }
+    with pytest.raises(ConfigError, match="services.x: needs 4 taps"):
+        config.parse(raw)
+    raw["questions"] = {"start": raw["questions"]["q2"]}
+    assert config.parse(raw).questions["start"].answers[0].check_in
 
 
 def test_invalid_toml_and_missing_file_are_config_errors(tmp_path):
