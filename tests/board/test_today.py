@@ -91,7 +91,9 @@ def test_a_retained_stats_message_puts_todays_page_on_the_board(board, board_mqt
     hub = board_mqtt[1]
     hub.publish(TOPICS.stats_daily, protocol.encode(daily_stats(SITE, "2026-11-24", 12, 48, 14.4)), retain=True)
     try:
-        assert pump(lambda: board.screen.today is not None, 10), "the stats message never reached the board"
+        # this message, not one an earlier test left on the screen
+        assert pump(lambda: board.screen.today is not None and board.screen.today.live.served == 48, 10), \
+            "the stats message never reached the board"
         board.screen.show(replace(board.model.view(), languages=("en",)))  # someone with an English ticket waits
         shown = info_texts(board)
         assert "I dag: Betjent i dag: 48\nVenter nu: 12" in shown
