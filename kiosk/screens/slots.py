@@ -28,7 +28,8 @@ class SlotButton(KioskButton):
         app = App.get_running_app()
         words, label, detail = self.ids.words, self.ids.label, self.ids.detail
         words.orientation, words.spacing = "horizontal", app.gap
-        label.size_hint_x, label.width, label.max_font, label.halign = None, app.title_font * 3.4, app.title_font, "left"
+        label.size_hint_x, label.width, label.halign = None, app.title_font * 3.4, "left"  # "10:30" at title size
+        label.max_font = app.title_font
         detail.size_hint, detail.halign = (1, 1), "left"
 
 

@@ -73,7 +73,8 @@ class TicketScreen(KioskScreen):
         # issued by the kiosk alone: the wait is not known (a booking's note says why, and gets the room)
         parts = [tr(lang, "wait_unknown")] if ticket.offline and not check_in else []
         if check_in == BOOKED:
-            parts.append(tr(lang, "booked_time", time=ticket.booked_at.astimezone(self.app.site.tz).strftime("%H:%M")))
+            booked = ticket.booked_at.astimezone(self.app.site.tz)
+            parts.append(tr(lang, "booked_time", time=booked.strftime("%H:%M")))
         self.note = tr(lang, f"check_in_{check_in}") if check_in and check_in != BOOKED else ""
         self.reason = reason or self.reason
         if ticket.eta_min is not None:

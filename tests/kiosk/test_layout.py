@@ -217,7 +217,8 @@ def check_every_screen(kiosk, recorder, site, size, appointments: bool = True):
     drv, app = kiosk.driver, kiosk.app
     board_pub = recorder()
     publish = lambda payload: board_pub.publish(f"reception/{site.id}/board", payload, retain=True)  # noqa: E731
-    hub_publish = lambda topic, payload: board_pub.publish(f"reception/{site.id}/{topic}", payload, retain=True)  # noqa: E731
+    hub_publish = lambda topic, payload: board_pub.publish(  # noqa: E731
+        f"reception/{site.id}/{topic}", payload, retain=True)
     board_pub.publish(f"reception/{site.id}/hub/available", {"v": 1, "status": "online"}, retain=True)
     kiosk.driver.wait_until(lambda: kiosk.services.link.hub_online, 10)  # else the choice shows no waits
     drv.resize(*size)
