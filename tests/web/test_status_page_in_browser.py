@@ -13,22 +13,10 @@ from kiosk.services import KioskServices
 from reception import protocol
 from reception.mqtt import BrokerAddress
 from tests.conftest import ROOT
+from tests.escpos_bytes import qr_payloads
 from tests.web.conftest import open_when_known
 
 SHOTS = ROOT / "docs" / "screenshots"
-QR_STORE = b"1P0"  # GS ( k, cn 49 (QR code), fn 80 (store the data), m 48
-
-
-def qr_payloads(data: bytes) -> list[str]:
-    """The data of every QR code the bytes tell the printer to store (``GS ( k pL pH 1 P 0 data``)."""
-    found, i = [], data.find(b"\x1d(k")
-    while i >= 0:
-        size = data[i + 3] + 256 * data[i + 4]
-        body = data[i + 5:i + 5 + size]
-        if body.startswith(QR_STORE):
-            found.append(body[len(QR_STORE):].decode("utf-8"))
-        i = data.find(b"\x1d(k", i + 5 + size)
-    return found
 
 
 def printed_ticket(site, broker, tmp_path, monkeypatch, web):
