@@ -47,7 +47,8 @@ class Publisher:
 
     def all_views(self, now: datetime) -> None:
         """Every desk's state, the board, the queue and the time list, as they stand (inside ``queue.steady()``);
-        the status pages' list the first time, and the near events the queue's new order brings."""
+        the status pages' list when a ticket with a page joined or left it, and the near events the
+        queue's new order brings."""
         for desk_id in self.site.desks:
             self.desk(desk_id, now)
         self.board(now)
@@ -55,7 +56,7 @@ class Publisher:
         snapshot = views.queue_snapshot(queue, self.state.estimates, now)
         self.publish(self.topics.queue, snapshot, retain=True)
         self.appointments(now)
-        if self.feed.published is None:  # then it follows the tickets that join or leave it (``announce``)
+        if self.feed.changed:  # a ticket with a page joined or left the queue (``announce``): not on the call's path
             self.status_pages(now)
         for event in self.feed.near(self.site, queue.waiting(), snapshot, now):
             self.publish(self.topics.near, event)
@@ -79,7 +80,7 @@ class Publisher:
         """Tell the devices what a committed batch changed: every call, then each changed desk and
         the board once (a burst costs one snapshot, not one each); the rest on the next refresh."""
         desks: dict[str, None] = {}
-        called = links = False
+        called = False
         for p in batch:
             self._observe_finished(p)
             for event in p.effects.calls:
@@ -92,15 +93,13 @@ class Publisher:
             desks.update(dict.fromkeys(p.effects.desks))
             if p.effects.tickets or p.effects.desks:
                 self.state.dirty = True
-            links = links or self.feed.changes_links(p.effects.tickets.values())
+            self.feed.note(p.effects.tickets.values())
         at = batch[-1].at  # never earlier than any call listed
         with self.state.queue.steady():
             for desk_id in desks:
                 self.desk(desk_id, at)
             if called:
                 self.board(at)
-            if links:
-                self.status_pages(at)
 
     def _observe_finished(self, p: "Pending") -> None:
         """The estimator learns from every visit that ended."""

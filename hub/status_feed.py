@@ -2,8 +2,9 @@
 
 The web service gets the retained ``status/pages``: each open ticket's token hash, number,
 language and the end of its day, so a phone's page finds its ticket without any token crossing
-the broker.  The list changes only when a ticket with a page is issued or leaves the queue, so
-it is rebuilt then, not on every call.  A gateway gets ``events/near`` once per ticket, when it
+the broker.  The list changes only when a ticket with a page is issued or leaves the queue; it is
+rebuilt then, on the hub's next refresh (within half a second), not on the path of a call or an
+issue: it lists every open ticket (about 140 bytes each).  A gateway gets ``events/near`` once per ticket, when it
 first stands ``[integration] near_position``-th or nearer in its own line.
 """
 from __future__ import annotations
@@ -31,15 +32,17 @@ class StatusFeed:
 
     def __init__(self):
         self.published: frozenset[str] | None = None  # keys of the tickets in the last list; None: publish anew
+        self.changed = True  # the list is due
         self.near_sent: set[str] = set()
 
-    def changes_links(self, tickets) -> bool:
-        """Whether any of these changed tickets joins or leaves the list."""
+    def note(self, tickets) -> None:
+        """The list is due when any of these changed tickets joins or leaves it."""
         listed = self.published or frozenset()
-        return self.published is None or any(has_page(t) != (t.key in listed) for t in tickets)
+        self.changed = self.changed or self.published is None or any(has_page(t) != (t.key in listed) for t in tickets)
 
     def links(self, site: Site, tickets, now: datetime) -> TicketLinks | None:
         """The list, when it differs from the one published last (else None)."""
+        self.changed = False
         open_ = sorted((t for t in tickets if has_page(t)), key=lambda t: t.key)
         keys = frozenset(t.key for t in open_)
         if keys == self.published:
