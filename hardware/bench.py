@@ -77,7 +77,8 @@ def render_ms(site: config.Site, tickets: int) -> tuple[list[float], int]:
 
     layout = TicketLayout.from_site(site)
     content = TicketContent("A012", "Lær MitID og apps", "da", datetime.now(site.tz), 12, 3,
-                            ("Tirsdag 09:00-12:00: Her på rådhuset",))
+                            ("Tirsdag 09:00-12:00: Her på rådhuset",),
+                            status_url="http://192.168.1.10:8080/t/3q2-7wB1kZ8pN0cXyVfL4g")  # every ticket has one
     times, size = [], 0
     for _ in range(tickets):
         started = time.perf_counter()

@@ -51,13 +51,16 @@ def add_commands(sub) -> None:
 
 
 def sample_ticket(site: config.Site, number: str, lang: str, eta: int | None, ahead: int | None):
-    """A ticket filled as the kiosk fills it (a citizen who chose a volunteer), for previews and printer set-up."""
+    """A ticket filled as the kiosk fills it (a citizen who chose a volunteer), for previews and printer set-up;
+    its QR code holds a sample status page's address (a token no hub knows)."""
     from hardware.ticket_content import ticket_content
+    from reception import protocol, status_page
 
     now = clock.local(site.tz)()
     service = site.service_by_letter(number[:1]) or next(iter(site.services.values()))
+    base = status_page.base_url(site, site.broker.host if site.broker else "127.0.0.1")
     return ticket_content(site, service, lang, number=number, issued_at=now, now=now, eta_min=eta, ahead=ahead,
-                          preference="volunteer")
+                          preference="volunteer", status_url=status_page.ticket_url(base, protocol.new_token()))
 
 
 def print_preview(args) -> int:

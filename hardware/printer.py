@@ -16,12 +16,13 @@ import threading
 from typing import Protocol
 
 from escpos.capabilities import get_profile
+from escpos.constants import QR_ECLEVEL_M
 from escpos.magicencode import Encoder
 from escpos.printer import Dummy
 
 from hardware.ticket_layout import Line, TicketContent, TicketLayout, compose
 from hardware.printer_sink import EscposSink
-from hardware.ticket_preview import line_image
+from hardware.ticket_preview import QR_DOT_SIZE, line_image
 from reception.errors import ConfigError, PrinterUnavailable
 
 __all__ = ["TicketContent", "TicketPrinter", "ticket_bytes"]
@@ -46,7 +47,8 @@ def ticket_bytes(lines: tuple[Line, ...], layout: TicketLayout, profile: str | N
 
     A line with a letter that none of the printer model's code pages has (Ukrainian "і" on a
     printer without CP855, CP1251 or CP1125, say) is printed as an image of the line, drawn
-    like the preview, instead of as question marks.
+    like the preview, instead of as question marks.  A QR code is drawn by the printer itself
+    (GS ( k): sharp at any size, and a few bytes instead of an image.
     """
     d = Dummy(profile=profile)
     encoder = Encoder(d.profile.get_code_pages())
@@ -57,6 +59,9 @@ def ticket_bytes(lines: tuple[Line, ...], layout: TicketLayout, profile: str | N
     for line in lines:
         if line.image:
             d.image(line.image, center=True)
+        elif line.qr:
+            d.set(align="center")
+            d.qr(line.qr, ec=QR_ECLEVEL_M, size=QR_DOT_SIZE, native=True)
         elif has_code_pages(line.text, encoder):
             d.set(align=line.align, bold=line.bold, custom_size=True, width=line.width, height=line.height)
             d.textln(line.text)

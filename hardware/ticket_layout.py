@@ -34,11 +34,12 @@ class TicketContent:
     helper: str | None = None  # "volunteer" or "staff" where the citizen chose who helps; else None
     booked_at: datetime | None = None  # a checked-in appointment's booked time
     check_in: str | None = None  # a booking that became an ordinary number: "late", "unknown" or "unchecked"
+    status_url: str | None = None  # the ticket's status page, printed as a QR code
 
 
 @dataclass(frozen=True)
 class Line:
-    """One printed line: text (or a logo image), magnified ``width`` x ``height`` times."""
+    """One printed line: text (or a logo image, or a QR code of ``qr``), magnified ``width`` x ``height`` times."""
 
     text: str = ""
     width: int = 1
@@ -46,6 +47,7 @@ class Line:
     bold: bool = False
     align: str = "center"
     image: str | None = None
+    qr: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,10 @@ class TicketLayout:
 
 
 def compose(content: TicketContent, layout: TicketLayout) -> tuple[Line, ...]:
-    """The ticket's lines in print order, with an empty line between blocks."""
+    """The ticket's lines in print order, with an empty line between blocks; the QR code last
+    unless the site's ``lines`` place it (every ticket with a status page has one)."""
     lines: list[Line] = []
-    for kind in layout.lines:
+    for kind in layout.lines if "qr" in layout.lines else (*layout.lines, "qr"):
         block = _BLOCKS[kind](content, layout)
         if block:
             if lines:
@@ -159,6 +162,13 @@ def _volunteer_sessions(content: TicketContent, layout: TicketLayout) -> list[Li
     return lines
 
 
+def _qr(content: TicketContent, layout: TicketLayout) -> list[Line]:
+    """The status page's QR code, and what it is for."""
+    if not content.status_url:
+        return []
+    return [Line(qr=content.status_url), *_wrapped(ticket_text("follow", content.lang), layout, height=2)]
+
+
 _BLOCKS = {
     "logo": _logo,
     "site": _site,
@@ -168,4 +178,5 @@ _BLOCKS = {
     "wait": _wait,
     "datetime": _datetime,
     "volunteer_sessions": _volunteer_sessions,
+    "qr": _qr,
 }

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from hardware.ticket_layout import Line
 
 MARGIN = 24  # dots above and below the printed lines
+QR_DOT_SIZE = 8  # dots per module, on paper and here: an address with a 22-character token is ~30 mm wide
 FONT_FILES = ("DejaVuSansMono-Bold.ttf", "DejaVuSansMono.ttf")
 
 
@@ -32,6 +34,8 @@ def line_image(line: Line, cell: tuple[int, int]) -> Image.Image:
     no code page for is printed: as this image)."""
     if line.image:
         return Image.open(line.image).convert("1")
+    if line.qr:
+        return qr_image(line.qr, QR_DOT_SIZE)
     cw, ch = cell
     base = Image.new("1", (max(1, len(line.text)) * cw, ch), 1)
     draw = ImageDraw.Draw(base)
@@ -41,10 +45,18 @@ def line_image(line: Line, cell: tuple[int, int]) -> Image.Image:
     return base.resize((base.width * line.width, ch * line.height), Image.NEAREST)
 
 
+def qr_image(data: str, dot: int) -> Image.Image:
+    """A QR code (error correction M, a quiet zone of 4 modules) with ``dot`` pixels per module."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=dot, border=4)
+    code.add_data(data)
+    return code.make_image().get_image().convert("1")
+
+
 def page_size(lines: tuple[Line, ...], paper_px: int, columns: int) -> tuple[int, int]:
     """Width and height of the preview of ``lines`` (logos at their own size)."""
     ch = 2 * (paper_px // columns)
-    height = sum(Image.open(ln.image).height if ln.image else ch * ln.height for ln in lines)
+    height = sum(Image.open(ln.image).height if ln.image else qr_image(ln.qr, QR_DOT_SIZE).height if ln.qr
+                 else ch * ln.height for ln in lines)
     return paper_px, height + 2 * MARGIN
 
 

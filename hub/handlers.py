@@ -74,6 +74,9 @@ class Handlers:
             self.pipeline.stage(Pending(Effects(), now, key, reply_topic,
                                         protocol.TicketReply.refused(request.id, str(exc)).to_payload(), ack))
             return
+        if request.token:  # the hub keeps only the hash: its file and its messages open no one's page
+            ticket.token_hash = protocol.token_hash(request.token)
+            effects.touch(ticket)
         if request.replaces:
             effects.merge(self._withdraw_unanswered(kiosk, request.replaces, now))
         booked = check.booking if check and check.outcome in (checkin.KEPT, checkin.LATE) else None

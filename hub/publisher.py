@@ -16,6 +16,7 @@ from reception.protocol import Topics
 from hub import checkins, views
 from hub.core.model import NO_SHOW, SERVED
 from hub.state import HubState
+from hub.status_feed import StatusFeed
 
 if TYPE_CHECKING:
     from hub.pipeline import Pending
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 class Publisher:
     def __init__(self, topics: Topics, conn: Connection, state: HubState):
         self.topics, self.conn, self.state = topics, conn, state
+        self.feed = StatusFeed()
         self._slots: tuple | None = None  # the time list last published
 
     @property
@@ -44,12 +46,20 @@ class Publisher:
                      retain=True)
 
     def all_views(self, now: datetime) -> None:
-        """Every desk's state, the board, the queue and the time list, as they stand (inside ``queue.steady()``)."""
+        """Every desk's state, the board, the queue and the time list, as they stand (inside ``queue.steady()``);
+        the status pages' list when a ticket with a page joined or left it, and the near events the
+        queue's new order brings."""
         for desk_id in self.site.desks:
             self.desk(desk_id, now)
         self.board(now)
-        self.publish(self.topics.queue, views.queue_snapshot(self.state.queue, self.state.estimates, now), retain=True)
+        queue = self.state.queue
+        snapshot = views.queue_snapshot(queue, self.state.estimates, now)
+        self.publish(self.topics.queue, snapshot, retain=True)
         self.appointments(now)
+        if self.feed.changed:  # a ticket with a page joined or left the queue (``announce``): not on the call's path
+            self.status_pages(now)
+        for event in self.feed.near(self.site, queue.waiting(), snapshot, now):
+            self.publish(self.topics.near, event)
 
     def appointments(self, now: datetime, *, always: bool = False) -> None:
         """The kiosks' retained time list, when it changed since last published (or ``always``)."""
@@ -57,6 +67,14 @@ class Publisher:
         if always or message.slots != self._slots:
             self.publish(self.topics.appointments, message, retain=True)
             self._slots = message.slots
+
+    def status_pages(self, now: datetime, *, again: bool = False) -> None:
+        """The retained list of open tickets with a status page, when it changed (or ``again``: on a connect)."""
+        if again:
+            self.feed.published = None
+        links = self.feed.links(self.site, self.state.queue.tickets.values(), now)
+        if links is not None:
+            self.publish(self.topics.status_pages, links, retain=True)
 
     def announce(self, batch: list["Pending"]) -> None:
         """Tell the devices what a committed batch changed: every call, then each changed desk and
@@ -75,6 +93,7 @@ class Publisher:
             desks.update(dict.fromkeys(p.effects.desks))
             if p.effects.tickets or p.effects.desks:
                 self.state.dirty = True
+            self.feed.note(p.effects.tickets.values())
         at = batch[-1].at  # never earlier than any call listed
         with self.state.queue.steady():
             for desk_id in desks:

@@ -124,6 +124,7 @@ class Hub:
         with self.locks.queue(), self.state.queue.steady():
             now = self.clock()
             self.publisher.all_views(now)
+            self.publisher.status_pages(now, again=True)
             self.publisher.appointments(now, always=True)  # a broker that lost its retained messages gets it too
             self.alerts.publish(now)
             self.office.publish()

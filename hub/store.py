@@ -118,8 +118,13 @@ class Store:
             if column not in self.db["tickets"].columns_dict:
                 self.db["tickets"].add_column(column, str)
 
+    def _ticket_token(self) -> None:
+        """Version 7: each ticket keeps the hash of its status page's token (``protocol.status``)."""
+        if "token_hash" not in self.db["tickets"].columns_dict:
+            self.db["tickets"].add_column("token_hash", str)
+
     # Append new steps; never change or reorder a released one.
-    MIGRATIONS = (_tables, _drop_daily, _ticket_language, _office_setup, _appointments, _booked_tickets)
+    MIGRATIONS = (_tables, _drop_daily, _ticket_language, _office_setup, _appointments, _booked_tickets, _ticket_token)
 
     # -- writing -----------------------------------------------------------
 

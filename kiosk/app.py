@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from kivy.app import App
@@ -18,7 +19,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from reception import kivy_service, service_notify
+from reception import kivy_service, protocol, service_notify
 from reception.sessions import next_here_text, next_sessions_text
 from kiosk import flow as steps, textfit
 from kiosk.check_in import outcome
@@ -297,7 +298,7 @@ class KioskApp(App):
 
     def _issue(self):
         """Ask the services for the ticket; the answer and the printer's come back to this visit's screen."""
-        order = self.flow.order()
+        order = replace(self.flow.order(), token=protocol.new_token())  # one per ticket: its status page
         self._visit += 1  # results of an earlier visit must not touch this one's screen
         visit = self._visit
         self.root.get_screen("ticket").begin(self.site.services[order.service].name.get_text(order.lang))
@@ -308,12 +309,13 @@ class KioskApp(App):
         return visit == self._visit and self.flow.step == steps.TICKET
 
     def _issued(self, ticket, visit, order):
-        """Show the number, or the plain refusal when there is none (if the citizen still looks)."""
+        """Show the number and its QR code, or the plain refusal when there is none (if the citizen still looks)."""
         if self._on_ticket_screen(visit):
             screen = self.root.get_screen("ticket")
             if ticket:
                 booked = self.site.services.get(ticket.service) if ticket.service != order.service else None
-                screen.show(ticket, outcome(order, ticket), booked.name.get_text(order.lang) if booked else None)
+                screen.show(ticket, outcome(order, ticket), booked.name.get_text(order.lang) if booked else None,
+                            self.services.status_url(order))
             else:
                 screen.refuse()
             self._schedule_ticket_timeout(TICKET_SECONDS)

@@ -46,6 +46,7 @@ class Order:
     lang: str = "da"
     booking: str | None = None  # the code typed on the keypad
     slot: str | None = None     # or the time picked from the list (the hub's opaque slot id)
+    token: str | None = None  # the ticket's status page (``protocol.new_token``): one per ticket, kept on retries
 
     def request(self, request_id: str, *, offline_number: str | None = None, issued_at: datetime | None = None,
                 replaces: str | None = None, sent_at: datetime | None = None) -> TicketRequest:
@@ -61,7 +62,7 @@ class Order:
                              replaces=replaces,
                              sent_at=None if sent_at is None else sent_at.replace(microsecond=sent_at.microsecond
                                                                                   // 1000 * 1000),
-                             booking=self.booking, slot=self.slot)
+                             booking=self.booking, slot=self.slot, token=self.token)
 
     @property
     def checking_in(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -23,7 +23,7 @@ from kiosk.issuer import TicketIssuer, TicketRefused
 from kiosk.outbox import Outbox, RangeExhausted
 from kiosk.printing import PrintService
 from kiosk.speech import Speaker
-from reception import today
+from reception import protocol, status_page, today
 from reception.config import Site
 from reception.errors import ConfigError
 from reception.mqtt import BrokerAddress
@@ -43,6 +43,7 @@ class KioskServices:
     speaker: Speaker
     worker: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="kiosk-issue"))
     _today: tuple | None = field(default=None, repr=False)  # (setup, the site with it): applied once per setup
+    status_base: str = ""  # the status page's address (``reception.status_page``); "": no QR code
 
     @classmethod
     def build(cls, site: Site, kiosk_id: str, broker: BrokerAddress, *, state_dir: str | Path | None = None,
@@ -62,7 +63,8 @@ class KioskServices:
         speaker = speaker or Speaker(site.kiosk.read_aloud)
         link.report(outbox=len(outbox))
         link.on_change = issuer.wake
-        return cls(site, kiosk_id, link, issuer, outbox, printing, speaker)
+        return cls(site, kiosk_id, link, issuer, outbox, printing, speaker,
+                   status_base=status_page.base_url(site, broker.host))
 
     def start(self) -> "KioskServices":
         self.link.start()
@@ -103,12 +105,18 @@ class KioskServices:
     def now(self) -> datetime:
         return self.issuer.now()
 
+    def status_url(self, order: Order) -> str | None:
+        """The address of the ticket's status page, for its QR code (None without a token or an address)."""
+        return status_page.ticket_url(self.status_base, order.token) if order.token and self.status_base else None
+
     def issue(self, order: Order, issued: Callable[[IssuedTicket | None], None] = lambda _ticket: None,
               printed: Callable[[str], None] = lambda _state: None) -> Future:
         """Get a ticket on the worker, then print it; the future holds the ``IssuedTicket``, or None when
         there is none (the reason is logged: the citizen sees a plain message, never a traceback).
         ``issued(ticket or None)`` runs on the worker before the ticket goes to the printer, so it always
-        comes before ``printed(state)``, which runs on the printer's thread once it has printed, or failed to."""
+        comes before ``printed(state)``, which runs on the printer's thread once it has printed, or failed to.
+        An order without a status-page token gets one here (the app makes it itself, to show it)."""
+        order = order if order.token else replace(order, token=protocol.new_token())
         return self.worker.submit(self._issue, order, issued, printed)
 
     def first_visit(self, ticket: IssuedTicket, value: bool) -> Future:
@@ -143,7 +151,8 @@ class KioskServices:
                                      eta_min=ticket.eta_min, offline=ticket.offline, preference=order.preference,
                                      ahead=None if check_in == BOOKED else ticket.ahead,  # the time says when
                                      booked_at=ticket.booked_at if check_in == BOOKED else None,
-                                     check_in=None if check_in == BOOKED else check_in)
+                                     check_in=None if check_in == BOOKED else check_in,
+                                     status_url=self.status_url(order))
         except Exception:  # the number is shown all the same; the citizen is told to remember it
             log.exception("ticket %s not printed", ticket.number)
             printed("error")

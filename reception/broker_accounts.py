@@ -33,6 +33,7 @@ QUEUE_LIMITS = ("max_inflight_messages 0", "max_queued_messages 100000")
 
 HUB = "hub"
 WEB = "web"  # the web application's account: desk workstations and the office panel
+INTEGRATION = "integration"  # the municipality's own systems, with [integration] in the site file
 FRONT_DESK_KIOSK = "front-desk"  # the site file's kiosk as which the web's reception page asks for tickets
 # Mosquitto's default.  Enough here: passwords are random 192-bit tokens, not words to guess.
 PBKDF2_ITERATIONS = 101
@@ -41,7 +42,7 @@ PBKDF2_ITERATIONS = 101
 @dataclass(frozen=True)
 class Account:
     username: str
-    role: str  # "hub", "kiosk", "board", "desk" or "web"
+    role: str  # "hub", "kiosk", "board", "desk", "web" or "integration"
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,14 @@ class TlsFiles:
 
 
 def accounts(site: Site) -> list[Account]:
-    """Every account the site needs, hub first, in the order of the site file, the web application last."""
+    """Every account the site needs, hub first, in the order of the site file, the web application
+    and the integration (with ``[integration]``) last."""
     return ([Account(HUB, "hub")]
             + [Account(k, "kiosk") for k in site.kiosks]
             + [Account(b, "board") for b in site.boards]
             + [Account(d, "desk") for d in site.desks]
-            + [Account(WEB, "web")])
+            + [Account(WEB, "web")]
+            + ([Account(INTEGRATION, "integration")] if site.integration else []))
 
 
 def acl_rules(site: Site, account: Account) -> list[tuple[str, str]]:
@@ -80,19 +83,23 @@ def acl_rules(site: Site, account: Account) -> list[tuple[str, str]]:
                 + [("read", topic) for topic in (t.queue, t.alerts, t.stats_daily, *board_view)])
     if account.role == "web":
         return web_rules(t, FRONT_DESK_KIOSK in site.kiosks)
+    if account.role == "integration":
+        return [("read", t.near), ("read", t.hub_available)]
     raise ValueError(f"unknown role {account.role!r}")
 
 
 def web_rules(t: Topics, front_desk: bool = False) -> list[tuple[str, str]]:
     """The web application: every desk's commands, the office's setup commands and the booking system's
     appointments imports; it reads the desks' answers and states, the setup and its audit list, the
-    imports' results, what the desks and the board read, and whether each device is there.  With a kiosk ``front-desk`` in the site file it asks for that kiosk's
+    imports' results, what the desks and the board read, whether each device is there, and the status
+    pages' token hashes.  With a kiosk ``front-desk`` in the site file it asks for that kiosk's
     tickets (the front desk's reception page), and for no other kiosk's."""
     setup = SetupTopics(t.site)
     writes = ((t.desk_command("+"), setup.command, t.appointments_import)
               + ((t.ticket_request(FRONT_DESK_KIOSK),) if front_desk else ()))
     reads = (t.desk_result("+"), t.desk_state("+"), setup.result, t.appointments_import_result, setup.state,
-             setup.audit, t.queue, t.board, t.calls, t.alerts, t.stats_daily, t.hub_available, t.kiosk_available(), t.board_available(),
+             setup.audit, t.queue, t.board, t.status_pages, t.calls, t.alerts, t.stats_daily, t.hub_available,
+             t.kiosk_available(), t.board_available(),
              t.desk_available()) + ((t.ticket_reply(FRONT_DESK_KIOSK),) if front_desk else ())
     return [("write", topic) for topic in writes] + [("read", topic) for topic in reads]
 

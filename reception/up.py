@@ -71,9 +71,16 @@ class Parts:
                 proc.kill()
 
 
-def start_web(parts: Parts, args, data: Path, common: list[str]) -> None:
-    """The staff web service, with a first manager login for a fresh accounts file (printed here)."""
+def web_port(args) -> int:
+    """The staff web service's port; the kiosks learn it too (``RECEPTION_WEB_PORT``): the status page's
+    address in a ticket's QR code is on it, unless the site file names a public one."""
     port = args.web_port or (WEB_PORT if not port_open("127.0.0.1", WEB_PORT) else free_port())
+    os.environ["RECEPTION_WEB_PORT"] = str(port)  # for every part started after this
+    return port
+
+
+def start_web(parts: Parts, port: int, data: Path, common: list[str]) -> None:
+    """The staff web service, with a first manager login for a fresh accounts file (printed here)."""
     note = data / "web-first-login.txt"
     parts.start("web", "web", *common, "--db", str(data / "web.db"), "--port", str(port), "--demo-login", str(note))
     deadline = time.monotonic() + 15
@@ -128,6 +135,7 @@ def _broker(args, site: config.Site, data: Path) -> tuple[PrivateBroker | None, 
 def _start_parts(parts: Parts, args, site: config.Site, common: list[str]) -> None:
     """The hub, the kiosk and board windows when there is a screen to show them on, and the staff web."""
     parts.start("hub", "hub", *common, "--db", str(Path(args.data) / "hub.db"))
+    port = None if args.no_web else web_port(args)
     screen = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if not screen and not (args.no_kiosk and args.no_board):
         print("  no screen ($DISPLAY unset): kiosk and board not started")
@@ -136,8 +144,8 @@ def _start_parts(parts: Parts, args, site: config.Site, common: list[str]) -> No
         parts.start("kiosk", "kiosk", *common, "--kiosk", kiosk)
     if screen and not args.no_board and site.boards:
         parts.start("board", "board", *common, "--board", args.board or site.boards[0])
-    if not args.no_web:
-        start_web(parts, args, Path(args.data), common)
+    if port is not None:
+        start_web(parts, port, Path(args.data), common)
 
 
 def _run_console(parts: Parts, common: list[str], desk: str, stop: dict[str, bool]) -> None:

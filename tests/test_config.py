@@ -40,6 +40,12 @@ def _broken(tmp_path, old, new):
     ('id = "toender"', 'id = "Tønder"', "site.id", "lower-case"),
     ('[printer]\nconnection = "dummy"', '[printer]\nconnection = "fax"', "printer.connection", "not one of"),
     ('next = 5', 'next = 17', "pins.vol-1.next", "already used"),
+    ('[board]', '[status_page]\nbase_url = "koe.toender.dk"\n\n[board]', "status_page.base_url", "https://"),
+    ('[board]', '[status_page]\nbase_url = "https://koe.dk/?from=qr"\n\n[board]', "status_page.base_url",
+     "without '?'"),
+    ('[board]', '[status_page]\nbase_url = "https://user:pw@koe.dk"\n\n[board]', "status_page.base_url", "login"),
+    ('[board]', '[integration]\nnear_position = 0\n\n[board]', "integration.near_position", "at least 1"),
+    ('[board]', '[integration]\nnear_position = "3"\n\n[board]', "integration.near_position", "whole number"),
     ('{ next = "digital", icon', '{ next = "digital", check_in = true, icon', "questions.start.answers[0].check_in",
      "needs 'service'"),
 ])

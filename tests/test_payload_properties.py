@@ -29,7 +29,7 @@ AGGREGATE = {"site": "toender", "site_name": "Tønder", "day": "2026-12-05", "we
 VALID = {  # one valid message per parser, as the devices and the hub send them
     protocol.TicketRequest.from_payload: {"id": "r-1", "service": "passport", "preference": "any", "extras": ["carer"],
                                     "first_visit": True, "lang": "da", "offline_number": "C901",
-                                    "issued_at": AT, "replaces": "r-0"},
+                                    "issued_at": AT, "replaces": "r-0", "token": "3q2-7wB1kZ8pN0cXyVfL4g"},
     protocol.AppointmentSlots.from_payload: {"at": AT, "slots": [{"slot": "q7Rk2mXw9aLc", "at": AT,
                                                                   "service": "passport"}]},
     protocol.AppointmentImport.from_payload: {"id": "imp-1", "by": "booking", "file": "day.csv", "left_out": ["names"],
@@ -62,6 +62,10 @@ VALID = {  # one valid message per parser, as the devices and the hub send them
                                                   "since": AT}]},
     protocol.QueueSnapshot.from_payload: {"at": AT, "tickets": [{"number": "F002", "service": "moving", "ahead": 0,
                                                                "eta_min": 4}]},
+    protocol.TicketLinks.from_payload: {"at": AT, "tickets": [{"hash": "ab" * 32, "number": "C001", "lang": "uk",
+                                                             "expires": "2026-12-06T00:00:00+01:00"}]},
+    protocol.NearEvent.from_payload: {"id": "near:2026-12-05:C001", "number": "C001", "service": "passport",
+                                      "position": 3, "lang": "da", "at": AT},
 }
 PARSERS = list(VALID)
 ids = [p.__self__.__name__ for p in PARSERS]

@@ -30,7 +30,7 @@ def test_every_topic_in_the_code_is_documented_and_no_other():
              t.ticket_request("<kiosk>"),
              t.ticket_reply("<kiosk>"), t.ticket_first_visit("<kiosk>"), t.kiosk_status("<kiosk>"), t.feedback("<kiosk>"),
              t.desk_command("<desk>"), t.desk_result("<desk>"), t.desk_state("<desk>"), t.kiosk_available("<kiosk>"),
-             t.board_available("<board>"), t.desk_available("<desk>", "<unit>")}
+             t.board_available("<board>"), t.desk_available("<desk>", "<unit>"), t.status_pages, t.near}
     s = office.SetupTopics("site")
     built |= {s.command, s.result, s.state, s.audit}
     assert {b.replace("reception/site/", "reception/<site>/") for b in built} == documented_topics()

@@ -33,15 +33,16 @@ def codes(allowed):
     return st.lists(st.sampled_from(allowed), unique=True).map(tuple)
 
 
+tokens = maybe(st.from_regex(p.TOKEN_RE, fullmatch=True))
 bookings = st.from_regex(p.BOOKING_RE, fullmatch=True)
 slots = st.from_regex(p.SLOT_RE, fullmatch=True)
 check_in = st.fixed_dictionaries({}, optional={"booking": bookings}) | st.fixed_dictionaries({}, optional={"slot": slots})
 online_request = st.builds(lambda request, appointment: dataclasses.replace(request, **appointment),
                            st.builds(p.TicketRequest, ids, segments, st.sampled_from(p.PREFERENCES), codes(p.EXTRAS),
-                                     maybe(st.booleans()), langs, sent_at=maybe(times)), check_in)
+                                     maybe(st.booleans()), langs, sent_at=maybe(times), token=tokens), check_in)
 hand_over = st.builds(p.TicketRequest, ids, segments, st.sampled_from(p.PREFERENCES), codes(p.EXTRAS),
                       maybe(st.booleans()), langs, offline_number=numbers, issued_at=times, replaces=maybe(ids),
-                      sent_at=maybe(times))
+                      sent_at=maybe(times), token=tokens)
 no_fields = st.builds(p.DeskCommand, ids, st.sampled_from([a for a in p.DESK_ACTIONS if a not in ("call", "transfer")]))
 call = st.builds(p.DeskCommand, ids, st.just("call"), ticket=numbers)
 transfer = st.builds(p.DeskCommand, ids, st.just("transfer"), service=maybe(segments),
@@ -100,6 +101,9 @@ STRATEGIES = {
                                maybe(st.lists(langs, max_size=16, unique=True).map(tuple))),
     p.QueueSnapshot: st.builds(p.QueueSnapshot, times, st.lists(st.builds(p.QueuedTicket, numbers, segments, counts,
                                                                           minutes), max_size=5).map(tuple)),
+    p.TicketLinks: st.builds(p.TicketLinks, times, st.lists(st.builds(
+        p.TicketLink, st.from_regex(p.TOKEN_HASH_RE, fullmatch=True), numbers, langs, times), max_size=4).map(tuple)),
+    p.NearEvent: st.builds(p.NearEvent, ids, numbers, segments, st.integers(1, 99), langs, times),
     p.AppointmentSlots: st.builds(p.AppointmentSlots, times, st.lists(st.builds(p.AppointmentSlot, slots, times,
                                                                                 segments), max_size=5).map(tuple)),
     p.AppointmentImport: st.builds(p.AppointmentImport, ids, segments, texts,

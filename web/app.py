@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from web import auth, bookings_api, front_desk, live, office_setup, pages
+from web import auth, bookings_api, front_desk, live, office_setup, pages, status_page
 from web.login_limit import LoginLimit
 
 HERE = Path(__file__).resolve().parent
@@ -69,6 +69,8 @@ def create_app(site, link, accounts, clock, *, secure_cookies: bool = False) -> 
         Route("/events/office", live.office_events),
         Route("/office/setup", office_setup.page, methods=["GET"]),
         Route("/office/setup", office_setup.change, methods=["POST"]),
+        Route("/t/{token}", status_page.page),  # the citizen's phone: no login (the QR code on a ticket)
+        Route("/t/{token}/events", status_page.events),
         Route("/api/appointments", bookings_api.post, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

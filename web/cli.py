@@ -6,12 +6,12 @@ import os
 import sys
 from pathlib import Path
 
-from reception import clock, config
+from reception import clock, config, status_page
 from reception.broker_accounts import FRONT_DESK_KIOSK
 from reception.commands import add_broker_arguments, add_config_argument, broker_address
 from reception.errors import ConfigError, ReceptionError
 
-DEFAULT_PORT = 8080
+DEFAULT_PORT = status_page.WEB_PORT
 
 
 def default_db() -> Path:

@@ -2,8 +2,9 @@
 
 Everything that arrives is validated by ``reception.protocol`` first (a misfit is logged and
 changes nothing); what passes is kept as the latest value of its key (``desk:desk-1``,
-``board``, ``alerts``, ``stats``, ``hub``, ``device:kiosk-1``) and handed to every browser
-stream that listens.  Paho's thread reaches asyncio only through ``call_soon_threadsafe``.
+``board``, ``queue``, ``alerts``, ``stats``, ``hub``, ``device:kiosk-1``) and handed to every browser
+stream that listens.  The status pages' token hashes are kept apart (``links``): a page sees
+only its own ticket (``web.ticket_status``).  Paho's thread reaches asyncio only through ``call_soon_threadsafe``.
 
 A desk command from a browser goes out exactly as a desk button's does (QoS 1, an id of its
 own); the browser makes the id once per click and sends it again on a retry, so the hub,
@@ -50,6 +51,10 @@ class HubLink:
         self._follow(t.alerts, protocol.Alerts.from_payload, lambda topic, m: "alerts")
         self._follow(t.stats_daily, protocol.DailyStatsMessage.from_payload, lambda topic, m: "stats")
         self._follow(t.hub_available, protocol.Availability.from_payload, lambda topic, m: "hub")
+        self._follow(t.queue, protocol.QueueSnapshot.from_payload, lambda topic, m: "queue")
+        self.links: dict[str, protocol.TicketLink] = {}  # the open tickets' status pages, by token hash
+        self.seen: dict[str, protocol.TicketLink] = {}  # every one listed since this service started
+        self.conn.subscribe(t.status_pages, self._links_arrived)
         for devices in (t.kiosk_available(), t.board_available(), t.desk_available()):
             self._follow(devices, protocol.Availability.from_payload, self._device_key)
         setup = self.setup_topics = SetupTopics(site.id)
@@ -84,6 +89,20 @@ class HubLink:
                 self.parsed[key] = message
                 self._publish(key, json.loads(payload))
         self.conn.subscribe(topic_filter, arrived)
+
+    def _links_arrived(self, topic: str, payload: bytes) -> None:
+        """The status pages' list: kept here, never handed to a page as it is (the pages get their own view)."""
+        if not payload:
+            return  # a cleared retained message
+        try:
+            links = protocol.TicketLinks.from_payload(payload)
+        except MessageError as exc:
+            log.warning("web: ignored a bad message on %s: %s", topic, shorten(exc))
+            return
+        with self._lock:
+            self.links = {link.hash: link for link in links.tickets}
+            self.seen = {h: link for h, link in self.seen.items() if link.expires > links.at} | self.links
+        self._publish("links", len(links.tickets))
 
     def _desk_key(self, desk: str) -> str | None:
         if desk not in self.site.desks:

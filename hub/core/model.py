@@ -40,6 +40,7 @@ class Ticket:
     lang: str = "da"  # the language the citizen chose at the kiosk: the call is announced in it too
     booked_at: datetime | None = None  # a checked-in appointment: no desk calls it before this time
     booked_desk: str | None = None  # ... and this desk calls it, while open (None: any desk of the service)
+    token_hash: str | None = None  # SHA-256 of the status page's token (the token itself is never kept)
 
     @cached_property
     def key(self) -> str:

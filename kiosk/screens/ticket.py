@@ -13,9 +13,14 @@ A checked-in appointment shows its booked time beside the number.  A booking tha
 ordinary number (late, a code the hub does not know, or no hub to ask) is explained kindly in
 the row under the number, where "you will be called" would stand: the explanation gets the
 room, and the first-visit question is not asked then.
+
+Beside the reason stands the QR code of the ticket's status page (the one the paper has too),
+for a citizen who would rather wait outside with a phone.
 """
 from __future__ import annotations
 
+import qrcode
+from kivy.graphics.texture import Texture
 from kivy.properties import AliasProperty, BooleanProperty, ObjectProperty, OptionProperty, StringProperty
 
 from kiosk.check_in import BOOKED
@@ -24,6 +29,19 @@ from reception.protocol import IssuedTicket
 from kiosk.screens import KioskScreen
 
 ISSUING, SHOWN, REFUSED = "issuing", "shown", "refused"
+
+
+def qr_texture(data: str) -> Texture:
+    """A QR code as a texture of one texel per module (drawn sharp at any size), dark on light."""
+    matrix = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    matrix.add_data(data)
+    rows = matrix.get_matrix()
+    size = len(rows)
+    pixels = bytes(0 if dark else 255 for row in reversed(rows) for dark in row)  # Kivy counts rows from the bottom
+    texture = Texture.create(size=(size, size), colorfmt="luminance")
+    texture.blit_buffer(pixels, colorfmt="luminance", bufferfmt="ubyte")
+    texture.mag_filter = texture.min_filter = "nearest"
+    return texture
 
 
 class TicketScreen(KioskScreen):
@@ -36,18 +54,21 @@ class TicketScreen(KioskScreen):
     printer_failed = BooleanProperty(False)
     first_visit = OptionProperty("", options=["", "yes", "no"])  # "": not answered
     ticket = ObjectProperty(None, allownone=True)
+    qr = ObjectProperty(None, allownone=True)  # the status page's QR code (a texture), None without one
     # Not while the printer has failed: then the citizen must remember the number, and nothing else.
     asking = AliasProperty(lambda self: self.phase == SHOWN and not self.printer_failed and not self.note, None,
                            bind=("phase", "printer_failed", "note"))
 
     def begin(self, reason: str) -> None:
         self.phase, self.number, self.reason, self.wait, self.note = ISSUING, "", reason, "", ""
-        self.printer_failed, self.first_visit, self.ticket = False, "", None
+        self.printer_failed, self.first_visit, self.ticket, self.qr = False, "", None, None
         self.message = tr(self.app.lang, "issuing")
 
-    def show(self, ticket: IssuedTicket, check_in: str | None = None, reason: str | None = None) -> None:
+    def show(self, ticket: IssuedTicket, check_in: str | None = None, reason: str | None = None,
+             status_url: str | None = None) -> None:
         """``check_in``: what became of a booking (``kiosk.check_in.outcome``); ``reason``: the booked
-        service's name, when the hub checked the citizen in for another than the answer's."""
+        service's name, when the hub checked the citizen in for another than the answer's; ``status_url``:
+        the ticket's status page, shown as a QR code."""
         lang = self.app.lang
         # issued by the kiosk alone: the wait is not known (a booking's note says why, and gets the room)
         parts = [tr(lang, "wait_unknown")] if ticket.offline and not check_in else []
@@ -61,11 +82,11 @@ class TicketScreen(KioskScreen):
         if ticket.ahead is not None and check_in != BOOKED:  # called at the booked time: the time says it
             parts.append(tr(lang, "ahead", count=ticket.ahead) if ticket.ahead else tr(lang, "next"))
         self.phase, self.number, self.wait = SHOWN, ticket.number, "\n".join(parts)
-        self.ticket = ticket
+        self.ticket, self.qr = ticket, qr_texture(status_url) if status_url else None
         self.message = self.note or tr(lang, "printing")
 
     def refuse(self) -> None:
-        self.phase, self.number, self.wait = REFUSED, "", ""
+        self.phase, self.number, self.wait, self.qr = REFUSED, "", "", None
         self.message = tr(self.app.lang, "refused")
 
     def printed(self, state: str) -> None:

@@ -1,12 +1,14 @@
-"""The site file's device sections: kiosks, boards, the ticket printer, desk pins, the broker and the bridge."""
+"""The site file's device sections: kiosks, boards, the ticket printer, desk pins, the broker and the bridge,
+the status page's public address and the municipality's integration."""
 from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
-from reception.config.model import (PIN_ROLES, PRINTER_PARAMS, TICKET_LINES, Bridge, Broker, Desk, Kiosk, Printer,
-                                    PrinterLayout)
+from reception.config.model import (PIN_ROLES, PRINTER_PARAMS, TICKET_LINES, Bridge, Broker, Desk, Integration,
+                                    Kiosk, Printer, PrinterLayout, StatusPage)
 from reception.config.schema import Reader, unknown
 
 MAX_BCM_PIN = 27  # GPIO 0-27 on the 40-pin header of every Raspberry Pi
@@ -112,3 +114,24 @@ def bridge(r: Reader, site: Mapping[str, Any]) -> Bridge | None:
         ca_file=r.str(t, "bridge", "ca_file", default="") or None,
         username=r.str(t, "bridge", "username", default="") or f"site-{site.get('id')}",
     )
+
+
+def status_page(r: Reader) -> StatusPage:
+    """[status_page]: a public address for the QR codes' page, http(s)://host[:port][/path], nothing after."""
+    t = r.keys_of(StatusPage, r.table("status_page", required=False), "status_page")
+    url = r.get(t, "status_page", "base_url", str, None, "a string")
+    if url is None:
+        return StatusPage()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or not url.isascii() or " " in url:
+        r.fail("status_page.base_url", f"must be an http:// or https:// address such as "
+                                       f"'https://koe.example.dk', not {url!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        r.fail("status_page.base_url", f"must be a plain address without '?', '#' or a login, not {url!r}")
+    return StatusPage(url.rstrip("/"))
+
+
+def integration(r: Reader) -> Integration | None:
+    """[integration]: present only where a municipality connects its own system (an SMS gateway)."""
+    t = r.raw.get("integration")
+    return None if t is None else r.record(Integration, t, "integration")

@@ -17,7 +17,7 @@ DESK_KINDS = ("staff", "volunteer")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Languages the kiosk and the board have catalogues for (tests/test_config.py checks both).
 LANGUAGES = ("da", "en", "de", "uk")
-TICKET_LINES = ("logo", "site", "address", "number", "reason", "wait", "datetime", "volunteer_sessions")
+TICKET_LINES = ("logo", "site", "address", "number", "reason", "wait", "datetime", "volunteer_sessions", "qr")
 DEFAULT_TICKET_LINES = ("site", "number", "reason", "wait", "datetime", "volunteer_sessions")
 DESK_BUTTONS = ("next", "recall", "noshow", "transfer", "done")
 PIN_ROLES = DESK_BUTTONS + ("led", "buzzer")
@@ -267,6 +267,20 @@ class Bridge:
 
 
 @dataclass(frozen=True)
+class StatusPage:
+    """The citizen's status page behind the QR code on each ticket (served by the web service)."""
+
+    base_url: str | None = None  # e.g. "https://koe.toender.dk"; None: the hub's own address
+
+
+@dataclass(frozen=True)
+class Integration:
+    """The municipality's own systems on the broker (an SMS gateway): account ``integration``."""
+
+    near_position: int = setting(3, minimum=1, maximum=99)  # "events/near" when a ticket stands this far forward
+
+
+@dataclass(frozen=True)
 class Site:
     id: str
     name: str
@@ -289,6 +303,8 @@ class Site:
     pins: Mapping[str, Mapping[str, int]]
     broker: Broker | None
     bridge: Bridge | None = None
+    status_page: StatusPage = StatusPage()
+    integration: Integration | None = None  # None: no near events, no integration account
     appointments: Appointments = Appointments()
     source: str = "<memory>"
     office: OfficeChanges = OfficeChanges()

@@ -17,7 +17,8 @@ from reception.config.schema import Reader, unknown
 from reception.protocol import EXTRAS  # the contract's extra needs: the site file says which a kiosk offers
 
 SECTIONS = ("site", "hours", "queue", "extras", "services", "desks", "volunteer_sessions", "kiosks", "boards",
-            "questions", "kiosk", "board", "printer", "pins", "broker", "bridge", "appointments")
+            "questions", "kiosk", "board", "printer", "pins", "broker", "bridge", "appointments", "status_page",
+            "integration")
 SITE_KEYS = ("id", "name", "address", "timezone", "languages", "retention_days")
 
 
@@ -52,6 +53,8 @@ def parse(raw: Mapping[str, Any], source: str = "<memory>") -> Site:
         pins=devices.pins(r, desks),
         broker=devices.broker(r),
         bridge=devices.bridge(r, site),
+        status_page=devices.status_page(r),
+        integration=devices.integration(r),
         appointments=_appointments(r),
         source=source,
         document=raw,

@@ -16,10 +16,11 @@ The package, by direction::
     stats         the day's aggregates
     appointments  the kiosks' list of the next hour's appointments
     bookings      the booking system's list of the day's appointments, handed to the hub (web -> hub)
+    status        the phone's status page (token hashes, for the web service only) and the "near" event
     office        the office's changes to today's setup (web -> hub) and the setup in force
                   (imported as ``reception.protocol.office``; its types write dicts, not yet ``Message``)
     wire, fields, codes   bytes and JSON, field readers, fixed vocabularies and limits
-    lists         the shape of a retained list as of a time (queue, appointments)
+    lists         the shape of a retained list as of a time (queue, appointments, status pages)
 
 Topic tree (``<site>`` is ``site.id`` from the configuration)::
 
@@ -40,6 +41,8 @@ Topic tree (``<site>`` is ``site.id`` from the configuration)::
     reception/<site>/queue                      hub    retained  waiting tickets with their estimated waits
     reception/<site>/alerts                     hub    retained  device problems staff should see (fixed codes)
     reception/<site>/stats/daily                hub    retained  today's anonymous aggregates (bridged to a central broker)
+    reception/<site>/status/pages               hub    retained  open tickets' status-page token hashes (the web service only)
+    reception/<site>/events/near                hub              a ticket became N-th in its line (for an SMS gateway)
     reception/<site>/appointments               hub    retained  the next hour's appointments not checked in
     reception/<site>/appointments/import        web              the booking system's appointments, to store (by day)
     reception/<site>/appointments/import/result hub              the outcome of one import (by its id)
@@ -49,11 +52,13 @@ from reception.protocol.bookings import AppointmentImport, BookedVisit, Imported
 from reception.protocol.codes import (ALERT_PROBLEMS, AVAILABILITY, BOOKING_RE, CALL_TYPES, DESK_ACTIONS, DESK_KINDS,
                                       DESK_STATUSES, DESK_UNITS, DEVICE_RE, EXTRAS, FEEDBACK_TAGS, ID_RE,
                                       KIOSK_REPLY_TIMEOUT_S, LANG_RE, NUMBER_RE, PREFERENCES, PRINTER_STATES, ROOT,
-                                      SEGMENT_RE, SLOT_RE, STALE, STATS_SECTIONS, TICKET_STATES, WALK_IN_REASONS)
+                                      SEGMENT_RE, SLOT_RE, STALE, STATS_SECTIONS, TICKET_STATES, TOKEN_HASH_RE,
+                                      TOKEN_RE, WALK_IN_REASONS)
 from reception.protocol.fields import MAX_COUNT, MAX_TEXT
 from reception.protocol.from_hub import (Alert, Alerts, DeskResult, DeskState, IssuedTicket, TicketAtDesk,
                                          TicketReply)
 from reception.protocol.stats import DailyStatsMessage, LiveFigures
+from reception.protocol.status import NearEvent, TicketLink, TicketLinks, new_token, token_hash
 from reception.protocol.to_hub import Availability, DeskCommand, Feedback, KioskStatus, TicketFirstVisit, TicketRequest
 from reception.protocol.topics import Topic, Topics, parse_topic
 from reception.protocol.waiting_room import (BoardSnapshot, CallEvent, KindWait, QueuedTicket, QueueSnapshot,

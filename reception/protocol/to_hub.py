@@ -12,7 +12,7 @@ from typing import Any
 from reception.errors import MessageError
 from reception.protocol import fields as f
 from reception.protocol.codes import (ACTION_FIELDS, AVAILABILITY, BOOKING_RE, DESK_ACTIONS, EXTRAS, FEEDBACK_TAGS,
-                                      LANG_RE, PREFERENCES, PRINTER_STATES, SLOT_RE)
+                                      LANG_RE, PREFERENCES, PRINTER_STATES, SLOT_RE, TOKEN_RE)
 from reception.protocol.wire import MAX_DEVICE_PAYLOAD, Message, iso, present
 
 
@@ -24,6 +24,8 @@ class TicketRequest(Message):
     hub did issue a ticket for it, nobody holds that ticket, and the hub withdraws it.
     ``booking`` (the code the citizen typed) or ``slot`` (picked from the time list) checks in an
     appointment; ``service`` is then what a walk-in gets if the booking cannot be kept.
+    ``token`` opens the ticket's status page (``protocol.status``): made once per ticket, sent
+    again unchanged with a retry or the hand-over; the hub keeps only its hash.
     """
 
     id: str
@@ -38,9 +40,10 @@ class TicketRequest(Message):
     sent_at: datetime | None = None  # the kiosk's clock when it asked: a request replayed after a hub restart may be stale
     booking: str | None = None  # 4-6 digits
     slot: str | None = None  # an opaque slot id from the retained ``appointments`` list
+    token: str | None = None
 
     FIELDS = ("id", "service", "preference", "extras", "first_visit", "lang",
-              "offline_number", "issued_at", "replaces", "sent_at", "booking", "slot")
+              "offline_number", "issued_at", "replaces", "sent_at", "booking", "slot", "token")
     HAND_OVER_FIELDS = ("issued_at", "replaces")  # only with an offline_number
     LIMIT = MAX_DEVICE_PAYLOAD
 
@@ -66,13 +69,14 @@ class TicketRequest(Message):
             sent_at=f.timestamp(data, "sent_at", required=False),
             booking=f.field(data, "booking", str, required=False, pattern=BOOKING_RE),
             slot=f.field(data, "slot", str, required=False, pattern=SLOT_RE),
+            token=f.field(data, "token", str, required=False, pattern=TOKEN_RE),
         )
 
     def body(self) -> dict[str, Any]:
         return {"id": self.id, "service": self.service, "preference": self.preference, "extras": list(self.extras),
                 "first_visit": self.first_visit, "lang": self.lang,
                 **present(offline_number=self.offline_number, issued_at=iso(self.issued_at), replaces=self.replaces,
-                          sent_at=iso(self.sent_at), booking=self.booking, slot=self.slot)}
+                          sent_at=iso(self.sent_at), booking=self.booking, slot=self.slot, token=self.token)}
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ class Topics:
     appointments = property(lambda self: f"{self.base}/appointments")
     appointments_import = property(lambda self: f"{self.base}/appointments/import")
     appointments_import_result = property(lambda self: f"{self.base}/appointments/import/result")
+    status_pages = property(lambda self: f"{self.base}/status/pages")
+    near = property(lambda self: f"{self.base}/events/near")
 
     def kiosk_available(self, kiosk: str = "+") -> str:
         return f"{self.base}/kiosk/{kiosk}/available"

@@ -145,10 +145,11 @@ def broker_dir():
 
 @pytest.fixture(scope="module")
 def accounts_broker():
-    """The example site's broker with generated accounts, passwords and ACL (one per module: fast)."""
+    """The example site's broker with generated accounts, passwords and ACL (one per module: fast); the
+    site connects a municipality's system too (``[integration]``: the account ``integration``)."""
     from reception import config
     from tests.conftest import EXAMPLE_CONFIG
-    site = config.load(EXAMPLE_CONFIG)
+    site = config.parse({**config.read_toml(EXAMPLE_CONFIG), "integration": {"near_position": 3}}, str(EXAMPLE_CONFIG))
     etc = mosquitto_dir()
     passwords = {a.username: broker_accounts.new_password() for a in broker_accounts.accounts(site)}
     (etc / "passwd").write_text(broker_accounts.password_file_text(passwords))

@@ -83,6 +83,9 @@ def test_a_device_that_vanishes_leaves_its_last_will(accounts_broker, hub, usern
     ("web", "setup/audit"),
     ("web", "board"),
     ("web", "desk/desk-1/console/available"),
+    ("web", "events/near"),
+    ("integration", "events/near"),               # an SMS gateway only listens
+    ("integration", "kiosk/kiosk-1/ticket/request"),
 ])
 def test_everything_else_is_not_delivered(accounts_broker, hub, username, topic):
     assert not delivered_to_hub(hub, accounts_broker.login(username), f"{BASE}/{topic}")
@@ -135,6 +138,15 @@ def delivered_from_hub(hub, reader, subscription: str, topic: str) -> bool:
     ("desk-1", "#", "appointments/import", False),
     ("web", "#", "kiosk/kiosk-1/ticket/reply", False),
     ("web", "#", "kiosk/kiosk-1/status", False),
+    ("web", "#", "status/pages", True),              # the status pages' token hashes: the web service only
+    ("kiosk-1", "#", "status/pages", False),
+    ("board-1", "#", "status/pages", False),
+    ("desk-1", "#", "status/pages", False),
+    ("integration", "#", "status/pages", False),
+    ("integration", "#", "events/near", True),       # a municipality's SMS gateway: the near events, nothing else
+    ("integration", "#", "queue", False),
+    ("integration", "#", "calls", False),
+    ("kiosk-1", "#", "events/near", False),
     ("kiosk-1", "#", "setup", True),                 # the office's changes: the next volunteer sessions
     ("board-1", "#", "setup", True),                 # ... and the information texts
     ("kiosk-1", "#", "setup/audit", False),

@@ -69,13 +69,16 @@ def test_a_request_the_hub_refuses_as_stale_is_issued_offline_and_names_the_requ
     eventually(lambda: link.hub_online)
     issuer = TicketIssuer(site, "kiosk-1", link, Outbox(None, site.kiosks["kiosk-1"]), reply_timeout=10)
     result = {}
-    worker = threading.Thread(target=lambda: result.update(ticket=issuer.issue(Order("passport"))))
+    token = "3q2-7wB1kZ8pN0cXyVfL4g"  # the status page's: the same on the offline ticket that stands in
+    worker = threading.Thread(target=lambda: result.update(ticket=issuer.issue(Order("passport", token=token))))
     worker.start()
-    rid = json.loads(hub.wait_for(lambda msgs: msgs)[0][1])["id"]
+    asked = json.loads(hub.wait_for(lambda msgs: msgs)[0][1])
+    rid = asked["id"]
+    assert asked["token"] == token
     started = time.monotonic()
     hub.publish(f"reception/{site.id}/kiosk/kiosk-1/ticket/reply", {"v": 1, "id": rid, "ok": False, "error": "stale"})
     worker.join(10)
     assert time.monotonic() - started < 5, "at once, not after the timeout"
     assert result["ticket"].offline and result["ticket"].number == "C901"
-    assert [p.request.replaces for p in issuer.outbox.pending()] == [rid]
+    assert [(p.request.replaces, p.request.token) for p in issuer.outbox.pending()] == [(rid, token)]
     link.stop()

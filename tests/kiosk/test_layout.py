@@ -21,6 +21,7 @@ from tests.kiosk.conftest import make_kiosk
 SHOTS = os.environ.get("KIOSK_SCREENSHOTS")  # a directory: also save a PNG of every state checked
 SIZES = [(800, 480), (1280, 800), (1920, 1080)]  # the feedback test's sizes
 LANGS = ["da", "en", "de", "uk"]
+STATUS_URL = "http://192.168.1.10:8080/t/3q2-7wB1kZ8pN0cXyVfL4g"  # every ticket screen has its QR code
 
 
 def board(volunteers_open: int) -> dict:
@@ -77,7 +78,8 @@ def states(app, kiosk, recorder_publish, hub_publish=None):
     app.show()
     screen = app.root.get_screen("ticket")
     screen.begin(app.site.services["mitid_learn"].name.get_text(app.lang))
-    screen.show(IssuedTicket("A123", "mitid_learn", "staff", datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc), ahead=14, eta_min=125))
+    screen.show(IssuedTicket("A123", "mitid_learn", "staff", datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc), ahead=14, eta_min=125),
+                status_url=STATUS_URL)
     screen.printed("ok")
     yield "ticket"
     screen.first_visit = "no"
@@ -94,7 +96,7 @@ def states(app, kiosk, recorder_publish, hub_publish=None):
         screen.show(IssuedTicket("E004", "moving", "any", at, ahead=None if offline else 3,
                                  eta_min=None if offline else 6, offline=offline,
                                  booked_at=at.replace(minute=30) if check_in == "booked" else None), check_in,
-                    app.site.services["moving"].name.get_text(app.lang) if check_in == "booked" else None)
+                    app.site.services["moving"].name.get_text(app.lang) if check_in == "booked" else None, STATUS_URL)
         screen.printed("ok")
         yield f"ticket-{check_in}"
     app.start_over()

@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from kiosk.i18n import tr
+from tests.escpos_bytes import qr_payloads
 from tests.kiosk.paths import all_paths, answer_first_visit, tap_through
 
 MAX_TAPS = 3  # the brief: a ticket in at most three taps from the start screen
@@ -40,7 +41,7 @@ def test_every_path_reaches_the_hub_and_the_printer(lang, kiosk, hub, recorder, 
     open_desks(recorder, site, "vol-1", "desk-1")
     drv, app = kiosk.driver, kiosk.app
     drv.wait_until(lambda: kiosk.services.link.hub_online and kiosk.services.link.board)
-    answered = {}
+    answered, tokens = {}, set()
     for n, path in enumerate(all_paths(site)):
         taps = tap_through(drv, site, lang, path)
         assert taps <= MAX_TAPS, (path, taps)
@@ -57,6 +58,9 @@ def test_every_path_reaches_the_hub_and_the_printer(lang, kiosk, hub, recorder, 
         printed = kiosk.printer.sink.device.output
         assert screen.number.encode() in printed
         assert printed.endswith(b"\x1dV\x00")  # the cut
+        [url] = qr_payloads(printed)  # the status page: the token sent with this ticket's request, and no other
+        assert url.endswith(f"/t/{body['token']}") and screen.qr is not None and body["token"] not in tokens
+        tokens.add(body["token"])
         if lang == "da":  # the reason, wrapped to the paper, Danish letters in code page 865
             for word in site.services[path.service].name.get_text("da").split():
                 assert word.encode("cp865") in printed

@@ -1,6 +1,8 @@
 """The web tests' parts: one headless Debian Chromium per module, the web service beside a real hub."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bench.web_rig import WebProcess, launch_chromium
@@ -39,3 +41,12 @@ def browser(chromium):
     yield make
     for context in contexts:
         context.close()
+
+
+def open_when_known(page, url: str, timeout: float = 10):
+    """A ticket's status page, once the web service has heard of the ticket (the hub's list follows the issue)."""
+    deadline = time.monotonic() + timeout
+    while (response := page.goto(url)).status == 404:
+        assert time.monotonic() < deadline, "the web service never learned the ticket"
+        time.sleep(0.2)
+    return response

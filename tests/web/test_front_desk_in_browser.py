@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from bench.harness import EXAMPLE_CONFIG, HubProcess
 from bench.web_rig import WebProcess, log_in
-from tests.web.conftest import USERS
+from tests.web.conftest import USERS, open_when_known
 
 SITE = "reception/toender"
 
@@ -36,9 +36,15 @@ def test_the_front_desk_issues_a_ticket_once_with_the_citizens_flags(front_desk,
     page.get_by_label("Med hjælper").check()
     page.get_by_label("Ja").check()
     page.get_by_label("Borgerens sprog").select_option("uk")
-    sent = {name: page.locator(f".ticket-form input[name={name}]").get_attribute("value") for name in ("csrf", "request_id")}
+    sent = {name: page.locator(f".ticket-form input[name={name}]").get_attribute("value")
+            for name in ("csrf", "request_id", "token")}
     page.get_by_role("button", name="Giv et nummer").click()
     expect(page.locator("#issued-number")).to_have_text("C001")
+    expect(page.locator("#status-qr")).to_be_visible()  # the citizen may scan it from the screen
+    assert page.locator("#status-url").get_attribute("href") == f"{front_desk.url}/t/{sent['token']}"
+    phone = browser(360, 640)
+    open_when_known(phone, f"{front_desk.url}/t/{sent['token']}")
+    assert phone.locator("#number").inner_text() == "C001" and phone.locator("html").get_attribute("lang") == "uk"
     desk.wait_for(lambda msgs: [s for _t, p in msgs for s in [json.loads(p)]
                                 if s["next"] and s["next"][0] == {"number": "C001", "service": "passport",
                                                                   "waited_min": s["next"][0]["waited_min"],
