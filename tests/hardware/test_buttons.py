@@ -80,17 +80,17 @@ def test_led_follows_the_retained_desk_state(site, mock_factory, unit, hub_playe
     assert (desk.client.status, led.value) == ("closed", 0)  # a bad message changes nothing
     called = {"number": "A012", "service": "mitid_learn", "state": "called", "waited_min": 3.0, "extras": [],
               "recalls": 0, "called_at": "2026-11-25T10:00:00+01:00"}
+    led.pin.clear_states()  # the pin's own record of every change from here, whenever the state arrives
     hub_player.publish_state("desk-1", "open", called)
-    seen = set()
-    deadline = time.monotonic() + BLINK_SECONDS * 0.7
-    while time.monotonic() < deadline:
-        seen.add(led.value)
-        time.sleep(0.02)
-    assert seen == {0, 1}  # blinking while the citizen is being called
-    time.sleep(BLINK_SECONDS * 0.5)
-    wait_until(lambda: led.value == 1)
-    time.sleep(2 * 0.25)
-    assert led.value == 1  # settled: steady on while serving
+    wait_until(lambda: [bool(s.state) for s in led.pin.states[1:4]] == [True, False, True])  # blinking: called
+    wait_until(lambda: steady(led.pin) and led.value == 1)  # settled: steady on while serving
+
+
+def steady(pin, seconds: float = 0.6) -> bool:
+    """No change for longer than a blink's on and off together."""
+    changes = len(pin.states)
+    time.sleep(seconds)
+    return len(pin.states) == changes
 
 
 def test_presses_during_a_broker_outage_arrive_once(site, broker, mock_factory, unit, hub_player):
