@@ -8,7 +8,8 @@ import pytest
 from hardware.buttons import DeskUnit
 from tests.hardware.conftest import wait_sessions_saved, wait_until
 
-HOLD = 0.3
+HOLD = 0.6  # a short press (0.06 s) stays short, a long one (HOLD + 0.4 s) long, with a busy machine's delays
+LONG = HOLD + 0.4
 BLINK_SECONDS = 0.8
 
 
@@ -58,11 +59,11 @@ def test_transfer_hands_over_to_staff(site, mock_factory, unit, hub_player):
 def test_long_press_on_next_opens_then_closes_and_never_calls(site, mock_factory, unit, hub_player):
     desk = unit("desk-1")
     next_pin = site.pins["desk-1"]["next"]
-    press(mock_factory, next_pin, HOLD + 0.3)
+    press(mock_factory, next_pin, LONG)
     hub_player.wait_commands(1)
     hub_player.publish_state("desk-1", "open")
     wait_until(lambda: desk.client.status == "open")
-    press(mock_factory, next_pin, HOLD + 0.3)
+    press(mock_factory, next_pin, LONG)
     hub_player.wait_commands(2)
     time.sleep(0.3)
     assert hub_player.actions() == ["open", "close"]
