@@ -32,6 +32,8 @@ class TicketContent:
     volunteer_sessions: tuple[str, ...] = ()
     offline: bool = False  # issued by the kiosk itself while the hub was unreachable
     helper: str | None = None  # "volunteer" or "staff" where the citizen chose who helps; else None
+    booked_at: datetime | None = None  # a checked-in appointment's booked time
+    check_in: str | None = None  # a booking that became an ordinary number: "late", "unknown" or "unchecked"
 
 
 @dataclass(frozen=True)
@@ -112,17 +114,22 @@ def _number(content: TicketContent, layout: TicketLayout) -> list[Line]:
 
 
 def _reason(content: TicketContent, layout: TicketLayout) -> list[Line]:
-    """The reason, and who the citizen chose to help them (a volunteer or staff), where they chose."""
+    """The reason, the booked time of a checked-in appointment, and who the citizen chose to help them
+    (a volunteer or staff), where they chose."""
     lines = _wrapped(content.reason, layout, width=2, height=2, bold=True)
+    if content.booked_at:
+        time = content.booked_at.astimezone(layout.timezone).strftime("%H:%M")
+        lines += _wrapped(ticket_text("booked_time", content.lang, time=time), layout, width=2, height=2, bold=True)
     if content.helper:
         lines += _wrapped(ticket_text(f"helper_{content.helper}", content.lang), layout, height=2)
     return lines
 
 
 def _wait(content: TicketContent, layout: TicketLayout) -> list[Line]:
-    """Expected wait and place in the queue (when known), then how the citizen will be called."""
+    """Why a booking became an ordinary number (kindly), expected wait and place in the queue (when known),
+    then how the citizen will be called."""
     lang = content.lang
-    texts = []
+    texts = [ticket_text(f"check_in_{content.check_in}", lang)] if content.check_in else []
     if content.eta_min is not None:
         texts.append(ticket_text("wait", lang, n=content.eta_min))
     if content.ahead is not None:

@@ -21,13 +21,16 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from reception import kivy_service, service_notify
 from reception.sessions import next_here_text, next_sessions_text
 from kiosk import flow as steps, textfit
+from kiosk.check_in import outcome
 from kiosk.flow import Flow
 from kiosk.i18n import LANGUAGE_NAMES, tr
 from kiosk.panel import connected_size_mm
 from kiosk.screens import KV_DIR, load_kv
 from kiosk.screens.choice import ChoiceScreen
+from kiosk.screens.code import CodeScreen
 from kiosk.screens.extras import ExtrasScreen
 from kiosk.screens.question import QuestionScreen
+from kiosk.screens.slots import SlotsScreen
 from kiosk.screens.start import StartScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.services import KioskServices
@@ -39,7 +42,8 @@ log = logging.getLogger(__name__)
 
 SCREENS = {steps.START: ("start", StartScreen), steps.QUESTION: ("question", QuestionScreen),
            steps.CHOICE: ("choice", ChoiceScreen), steps.EXTRAS: ("extras", ExtrasScreen),
-           steps.TICKET: ("ticket", TicketScreen)}
+           steps.TICKET: ("ticket", TicketScreen), steps.CODE: ("code", CodeScreen),
+           steps.SLOTS: ("slots", SlotsScreen)}
 TICKET_SECONDS = 25          # the ticket screen returns to the start by itself after this
 TICKET_FAILED_SECONDS = 90   # ... or this, when the printer failed: the citizen must read the number
 
@@ -80,6 +84,7 @@ class KioskApp(App):
         self._last_touch = time.monotonic()
         self._ticket_timeout = None
         self._visit = 0
+        self._voice = False  # the citizen asked for read-aloud: the keypad then says each digit
         self._refresh_trigger = Clock.create_trigger(self._hub_changed, 0.05)
         self._check_sizes_soon = Clock.create_trigger(self._check_sizes, 1.0)  # once the screen is laid out
         self._small_texts: set[tuple[str, str]] = set()
@@ -101,7 +106,7 @@ class KioskApp(App):
 
     def build(self):
         load_kv(Path(__file__).parent / "widgets.kv")
-        for name in ("question", "start", "choice", "extras", "ticket", "idle"):
+        for name in ("question", "start", "choice", "extras", "ticket", "idle", "code", "slots"):
             load_kv(KV_DIR / f"{name}.kv")
         manager = ScreenManager(transition=NoTransition())
         for name, cls in SCREENS.values():
@@ -179,6 +184,29 @@ class KioskApp(App):
     def close_extras(self):
         self._step(self.flow.close_extras)
 
+    def press_digit(self, digit: str):
+        """A key of the booking code's keypad; said aloud once the citizen has asked for the voice."""
+        if self.flow.press_digit(digit) and self._voice:
+            self.services.speaker.say(digit, self.lang)
+        self.root.current_screen.refresh()
+
+    def erase_digit(self):
+        self.flow.erase()
+        self.root.current_screen.refresh()
+
+    def confirm_code(self):
+        self._step(self.flow.confirm_code)
+
+    def no_code(self):
+        self._step(self.flow.no_code)
+
+    def pick_slot(self, slot):
+        """``slot``: an entry of the hub's list (``reception.protocol.AppointmentSlot``)."""
+        self._step(self.flow.pick_slot, slot.slot, slot.at)
+
+    def not_listed(self):
+        self._step(self.flow.not_listed)
+
     def answer_first_visit(self, value: bool):
         """After the number: kept with the ticket at the hub (or in the outbox hand-over); may be changed."""
         self.flow.answer_first_visit(value)
@@ -191,6 +219,7 @@ class KioskApp(App):
 
     def start_over(self, keep_language: bool = True):
         self.flow.start_over(keep_language=keep_language)
+        self._voice = False
         self.show()
 
     def finish(self):
@@ -198,6 +227,7 @@ class KioskApp(App):
         self.start_over(keep_language=False)
 
     def read_aloud(self):
+        self._voice = True
         self.services.speaker.say(self.root.current_screen.spoken(), self.lang)
 
     def more_time(self):
@@ -271,18 +301,19 @@ class KioskApp(App):
         self._visit += 1  # results of an earlier visit must not touch this one's screen
         visit = self._visit
         self.root.get_screen("ticket").begin(self.site.services[order.service].name.get_text(order.lang))
-        self.services.issue(order, issued=lambda ticket: on_ui(self._issued, ticket, visit),
+        self.services.issue(order, issued=lambda ticket: on_ui(self._issued, ticket, visit, order),
                             printed=lambda state: on_ui(self._printed, state, visit))  # in this order
 
     def _on_ticket_screen(self, visit) -> bool:
         return visit == self._visit and self.flow.step == steps.TICKET
 
-    def _issued(self, ticket, visit):
+    def _issued(self, ticket, visit, order):
         """Show the number, or the plain refusal when there is none (if the citizen still looks)."""
         if self._on_ticket_screen(visit):
             screen = self.root.get_screen("ticket")
             if ticket:
-                screen.show(ticket)
+                booked = self.site.services.get(ticket.service) if ticket.service != order.service else None
+                screen.show(ticket, outcome(order, ticket), booked.name.get_text(order.lang) if booked else None)
             else:
                 screen.refuse()
             self._schedule_ticket_timeout(TICKET_SECONDS)
@@ -307,8 +338,8 @@ class KioskApp(App):
     # -- hub updates, idle, keys ----------------------------------------------------
 
     def _hub_changed(self, *_):
-        """The board or the hub's availability changed: expected waits on the choice screen follow."""
-        if self.root and self.flow.step == steps.CHOICE:
+        """The board, the hub's availability or its list of times changed: the choice's waits and the list follow."""
+        if self.root and self.flow.step in (steps.CHOICE, steps.SLOTS):
             self.root.current_screen.refresh()
 
     def _touched(self, _window, _touch):

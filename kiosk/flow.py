@@ -10,6 +10,11 @@ the start screen itself (Danish is already chosen), the extra needs are an optio
 detour that returns to the same question, and "first visit about this?" is asked
 after the number is on the screen.  The extra needs and the language belong to the
 visit, not to a screen: Back keeps them.
+
+"I have an appointment" (an answer with ``check_in``) opens the keypad for the booking
+code; a citizen without one goes on to the next hour's times and picks theirs, or says it
+is not there.  A digit is not a step (Back leaves the keypad, not the last digit: "Erase"
+does that); the code's OK, the picked time and "not in the list" are.
 """
 from __future__ import annotations
 
@@ -24,7 +29,10 @@ QUESTION = "question"
 CHOICE = "choice"
 EXTRAS = "extras"          # optional: opened from a question screen, returns to it
 TICKET = "ticket"          # the number; "first visit about this?" is asked here, after it
+CODE = "code"              # "I have an appointment": the keypad for the booking code
+SLOTS = "slots"            # no code: the next hour's appointments, by time and service
 START_QUESTION = "start"
+CODE_DIGITS = (4, 6)       # a booking code is 4 to 6 digits
 
 
 @dataclass(frozen=True)
@@ -36,20 +44,28 @@ class Order:
     extras: tuple[str, ...] = ()
     first_visit: bool | None = None
     lang: str = "da"
+    booking: str | None = None  # the code typed on the keypad
+    slot: str | None = None     # or the time picked from the list (the hub's opaque slot id)
 
     def request(self, request_id: str, *, offline_number: str | None = None, issued_at: datetime | None = None,
                 replaces: str | None = None, sent_at: datetime | None = None) -> TicketRequest:
         """The ticket request: issued at whole seconds, sent at whole milliseconds (so it reads the same at the hub).
 
         ``replaces``: the id of an online request that got no reply, so the hub can withdraw
-        the ticket it may have issued for it (nobody holds that one).
+        the ticket it may have issued for it (nobody holds that one).  An offline ticket's hand-over carries
+        the booking or slot too: the number stays as printed, and the hub counts the booking as kept.
         """
         return TicketRequest(request_id, self.service, self.preference, self.extras, self.first_visit, self.lang,
                              offline_number=offline_number,
                              issued_at=None if offline_number is None else issued_at.replace(microsecond=0),
                              replaces=replaces,
                              sent_at=None if sent_at is None else sent_at.replace(microsecond=sent_at.microsecond
-                                                                                  // 1000 * 1000))
+                                                                                  // 1000 * 1000),
+                             booking=self.booking, slot=self.slot)
+
+    @property
+    def checking_in(self) -> bool:
+        return bool(self.booking or self.slot)
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,9 @@ class State:
     preference: str = "any"
     extras: frozenset[str] = field(default_factory=frozenset)
     first_visit: bool | None = None
+    code: str = ""                  # the digits typed so far on the keypad
+    slot: str | None = None         # the slot picked from the time list ...
+    booked_at: datetime | None = None  # ... and its time, for the ticket screen
 
 
 class Flow:
@@ -107,7 +126,7 @@ class Flow:
             raise ValueError("the citizen has not finished yet")
         s = self.state
         return Order(s.service, s.preference, tuple(k for k in self.site.extras if k in s.extras and k != s.service),
-                     s.first_visit, s.lang)
+                     s.first_visit, s.lang, booking=s.code or None, slot=s.slot)
 
     # -- taps ---------------------------------------------------------------
 
@@ -126,6 +145,8 @@ class Flow:
         chosen = answers[index]
         if chosen.next:
             self._push(replace(self.state, step=QUESTION, question=chosen.next))
+        elif chosen.check_in:
+            self._push(replace(self.state, step=CODE, service=chosen.service, preference="any", code=""))
         else:
             self._push(self._after_service(replace(self.state, service=chosen.service)))
 
@@ -154,6 +175,47 @@ class Flow:
         """Back to the question the citizen came from, the ticks kept."""
         self._expect(EXTRAS)
         self.back()
+
+    def press_digit(self, digit: str) -> bool:
+        """A key of the keypad (not a step); False when the code already has all its digits."""
+        self._expect(CODE)
+        if len(digit) != 1 or digit not in "0123456789":
+            raise ValueError(f"no key {digit!r} on the keypad")
+        if len(self.state.code) >= CODE_DIGITS[1]:
+            return False
+        self.state = replace(self.state, code=self.state.code + digit)
+        return True
+
+    def erase(self) -> None:
+        """The last digit off again (not a step)."""
+        self._expect(CODE)
+        self.state = replace(self.state, code=self.state.code[:-1])
+
+    @property
+    def code_complete(self) -> bool:
+        return CODE_DIGITS[0] <= len(self.state.code) <= CODE_DIGITS[1]
+
+    def confirm_code(self) -> None:
+        """OK on the keypad: the ticket, checked in with the code."""
+        self._expect(CODE)
+        if not self.code_complete:
+            raise ValueError(f"a booking code has {CODE_DIGITS[0]} to {CODE_DIGITS[1]} digits")
+        self._push(replace(self.state, step=TICKET))
+
+    def no_code(self) -> None:
+        """ "I have no code": the next hour's times instead (the digits typed are dropped)."""
+        self._expect(CODE)
+        self._push(replace(self.state, step=SLOTS, code=""))
+
+    def pick_slot(self, slot: str, at: datetime) -> None:
+        """The citizen's own time in the list: the ticket, checked in with its slot id."""
+        self._expect(SLOTS)
+        self._push(replace(self.state, step=TICKET, slot=slot, booked_at=at))
+
+    def not_listed(self) -> None:
+        """ "My time is not in the list": an ordinary ticket for the answer's service."""
+        self._expect(SLOTS)
+        self._push(replace(self.state, step=TICKET))
 
     def answer_first_visit(self, first_visit: bool) -> None:
         """On the ticket screen, after the number: optional, and may be changed (not a step)."""

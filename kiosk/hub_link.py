@@ -1,4 +1,5 @@
-"""The kiosk's MQTT side: ticket requests and their replies, the hub's availability, the board, today's setup.
+"""The kiosk's MQTT side: ticket requests and their replies, the hub's availability, the board, today's setup,
+the next hour's appointments.
 
 A request carries a unique id and waits for the reply with that id; after a
 reconnect every request still waiting is published again with the same id, which
@@ -33,11 +34,13 @@ class _Waiter:
 class HubLink:
     def __init__(self, site_id: str, kiosk_id: str, broker: BrokerAddress,
                  on_change: Callable[[], None] | None = None):
-        """``on_change`` runs on the network thread whenever the hub's availability, the board or the setup changes."""
+        """``on_change`` runs on the network thread whenever the hub's availability, the board, the setup or the
+        appointments change."""
         self.topics = protocol.Topics(site_id)
         self.kiosk_id = kiosk_id
         self.hub_status = "offline"
         self.board: protocol.BoardSnapshot | None = None
+        self.appointments: protocol.AppointmentSlots | None = None  # the next hour's times (retained by the hub)
         self.setup = OfficeSetup()  # the office's changes to the site file (volunteer sessions), retained by the hub
         self.on_change = on_change or (lambda: None)
         self._waiting: dict[str, _Waiter] = {}
@@ -48,6 +51,8 @@ class HubLink:
                                on_connection_change=lambda _up: self.on_change())
         self.conn.subscribe_parsed(self.topics.hub_available, protocol.Availability.from_payload, self._on_available)
         self.conn.subscribe_parsed(self.topics.board, protocol.BoardSnapshot.from_payload, self._on_board)
+        self.conn.subscribe_parsed(self.topics.appointments, protocol.AppointmentSlots.from_payload,
+                                   self._on_appointments)
         self.conn.subscribe_parsed(SetupTopics(site_id).state, OfficeSetup.from_payload, self._on_setup)
         self.conn.subscribe_parsed(self.topics.ticket_reply(kiosk_id), protocol.TicketReply.from_payload, self._on_reply)
 
@@ -105,6 +110,10 @@ class HubLink:
 
     def _on_board(self, board: protocol.BoardSnapshot) -> None:
         self.board = board
+        self.on_change()
+
+    def _on_appointments(self, slots: protocol.AppointmentSlots) -> None:
+        self.appointments = slots
         self.on_change()
 
     def _on_setup(self, setup: OfficeSetup) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from hardware.ticket_content import ticket_content
+from kiosk.check_in import BOOKED, outcome
 from kiosk.flow import Order
 from kiosk.hub_link import HubLink
 from kiosk.issuer import TicketIssuer, TicketRefused
@@ -132,11 +133,17 @@ class KioskServices:
         return None
 
     def _print(self, order: Order, ticket: IssuedTicket, printed: Callable[[str], None]) -> None:
+        """The ticket of the service the hub issued (a checked-in appointment's may be another than the
+        answer's), with the booked time, or why the booking became an ordinary number."""
+        check_in = outcome(order, ticket)
         try:
-            content = ticket_content(self.today_site(), self.site.services[order.service], order.lang,
+            service = self.site.services.get(ticket.service) or self.site.services[order.service]
+            content = ticket_content(self.today_site(), service, order.lang,
                                      number=ticket.number, issued_at=ticket.issued_at, now=self.now(),
-                                     eta_min=ticket.eta_min, ahead=ticket.ahead, offline=ticket.offline,
-                                     preference=order.preference)
+                                     eta_min=ticket.eta_min, offline=ticket.offline, preference=order.preference,
+                                     ahead=None if check_in == BOOKED else ticket.ahead,  # the time says when
+                                     booked_at=ticket.booked_at if check_in == BOOKED else None,
+                                     check_in=None if check_in == BOOKED else check_in)
         except Exception:  # the number is shown all the same; the citizen is told to remember it
             log.exception("ticket %s not printed", ticket.number)
             printed("error")

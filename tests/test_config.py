@@ -40,6 +40,8 @@ def _broken(tmp_path, old, new):
     ('id = "toender"', 'id = "Tønder"', "site.id", "lower-case"),
     ('[printer]\nconnection = "dummy"', '[printer]\nconnection = "fax"', "printer.connection", "not one of"),
     ('next = 5', 'next = 17', "pins.vol-1.next", "already used"),
+    ('{ next = "digital", icon', '{ next = "digital", check_in = true, icon', "questions.start.answers[0].check_in",
+     "needs 'service'"),
 ])
 def test_a_broken_file_names_file_key_and_problem(tmp_path, old, new, key, problem):
     path = _broken(tmp_path, old, new)
@@ -50,35 +52,29 @@ def test_a_broken_file_names_file_key_and_problem(tmp_path, old, new, key, probl
     assert problem in message
 
 
-def test_a_service_more_than_three_taps_away_is_refused(site):
-    raw = {
-        "site": {"id": "s", "name": "S"},
-        "services": {"x": {"letter": "X", "served_by": ["staff"], "name": "X"}},
-        "desks": [{"id": "d", "kind": "staff", "name": "D"}],
-        "questions": {
-            "start": {"text": "1", "answers": [{"next": "q2", "label": "a"}]},
-            "q2": {"text": "2", "answers": [{"next": "q3", "label": "a"}]},
-            "q3": {"text": "3", "answers": [{"next": "q4", "label": "a"}]},
-            "q4": {"text": "4", "answers": [{"service": "x", "label": "a"}]},
-        },
-    }
-    with pytest.raises(ConfigError, match="services.x: needs 4 taps"):
-        config.parse(raw)
+def one_service_site(last: dict, depth: int, served_by=("staff",)) -> dict:
+    """A site whose one service ``x`` is the answer ``last`` on the ``depth``-th question (the start is the first)."""
+    names = ["start"] + [f"q{n}" for n in range(2, depth + 1)]
+    questions = {name: {"text": name, "answers": [{"next": following, "label": "a"}]}
+                 for name, following in zip(names, names[1:])}
+    questions[names[-1]] = {"text": "last", "answers": [{**last, "label": "a"}]}
+    return {"site": {"id": "s", "name": "S"},
+            "services": {"x": {"letter": "X", "served_by": list(served_by), "name": "X"}},
+            "desks": [{"id": "d", "kind": "staff", "name": "D"}], "questions": questions}
 
 
-def test_the_volunteer_or_staff_choice_counts_as_a_tap(site):
-    raw = {
-        "site": {"id": "s", "name": "S"},
-        "services": {"x": {"letter": "X", "served_by": ["volunteer", "staff"], "name": "X"}},
-        "desks": [{"id": "d", "kind": "staff", "name": "D"}],
-        "questions": {
-            "start": {"text": "1", "answers": [{"next": "q2", "label": "a"}]},
-            "q2": {"text": "2", "answers": [{"next": "q3", "label": "a"}]},
-            "q3": {"text": "3", "answers": [{"service": "x", "label": "a"}]},
-        },
-    }
+@pytest.mark.parametrize("depth,answer,served_by", [
+    (4, {"service": "x"}, ["staff"]),  # three questions before it
+    (3, {"service": "x"}, ["volunteer", "staff"]),  # the volunteer-or-staff choice counts as a tap
+    (2, {"service": "x", "check_in": True}, ["staff"]),  # "I have an appointment": "no code", "not in the list"
+])
+def test_a_service_more_than_three_taps_away_is_refused(depth, answer, served_by):
     with pytest.raises(ConfigError, match="services.x: needs 4 taps"):
-        config.parse(raw)
+        config.parse(one_service_site(answer, depth, served_by))
+
+
+def test_a_check_in_answer_on_the_start_screen_is_within_three_taps():
+    assert config.parse(one_service_site({"service": "x", "check_in": True}, 1)).questions["start"].answers[0].check_in
 
 
 def test_invalid_toml_and_missing_file_are_config_errors(tmp_path):

@@ -20,8 +20,8 @@
    reason and choice of desk kind where there are enough, the margins that keep
    waits more than 2 minutes past the promise at about 8.5%, as tight as they can.
    A waiting ticket's republished promise keeps the margin it got at issue
-   (shrinking with the wait) and moves only when it changes by more than a minute
-   or a fifth of the wait.
+   (shrinking with the wait) and moves only when it changes by more than a minute,
+   a fifth of the wait or 1.25 of the forecast's spreads.
 
 An update costs one run of the simulation (``hub.core.plan``); the board's wait per
 service and desk kind comes from that same run.  ``reception bench eta`` measures it:
@@ -49,7 +49,8 @@ FORECASTS_KEPT = 5000  # raw forecasts of tickets not yet called, to learn from 
 LATE_OPENING_MIN = 5.0  # a closed desk that is usually open by now is expected this soon ...
 ABSENT_AFTER_MIN = 15.0  # ... until it is this late: then it is not expected today
 STEADY_MIN = 1.0  # a republished promise moves only when it changes by at least this ...
-STEADY_SHARE = 0.2  # ... or by this share of the wait still ahead, if more
+STEADY_SHARE = 0.2  # ... or by this share of the wait still ahead ...
+STEADY_SPREADS = 1.25  # ... or by this many of the forecast's own spreads, whichever is most
 
 
 @dataclass
@@ -117,7 +118,7 @@ class ForwardSimulation:
         plan = self._plan(queue, now)
         forecasts = plan.run()
         promises = {k: self._republish(k, v, queue.tickets[k]) for k, v in forecasts.items()}
-        result = Estimates(tickets=self._steady(now, promises), ahead=_ahead(forecasts))
+        result = Estimates(tickets=self._steady(now, promises, forecasts), ahead=_ahead(forecasts))
         open_cfgs = queue.open_desks()
         for sid, svc in self.site.services.items():
             result.services[sid] = {}
@@ -152,18 +153,23 @@ class ForwardSimulation:
                 del self._forecasts[next(iter(self._forecasts))]
         return promised
 
-    def _steady(self, now: datetime, promises: dict[str, float | None]) -> dict[str, float | None]:
+    def _steady(self, now: datetime, promises: dict[str, float | None],
+                forecasts: dict[str, Forecast | None]) -> dict[str, float | None]:
         """Keep a ticket's promised call time while the new one is within its band.
 
         Every finished visit shifts the forecasts a little, back and forth; republishing
         each shift makes the board and the queue flicker without telling anyone anything
-        useful.  A longer wait is less certain, so it may move more before it is republished.
+        useful.  A longer or less certain wait may move more before it is republished: a
+        change within the forecast's own spread is news to nobody (in a small office one
+        long visit moves an hour's queue by whole minutes, and back again).
         """
         clock = now.timestamp() / 60
         published = {}
         for key, minutes in promises.items():
             old = self._published.get(key)
-            band = max(STEADY_MIN, STEADY_SHARE * (minutes or 0.0))
+            forecast = forecasts.get(key)
+            spread = forecast.spread if forecast is not None else 0.0
+            band = max(STEADY_MIN, STEADY_SHARE * (minutes or 0.0), STEADY_SPREADS * spread)
             if minutes is not None and old is not None and abs(clock + minutes - old) < band:
                 minutes = max(0.0, old - clock)
             published[key] = None if minutes is None else clock + minutes

@@ -133,6 +133,7 @@ class Answer:
     icon: str = "question"
     next: str | None = None
     service: str | None = None
+    check_in: bool = False  # "I have an appointment": the booking code's keypad (or the time list) first
 
 
 @dataclass(frozen=True)

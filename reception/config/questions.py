@@ -34,6 +34,8 @@ def _answer(r: Reader, a: Any, where: str, questions: Mapping[str, Any], service
         r.fail(f"{where}.service", f"{svc!r}: {unknown(svc, services, 'service')}")
     if nxt is not None and nxt not in questions:
         r.fail(f"{where}.next", f"{nxt!r}: {unknown(nxt, questions, 'question')}")
+    if a.get("check_in") and svc is None:
+        r.fail(f"{where}.check_in", "needs 'service': the visit a citizen gets whose booking cannot be kept")
     return r.record(Answer, a, where, next=nxt, service=svc)
 
 
@@ -41,7 +43,8 @@ def _check_reachability(r: Reader, questions: Mapping[str, Question], services) 
     """Every service within MAX_TAPS taps of the start screen; no question unreachable.
 
     The start screen is the first question, so its answers are the first tap; where the
-    citizen chooses between a volunteer and staff, that choice is one tap more.
+    citizen chooses between a volunteer and staff, that choice is one tap more.  A check-in answer
+    is two more at most: "I have no code", then "My time is not in the list" (the keypad's OK, one).
     """
     depth = {"start": 0}
     frontier = ["start"]
@@ -51,7 +54,7 @@ def _check_reachability(r: Reader, questions: Mapping[str, Question], services) 
         for a in questions[qid].answers:
             taps = depth[qid] + 1
             if a.service:
-                taps += services[a.service].citizen_chooses
+                taps += 2 if a.check_in else services[a.service].citizen_chooses
                 reached[a.service] = min(taps, reached.get(a.service, taps))
             elif a.next not in depth:
                 depth[a.next] = taps

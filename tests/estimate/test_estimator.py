@@ -213,3 +213,19 @@ def test_a_republished_promise_holds_small_changes_and_follows_large_ones(site, 
     assert est.estimate(q, at(1.0)).tickets[last] == pytest.approx(first - 0.5)  # the same call time, held
     q.command("desk-2", "open", at(1.5))  # a second desk: the wait halves, and the promise follows
     assert est.estimate(q, at(1.5)).tickets[last] < first * 0.75
+
+
+@pytest.mark.parametrize("visits, held", [((16, 16), False), ((4, 28), True)])
+def test_a_republished_promise_moves_for_a_change_beyond_its_own_spread(site, q, visits, held):
+    """One citizen ahead gives up: the call time moves a whole visit earlier.  Where visits are steady
+    that is news; where they vary as much as a visit, it is within what the forecast already said."""
+    q.command("desk-1", "open", at(-30))
+    q.issue("passport", at(-20))
+    q.command("desk-1", "next", at(-10))
+    tickets = [q.issue("passport", at(i * 0.1), kiosk="kiosk-1")[0] for i in range(4)]
+    est = taught(site, *[served("passport", visits[i % 2]) for i in range(60)])
+    last = tickets[-1].key
+    first = est.estimate(q, at(0.5)).tickets[last]
+    q.withdraw(tickets[0].number, tickets[0].day, "kiosk-1", at(1.0))
+    moved = first - 0.5 - est.estimate(q, at(1.0)).tickets[last]
+    assert moved == (pytest.approx(0.0, abs=0.01) if held else pytest.approx(16, abs=3))

@@ -196,3 +196,23 @@ def test_no_helper_line_where_the_citizen_did_not_choose(site):
     printer = TicketPrinter.from_site(site)
     printer.print_ticket(content(reason="Pas"))
     assert b"valgt" not in printer.sink.device.output
+
+
+def test_a_checked_in_appointment_prints_its_time_large_under_the_reason(site):
+    printer = TicketPrinter.from_site(site)
+    printer.print_ticket(content(number="G004", reason="Pension og ydelser", ahead=None, eta_min=9,
+                                 booked_at=datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)))
+    out = printer.sink.device.output.decode("cp865")
+    big = "\x1d!\x11\x1bE\x01\x1ba\x01"  # double width and height, bold, centred: as the reason
+    assert f"{big}Pension og ydelser\n{big}Din tid: kl. 10:30\n" in out  # 09:30 UTC is 10:30 in Tønder
+
+
+def test_a_booking_that_became_an_ordinary_number_is_explained_kindly_on_paper(site):
+    printer = TicketPrinter.from_site(site)
+    printer.print_ticket(content(number="H901", reason="Jeg har en aftale", eta_min=None, ahead=None, offline=True,
+                                 check_in="unchecked"))
+    out = printer.sink.device.output.decode("cp865")
+    tall = "\x1d!\x01\x1bE\x00\x1ba\x01"
+    assert f"{tall}Vi kan ikke tjekke din tid lige nu. Sig ved\n{tall}skranken, at du har en aftale.\n" in out
+    assert out.index("skranken") < out.index("Du bliver kaldt op")  # why first, then how they are called
+    assert "Din tid" not in out

@@ -61,6 +61,10 @@ def tap_through(driver, site, lang: str, path: Path) -> int:
         driver.tap(answer.label.get_text(lang))
         taps += 1
         qid = answer.next
+    if answer.check_in:  # "I have an appointment" without a code, the time not in the list: an ordinary ticket
+        driver.tap(tr(lang, "no_code"))
+        driver.tap(driver.screen.ids.not_listed)  # "Get a number" while the list is empty
+        taps += 2
     if path.preference != "any":
         driver.tap(tr(lang, f"choice_{path.preference}"))
         taps += 1

@@ -28,7 +28,10 @@ def test_each_path_ends_in_a_ticket_within_three_steps(site, lang):
         assert (fl.step, fl.taps) == (f.START, 0)  # the language is not a step
         for i in taps:
             fl.answer(i)
-        if site.services[service].citizen_chooses:
+        if fl.step == f.CODE:  # "I have an appointment": the longest way, no code and a time not in the list
+            fl.no_code()
+            fl.not_listed()
+        elif site.services[service].citizen_chooses:
             assert fl.step == f.CHOICE
             fl.choose("volunteer")
         assert fl.step == f.TICKET and fl.taps <= 3, (service, fl.taps)
@@ -74,7 +77,10 @@ def test_an_extra_that_repeats_an_answer_or_the_service_is_not_offered(site):
     fl.toggle_extra("private")
     fl.close_extras()
     fl.answer(3)  # "Jeg har en aftale"
-    assert fl.order() == Order("appointment", "any", ("private",), None, "da")
+    for digit in "4711":
+        fl.press_digit(digit)
+    fl.confirm_code()
+    assert fl.order() == Order("appointment", "any", ("private",), None, "da", booking="4711")
 
 
 def test_first_visit_is_answered_on_the_ticket_and_may_change(site):
@@ -154,3 +160,64 @@ def test_every_question_of_the_example_offers_not_sure(site):
     """A citizen who does not recognise their errand is never stuck: "not sure" leads to general reception."""
     for qid, question in site.questions.items():
         assert any(a.service == "reception" for a in question.answers), qid
+
+
+def test_a_booking_code_is_typed_on_the_keypad_four_to_six_digits(site):
+    fl = Flow(site)
+    fl.answer(3)  # "Jeg har en aftale"
+    assert (fl.step, fl.taps) == (f.CODE, 1)
+    with pytest.raises(ValueError):
+        fl.confirm_code()  # no digits yet
+    for digit in "123":
+        assert fl.press_digit(digit)
+    with pytest.raises(ValueError):
+        fl.confirm_code()  # three are too few
+    with pytest.raises(ValueError):
+        fl.press_digit("x")
+    assert [fl.press_digit(d) for d in "45678"] == [True, True, True, False, False]  # a seventh is not taken
+    assert fl.state.code == "123456" and fl.taps == 1  # digits are not steps
+    fl.erase()
+    fl.erase()
+    assert fl.state.code == "1234" and fl.code_complete
+    fl.confirm_code()
+    assert (fl.step, fl.taps) == (f.TICKET, 2)
+    assert fl.order() == Order("appointment", "any", (), None, "da", booking="1234")
+
+
+def test_without_a_code_the_citizen_picks_a_time_or_says_it_is_not_there(site):
+    from datetime import datetime
+    at = datetime(2026, 11, 25, 10, 30, tzinfo=site.tz)
+    fl = Flow(site)
+    fl.choose_language("uk")
+    fl.answer(3)
+    fl.press_digit("9")
+    fl.no_code()
+    assert (fl.step, fl.state.code) == (f.SLOTS, "")  # the digits typed are dropped
+    fl.back()
+    assert (fl.step, fl.state.code) == (f.CODE, "9")  # Back returns to the keypad as it was
+    fl.no_code()
+    fl.pick_slot("q7Rk2mXw9aLc", at)
+    assert (fl.step, fl.taps, fl.state.booked_at) == (f.TICKET, 3, at)
+    assert fl.order() == Order("appointment", "any", (), None, "uk", slot="q7Rk2mXw9aLc")
+    fl.start_over()
+    fl.answer(3)
+    fl.no_code()
+    fl.not_listed()
+    assert fl.order() == Order("appointment", "any", (), None, "uk")  # an ordinary ticket
+    assert not fl.order().checking_in
+
+
+def test_a_booking_goes_to_the_hub_and_with_an_offline_hand_over(site):
+    """Offline the kiosk cannot check a code and prints an ordinary number; the hand-over still names the
+    booking, so the hub counts it kept, not missed (docs/protocol.md)."""
+    from datetime import datetime, timezone
+    from reception import protocol
+    at = datetime(2026, 11, 25, 10, 1, 2, tzinfo=timezone.utc)
+    for order in (Order("appointment", booking="4711"), Order("appointment", slot="q7Rk2mXw9aLc")):
+        online = protocol.TicketRequest.from_payload(order.request("r1", sent_at=at).to_payload())
+        assert (online.booking, online.slot, online.offline_number) == (order.booking, order.slot, None)
+        offline = protocol.TicketRequest.from_payload(
+            order.request("r2", offline_number="H901", issued_at=at, replaces="r1").to_payload())
+        assert (offline.booking, offline.slot, offline.offline_number) == (order.booking, order.slot, "H901")
+    plain = protocol.TicketRequest.from_payload(Order("appointment").request("r3").to_payload())
+    assert (plain.booking, plain.slot) == (None, None)

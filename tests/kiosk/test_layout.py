@@ -31,8 +31,17 @@ def board(volunteers_open: int) -> dict:
                       "volunteer": {"open": volunteers_open, "waiting": 3, "eta_min": eta["volunteer"]}}}
 
 
-def states(app, kiosk, recorder_publish):
-    """Put the app in each state a citizen can see; yield a name for each."""
+def slots(count: int) -> dict:
+    """The hub's retained list of the next hour's appointments: ``count`` of them, the longest names."""
+    services = ["moving", "health_card", "pension", "driving_licence"]
+    return {"v": 1, "at": "2026-11-25T10:00:00+01:00",
+            "slots": [{"slot": f"slot{n:04d}xyz", "at": f"2026-11-25T10:{5 * n:02d}:00+01:00",
+                       "service": services[n % len(services)]} for n in range(count)]}
+
+
+def states(app, kiosk, recorder_publish, hub_publish=None):
+    """Put the app in each state a citizen can see; yield a name for each.  With ``hub_publish`` also the
+    appointments' states (they do not change with the day: one day a panel size is enough)."""
     flow = app.flow
     yield "start"
     if not app.wide:  # the 7" panel: the language button opens the languages, each by name
@@ -78,12 +87,51 @@ def states(app, kiosk, recorder_publish):
     yield "ticket-printer-failed"
     screen.refuse()
     yield "ticket-refused"
+    at = datetime(2026, 11, 25, 9, 21, tzinfo=timezone.utc)
+    for check_in in ("booked", "late", "unknown", "unchecked") if hub_publish else ():
+        screen.begin(app.site.services["appointment"].name.get_text(app.lang))
+        offline = check_in == "unchecked"  # issued by the kiosk alone: no wait, no place known
+        screen.show(IssuedTicket("E004", "moving", "any", at, ahead=None if offline else 3,
+                                 eta_min=None if offline else 6, offline=offline,
+                                 booked_at=at.replace(minute=30) if check_in == "booked" else None), check_in,
+                    app.site.services["moving"].name.get_text(app.lang) if check_in == "booked" else None)
+        screen.printed("ok")
+        yield f"ticket-{check_in}"
     app.start_over()
     app.answer(1)
     app.idle_warning.text = tr(app.lang, "idle_warning", seconds=15)
     app.idle_warning.open()
     yield "idle-warning"
     app.idle_warning.dismiss()
+    if hub_publish:
+        yield from appointment_states(app, kiosk, hub_publish)
+
+
+def appointment_states(app, kiosk, hub_publish):
+    """The keypad, then the time list: full, on its last page, empty, and while the hub is away."""
+    app.start_over()
+    app.answer(3)  # "Jeg har en aftale"
+    yield "code"
+    for digit in "47112":
+        app.press_digit(digit)
+    yield "code-typed"
+    hub_publish("appointments", slots(7))
+    link = kiosk.services.link
+    kiosk.driver.wait_until(lambda: link.appointments and link.appointments.slots)
+    app.no_code()
+    yield "slots"
+    screen = app.root.current_screen
+    while screen.page < screen.pages - 1:
+        screen.turn()
+    yield "slots-last-page"
+    hub_publish("appointments", slots(0))
+    kiosk.driver.wait_until(lambda: screen.ids.title.text == tr(app.lang, "slots_none"))  # redrawn by the news
+    yield "slots-none"
+    hub_publish("hub/available", {"v": 1, "status": "offline"})
+    kiosk.driver.wait_until(lambda: screen.ids.title.text == tr(app.lang, "slots_offline"))
+    yield "slots-offline"
+    hub_publish("hub/available", {"v": 1, "status": "online"})
+    kiosk.driver.wait_until(lambda: kiosk.services.link.hub_online)
 
 
 def check_screen(driver, profile, where):
@@ -151,6 +199,7 @@ def check_targets(driver, profile, where, gaps: bool = True):
 # library's IT café today; Thursday after the session: nothing more here this week.
 INSTANTS = {"sat": "2026-12-05T10:00", "wed": "2026-12-09T10:30", "thu-evening": "2026-12-10T18:00"}
 CASES = [((800, 480), day) for day in INSTANTS] + [((1024, 600), "wed"), ((1280, 800), "sat"), ((1920, 1080), "wed")]
+FIRST_DAY = {size: day for size, day in reversed(CASES)}  # the appointments' screens: one day a size is enough
 
 
 @pytest.mark.parametrize("size,day", CASES, ids=lambda c: f"{c[0]}x{c[1]}" if isinstance(c, tuple) else c)
@@ -158,15 +207,17 @@ def test_every_screen_fits_in_every_language(size, day, kiosk_app, broker, tmp_p
     at = datetime.fromisoformat(INSTANTS[day]).replace(tzinfo=site.tz)
     kiosk = make_kiosk(kiosk_app, broker, tmp_path, now=lambda: at)
     try:
-        check_every_screen(kiosk, recorder, site, size)
+        check_every_screen(kiosk, recorder, site, size, appointments=FIRST_DAY[size] == day)
     finally:
         kiosk.services.stop()
 
 
-def check_every_screen(kiosk, recorder, site, size):
+def check_every_screen(kiosk, recorder, site, size, appointments: bool = True):
     drv, app = kiosk.driver, kiosk.app
     board_pub = recorder()
     publish = lambda payload: board_pub.publish(f"reception/{site.id}/board", payload, retain=True)  # noqa: E731
+    hub_publish = lambda topic, payload: board_pub.publish(  # noqa: E731
+        f"reception/{site.id}/{topic}", payload, retain=True)
     board_pub.publish(f"reception/{site.id}/hub/available", {"v": 1, "status": "online"}, retain=True)
     kiosk.driver.wait_until(lambda: kiosk.services.link.hub_online, 10)  # else the choice shows no waits
     drv.resize(*size)
@@ -177,7 +228,7 @@ def check_every_screen(kiosk, recorder, site, size):
             app.flow.start_over()
             app.flow.state = type(app.flow.state)(lang=lang)
             app.show()
-            for where in states(app, kiosk, publish):
+            for where in states(app, kiosk, publish, hub_publish if appointments else None):
                 app._last_touch = time.monotonic()  # no tap here: keep the idle reset away
                 drv.settle(4)
                 if SHOTS:
