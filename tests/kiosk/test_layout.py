@@ -103,6 +103,7 @@ def states(app, kiosk, recorder_publish, hub_publish=None):
     app.idle_warning.open()
     yield "idle-warning"
     app.idle_warning.dismiss()
+    kiosk.driver.wait_until(lambda: app.idle_warning.parent is None, 3)  # it closes over frames (animated)
     if hub_publish:
         yield from appointment_states(app, kiosk, hub_publish)
 
