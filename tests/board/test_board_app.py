@@ -72,7 +72,7 @@ def test_a_call_is_drawn_in_the_first_frame_after_it_arrives(board):
 
     from reception.protocol import CallEvent, encode
 
-    pump(lambda: False, 0.2)  # whatever else is pending is drawn first
+    assert settle(board.screen)  # whatever else is pending is drawn first (frames, not seconds)
     board.on_call(CallEvent.from_payload(encode(call("D031", "desk-2", 9031))))  # as the feed hands it on
     EventLoop.idle()
     assert board.screen.latest_number == "D031" and "Skranke 2" in board.screen.latest_desk
