@@ -48,6 +48,7 @@ def main(args) -> int:
             rig.settle()
             rig.hub.stop()  # what it staged last is stored before the database is read
             figures = reconcile(rig)
+            log_end = rig.hub.log()[-3000:]  # the folder goes with the run
         except BaseException:
             print(f"torture: failed (seed {seed}); the hub's log ends:\n{rig.hub.log()[-3000:]}", file=sys.stderr)
             raise
@@ -60,5 +61,8 @@ def main(args) -> int:
           f"{result['kiosk_cuts']} kiosk cuts, {result['duplicate_commands']} duplicate commands, "
           f"{result['malformed']} malformed payloads")
     print(f"  lost {result['lost']}, duplicated {result['duplicated']}, skipped {result['skipped']}")
+    if result["lost"] or result["duplicated"] or result["skipped"]:
+        print(f"torture: which (day, number), first 20 of each: {rig.problems}\n"
+              f"the hub's log ends:\n{log_end}", file=sys.stderr)
     print(json.dumps(result))
     return 0 if result["lost"] == result["duplicated"] == result["skipped"] == 0 else 1

@@ -28,6 +28,7 @@ class Rig:
                        for k, gate in self.gates.items()]
         self.desks = [DeskUnit(self.site, d, self.broker, work, random.Random(f"{seed}/{d}")) for d in self.site.desks]
         self.chaos = Chaos(self, random.Random(f"{seed}/chaos"))
+        self.problems: dict = {}  # which tickets the reconciliation found wrong (``reconcile``)
 
     def start(self) -> None:
         self.hub.start(30)
@@ -92,7 +93,11 @@ def reconcile(rig: Rig) -> dict:
     gone = holders - (tickets.keys() - withdrawn)  # a citizen's number the hub does not know, or withdrew
     phantoms = [key for key, (called, _k) in tickets.items() if key not in holders and (called or key not in withdrawn)]
     duplicated = (len(held) - len(set(held))) + len(phantoms) + abs(calls - answered_calls)
-    skipped = sum(1 for key in holders - gone if not tickets[key][0])
+    never_called = sorted(key for key in holders - gone if not tickets[key][0])
+    skipped = len(never_called)
+    doubled = sorted({key for key in held if held.count(key) > 1})
+    rig.problems = {"lost": sorted(gone)[:20], "held twice": doubled[:20], "phantoms": sorted(phantoms)[:20],
+                    "never called": never_called[:20], "calls vs answered next": (calls, answered_calls)}
     return {"issued": len(held), "offline": sum(1 for k in rig.kiosks for t in k.tickets if t.offline),
             "lost": len(gone), "duplicated": duplicated, "skipped": skipped, "calls": calls,
             "withdrawn": len(withdrawn)}

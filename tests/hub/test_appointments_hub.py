@@ -1,7 +1,8 @@
 """Booked visits checked in at a real hub through a real Mosquitto, stored in its SQLite file, across a SIGKILL.
 
-The suite's clock starts at 10:00 on Tuesday 2026-11-24; the example site keeps a booking up to 15
-minutes late and counts it missed 15 minutes after its time.
+The hub's clock starts at 10:00 on Tuesday 2026-11-24: the suite's instant, not the suite's running clock
+(late in a full run that reads 10:15 or later, and the 10:00 booking would be late).  The example site keeps
+a booking up to 15 minutes late and counts it missed 15 minutes after its time.
 """
 import json
 import sqlite3
@@ -14,7 +15,7 @@ import pytest
 from reception import protocol
 from hub.core.appointments import Appointment
 from hub.store import Store
-from tests.conftest import HubProcess
+from tests.conftest import TEST_INSTANT, HubProcess
 from tests.hub.test_hub_mqtt import BASE, command, reply_for, request, result_for
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -37,7 +38,7 @@ def hub(broker, tmp_path):
     store = Store(tmp_path / "hub.db")
     store.replace_day(DAY, APPOINTMENTS)
     store.close()
-    h = HubProcess(broker, tmp_path / "hub.db").start()
+    h = HubProcess(broker, tmp_path / "hub.db", instant=TEST_INSTANT).start()  # 10:00, however long the suite ran
     yield h
     h.stop()
     h.available.close()

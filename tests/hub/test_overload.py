@@ -180,16 +180,30 @@ def test_overload_is_raised_at_once_and_cleared_only_after_a_calm_spell():
 
 
 def test_a_request_kept_by_the_broker_while_the_hub_was_down_is_stale_when_sent_long_before(hub, recorder, site):
+    """A request sent "just now" is one the hub answers within the kiosk's patience: a hub that takes longer
+    to start (a busy machine) rightly refuses it as stale too, and then the test tries again."""
+    from hub.overload import STALE_AFTER_S
+
     rec = recorder(f"reception/{site.id}/kiosk/+/ticket/reply")
     topic = protocol.Topics(site.id).ticket_request("kiosk-1")
+
+    def kept_while_down(rid: str, ago: float) -> None:
+        sent_at = clock.from_env()() - timedelta(seconds=ago)
+        rec.publish(topic, {"v": 1, "id": rid, "service": "passport", "sent_at": sent_at.isoformat()})
+
     hub.kill()
-    now = clock.from_env()()
-    for rid, ago in (("sent-long-ago", 20), ("sent-just-now", 0)):
-        rec.publish(topic, {"v": 1, "id": rid, "service": "passport", "sent_at": (now - timedelta(seconds=ago)).isoformat()})
-    hub.start()
-    answers = rec.wait_for(lambda _m: len(rec.json()) == 2 and {b["id"]: b for b in rec.json()})
+    kept_while_down("sent-long-ago", 20)
+    for attempt in range(3):
+        rid, sent = f"sent-just-now-{attempt}", time.monotonic()
+        kept_while_down(rid, 0)
+        hub.start()
+        answers = rec.wait_for(lambda _m: (lambda got: rid in got and got)({b["id"]: b for b in rec.json()}))
+        answered_in = time.monotonic() - sent  # the hub decided before this
+        if answers[rid]["ok"] or answered_in < STALE_AFTER_S - 0.1:
+            break  # answered, or refused although the hub was back in time: the assertion below tells
+        hub.kill()  # refused after the hub took longer than a kiosk waits to come back: that proves nothing
     assert answers["sent-long-ago"] == {"v": 1, "id": "sent-long-ago", "ok": False, "error": "stale"}
-    assert answers["sent-just-now"]["ok"]
+    assert answers[rid]["ok"], f"refused, answered {answered_in:.2f} s after it was sent: {answers[rid]}"
 
 
 def test_a_kiosk_clock_that_lags_costs_it_no_tickets_once_the_hub_is_running(hub, recorder, site):

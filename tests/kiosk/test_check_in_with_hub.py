@@ -1,7 +1,7 @@
 """Checking in a booked visit at the kiosk, by touches under Xvfb, against a real hub on a real Mosquitto.
 
-The hub's day holds the appointments of ``tests/hub/test_appointments_hub.py`` (the suite's clock: Tuesday
-2026-11-24, 10:00): 4711 on time for pension at 10:00, 6933 twenty minutes late, 8155 at 10:20 for the
+The hub's day holds the appointments of ``tests/hub/test_appointments_hub.py`` (its clock starts at the
+suite's instant, Tuesday 2026-11-24 10:00, however long the suite has run): 4711 on time for pension at 10:00, 6933 twenty minutes late, 8155 at 10:20 for the
 health card (picked from the time list).  What the screen shows, what the hub received and what the
 Dummy printer got are checked; the paper's Danish in code page 865.
 """
