@@ -115,7 +115,7 @@ def cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
 
 
 def test_a_manager_hands_a_file_to_the_running_hub(folder_hub, tmp_path):
-    site, inbox = folder_hub.config_path, tmp_path / "inbox"
+    site = folder_hub.config_path
     day = tmp_path / "day.csv"
     day.write_text(FIRST, encoding="utf-8")
     done = cli(str(day), "-c", str(site))
