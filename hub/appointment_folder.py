@@ -19,8 +19,8 @@ from typing import Callable
 
 from reception.config import Site
 from reception.errors import AppointmentFileError, ConfigError
+from reception.protocol import ImportedDay
 
-from hub.appointment_store import DaySummary
 from hub.appointment_import import AppointmentImporter
 from hub.core import appointment_files
 from hub.locks import HubLocks
@@ -83,7 +83,7 @@ class FolderWatch:
         with self.locks.queue():
             self.importer.stage(path.name, read.appointments, self.clock(), after=lambda days: self.imported(path, days))
 
-    def imported(self, path: Path, days: list[DaySummary]) -> None:
+    def imported(self, path: Path, days: list[ImportedDay]) -> None:
         """Once stored: the file goes, its outcome stays in ``results.log``."""
         self.result(path.name, "imported: " + "; ".join(d.describe() for d in days))
         path.unlink(missing_ok=True)

@@ -19,7 +19,6 @@ from reception.errors import AppointmentFileError
 from reception.protocol import AppointmentImport, ImportedDay, ImportResult, Topic, Topics
 
 from hub import appointment_store
-from hub.appointment_store import DaySummary
 from hub.core.appointment_records import Reading, SiteRules
 from hub.core.appointments import Appointment
 from hub.core.model import Effects
@@ -66,7 +65,7 @@ class AppointmentImporter:
 
     def stage(self, source: str, appointments: Iterable[Appointment], now: datetime, *, key: str | None = None,
               ack: Ack | None = None, command_id: str | None = None,
-              after: Callable[[list[DaySummary]], None] = lambda _days: None) -> None:
+              after: Callable[[list[ImportedDay]], None] = lambda _days: None) -> None:
         """Each day of ``appointments`` in place of the stored one, staged with the next commit.  What it does
         is counted on the rows as stored now (an import staged just before in the same commit is not yet
         there: only the counts can be off, never the rows); ``after`` gets the counts once stored (under the
@@ -80,7 +79,7 @@ class AppointmentImporter:
                            for s in appointment_store.replace_statements(day, listed))
         reply = None
         if command_id is not None:
-            reply = ImportResult(command_id, True, tuple(ImportedDay(**vars(s)) for s in summaries)).to_payload()
+            reply = ImportResult(command_id, True, tuple(summaries)).to_payload()
 
         def stored() -> None:
             log.info("appointments from %s: %s", source, "; ".join(s.describe() for s in summaries))

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
 from typing import Iterable
 
 import sqlite_utils
 
 from hub.core.appointments import Appointment
+from reception.protocol import ImportedDay
 
 SLOT_BYTES = 8  # 64 random bits: never guessed from another slot, never derived from the code
 
@@ -37,26 +37,6 @@ REMOVE_GONE = """
 delete from appointments where day = ? and arrived_at is null and missed = 0
   and code not in (select value from json_each(?))
 """
-
-
-@dataclass(frozen=True)
-class DaySummary:
-    """What one import did to one day, for the log and the importer's answer."""
-
-    day: str
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    kept: int = 0  # gone from the file, but arrived or missed already: history stays
-
-    @property
-    def changes(self) -> int:
-        return self.added + self.changed + self.removed
-
-    def describe(self) -> str:
-        return (f"{self.day}: {self.added} new, {self.changed} changed, {self.removed} removed, "
-                f"{self.unchanged} unchanged" + (f", {self.kept} kept (arrived or missed)" if self.kept else ""))
 
 
 def create_table(db: sqlite_utils.Database) -> None:
@@ -81,7 +61,7 @@ def replace_statements(day: str, appointments: Iterable[Appointment]) -> tuple[t
     return (*upserts, (REMOVE_GONE, (day, json.dumps([a.code for a in appointments]))))
 
 
-def summarise(db: sqlite_utils.Database, day: str, appointments: Iterable[Appointment]) -> DaySummary:
+def summarise(db: sqlite_utils.Database, day: str, appointments: Iterable[Appointment]) -> ImportedDay:
     """What ``replace_statements`` will do to the day as stored now."""
     stored = {r["code"]: r for r in db.query("select * from appointments where day = ?", [day])}
     new = {a.code: a for a in appointments}
@@ -96,14 +76,14 @@ def summarise(db: sqlite_utils.Database, day: str, appointments: Iterable[Appoin
             changed += 1
     gone = [row for code, row in stored.items() if code not in new]
     kept = sum(1 for row in gone if _happened(row))
-    return DaySummary(day, added, changed, len(gone) - kept, unchanged, kept)
+    return ImportedDay(day, added, changed, len(gone) - kept, unchanged, kept)
 
 
 def _happened(row: dict) -> bool:
     return row["arrived_at"] is not None or bool(row["missed"])
 
 
-def replace_day(db: sqlite_utils.Database, day: str, appointments: Iterable[Appointment]) -> DaySummary:
+def replace_day(db: sqlite_utils.Database, day: str, appointments: Iterable[Appointment]) -> ImportedDay:
     """Make the stored ``day`` the given list, in one transaction; what it did."""
     appointments = list(appointments)
     statements = replace_statements(day, appointments)

@@ -21,6 +21,7 @@ from hub import appointment_store, setup_store
 from hub.core.appointments import Appointment
 from hub.core.model import CALL_KINDS, OPEN_STATES, Desk, Effects, Event, Ticket
 from reception.errors import StoreVersionError
+from reception.protocol import ImportedDay
 
 EVENT_COLUMNS = ("kind", "at", "day", "ticket", "service", "desk", "detail")
 
@@ -189,7 +190,7 @@ class Store:
                 [key, day, hour, score, ",".join(tags), service])
         return cursor.rowcount == 1
 
-    def replace_day(self, day: str, appointments: Iterable[Appointment]) -> appointment_store.DaySummary:
+    def replace_day(self, day: str, appointments: Iterable[Appointment]) -> ImportedDay:
         """The day's appointments as imported, in place of those stored; arrivals and misses stay."""
         return appointment_store.replace_day(self.db, day, appointments)
 

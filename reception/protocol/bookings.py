@@ -75,7 +75,7 @@ class AppointmentImport(Message):
 
 @dataclass(frozen=True)
 class ImportedDay:
-    """What an import did to one day."""
+    """What an import did to one day: the store's count, the hub's answer, the folder's results line."""
 
     day: str
     added: int = 0
@@ -90,6 +90,14 @@ class ImportedDay:
 
     def body(self) -> dict[str, Any]:
         return {"day": self.day, **{key: getattr(self, key) for key in DAY_COUNTS}}
+
+    @property
+    def changes(self) -> int:
+        return self.added + self.changed + self.removed
+
+    def describe(self) -> str:
+        return (f"{self.day}: {self.added} new, {self.changed} changed, {self.removed} removed, "
+                f"{self.unchanged} unchanged" + (f", {self.kept} kept (arrived or missed)" if self.kept else ""))
 
 
 @dataclass(frozen=True)
