@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 from reception import protocol
 
 from hub import views
-from hub.core.model import Effects, Ticket
+from hub.core.model import WAITING, Effects, Ticket
 from hub.core.queue import Queue
 
 GROUP_MAX = 64  # messages handled before the group is estimated anyway (bounds the answer's delay)
@@ -82,8 +82,9 @@ def not_before_booked(ticket: Ticket, eta: float | None, now: datetime) -> float
 def lines_ahead(queue: Queue, tickets: list[Ticket]) -> dict[str, int]:
     """Those before each ticket in its own line ("8 foran dig"), not everyone the office calls sooner:
     one count for a lone ticket, one pass over the queue for a group."""
-    if len(tickets) == 1:
-        return {tickets[0].key: queue.ahead(tickets[0])}
+    if len(tickets) == 1:  # called already (a desk was quicker than this answer): nobody is ahead any more
+        ticket = tickets[0]
+        return {ticket.key: queue.ahead(ticket) if ticket.state == WAITING else 0}
     counts = queue.ahead_all()
     return {t.key: counts.get(t.key, 0) for t in tickets}
 
