@@ -130,8 +130,8 @@ class Housekeeping:
         waits for one of them at most (a caller holding the lock keeps it throughout)."""
         started = time.monotonic()
         self._refresh_due = False
-        with self.locks.queue():
-            self.state.refresh_estimates(now)
+        self.state.refresh_estimates(now)
+        self.pipeline.finish_wanted()
         with self.locks.queue(), self.state.queue.steady():
             self.publisher.all_views(now)
         self._next_refresh = time.monotonic() + (time.monotonic() - started) * (1 / REFRESH_SHARE - 1)

@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from reception.mqtt import Connection
 
@@ -28,6 +28,9 @@ from hub.issued import Issued, IssuedGroup
 from hub.locks import HubLocks
 from hub.state import HubState
 from hub.store import Change, Store
+
+if TYPE_CHECKING:
+    from hub.publisher import Publisher
 
 log = logging.getLogger(__name__)
 
@@ -86,15 +89,16 @@ class Answers:
 
 class CommitPipeline:
     def __init__(self, state: HubState, store: Store, locks: HubLocks, conn: Connection, *,
-                 announce: Callable[[list[Pending]], None]):
-        """``announce`` tells the devices what a committed batch changed (under the queue's lock)."""
-        self.state, self.store, self.locks, self.conn, self._announce = state, store, locks, conn, announce
+                 publisher: "Publisher"):
+        """``publisher`` tells the devices what a committed batch changed."""
+        self.state, self.store, self.locks, self.conn, self._publisher = state, store, locks, conn, publisher
         self.answers = Answers(store, locks)
         self._batch: list[Pending] = []  # staged, not yet taken by the flusher (``_staged`` guards it)
         self._staged = threading.Condition()  # the flusher takes the batch without waiting for the queue's lock
         self._calls_staged = self._calls_done = 0  # calls staged, and announced (or dropped), so far
         self._pass_after: int | None = None  # a group's estimate pass runs once this many are done
         self._issued = IssuedGroup()  # issued since the last estimate pass
+        self._pass_wanted = False  # a pass found the estimator busy with a refresh (``finish_wanted``)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="hub-flusher", daemon=True)
@@ -140,11 +144,16 @@ class CommitPipeline:
             if self._calls_done < self._calls_staged and self._issued.items and self._thread.is_alive():
                 self._pass_after = self._pass_after or self._calls_staged  # later calls do not hold it back
                 return
-        self.finish_issued_now()
+        self.finish_issued_now(wait=False)
 
-    def finish_issued_now(self) -> None:
+    def finish_issued_now(self, *, wait: bool = True) -> None:
         with self.locks.queue():
-            self.finish_issued()
+            self.finish_issued(wait=wait)
+
+    def finish_wanted(self) -> None:
+        """The pass that a refresh held back (``finish_issued`` without ``wait``), now that it is done."""
+        if self._pass_wanted:
+            self.finish_issued_now()
 
     def after_calls(self) -> None:
         """Wait (briefly) until the calls staged so far are announced: work that holds the queue's lock
@@ -154,9 +163,22 @@ class CommitPipeline:
                 staged = self._calls_staged
                 self._staged.wait_for(lambda: self._calls_done >= staged, CALLS_FIRST_S)
 
-    def finish_issued(self) -> None:
-        """One estimate pass for every ticket issued since the last, then their answers are staged."""
-        for item, reply in self._issued.answers(self.state.estimator, self.state.queue, self.state.clock()):
+    def finish_issued(self, *, wait: bool = True) -> None:
+        """One estimate pass for every ticket issued since the last (with the estimator's lock), then their
+        answers are staged.  Without ``wait``, a pass that would wait for a refresh's play is left for the
+        refresh to run when it is done (``finish_wanted``); the intake goes on meanwhile."""
+        if not self._issued.items:
+            return
+        self._pass_wanted = True  # before trying: a refresh letting go just now finds it set
+        if not self.locks.take_estimator(wait):
+            return
+        try:
+            self._pass_wanted = False
+            self.state.learn_finished()
+            answers = list(self._issued.answers(self.state.estimator, self.state.queue, self.state.clock()))
+        finally:
+            self.locks.let_go_estimator()
+        for item, reply in answers:
             self.stage(Pending(item.effects, item.at, item.key, item.reply_topic, reply, item.ack,
                                statements=item.statements))
 
@@ -195,11 +217,14 @@ class CommitPipeline:
         try:
             if not self._store(batch):
                 return
-            with self.locks.queue():  # state first: a device that reads its answer finds its new state already there
-                self._announce(batch)
-                for p in batch:
-                    if p.after:
-                        p.after()
+            if not self._publisher.needs_queue(batch):
+                self._publisher.note(batch)
+            else:
+                with self.locks.queue():  # state first: a device that reads its answer finds its new state already there
+                    self._publisher.announce(batch)
+                    for p in batch:
+                        if p.after:
+                            p.after()
         finally:
             self._announced(batch)
         for p in batch:
@@ -229,7 +254,7 @@ class CommitPipeline:
             self._pass_after = None if due else self._pass_after
             self._staged.notify_all()
         if due:
-            self.finish_issued_now()
+            self.finish_issued_now(wait=False)
 
     def _recover(self) -> None:
         """Back to the stored state; unacknowledged messages come again, onto it."""

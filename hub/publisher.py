@@ -6,7 +6,7 @@ views themselves are pure functions in ``hub.views``; this only publishes them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from reception import protocol
 from reception.config import Site
@@ -14,7 +14,7 @@ from reception.mqtt import Connection
 from reception.protocol import Topics
 
 from hub import checkins, views
-from hub.core.model import NO_SHOW, SERVED
+from hub.core.model import NO_SHOW, SERVED, Ticket
 from hub.state import HubState
 from hub.status_feed import StatusFeed
 
@@ -76,6 +76,21 @@ class Publisher:
         if links is not None:
             self.publish(self.topics.status_pages, links, retain=True)
 
+    @staticmethod
+    def needs_queue(batch: list["Pending"]) -> bool:
+        """Whether announcing the batch reads the queue: calls, desks, visits ended or more to publish.
+        A batch of new tickets only marks the estimates out of date, without waiting for the queue's
+        lock (an estimate pass may hold it for milliseconds)."""
+        return any(p.effects.calls or p.effects.desks or p.after
+                   or any(t.state in (SERVED, NO_SHOW) for t in p.effects.tickets.values()) for p in batch)
+
+    def note(self, batch: list["Pending"]) -> None:
+        """What a batch of new tickets changes: estimates out of date, the status pages' list perhaps."""
+        for p in batch:
+            if p.effects.tickets:
+                self.state.dirty = True
+            self.feed.note(p.effects.tickets.values())
+
     def announce(self, batch: list["Pending"]) -> None:
         """Tell the devices what a committed batch changed: every call, then each changed desk and
         the board once (a burst costs one snapshot, not one each); the rest on the next refresh."""
@@ -102,7 +117,14 @@ class Publisher:
                 self.board(at)
 
     def _observe_finished(self, p: "Pending") -> None:
-        """The estimator learns from every visit that ended."""
-        for ticket in p.effects.tickets.values():
-            if ticket.state in (SERVED, NO_SHOW):
-                self.state.estimator.observe(ticket)
+        """The estimator learns from every visit that ended (at its next use: ``HubState.finished``)."""
+        for ticket in _finished(p):
+            self.state.finished(ticket)
+
+
+def _finished(p: "Pending") -> Iterator[Ticket]:
+    """The visits this change ended: by its events, not by the tickets' states now (a ticket called in one
+    batch may be served before that batch is announced: it ended once, in the later one)."""
+    for event in p.effects.events:
+        if event.kind in (SERVED, NO_SHOW) and event.ticket in p.effects.tickets:
+            yield p.effects.tickets[event.ticket]

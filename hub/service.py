@@ -59,7 +59,7 @@ class Hub:
                                will=(topics.hub_available, protocol.Availability("offline").to_payload()),
                                on_connect=self._publish_everything)
         self.publisher = Publisher(topics, self.conn, self.state)
-        self.pipeline = CommitPipeline(self.state, store, self.locks, self.conn, announce=self.publisher.announce)
+        self.pipeline = CommitPipeline(self.state, store, self.locks, self.conn, publisher=self.publisher)
         self.alerts = Alerts(lambda message: self.publisher.publish(topics.alerts, message, retain=True))
         self.intake = Intake(group=GROUP_MAX, on_group_end=self.pipeline.finish_issued_locked)
         self.overload = OverloadWatch()

@@ -6,6 +6,7 @@ as stored: at start, and after a failed write.
 from __future__ import annotations
 
 import json
+from collections import deque
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable
@@ -36,6 +37,7 @@ class HubState:
         self.estimates = Estimates()
         self.last_seq = 0  # the last call number given out
         self.dirty = True  # the queue changed since the estimates were made
+        self._to_learn: deque = deque()  # visits ended that the estimator has not learned from yet
         self.setup_site: Callable[[datetime], Site] = lambda _now: site  # the site with today's setup (``hub.setup``)
 
     def load(self) -> None:
@@ -91,6 +93,34 @@ class HubState:
     def add_call(self, call: protocol.CallEvent) -> None:
         self.calls = views.latest_per_number([call, *self.calls], self.site.board.recent_calls + 1)
 
+    def finished(self, ticket) -> None:
+        """A visit ended (under the queue's lock): the estimator learns from it at its next use, under its
+        own lock, so a call's announcement never waits for a refresh's play."""
+        self._to_learn.append(ticket)
+
+    def learn_finished(self) -> None:
+        """Teach the estimator the visits ended since its last use (holding the estimator's lock)."""
+        while self._to_learn:
+            self.estimator.observe(self._to_learn.popleft())
+
     def refresh_estimates(self, now: datetime) -> None:
-        self.estimates = self.estimator.estimate(self.queue, now)
-        self.dirty = False
+        """New waits for the whole queue.  What the estimator reads of the queue is taken under the queue's
+        lock; its play of a long queue (tens of milliseconds) runs with only the estimator's lock, and
+        the waits are put in place under the queue's lock again.  A change meanwhile marks them out of
+        date again (``dirty``)."""
+        with self.locks.queue():
+            self.locks.take_estimator()
+            try:
+                self.learn_finished()
+                prepare = getattr(self.estimator, "prepare", None)  # an estimator without it plays here
+                prepared = prepare(self.queue, now) if prepare else self.estimator.estimate(self.queue, now)
+                self.dirty = False
+            except BaseException:
+                self.locks.let_go_estimator()
+                raise
+        try:
+            estimates = self.estimator.finish(prepared) if prepare else prepared
+        finally:
+            self.locks.let_go_estimator()
+        with self.locks.queue():
+            self.estimates = estimates

@@ -71,6 +71,14 @@ class Promised(NamedTuple):
     ahead: int | None
 
 
+class Prepared(NamedTuple):
+    """A queue as an estimate needs it (``ForwardSimulation.prepare``)."""
+
+    plan: Plan
+    open_desks: list
+    now: datetime
+
+
 class AtIssue(NamedTuple):
     """Kept from a ticket's issue until it is called, to learn the margins from."""
 
@@ -115,11 +123,20 @@ class ForwardSimulation:
                                    issued.promised, issued.group)
 
     def estimate(self, queue: Queue, now: datetime) -> Estimates:
-        plan = self._plan(queue, now)
+        return self.finish(self.prepare(queue, now))
+
+    def prepare(self, queue: Queue, now: datetime) -> Prepared:
+        """All that an estimate reads of the queue (fast): the hub takes it under the queue's lock and
+        plays it (``finish``) with the lock let go, so calls and new tickets need not wait for the play."""
+        return Prepared(self._plan(queue, now), queue.open_desks(), now)
+
+    def finish(self, prepared: Prepared) -> Estimates:
+        """The waits of a prepared queue: one play of the plan, reading nothing of the queue."""
+        plan, now = prepared.plan, prepared.now
         forecasts = plan.run()
-        promises = {k: self._republish(k, v, queue.tickets[k]) for k, v in forecasts.items()}
+        promises = {t.key: self._republish(t.key, forecasts[t.key], t) for t in plan.waiting}
         result = Estimates(tickets=self._steady(now, promises, forecasts), ahead=_ahead(forecasts))
-        open_cfgs = queue.open_desks()
+        open_cfgs = prepared.open_desks
         for sid, svc in self.site.services.items():
             result.services[sid] = {}
             for kind in sorted(svc.served_by):

@@ -1,0 +1,142 @@
+"""The estimate off the hot path: a refresh plays a long queue forward holding only the estimator's lock,
+so calls and new tickets go on meanwhile, and a batch of new tickets is answered without the queue's lock."""
+import json
+import threading
+import time
+from datetime import datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hub.locks import LockOrderError
+from hub.service import Hub
+from hub.store import Store
+from reception import config, schedule
+from reception.mqtt import BrokerAddress
+from tests.conftest import EXAMPLE_CONFIG
+
+SITE = config.load(EXAMPLE_CONFIG)
+T0 = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))  # a Tuesday, open
+BASE = "reception/toender"
+
+
+def deliver(hub, topic: str, body: dict) -> None:
+    assert hub.dispatch.deliver(f"{BASE}/{topic}", json.dumps({"v": 1, **body}).encode(), lambda: None)
+    hub.intake.run_pending()
+
+
+def eventually(condition, seconds: float = 5) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()
+
+
+@pytest.fixture
+def hub(tmp_path, monkeypatch):
+    """A hub with desk-1 open and two tickets waiting, its flusher running; what it publishes is kept."""
+    store = Store(tmp_path / "hub.db", local_day=partial(schedule.local_day, SITE))
+    now = [T0]
+    hub = Hub(SITE, store, BrokerAddress("127.0.0.1", 1), clock=lambda: now[0]).load()  # never connected
+    hub.now, hub.published = now, []
+    monkeypatch.setattr(hub.conn, "publish", lambda topic, payload, **_k: hub.published.append((topic, payload)))
+    deliver(hub, "desk/desk-1/command", {"id": "o-1", "action": "open"})
+    for rid in ("r-1", "r-2"):
+        deliver(hub, "kiosk/kiosk-1/ticket/request", {"id": rid, "service": "passport"})
+    hub.pipeline.flush()
+    hub.pipeline.start()
+    yield hub
+    hub.pipeline.stop()
+    store.close()
+
+
+@pytest.fixture
+def refresh_in_play(hub, monkeypatch):
+    """A refresh stopped in the middle of its play (``finish``) until the test lets it go on."""
+    entered, go_on = threading.Event(), threading.Event()
+    finish = hub.estimator.finish
+
+    def held_finish(prepared):
+        entered.set()
+        assert go_on.wait(10), "the test never let the refresh go on"
+        return finish(prepared)
+    monkeypatch.setattr(hub.estimator, "finish", held_finish)
+    refresh = threading.Thread(target=hub.housekeeping.refresh_and_publish, args=(T0,))
+    refresh.start()
+    assert entered.wait(5), "the refresh never started its play"
+    yield go_on
+    go_on.set()
+    refresh.join(10)
+    assert not refresh.is_alive()
+
+
+def replied(hub, request_id: str) -> bool:
+    return any(topic.endswith("/ticket/reply") and json.loads(payload)["id"] == request_id
+               for topic, payload in list(hub.published))
+
+
+def test_a_call_reaches_the_board_while_a_refresh_plays(hub, refresh_in_play):
+    deliver(hub, "desk/desk-1/command", {"id": "c-1", "action": "next"})
+    assert eventually(lambda: any(topic.endswith("/calls") for topic, _p in list(hub.published))), \
+        "the call waited for the refresh's play"
+    assert hub.state.calls[0].number == "C001"
+
+
+def test_a_ticket_issued_while_a_refresh_plays_is_answered_once_it_is_done(hub, refresh_in_play):
+    deliver(hub, "kiosk/kiosk-1/ticket/request", {"id": "r-3", "service": "passport"})
+    time.sleep(0.2)
+    assert not replied(hub, "r-3"), "the pass did not wait for the estimator the refresh holds"
+    with hub.locks.queue():  # the intake left the queue's lock free: its next messages go on
+        assert "C003" in {t.number for t in hub.state.queue.waiting()}
+    refresh_in_play.set()
+    assert eventually(lambda: replied(hub, "r-3")), "the pass held back by the refresh never ran"
+    reply = next(json.loads(p) for t, p in hub.published if t.endswith("/ticket/reply") and b'"r-3"' in p)
+    assert reply["ok"] and reply["ticket"]["number"] == "C003" and reply["ticket"]["eta_min"] is not None
+
+
+def test_new_tickets_are_answered_while_the_queue_is_held_elsewhere(hub, monkeypatch):
+    disk, apply_group = threading.Event(), hub.store.apply_group
+
+    def slow_disk(changes):
+        disk.wait(5)
+        apply_group(changes)
+    monkeypatch.setattr(hub.store, "apply_group", slow_disk)
+    deliver(hub, "kiosk/kiosk-1/ticket/request", {"id": "r-3", "service": "passport"})
+    held, release = threading.Event(), threading.Event()
+
+    def hold_queue():
+        with hub.locks.queue():
+            held.set()
+            release.wait(10)
+    holder = threading.Thread(target=hold_queue)
+    holder.start()
+    try:
+        assert held.wait(5)
+        disk.set()
+        assert eventually(lambda: replied(hub, "r-3")), "the answer waited for the queue's lock"
+    finally:
+        release.set()
+        holder.join(10)
+
+
+def test_the_queue_lock_is_never_taken_under_the_estimators(hub):
+    with hub.locks.estimator():
+        with pytest.raises(LockOrderError):
+            with hub.locks.queue():
+                pass
+    with hub.locks.queue(), hub.locks.estimator(), hub.locks.queue():  # held already: taking it again is fine
+        pass
+
+
+def test_a_visit_that_ended_is_learned_at_the_next_estimate_not_on_the_calls_way(hub):
+    learned = []
+    observe = hub.estimator.observe
+    hub.estimator.observe = lambda ticket: (learned.append(ticket.number), observe(ticket))
+    deliver(hub, "desk/desk-1/command", {"id": "c-1", "action": "next"})
+    hub.now[0] = T0 + timedelta(minutes=6)
+    deliver(hub, "desk/desk-1/command", {"id": "c-2", "action": "next"})  # C001 served
+    assert eventually(lambda: len(hub.state.calls) == 2)
+    assert learned == []
+    hub.housekeeping.refresh_and_publish(hub.now[0])
+    assert learned == ["C001"]
