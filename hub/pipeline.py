@@ -1,8 +1,10 @@
-"""The commit pipeline: nothing is answered, announced or acknowledged before it is stored.
+"""The commit pipeline: nothing is announced before it is stored, nothing answered or acknowledged
+before the disk has it.
 
 A handler *stages* what a message changed (``Pending``).  The flusher thread commits
-everything staged in one transaction (one fsync for a burst: group commit), announces
-the new state, then sends the replies and only then the MQTT acknowledgements.  A
+everything staged in one transaction (group commit) and announces the new state; once
+the disk has it (``hub.syncer``: one fsync for all batches committed meanwhile, on a
+thread of its own) the replies are sent and only then the MQTT acknowledgements.  A
 command is stored with its reply, and the replies of recent commands are kept here
 (``Answers``), so a repeated command is answered again instead of applied twice.  A new
 ticket's answer waits for one estimate pass for all tickets issued together
@@ -28,6 +30,7 @@ from hub.issued import Issued, IssuedGroup
 from hub.locks import HubLocks
 from hub.state import HubState
 from hub.store import Change, Store
+from hub.syncer import Syncer
 
 if TYPE_CHECKING:
     from hub.publisher import Publisher
@@ -102,8 +105,10 @@ class CommitPipeline:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="hub-flusher", daemon=True)
+        self.syncer: Syncer[list[Pending]] = Syncer(store, send=self._answer, failed=self._disk_failed)
 
     def start(self) -> None:
+        self.syncer.start()
         self._thread.start()
 
     def stop(self) -> None:
@@ -114,6 +119,7 @@ class CommitPipeline:
         if self._thread.is_alive():
             self._thread.join(5)
         self.flush()
+        self.syncer.stop()
 
     # -- staging (under the queue's lock) -----------------------------------
 
@@ -227,11 +233,20 @@ class CommitPipeline:
                             p.after()
         finally:
             self._announced(batch)
+        self.syncer.add(batch)
+
+    def _answer(self, batch: list[Pending]) -> None:
+        """Replies and acknowledgements of a batch the disk has (``hub.syncer``)."""
         for p in batch:
             if p.reply_topic:
                 self.conn.publish(p.reply_topic, p.reply, qos=1)
             if p.ack:
                 p.ack()
+
+    def _disk_failed(self) -> None:
+        """Committed, but maybe not on disk: unanswered and unacknowledged, so the broker delivers those
+        messages again, and each is answered from the store."""
+        self.conn.reconnect()
 
     def _store(self, batch: list[Pending]) -> bool:
         """One transaction for the batch; if it fails, back to the stored state (False)."""
