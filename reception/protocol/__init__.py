@@ -28,6 +28,7 @@ Topic tree (``<site>`` is ``site.id`` from the configuration)::
     reception/<site>/kiosk/<kiosk>/available    kiosk  retained  the same, for one kiosk (its Last Will says "offline")
     reception/<site>/board/<board>/available    board  retained  the same, for one display board
     reception/<site>/desk/<desk>/<unit>/available  desk  retained  the same, for a desk's "buttons" or "console"
+    reception/<site>/web/available              web    retained  the same, for the web service (staff pages, phone pages)
     reception/<site>/kiosk/<kiosk>/ticket/request  kiosk           ticket request (or hand-over of an offline ticket)
     reception/<site>/kiosk/<kiosk>/ticket/reply    hub             the ticket, or why not
     reception/<site>/kiosk/<kiosk>/ticket/first_visit  kiosk       "first visit about this?", answered after the number
