@@ -10,6 +10,7 @@ import json
 from bench.web_rig import WebProcess
 from tests.system.test_vanishing_devices import eventually, latest_alerts
 from tests.web.conftest import USERS
+from web.cli import CLIENT_ID_RE, default_client_id
 
 BASE = "reception/toender"
 SAID = "! webtjenesten (personalets browsersider og borgernes telefonside): svarer ikke (slukket eller uden net)"
@@ -44,3 +45,34 @@ def test_a_killed_web_service_raises_an_alert_that_clears_when_it_is_back(hub, b
         assert latest_alerts(rec.messages) == {}
     finally:
         web.stop()
+
+
+def test_each_instance_has_a_client_id_of_its_own_that_outlives_a_restart():
+    assert default_client_id(8080, host="borgerservice-pi.local") == "web-borgerservice-pi-local-8080"
+    assert default_client_id(8080, host="borgerservice-pi.local") != default_client_id(8081, host="borgerservice-pi.local")
+    assert default_client_id(8080, host="a") != default_client_id(8080, host="b")
+    assert CLIENT_ID_RE.fullmatch(default_client_id(8080, host="Ærø ## " + "x" * 80))
+
+
+def test_two_instances_do_not_throw_each_other_off_and_the_one_left_stays_online(hub, broker, recorder, tmp_path):
+    """An upgrade's overlap: the new instance starts beside the old, then the old stops cleanly."""
+    rec = recorder(f"{BASE}/alerts", f"{BASE}/web/available")
+    rec.settle()
+    old = WebProcess(broker, tmp_path / "old" / "web.db", USERS)
+    new = WebProcess(broker, tmp_path / "new" / "web.db", USERS)
+    try:
+        old.start()
+        rec.wait_for(lambda msgs: statuses(msgs)[-1:] == ["online"], 30)
+        mark = len(rec.messages)
+        new.start()
+        rec.wait_for(lambda msgs: statuses(msgs[mark:])[-1:] == ["online"], 30)
+        old.stop()
+        rec.wait_for(lambda msgs: statuses(msgs[mark:])[-2:] == ["stopped", "online"], 30)  # the new one answers
+        assert new.proc.poll() is None
+        new.stop()
+        for web in (old, new):
+            assert "lost the broker" not in web.log(), web.log()  # one client id would have thrown one off
+        assert latest_alerts(rec.messages) in (None, {})
+    finally:
+        old.stop()
+        new.stop()
