@@ -60,7 +60,7 @@ class HubLink:
         self._follow(t.hub_available, protocol.Availability.from_payload, lambda topic, m: "hub")
         self._follow(t.queue, protocol.QueueSnapshot.from_payload, lambda topic, m: "queue")
         self.links: dict[str, protocol.TicketLink] = {}  # the open tickets' status pages, by token hash
-        self.seen: dict[str, protocol.TicketLink] = {}  # every one listed since this service started
+        self.seen: dict[str, protocol.TicketLink] = {}  # every one listed since this service started or listed finished
         self.conn.subscribe(t.status_pages, self._links_arrived)
         for devices in (t.kiosk_available(), t.board_available(), t.desk_available()):
             self._follow(devices, protocol.Availability.from_payload, self._device_key)
@@ -106,9 +106,10 @@ class HubLink:
         except MessageError as exc:
             log.warning("web: ignored a bad message on %s: %s", topic, shorten(exc))
             return
+        finished = {link.hash: link for link in links.finished}  # the hub's recent tail: known after a restart too
         with self._lock:
             self.links = {link.hash: link for link in links.tickets}
-            self.seen = {h: link for h, link in self.seen.items() if link.expires > links.at} | self.links
+            self.seen = {h: link for h, link in self.seen.items() if link.expires > links.at} | finished | self.links
         self._publish("links", len(links.tickets))
 
     def _own_availability(self, said: protocol.Availability) -> None:

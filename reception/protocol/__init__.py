@@ -42,7 +42,7 @@ Topic tree (``<site>`` is ``site.id`` from the configuration)::
     reception/<site>/queue                      hub    retained  waiting tickets with their estimated waits
     reception/<site>/alerts                     hub    retained  device problems staff should see (fixed codes)
     reception/<site>/stats/daily                hub    retained  today's anonymous aggregates (bridged to a central broker)
-    reception/<site>/status/pages               hub    retained  open tickets' status-page token hashes (the web service only)
+    reception/<site>/status/pages               hub    retained  open and recently finished tickets' status-page token hashes (web only)
     reception/<site>/events/near                hub              a ticket became N-th in its line (for an SMS gateway)
     reception/<site>/appointments               hub    retained  the next hour's appointments not checked in
     reception/<site>/appointments/import        web              the booking system's appointments, to store (by day)
