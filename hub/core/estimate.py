@@ -4,7 +4,8 @@
 ``estimate_new``); ``ForwardSimulation`` is our implementation, in two steps:
 
 1. A forward simulation of the queue as it stands, with the real routing rules
-   (``routing.may_serve``, ``routing.rank_key``, the private room first): each desk
+   (``routing.may_serve``, ``routing.rank_key``, the private room first, appointments
+   checked in early held until their booked time, then ranked ahead): each desk
    is free when the visit at it should end (the mean of the recent visits of that
    reason that lasted longer than this one has so far), then takes the ticket the
    routing would give it and is busy for that reason's typical desk time at that
