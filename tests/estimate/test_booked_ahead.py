@@ -2,9 +2,10 @@
 estimates of walk-ins behind them count them (``hub.core.play``), and theirs are never before that time."""
 import pytest
 
+from hub import views
 from hub.core.appointments import Appointment
 from hub.core.checkin import KEPT, Booking, Bookings, issue_booked
-from hub.core.estimate import ForwardSimulation, not_before_booked
+from hub.core.estimate import Estimates, ForwardSimulation, not_before_booked
 from hub.core.queue import Queue
 
 from .helpers import at, served
@@ -94,6 +95,16 @@ def test_a_held_booking_is_not_expected_before_its_time_and_the_third_of_three_l
     promised = est.estimate(q, at(NOW)).tickets
     assert min(promised.values()) >= -NOW and max(promised.values()) >= -NOW + 2 * visit - 1
     assert all(promised[t.key] == not_before_booked(t, promised[t.key], at(NOW)) for t in q.held())
+
+
+def test_the_queue_shows_held_bookings_with_their_own_estimates(site):
+    """The retained queue (phones, staff pages): the third booking of 10:00 is not told 10:00."""
+    est = taught(site)
+    q = office(site, busy=False, booked=(0, 0, 0), walk_in=False)
+    shown = views.queue_snapshot(q, est.estimate(q, at(NOW)), at(NOW)).tickets
+    assert sorted(t.eta_min for t in shown)[0] >= -NOW and sorted(t.eta_min for t in shown)[2] >= -NOW + 15
+    empty = views.queue_snapshot(q, Estimates(), at(NOW)).tickets  # before the first refresh
+    assert [t.eta_min for t in empty] == [-NOW] * 3
 
 
 def test_a_free_desk_takes_a_walk_in_before_bookings_not_yet_due(site):
