@@ -1,5 +1,7 @@
 """Appointments checked in early are held until their booked time, then ranked ahead of walk-ins: the
 estimates of walk-ins behind them count them (``hub.core.play``), and theirs are never before that time."""
+import random
+
 import pytest
 
 from hub import views
@@ -31,10 +33,11 @@ def office(site, *, busy: bool, booked: tuple[float, ...] = (), desk: str | None
     return q
 
 
-def taught(site):
+def taught(site, visits=()):
+    """Our estimator, having seen these visits (by default 200 passport visits of 10 minutes)."""
     est = ForwardSimulation(site)
-    for _ in range(200):
-        est.observe(served("passport", 10))
+    for visit in visits or [served("passport", 10)] * 200:
+        est.observe(visit)
     return est
 
 
@@ -128,3 +131,41 @@ def test_a_booking_for_one_desk_is_left_to_that_desk(site):
     booking = [t for t in q.waiting() if t.booked_at][0]
     waits = typical(est, q)
     assert waits[booking.number] == pytest.approx(5, abs=1) and waits[walk_in(q).number] == 0
+
+
+def busy_morning(site, seed: int) -> Queue:
+    """A random queue at 09:55: walk-ins of the last half hour, a few desks busy, early bookings held."""
+    rng = random.Random(seed)
+    q = Queue(site)
+    for desk in rng.sample(["desk-1", "desk-2", "desk-3", "room-1", "vol-1"], rng.randint(1, 4)):
+        q.command(desk, "open", at(-90))
+    booked = [rng.uniform(-4, 60) for _ in range(rng.randint(1, 5))]
+    bookings = Bookings(site.appointments, [
+        Booking(Appointment(f"20{i:02d}", at(m), rng.choice(["passport", "pension", "appointment"]),
+                            rng.choice(["any", "any", "desk-1", "desk-3"])), f"s{i}") for i, m in enumerate(booked)])
+    for i in range(rng.randint(3, 15)):
+        q.issue(rng.choice(["passport", "mitid_learn", "moving", "appointment"]), at(-35 + 2 * i),
+                preference=rng.choice(["any", "staff", "volunteer"]), extras=rng.choice([(), (), ("private",)]))
+    for desk in [d.id for d in q.desks.values() if d.status == "open" and rng.random() < 0.6]:
+        q.command(desk, "next", at(rng.uniform(-12, -6)))
+    for i, _ in enumerate(booked):
+        issue_booked(q, bookings, at(-10), "reception", code=f"20{i:02d}")
+    return q
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_wait_shown_for_a_new_ticket_is_the_wait_it_gets_once_issued(site, seed):
+    """The board's wait for a new ticket comes from the idle moments and held bookings' calls of one play
+    (``Plan.phantom``); issuing that ticket and playing again must give it the same wait."""
+    visits = [served(s, m) for s in ("passport", "mitid_learn", "moving", "pension", "appointment") for m in (6, 11)]
+    board = taught(site, visits).estimate(busy_morning(site, seed), at(NOW)).services
+    assert busy_morning(site, seed).held(), "some bookings are held"
+    for service, kinds in board.items():
+        for kind, shown in kinds.items():
+            if shown is None:
+                continue
+            q = busy_morning(site, seed)
+            choice = kind if site.services[service].citizen_chooses else "any"
+            ticket, _ = q.issue(service, at(NOW), preference=choice)
+            assert taught(site, visits).estimate_new(q, at(NOW), ticket).minutes == pytest.approx(shown), \
+                (service, kind)
