@@ -73,7 +73,8 @@ class Play:
         self.heap = [(w.free_at, did) for did, w in plan.windows.items()]  # (free at, desk id)
         heapq.heapify(self.heap)
         self.cursors: dict[tuple[int, str], int] = {}  # (regime, desk) -> where in its list the untaken start
-        self.held: dict[tuple[int, str], list[int]] = {}  # (regime, desk) -> places of held tickets in its list
+        self.holding = plan.holding
+        self.passed: dict[tuple[int, str], list[int]] = {}  # (regime, desk) -> held tickets its cursor passed
 
     def run(self) -> Run:
         heap, cuts, next_start = self.heap, self.plan.cuts, self.plan.next_start
@@ -97,7 +98,7 @@ class Play:
         """The first ticket on the desk's list not taken yet (None: nothing left for it in this regime)."""
         key = (regime, did)
         mine, i = self.lists(regime, did), self.cursors.get(key, 0)
-        if self.plan.holding:
+        if self.holding:
             return self._next_with_held(key, mine, i, at)
         while i < len(mine) and self.taken[mine[i]]:
             i += 1
@@ -105,24 +106,19 @@ class Play:
         return mine[i] if i < len(mine) else None
 
     def _next_with_held(self, key: tuple[int, str], mine: list[int], i: int, at: float) -> int | None:
-        """``_next_ticket`` with held appointments on the list: the cursor passes them, and one due by ``at``
-        that ranks before the first other untaken ticket goes first (there are few: a short look)."""
+        """``_next_ticket`` with held appointments on the list: the cursor passes them (kept, in order, in
+        ``passed``), and the first of those due by ``at`` goes before the first other untaken ticket."""
         taken, release = self.taken, self.release
+        passed = self.passed.setdefault(key, [])
         while i < len(mine) and (taken[mine[i]] or release[mine[i]] > 0):
+            if not taken[mine[i]]:
+                passed.append(mine[i])
             i += 1
         self.cursors[key] = i
-        for place in self._held_places(key, mine):
-            if place > i:
-                break
-            j = mine[place]
+        for j in passed:  # few: the held tickets ranked before the cursor
             if not taken[j] and release[j] <= at:
                 return j
         return mine[i] if i < len(mine) else None
-
-    def _held_places(self, key: tuple[int, str], mine: list[int]) -> list[int]:
-        if key not in self.held:
-            self.held[key] = [place for place, j in enumerate(mine) if self.release[j] > 0]
-        return self.held[key]
 
     def _idle(self, at: float, did: str, regime: int) -> None:
         """Nothing for the desk now: it looks again when others may become its citizens (the next regime) or
@@ -131,16 +127,17 @@ class Play:
             self.plan.idle.append(IdleMoment(at, did, regime, dict(self.piled)))
         cuts = self.plan.cuts
         wake = cuts[regime] if regime < len(cuts) else INF
-        if self.plan.holding:
+        if self.holding:
             wake = min(wake, self._next_due(regime, did, at))
         if wake < INF:
             heapq.heappush(self.heap, (wake, did))
 
     def _next_due(self, regime: int, did: str, at: float) -> float:
-        """When the next held appointment on the desk's list comes due after ``at`` (INF: none)."""
-        mine = self.lists(regime, did)
-        held = [mine[place] for place in self._held_places((regime, did), mine)]
-        return min((self.release[j] for j in held if self.release[j] > at and not self.taken[j]), default=INF)
+        """When the next held appointment on the desk's list comes due after ``at`` (INF: none).  An idle
+        desk's cursor has passed its whole list, so ``passed`` holds every held ticket on it not taken then."""
+        release, taken = self.release, self.taken
+        return min((release[j] for j in self.passed.get((regime, did), ()) if release[j] > at and not taken[j]),
+                   default=INF)
 
     def _take(self, at: float, did: str, regime: int, j: int) -> None:
         """Desk ``did`` calls ticket ``j`` at ``at``; it is busy for that ticket's typical desk time."""
