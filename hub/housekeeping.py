@@ -126,14 +126,18 @@ class Housekeeping:
 
     def refresh_and_publish(self, now: datetime) -> None:
         """New estimates, and every view they show in; a long queue's refresh waits longer for the next.
-        The queue's lock is let go between the estimates and the views, so that a call's announcement
-        waits for one of them at most (a caller holding the lock keeps it throughout)."""
+        The play of the queue runs with the queue's lock let go and gives the interpreter to the other
+        threads now and then (``time.sleep(0)``); each view takes the lock on its own, after the calls
+        being stored are on the board, so a call waits for one view at most.  (A caller holding the
+        queue's lock keeps it throughout.)"""
         started = time.monotonic()
         self._refresh_due = False
-        self.state.refresh_estimates(now)
+        self.state.refresh_estimates(now, pause=lambda: time.sleep(0))
         self.pipeline.finish_wanted()
-        with self.locks.queue(), self.state.queue.steady():
-            self.publisher.all_views(now)
+        for step in self.publisher.view_steps(now):
+            self.pipeline.after_calls()
+            with self.locks.queue(), self.state.queue.steady():
+                step()
         self._next_refresh = time.monotonic() + (time.monotonic() - started) * (1 / REFRESH_SHARE - 1)
 
     def purge(self, now: datetime) -> None:

@@ -40,6 +40,10 @@ class HubLocks:
             finally:
                 self._held.queue = held
 
+    def holds_queue(self) -> bool:
+        """Whether this thread holds the queue's lock (then nobody else can announce a call meanwhile)."""
+        return getattr(self._held, "queue", 0) > 0
+
     def take_estimator(self, blocking: bool = True) -> bool:
         """The estimator's lock (reentrant); False if ``blocking`` is off and another thread holds it.
         Let go with ``let_go_estimator``: a refresh takes it under the queue's lock and keeps it after."""

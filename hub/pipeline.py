@@ -164,7 +164,9 @@ class CommitPipeline:
     def after_calls(self) -> None:
         """Wait (briefly) until the calls staged so far are announced: work that holds the queue's lock
         for milliseconds (an estimate pass, a refresh) would hold a call back from the board that long."""
-        if self._thread.is_alive():  # else nobody stores them meanwhile (a hub tested without its threads)
+        # Not if nobody stores them meanwhile (a hub tested without its threads), nor if this thread holds the
+        # queue's lock that their announcement needs (a refresh after a setup change, on the flusher).
+        if self._thread.is_alive() and not self.locks.holds_queue():
             with self._staged:
                 staged = self._calls_staged
                 self._staged.wait_for(lambda: self._calls_done >= staged, CALLS_FIRST_S)

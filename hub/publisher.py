@@ -6,7 +6,8 @@ views themselves are pure functions in ``hub.views``; this only publishes them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from reception import protocol
 from reception.config import Site
@@ -49,17 +50,26 @@ class Publisher:
         """Every desk's state, the board, the queue and the time list, as they stand (inside ``queue.steady()``);
         the status pages' list when a ticket with a page joined or left it, and the near events the
         queue's new order brings."""
-        for desk_id in self.site.desks:
-            self.desk(desk_id, now)
-        self.board(now)
+        for step in self.view_steps(now):
+            step()
+
+    def view_steps(self, now: datetime) -> list[Callable[[], None]]:
+        """``all_views`` in steps, each a view consistent in itself: a refresh takes the queue's lock for
+        one at a time, so a call waits for one view at most (a long queue's snapshot takes milliseconds)."""
+        return [*(partial(self.desk, desk_id, now) for desk_id in self.site.desks), partial(self.board, now),
+                partial(self.queue, now), partial(self.appointments, now), partial(self._status_pages_if_due, now)]
+
+    def queue(self, now: datetime) -> None:
+        """The retained queue, and the near events its new order brings."""
         queue = self.state.queue
         snapshot = views.queue_snapshot(queue, self.state.estimates, now)
         self.publish(self.topics.queue, snapshot, retain=True)
-        self.appointments(now)
-        if self.feed.changed:  # a ticket with a page joined or left the queue (``announce``): not on the call's path
-            self.status_pages(now)
         for event in self.feed.near(self.site, queue.waiting(), snapshot, now):
             self.publish(self.topics.near, event)
+
+    def _status_pages_if_due(self, now: datetime) -> None:
+        if self.feed.changed:  # a ticket with a page joined or left the queue (``announce``): not on the call's path
+            self.status_pages(now)
 
     def appointments(self, now: datetime, *, always: bool = False) -> None:
         """The kiosks' retained time list, when it changed since last published (or ``always``)."""

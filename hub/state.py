@@ -103,11 +103,11 @@ class HubState:
         while self._to_learn:
             self.estimator.observe(self._to_learn.popleft())
 
-    def refresh_estimates(self, now: datetime) -> None:
+    def refresh_estimates(self, now: datetime, pause: Callable[[], None] | None = None) -> None:
         """New waits for the whole queue.  What the estimator reads of the queue is taken under the queue's
-        lock; its play of a long queue (tens of milliseconds) runs with only the estimator's lock, and
-        the waits are put in place under the queue's lock again.  A change meanwhile marks them out of
-        date again (``dirty``)."""
+        lock; its play of a long queue (tens of milliseconds) runs with only the estimator's lock, calling
+        ``pause`` now and then, and the waits are put in place under the queue's lock again.  A change
+        meanwhile marks them out of date again (``dirty``)."""
         with self.locks.queue():
             self.locks.take_estimator()
             try:
@@ -119,7 +119,7 @@ class HubState:
                 self.locks.let_go_estimator()
                 raise
         try:
-            estimates = self.estimator.finish(prepared) if prepare else prepared
+            estimates = self.estimator.finish(prepared, pause) if prepare else prepared
         finally:
             self.locks.let_go_estimator()
         with self.locks.queue():

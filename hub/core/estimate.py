@@ -32,6 +32,7 @@ tickets issued together are estimated with one run (``estimate_issued``).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple, Protocol
@@ -131,10 +132,11 @@ class ForwardSimulation:
         plays it (``finish``) with the lock let go, so calls and new tickets need not wait for the play."""
         return Prepared(self._plan(queue, now), queue.open_desks(), now)
 
-    def finish(self, prepared: Prepared) -> Estimates:
-        """The waits of a prepared queue: one play of the plan, reading nothing of the queue."""
+    def finish(self, prepared: Prepared, pause: Callable[[], None] | None = None) -> Estimates:
+        """The waits of a prepared queue: one play of the plan, reading nothing of the queue (``pause``:
+        called now and then during the play)."""
         plan, now = prepared.plan, prepared.now
-        forecasts = plan.run()
+        forecasts = plan.run(pause)
         promises = {t.key: not_before_booked(t, self._republish(t.key, forecasts[t.key], t), now)
                     for t in plan.waiting}
         result = Estimates(tickets=self._steady(now, promises, forecasts), ahead=_ahead(forecasts))

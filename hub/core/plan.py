@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
@@ -188,9 +189,10 @@ class Plan:
 
     # -- playing -------------------------------------------------------------
 
-    def run(self) -> dict[str, Forecast | None]:
-        """Minutes from now until each waiting ticket would be called, typically, and the spread of that."""
-        run = Play(self, self._list, record=True).run()
+    def run(self, pause: Callable[[], None] | None = None) -> dict[str, Forecast | None]:
+        """Minutes from now until each waiting ticket would be called, typically, and the spread of that
+        (``pause``: called every ``play.PAUSE_STEPS`` steps, e.g. to let other threads run)."""
+        run = Play(self, self._list, record=True, pause=pause).run()
         self.starts = run.starts
         return {self.keys[i]: self._forecast_of(run, i) for i in range(len(self.waiting))}
 

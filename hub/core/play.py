@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hub.core.plan import Plan
 
 INF = float("inf")
+PAUSE_STEPS = 64  # a play's steps between two calls of its ``pause`` (about a quarter of a millisecond)
 Lists = Callable[[int, str], list[int]]  # (regime, desk id) -> the tickets it would take, in order
 
 
@@ -60,8 +61,9 @@ class Play:
     after the last ticket, for new tickets ranked last.
     """
 
-    def __init__(self, plan: Plan, lists: Lists, record: bool, extra: Ticket | None = None):
-        self.plan, self.lists, self.record = plan, lists, record
+    def __init__(self, plan: Plan, lists: Lists, record: bool, extra: Ticket | None = None,
+                 pause: Callable[[], None] | None = None):
+        self.plan, self.lists, self.record, self.pause = plan, lists, record, pause
         self.tickets = plan.waiting + ([extra] if extra else [])
         self.ages = plan.ages + [0.0]
         self.release = plan.release + [0.0]  # minutes until a held appointment may be called
@@ -77,8 +79,12 @@ class Play:
         self.passed: dict[tuple[int, str], list[int]] = {}  # (regime, desk) -> held tickets its cursor passed
 
     def run(self) -> Run:
-        heap, cuts, next_start = self.heap, self.plan.cuts, self.plan.next_start
+        heap, cuts, next_start, pause = self.heap, self.plan.cuts, self.plan.next_start, self.pause
+        steps = 0
         while heap and (self.left or self.record):
+            steps += 1
+            if pause and steps % PAUSE_STEPS == 0:
+                pause()
             at, did = heapq.heappop(heap)
             start = next_start(did, at)
             if start is None:

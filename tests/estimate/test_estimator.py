@@ -229,3 +229,17 @@ def test_a_republished_promise_moves_for_a_change_beyond_its_own_spread(site, q,
     q.withdraw(tickets[0].number, tickets[0].day, "kiosk-1", at(1.0))
     moved = first - 0.5 - est.estimate(q, at(1.0)).tickets[last]
     assert moved == (pytest.approx(0.0, abs=0.01) if held else pytest.approx(16, abs=3))
+
+
+def test_a_long_play_pauses_now_and_then_and_gives_the_same_waits(site, q):
+    """The hub's refresh lets other threads run during a long play (``pause``); the waits do not change."""
+    for d in ("desk-1", "desk-2"):
+        q.command(d, "open", at(-60))
+    rng = random.Random(3)
+    for i in range(300):
+        q.issue(rng.choice(["passport", "moving", "mitid_learn"]), at(-60 + i * 0.2))
+    plain_est, paused_est, pauses = taught(site, served("passport", 10)), taught(site, served("passport", 10)), []
+    plain = plain_est.finish(plain_est.prepare(q, T0))
+    paused = paused_est.finish(paused_est.prepare(q, T0), pause=lambda: pauses.append(1))
+    assert len(pauses) >= 300 // 64
+    assert paused.tickets == plain.tickets and paused.services == plain.services

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from hub import pipeline
 from hub.locks import LockOrderError
 from hub.service import Hub
 from hub.store import Store
@@ -57,10 +58,10 @@ def refresh_in_play(hub, monkeypatch):
     entered, go_on = threading.Event(), threading.Event()
     finish = hub.estimator.finish
 
-    def held_finish(prepared):
+    def held_finish(prepared, pause=None):
         entered.set()
         assert go_on.wait(10), "the test never let the refresh go on"
-        return finish(prepared)
+        return finish(prepared, pause)
     monkeypatch.setattr(hub.estimator, "finish", held_finish)
     refresh = threading.Thread(target=hub.housekeeping.refresh_and_publish, args=(T0,))
     refresh.start()
@@ -140,3 +141,23 @@ def test_a_visit_that_ended_is_learned_at_the_next_estimate_not_on_the_calls_way
     assert learned == []
     hub.housekeeping.refresh_and_publish(hub.now[0])
     assert learned == ["C001"]
+
+
+def test_a_refreshs_views_go_after_the_calls_being_stored(hub, monkeypatch):
+    monkeypatch.setattr(pipeline, "CALLS_FIRST_S", 10.0)  # a wait that does not end shows as a hang
+    disk, apply_group = threading.Event(), hub.store.apply_group
+
+    def slow_disk(changes):
+        disk.wait(5)
+        apply_group(changes)
+    monkeypatch.setattr(hub.store, "apply_group", slow_disk)
+    deliver(hub, "desk/desk-1/command", {"id": "c-1", "action": "next"})  # staged; the disk holds it
+    hub.published.clear()
+    refresh = threading.Thread(target=hub.housekeeping.refresh_and_publish, args=(T0,))
+    refresh.start()
+    time.sleep(0.2)
+    assert hub.published == [], "a view went out before the call being stored"
+    disk.set()
+    refresh.join(10)
+    topics = [t.rsplit("/", 1)[-1] for t, _p in hub.published]
+    assert "calls" in topics and "queue" in topics and topics.index("calls") < topics.index("queue")
