@@ -198,10 +198,10 @@ class Plan:
 
     def forecasts(self, keys: list[str]) -> dict[str, Forecast | None]:
         """``run``'s forecasts of these tickets only (just issued: the rest keep theirs until the next
-        refresh; None for one no longer waiting).  The play stops once every ticket is called: no idle
-        moments kept, no phantoms."""
-        run = Play(self, self._list, record=False).run()
+        refresh; None for one no longer waiting).  The play stops once these are called, and works out
+        the spread of theirs only: no idle moments kept, no phantoms."""
         index = {key: i for i, key in enumerate(self.keys)}
+        run = Play(self, self._list, record=False, wanted={index[key] for key in keys if key in index}).run()
         return {key: None if key not in index else self._forecast_of(run, index[key]) for key in keys}
 
     def _forecast_of(self, run: Run, i: int) -> Forecast | None:

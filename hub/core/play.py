@@ -62,15 +62,16 @@ class Play:
     """
 
     def __init__(self, plan: Plan, lists: Lists, record: bool, extra: Ticket | None = None,
-                 pause: Callable[[], None] | None = None):
-        self.plan, self.lists, self.record, self.pause = plan, lists, record, pause
+                 pause: Callable[[], None] | None = None, wanted: set[int] | None = None):
+        """``wanted``: the only tickets whose variance is asked for; the play ends once they are taken."""
+        self.plan, self.lists, self.record, self.pause, self.wanted = plan, lists, record, pause, wanted
         self.tickets = plan.waiting + ([extra] if extra else [])
         self.ages = plan.ages + [0.0]
         self.release = plan.release + [0.0]  # minutes until a held appointment may be called
         self.starts: list[float | None] = [None] * len(self.tickets)
         self.variances = [0.0] * len(self.tickets)
         self.taken = [False] * len(self.tickets)
-        self.left = len(self.tickets)
+        self.left = len(self.tickets) if wanted is None else len(wanted)
         self.piled = {did: (0.5 * w.free_at) ** 2 for did, w in plan.windows.items()}  # the visits under way
         self.heap = [(w.free_at, did) for did, w in plan.windows.items()]  # (free at, desk id)
         heapq.heapify(self.heap)
@@ -150,9 +151,11 @@ class Play:
         plan, ticket = self.plan, self.tickets[j]
         if self.record and self.release[j] > 0:
             self.plan.idle.append(IdleMoment(at, did, regime, dict(self.piled), order(plan, did, ticket)))
-        self.taken[j], self.left, self.starts[j] = True, self.left - 1, at
-        sharing = (plan.sharing(regime, j) if j < len(plan.waiting) else plan.open_may(regime, ticket)) or [did]
-        self.variances[j] = shared_variance(self.piled, sharing)
+        self.taken[j], self.starts[j] = True, at
+        if self.wanted is None or j in self.wanted:
+            self.left -= 1
+            sharing = (plan.sharing(regime, j) if j < len(plan.waiting) else plan.open_may(regime, ticket)) or [did]
+            self.variances[j] = shared_variance(self.piled, sharing)
         speed = plan.visits.speed(did)
         self.piled[did] += plan.visits.spread(ticket.service) * speed ** 2
         heapq.heappush(self.heap, (at + plan.visits.per_call(ticket.service, self.ages[j] + at) * speed, did))
