@@ -9,7 +9,9 @@ a day) can drop those rows without losing a figure.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date, datetime, timedelta
+from typing import Callable, ContextManager
 
 from reception import schedule
 from reception.config import Site
@@ -23,25 +25,34 @@ REFRESH_SECONDS = 60.0
 
 
 class DailyStats:
-    def __init__(self, site: Site, db: StatsDB, *, every: float = PUBLISH_SECONDS):
-        self.site, self.db, self.every = site, db, every
+    def __init__(self, site: Site, db: StatsDB, *, every: float = PUBLISH_SECONDS, reader: StatsDB | None = None,
+                 reads: Callable[[], ContextManager] = nullcontext, writing: Callable[[], ContextManager] = nullcontext):
+        """``reader``: where ``today`` reads (the hub's ticker: a connection of its own, so that the day's
+        tickets are read without holding up a commit); ``reads`` and ``writing`` are held while it reads and
+        saves (the hub's database lock, where it has no reader of its own)."""
+        self.site, self.db, self.every, self.reads, self.writing = site, db, every, reads, writing
+        self.reader = reader or db
         self._last_at: datetime | None = None
         self._last_signature: tuple | None = None
 
-    def aggregate(self, day: str, now: datetime) -> dict:
-        return stats.day_aggregate(self.site, day, self.db.tickets(day), self.db.events(day),
-                                   self.db.feedback(day), now, self.db.appointments(day))
+    def aggregate(self, day: str, now: datetime, db: StatsDB | None = None) -> dict:
+        db = db or self.db
+        return stats.day_aggregate(self.site, day, db.tickets(day), db.events(day), db.feedback(day), now,
+                                   db.appointments(day))
 
     def today(self, now: datetime) -> DailyStatsMessage | None:
         """The message for ``stats/daily`` when one is due, else None; today's row is saved with it."""
         day = schedule.local_day(self.site, now)
-        signature = self.db.signature(day)
-        if self._last_at is not None:
-            age = (now - self._last_at).total_seconds()
-            if age < self.every or (signature == self._last_signature and age < REFRESH_SECONDS):
+        if self._last_at is not None and (now - self._last_at).total_seconds() < self.every:
+            return None
+        with self.reads():
+            signature = self.reader.signature(day)
+            if self._last_at is not None and signature == self._last_signature \
+                    and (now - self._last_at).total_seconds() < REFRESH_SECONDS:
                 return None
-        aggregate = self.aggregate(day, now)
-        self.db.save(aggregate, at=now.isoformat())
+            aggregate = self.aggregate(day, now, self.reader)
+        with self.writing():
+            self.db.save(aggregate, at=now.isoformat())
         self._last_at, self._last_signature = now, signature
         return self.payload(aggregate, now, final=False)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -54,9 +55,12 @@ class Housekeeping:
         self._thread = threading.Thread(target=self._loop, name="hub-ticker", daemon=True)
 
     def load(self) -> None:
-        """Open the day statistics (their table is made in the hub's file when new)."""
+        """Open the day statistics (their table is made in the hub's file when new): read on a connection
+        of their own where the store has a file, else (in memory) under the database's lock."""
         with self.locks.db():
-            self.daily = DailyStats(self.site, StatsDB(self.store.db))
+            stats_db, reader = StatsDB(self.store.db), self.store.reader()
+        self.daily = DailyStats(self.site, stats_db, reader=StatsDB(reader) if reader else None,
+                                reads=nullcontext if reader else self.locks.db, writing=self.locks.db)
 
     def start(self) -> None:
         self._thread.start()
@@ -65,6 +69,8 @@ class Housekeeping:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(5)
+        if self.daily and self.daily.reader is not self.daily.db:
+            self.daily.reader.close()
 
     def _loop(self) -> None:
         interval = service_notify.watchdog_interval()
@@ -78,6 +84,7 @@ class Housekeeping:
                     if last_purge_day != today:
                         self.purge(now)
                         last_purge_day = today
+                self.daily_stats(now)
                 if self._refresh_due:  # with the lock let go: the refresh takes it in two steps
                     self.pipeline.after_calls()
                     self.refresh_and_publish(now)
@@ -97,8 +104,11 @@ class Housekeeping:
         self.appointments(now)
         if self.state.dirty and self.conn.connected and time.monotonic() >= self._next_refresh:
             self._refresh_due = True
-        with self.locks.db():
-            stats = self.daily.today(now) if self.conn.connected else None  # due again as soon as it is back
+
+    def daily_stats(self, now: datetime) -> None:
+        """Today's figures when due, read from the day's rows on a connection of the ticker's own, with
+        no lock held (milliseconds for a long day: commits and calls go on meanwhile)."""
+        stats = self.daily.today(now) if self.conn.connected else None  # due again as soon as it is back
         if stats is not None:
             self.publisher.publish(self.topics.stats_daily, stats, retain=True)
 

@@ -278,6 +278,13 @@ class Store:
         finally:
             os.close(fd)
 
+    def reader(self) -> sqlite_utils.Database | None:
+        """A connection of its own for reading while the hub commits (WAL: readers never wait for the
+        writer, nor it for them), for one thread at a time; None for an in-memory store."""
+        if self.path == ":memory:":
+            return None
+        return sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=False))
+
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file, through a connection of its own, so that
         commits go on meanwhile (``hub.syncer``, when ``sync`` says so)."""

@@ -161,3 +161,27 @@ def test_a_refreshs_views_go_after_the_calls_being_stored(hub, monkeypatch):
     refresh.join(10)
     topics = [t.rsplit("/", 1)[-1] for t, _p in hub.published]
     assert "calls" in topics and "queue" in topics and topics.index("calls") < topics.index("queue")
+
+
+def test_todays_figures_are_read_without_the_queues_lock_on_a_connection_of_their_own(hub, monkeypatch):
+    monkeypatch.setattr(type(hub.conn), "connected", property(lambda _self: True))
+    assert hub.housekeeping.daily.reader.db.conn is not hub.store.db.conn
+    held, release = threading.Event(), threading.Event()
+
+    def hold_queue():
+        with hub.locks.queue():
+            held.set()
+            release.wait(10)
+    holder = threading.Thread(target=hold_queue)
+    holder.start()
+    try:
+        assert held.wait(5)
+        done = threading.Thread(target=hub.housekeeping.daily_stats, args=(T0,))
+        done.start()
+        done.join(5)
+        assert not done.is_alive(), "today's figures waited for the queue's lock"
+        stats = [json.loads(p) for t, p in hub.published if t.endswith("/stats/daily")]
+        assert stats and stats[-1]["live"]["waiting"] == 2
+    finally:
+        release.set()
+        holder.join(10)
