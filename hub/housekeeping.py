@@ -147,7 +147,9 @@ class Housekeeping:
         for step in self.publisher.view_steps(now):
             self.pipeline.after_calls()
             with self.locks.queue(), self.state.queue.steady():
-                step()
+                send = step()
+            if send:
+                send()
         self._next_refresh = time.monotonic() + (time.monotonic() - started) * (1 / REFRESH_SHARE - 1)
 
     def purge(self, now: datetime) -> None:

@@ -51,25 +51,35 @@ class Publisher:
         the status pages' list when a ticket with a page joined or left it, and the near events the
         queue's new order brings."""
         for step in self.view_steps(now):
-            step()
+            send = step()
+            if send:
+                send()
 
-    def view_steps(self, now: datetime) -> list[Callable[[], None]]:
+    def view_steps(self, now: datetime) -> list[Callable[[], Callable[[], None] | None]]:
         """``all_views`` in steps, each a view consistent in itself: a refresh takes the queue's lock for
-        one at a time, so a call waits for one view at most (a long queue's snapshot takes milliseconds)."""
+        one at a time, so a call waits for one view at most (a long queue's snapshot takes milliseconds).
+        A step returns what is left to send once the lock is let go: the long messages that only the
+        refresh publishes (a desk's state and the board, which a call's announcement publishes too, go
+        out at once, so that an older one never follows a newer)."""
         return [*(partial(self.desk, desk_id, now) for desk_id in self.site.desks), partial(self.board, now),
                 partial(self.queue, now), partial(self.appointments, now), partial(self._status_pages_if_due, now)]
 
-    def queue(self, now: datetime) -> None:
-        """The retained queue, and the near events its new order brings."""
+    def queue(self, now: datetime) -> Callable[[], None]:
+        """The retained queue, and the near events its new order brings: made now, sent by the function
+        returned (their JSON, milliseconds for a long queue, needs no lock)."""
         queue = self.state.queue
         snapshot = views.queue_snapshot(queue, self.state.estimates, now)
-        self.publish(self.topics.queue, snapshot, retain=True)
-        for event in self.feed.near(self.site, queue.waiting(), snapshot, now):
-            self.publish(self.topics.near, event)
+        near = self.feed.near(self.site, queue.waiting(), snapshot, now)
+        return partial(self._send, [(self.topics.queue, snapshot, True), *((self.topics.near, e, False) for e in near)])
 
-    def _status_pages_if_due(self, now: datetime) -> None:
+    def _send(self, messages: list[tuple[str, protocol.Message, bool]]) -> None:
+        for topic, message, retain in messages:
+            self.publish(topic, message, retain=retain)
+
+    def _status_pages_if_due(self, now: datetime) -> Callable[[], None] | None:
         if self.feed.changed:  # a ticket with a page joined or left the queue (``announce``): not on the call's path
-            self.status_pages(now)
+            return self.status_pages_message(now)
+        return None
 
     def appointments(self, now: datetime, *, always: bool = False) -> None:
         """The kiosks' retained time list, when it changed since last published (or ``always``)."""
@@ -82,9 +92,14 @@ class Publisher:
         """The retained list of open tickets with a status page, when it changed (or ``again``: on a connect)."""
         if again:
             self.feed.published = None
+        send = self.status_pages_message(now)
+        if send:
+            send()
+
+    def status_pages_message(self, now: datetime) -> Callable[[], None] | None:
+        """The status pages' list when it changed, to send by the function returned (up to 256 KiB of JSON)."""
         links = self.feed.links(self.site, self.state.queue.tickets.values(), now)
-        if links is not None:
-            self.publish(self.topics.status_pages, links, retain=True)
+        return None if links is None else partial(self._send, [(self.topics.status_pages, links, True)])
 
     @staticmethod
     def needs_queue(batch: list["Pending"]) -> bool:
