@@ -111,7 +111,7 @@ class Plan:
         self.cuts = sorted({t for w in windows.values() for s, e in w.spans for t in (s, e) if 0 < t < INF})
         self._open: dict[int, list] = {}
         self._lists: dict[tuple[int, str], list[int]] = {}
-        self._sharing: dict[int, list[list[str]]] = {}
+        self._sharing: dict[tuple[int, int], list[str]] = {}  # (regime, class) -> desks
         self._head: dict[tuple, float] = {}
         self._rivals_now: RivalsNow | None = None
         self._ranks: list[tuple] = []
@@ -168,14 +168,12 @@ class Plan:
         return None
 
     def sharing(self, regime: int, i: int) -> list[str]:
-        """The desks working in this regime that may take waiting ticket ``i``."""
-        if regime not in self._sharing:
-            members: list[list[str]] = [[] for _ in self.waiting]
-            for cfg in self._open_at(regime):
-                for j in self._list(regime, cfg.id):
-                    members[j].append(cfg.id)
-            self._sharing[regime] = members
-        return self._sharing[regime][i]
+        """The desks working in this regime that may take waiting ticket ``i``: the same for every ticket
+        of its class, so worked out once per regime and class."""
+        key = (regime, self.cls[i])
+        if key not in self._sharing:
+            self._sharing[key] = self.open_may(regime, self.samples[self.cls[i]])
+        return self._sharing[key]
 
     def open_may(self, regime: int, ticket: Ticket) -> list[str]:
         """The desks working in this regime that may take ``ticket`` (one not in the queue)."""
