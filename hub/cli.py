@@ -44,8 +44,9 @@ def run(args) -> int:
     for name in NOT_NEEDED:
         sys.modules.setdefault(name, None)  # a None entry makes "import numpy" fail, as if not installed
     # A call passes four threads (network, intake, flusher, network again); Python lets a busy thread (an
-    # estimate pass) keep the interpreter 5 ms before another that waits may run: 1 ms bounds each hand-off.
-    sys.setswitchinterval(0.001)
+    # estimate pass) keep the interpreter 5 ms before another that waits may run, and SQLite gives it up
+    # for every row it writes: 0.25 ms bounds each hand-off.
+    sys.setswitchinterval(0.00025)
     from hub.service import Hub
     from hub.store import Store
 

@@ -136,13 +136,12 @@ class Housekeeping:
 
     def refresh_and_publish(self, now: datetime) -> None:
         """New estimates, and every view they show in; a long queue's refresh waits longer for the next.
-        The play of the queue runs with the queue's lock let go and gives the interpreter to the other
-        threads now and then (``time.sleep(0)``); each view takes the lock on its own, after the calls
-        being stored are on the board, so a call waits for one view at most.  (A caller holding the
-        queue's lock keeps it throughout.)"""
+        The play of the queue runs with the queue's lock let go and gives way now and then (``_give_way``);
+        each view takes the lock on its own, after the calls being stored are on the board, so a call
+        waits for one view at most.  (A caller holding the queue's lock keeps it throughout.)"""
         started = time.monotonic()
         self._refresh_due = False
-        self.state.refresh_estimates(now, pause=lambda: time.sleep(0))
+        self.state.refresh_estimates(now, pause=self._give_way)
         self.pipeline.finish_wanted()
         for step in self.publisher.view_steps(now):
             self.pipeline.after_calls()
@@ -151,6 +150,18 @@ class Housekeeping:
             if send:
                 send()
         self._next_refresh = time.monotonic() + (time.monotonic() - started) * (1 / REFRESH_SHARE - 1)
+
+    def _give_way(self) -> None:
+        """Now and then inside a refresh's play: the interpreter to the threads waiting for it, and the
+        estimator to a group's pass that waits for it (new tickets are not answered a whole play late:
+        the play goes on afterwards, on what it took of the queue)."""
+        time.sleep(0)
+        if self.pipeline.pass_wanted and not self.locks.holds_queue():
+            self.locks.let_go_estimator()
+            try:
+                self.pipeline.finish_wanted()
+            finally:
+                self.locks.take_estimator()
 
     def purge(self, now: datetime) -> None:
         """A new day: past days' figures finished (and published), rows past the retention dropped."""

@@ -156,8 +156,13 @@ class CommitPipeline:
         with self.locks.queue():
             self.finish_issued(wait=wait)
 
+    @property
+    def pass_wanted(self) -> bool:
+        """Whether a group's pass found the estimator busy (with a refresh) and waits for it."""
+        return self._pass_wanted
+
     def finish_wanted(self) -> None:
-        """The pass that a refresh held back (``finish_issued`` without ``wait``), now that it is done."""
+        """The pass that a refresh held back (``finish_issued`` without ``wait``), now that it lets go."""
         if self._pass_wanted:
             self.finish_issued_now()
 

@@ -185,3 +185,28 @@ def test_todays_figures_are_read_without_the_queues_lock_on_a_connection_of_thei
     finally:
         release.set()
         holder.join(10)
+
+
+def test_a_ticket_issued_while_a_refresh_plays_is_answered_at_the_plays_next_pause(hub, monkeypatch):
+    pause_now, paused, go_on = threading.Event(), threading.Event(), threading.Event()
+    finish = hub.estimator.finish
+
+    def long_play(prepared, pause=None):
+        assert pause_now.wait(10)
+        pause()  # what the play does every few steps
+        paused.set()
+        assert go_on.wait(10)
+        return finish(prepared, pause)
+    monkeypatch.setattr(hub.estimator, "finish", long_play)
+    refresh = threading.Thread(target=hub.housekeeping.refresh_and_publish, args=(T0,))
+    refresh.start()
+    try:
+        deliver(hub, "kiosk/kiosk-1/ticket/request", {"id": "r-3", "service": "passport"})
+        assert not replied(hub, "r-3")
+        pause_now.set()
+        assert paused.wait(5)
+        assert eventually(lambda: replied(hub, "r-3")), "the waiting pass did not run at the play's pause"
+        assert refresh.is_alive(), "the refresh should still be playing"
+    finally:
+        go_on.set()
+        refresh.join(10)
