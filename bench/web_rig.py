@@ -59,6 +59,11 @@ class WebProcess:
             time.sleep(0.05)
         return self
 
+    def kill(self) -> None:
+        """Gone without a word (SIGKILL): no clean disconnect, so the broker publishes its Last Will."""
+        self.proc.kill()
+        self.proc.wait()
+
     def stop(self, timeout: float = 10) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()

@@ -26,6 +26,7 @@ ALERT_WORDS = {"paper_low": "papiret er ved at slippe op", "paper_out": "mangler
                "cover_open": "låget er åbent", "offline": "printeren svarer ikke", "error": "printerfejl",
                "unreachable": "svarer ikke (slukket eller uden net)",
                "overloaded": "er overbelastet; kiosker udskriver egne numre"}
+DEVICE_WORDS = {"web": "webtjenesten (personalets browsersider og borgernes telefonside)"}
 HELP = ("n=næste  r=kald igen  s=udeblevet  t=til personale  d=færdig  "
         "o=åbn/luk  p=pause  c=kald nummer  q=afslut")
 
@@ -84,7 +85,7 @@ def render(site, desk_id: str, view: ConsoleView) -> str:
         lines.append(f"I dag: {view.today.waiting} venter, {view.today.served} betjent, "
                      f"gennemsnitlig ventetid {avg}")
     for alert in view.alerts:
-        lines.append(f"! {alert.device}: {ALERT_WORDS[alert.problem]}")
+        lines.append(f"! {DEVICE_WORDS.get(alert.device, alert.device)}: {ALERT_WORDS[alert.problem]}")
     if view.last:
         lines.append(view.last)
     lines.append(HELP)

@@ -3,7 +3,7 @@
 The hub keeps them in one dict (``Alerts.raised``, keyed by what raised them) and
 publishes its values retained on ``alerts`` whenever one comes or goes.  A kiosk's
 printer state other than ``ok`` raises an alert with that state's code.  A kiosk,
-board or desk unit whose Last Will fires ("offline") raises ``unreachable`` until it
+board, desk unit or the web service (device ``web``) whose Last Will fires ("offline") raises ``unreachable`` until it
 says "online" again, or "stopped" (switched off on purpose: nothing to alert).
 """
 from __future__ import annotations
@@ -37,7 +37,7 @@ class Alerts:
         self.publish(now)
 
     def availability(self, device: str, status: str | None, now: datetime) -> None:
-        """A kiosk, board or desk unit came, went (its Last Will) or was stopped."""
+        """A kiosk, board, desk unit or the web service came, went (its Last Will) or was stopped."""
         if availability(self.raised, device, status, now):
             if status == "offline":
                 log.warning("%s went offline without a word", device)
@@ -55,9 +55,9 @@ class Alerts:
 
 
 def device_name(where: protocol.Topic) -> str:
-    """The device an ``available`` topic speaks for: ``kiosk-1``, ``board-1``, ``desk-1/console``."""
+    """The device an ``available`` topic speaks for: ``kiosk-1``, ``board-1``, ``desk-1/console``, ``web``."""
     if where.device != "desk":
-        return where.device_id
+        return where.device_id or where.device
     unit = where.feature.split("/")[0]
     if unit not in protocol.DESK_UNITS:
         raise MessageError(f"unknown desk unit {unit!r} (use {', '.join(protocol.DESK_UNITS)})")

@@ -59,6 +59,7 @@ class Handlers:
             Route(t.kiosk_available(), availability_status, self.device_available),
             Route(t.board_available(), availability_status, self.device_available),
             Route(t.desk_available(), availability_status, self.device_available),
+            Route(t.web_available, availability_status, self.device_available),
         )
 
     def ticket_request(self, where: protocol.Topic, request: protocol.TicketRequest, ack: Ack) -> None:
@@ -158,7 +159,7 @@ class Handlers:
         ack()  # alerts live in the retained status messages, not in the store
 
     def device_available(self, where: protocol.Topic, status: str | None, ack: Ack) -> None:
-        """A kiosk, board or desk unit came, went (its Last Will) or was stopped: raise or clear its alert."""
+        """A kiosk, board, desk unit or the web service came, went (its Last Will) or was stopped: raise or clear its alert."""
         self.alerts.availability(alerts.device_name(where), status, self.clock())
         ack()  # like the printer alerts: rebuilt from the retained messages after a restart
 

@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 from reception import protocol
 
 from hub import views
+from hub.core.estimate import not_before_booked
 from hub.core.model import WAITING, Effects, Ticket
 from hub.core.queue import Queue
 
@@ -70,13 +71,6 @@ class IssuedGroup:
                 item.effects.touch(item.ticket)
             view = views.ticket_view(item.ticket, eta, ahead[item.ticket.key], item.walk_in)
             yield item, protocol.TicketReply.issued(item.request_id, view).to_payload()
-
-
-def not_before_booked(ticket: Ticket, eta: float | None, now: datetime) -> float | None:
-    """An early appointment is called at its booked time at the earliest: its wait is at least that long."""
-    if ticket.booked_at is None or ticket.booked_at <= now:
-        return eta
-    return max(eta or 0.0, (ticket.booked_at - now).total_seconds() / 60)
 
 
 def lines_ahead(queue: Queue, tickets: list[Ticket]) -> dict[str, int]:

@@ -15,7 +15,7 @@ from reception.config import DESK_KINDS, Site
 from reception.protocol import (BoardSnapshot, CallEvent, DeskState, IssuedTicket, KindWait, QueuedTicket,
                                 QueueSnapshot, ServiceWait, TicketAtDesk)
 
-from hub.core.estimate import Estimates
+from hub.core.estimate import Estimates, not_before_booked
 from hub.core.model import DESK_OPEN, Ticket
 from hub.core.queue import Queue
 
@@ -86,11 +86,12 @@ def board_snapshot(site: Site, queue: Queue, estimates: Estimates, calls: list[C
 
 def queue_snapshot(queue: Queue, estimates: Estimates, now: datetime) -> QueueSnapshot:
     """Every waiting ticket in call order, then the early appointments waiting for their booked time
-    (their wait at least until then)."""
+    (their wait as estimated, at least until then)."""
     ahead = queue.ahead_all()
     waiting = tuple(QueuedTicket(t.number, t.service, ahead[t.key], minutes(estimates.tickets.get(t.key)))
                     for t in queue.waiting())
-    held = tuple(QueuedTicket(t.number, t.service, queue.ahead(t), minutes((t.booked_at - now).total_seconds() / 60))
+    held = tuple(QueuedTicket(t.number, t.service, queue.ahead(t),
+                              minutes(not_before_booked(t, estimates.tickets.get(t.key), now)))
                  for t in queue.held())
     return QueueSnapshot(now, waiting + held)
 

@@ -90,17 +90,18 @@ def acl_rules(site: Site, account: Account) -> list[tuple[str, str]]:
 
 def web_rules(t: Topics, front_desk: bool = False) -> list[tuple[str, str]]:
     """The web application: every desk's commands, the office's setup commands and the booking system's
-    appointments imports; it reads the desks' answers and states, the setup and its audit list, the
+    appointments imports, and its own availability (read too: one instance answers another's "stopped");
+    it reads the desks' answers and states, the setup and its audit list, the
     imports' results, what the desks and the board read, whether each device is there, and the status
     pages' token hashes.  With a kiosk ``front-desk`` in the site file it asks for that kiosk's
     tickets (the front desk's reception page), and for no other kiosk's."""
     setup = SetupTopics(t.site)
-    writes = ((t.desk_command("+"), setup.command, t.appointments_import)
+    writes = ((t.desk_command("+"), setup.command, t.appointments_import, t.web_available)
               + ((t.ticket_request(FRONT_DESK_KIOSK),) if front_desk else ()))
     reads = (t.desk_result("+"), t.desk_state("+"), setup.result, t.appointments_import_result, setup.state,
              setup.audit, t.queue, t.board, t.status_pages, t.calls, t.alerts, t.stats_daily, t.hub_available,
              t.kiosk_available(), t.board_available(),
-             t.desk_available()) + ((t.ticket_reply(FRONT_DESK_KIOSK),) if front_desk else ())
+             t.desk_available(), t.web_available) + ((t.ticket_reply(FRONT_DESK_KIOSK),) if front_desk else ())
     return [("write", topic) for topic in writes] + [("read", topic) for topic in reads]
 
 

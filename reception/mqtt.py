@@ -104,6 +104,12 @@ class Connection:
         self._client.disconnect()
         self._client.loop_stop()
 
+    def say_online(self) -> None:
+        """Say "online" again: another instance sharing the ``available`` topic said "stopped" or left
+        its Last Will there while this one is still serving.  Never while stopping."""
+        if self._available and self.connected and not self._stopping:
+            self._client.publish(self._available, protocol.Availability("online").to_payload(), qos=1, retain=True)
+
     def reconnect(self) -> None:
         """Drop and renew the connection: the broker then sends every unacknowledged message again."""
         self._client.reconnect()

@@ -1,10 +1,12 @@
 """Shared fixtures: a fixed clock, a real Mosquitto on a free port, the example site, an MQTT recorder, Xvfb,
-the hub.  ``Recorder`` and ``HubProcess`` live in ``bench.harness``: the benchmarks drive the same real parts."""
+the hub, a desk console to watch.
+``Recorder`` and ``HubProcess`` live in ``bench.harness``: the benchmarks drive the same real parts."""
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -110,3 +112,15 @@ def hub(broker, tmp_path):
     yield h
     h.stop()
     h.available.close()
+
+
+@pytest.fixture
+def watching_console(broker, tmp_path):
+    """Staff at desk-3 watching their console, which stays up throughout."""
+    out = tmp_path / "desk-3-console.out"
+    proc = subprocess.Popen([sys.executable, "-m", "reception.cli", "console", "-c", str(EXAMPLE_CONFIG),
+                             "--broker-port", str(broker.port), "--desk", "desk-3", "--outbox", str(tmp_path / "w.db")],
+                            cwd=ROOT, stdin=subprocess.PIPE, stdout=open(out, "wb"), stderr=subprocess.STDOUT)
+    yield out
+    proc.stdin.close()  # "q" or the end of input
+    assert proc.wait(30) == 0

@@ -63,7 +63,9 @@ VALID = {  # one valid message per parser, as the devices and the hub send them
     protocol.QueueSnapshot.from_payload: {"at": AT, "tickets": [{"number": "F002", "service": "moving", "ahead": 0,
                                                                "eta_min": 4}]},
     protocol.TicketLinks.from_payload: {"at": AT, "tickets": [{"hash": "ab" * 32, "number": "C001", "lang": "uk",
-                                                             "expires": "2026-12-06T00:00:00+01:00"}]},
+                                                             "expires": "2026-12-06T00:00:00+01:00"}],
+                                        "finished": [{"hash": "cd" * 32, "number": "C000", "lang": "da",
+                                                      "expires": "2026-12-06T00:00:00+01:00"}]},
     protocol.NearEvent.from_payload: {"id": "near:2026-12-05:C001", "number": "C001", "service": "passport",
                                       "position": 3, "lang": "da", "at": AT},
 }

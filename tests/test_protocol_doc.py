@@ -25,7 +25,7 @@ def code_topics() -> set[str]:
 def test_every_topic_in_the_code_is_documented_and_no_other():
     assert documented_topics() == code_topics()
     t = protocol.Topics("site")
-    built = {t.hub_available, t.calls, t.board, t.queue, t.alerts, t.stats_daily, t.appointments,
+    built = {t.hub_available, t.web_available, t.calls, t.board, t.queue, t.alerts, t.stats_daily, t.appointments,
              t.appointments_import, t.appointments_import_result,
              t.ticket_request("<kiosk>"),
              t.ticket_reply("<kiosk>"), t.ticket_first_visit("<kiosk>"), t.kiosk_status("<kiosk>"), t.feedback("<kiosk>"),

@@ -101,8 +101,8 @@ STRATEGIES = {
                                maybe(st.lists(langs, max_size=16, unique=True).map(tuple))),
     p.QueueSnapshot: st.builds(p.QueueSnapshot, times, st.lists(st.builds(p.QueuedTicket, numbers, segments, counts,
                                                                           minutes), max_size=5).map(tuple)),
-    p.TicketLinks: st.builds(p.TicketLinks, times, st.lists(st.builds(
-        p.TicketLink, st.from_regex(p.TOKEN_HASH_RE, fullmatch=True), numbers, langs, times), max_size=4).map(tuple)),
+    p.TicketLinks: st.builds(p.TicketLinks, times, *[st.lists(st.builds(
+        p.TicketLink, st.from_regex(p.TOKEN_HASH_RE, fullmatch=True), numbers, langs, times), max_size=4).map(tuple)] * 2),
     p.NearEvent: st.builds(p.NearEvent, ids, numbers, segments, st.integers(1, 99), langs, times),
     p.AppointmentSlots: st.builds(p.AppointmentSlots, times, st.lists(st.builds(p.AppointmentSlot, slots, times,
                                                                                 segments), max_size=5).map(tuple)),

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
+import socket
 import sys
 from pathlib import Path
 
@@ -12,6 +14,15 @@ from reception.commands import add_broker_arguments, add_config_argument, broker
 from reception.errors import ConfigError, ReceptionError
 
 DEFAULT_PORT = status_page.WEB_PORT
+CLIENT_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def default_client_id(port: int, host: str | None = None) -> str:
+    """``web-<host name>-<port>``: the same after every restart (the broker keeps the service's session
+    under it), and different for two instances (two machines, or two ports on one), so that they never
+    throw each other off the broker as two clients with one id do."""
+    name = re.sub(r"[^A-Za-z0-9-]+", "-", host if host is not None else socket.gethostname()).strip("-")[:40]
+    return f"web-{name or 'host'}-{port}"
 
 
 def default_db() -> Path:
@@ -33,6 +44,9 @@ def add_commands(sub) -> None:
     p.add_argument("--kiosk", default=os.environ.get("RECEPTION_WEB_KIOSK"),
                    help="the site file's kiosk as which the reception page asks for tickets (default: "
                         "'front-desk' when the site file has it, else no reception page)")
+    p.add_argument("--client-id", default=os.environ.get("RECEPTION_WEB_CLIENT_ID") or None,
+                   help="MQTT client id, unique per instance (default: $RECEPTION_WEB_CLIENT_ID, else "
+                        "web-<host name>-<port>)")
     p.add_argument("--demo-login", type=Path,
                    help="when the accounts file has no user: add a manager with a random password and write "
                         "'NAME PASSWORD' to this file (reception up does, for trying it out)")
@@ -122,8 +136,11 @@ def run_web(args) -> int:
         raise ConfigError(f"{site.source}: kiosks: no kiosk {args.kiosk!r} for --kiosk (the site has {', '.join(site.kiosks)})")
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ReceptionError("give both --tls-cert and --tls-key, or neither")
+    client_id = args.client_id or default_client_id(args.port)
+    if not CLIENT_ID_RE.fullmatch(client_id):
+        raise ReceptionError(f"--client-id {client_id[:70]!r}: use 1-64 letters, digits, '.', '_' or '-'")
     db = args.db or default_db()
     if args.demo_login:
         first_manager(db, args.demo_login)
     return serve(site, broker_address(args, site), db, args.host, args.port,
-                 kiosk=args.kiosk, tls=(args.tls_cert, args.tls_key) if args.tls_cert else None)
+                 kiosk=args.kiosk, tls=(args.tls_cert, args.tls_key) if args.tls_cert else None, client_id=client_id)

@@ -6,6 +6,11 @@ changes nothing); what passes is kept as the latest value of its key (``desk:des
 stream that listens.  The status pages' token hashes are kept apart (``links``): a page sees
 only its own ticket (``web.ticket_status``).  Paho's thread reaches asyncio only through ``call_soon_threadsafe``.
 
+The service says whether it is there on ``web/available`` as every device does (retained "online"
+after each connect, "offline" as its Last Will, "stopped" on a clean stop), so the hub raises the
+``unreachable`` alert when it vanishes.  The topic is the service's, not one instance's: an instance
+that reads "stopped" or "offline" there while it serves says "online" again.
+
 A desk command from a browser goes out exactly as a desk button's does (QoS 1, an id of its
 own); the browser makes the id once per click and sends it again on a retry, so the hub,
 which remembers every id, carries a click out once however often it arrives.
@@ -44,8 +49,10 @@ class HubLink:
         self._listeners: list[tuple[asyncio.AbstractEventLoop, Listener]] = []
         self._pending: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Future]] = {}
         self._lock = threading.Lock()
-        self.conn = Connection(client_id, broker, persistent=True, on_connection_change=self._connection_changed)
         t = self.topics
+        self.conn = Connection(client_id, broker, persistent=True, available=t.web_available,
+                               on_connection_change=self._connection_changed)
+        self.conn.subscribe_parsed(t.web_available, protocol.Availability.from_payload, self._own_availability)
         self._follow(t.desk_state(), protocol.DeskState.from_payload, lambda topic, m: self._desk_key(m.desk))
         self._follow(t.board, protocol.BoardSnapshot.from_payload, lambda topic, m: "board")
         self._follow(t.alerts, protocol.Alerts.from_payload, lambda topic, m: "alerts")
@@ -53,7 +60,7 @@ class HubLink:
         self._follow(t.hub_available, protocol.Availability.from_payload, lambda topic, m: "hub")
         self._follow(t.queue, protocol.QueueSnapshot.from_payload, lambda topic, m: "queue")
         self.links: dict[str, protocol.TicketLink] = {}  # the open tickets' status pages, by token hash
-        self.seen: dict[str, protocol.TicketLink] = {}  # every one listed since this service started
+        self.seen: dict[str, protocol.TicketLink] = {}  # every one listed since this service started or listed finished
         self.conn.subscribe(t.status_pages, self._links_arrived)
         for devices in (t.kiosk_available(), t.board_available(), t.desk_available()):
             self._follow(devices, protocol.Availability.from_payload, self._device_key)
@@ -99,10 +106,16 @@ class HubLink:
         except MessageError as exc:
             log.warning("web: ignored a bad message on %s: %s", topic, shorten(exc))
             return
+        finished = {link.hash: link for link in links.finished}  # the hub's recent tail: known after a restart too
         with self._lock:
             self.links = {link.hash: link for link in links.tickets}
-            self.seen = {h: link for h, link in self.seen.items() if link.expires > links.at} | self.links
+            self.seen = {h: link for h, link in self.seen.items() if link.expires > links.at} | finished | self.links
         self._publish("links", len(links.tickets))
+
+    def _own_availability(self, said: protocol.Availability) -> None:
+        """Another instance (an upgrade's overlap) said "stopped" or left its Last Will: this one is still here."""
+        if said.status != "online":
+            self.conn.say_online()
 
     def _desk_key(self, desk: str) -> str | None:
         if desk not in self.site.desks:

@@ -48,10 +48,10 @@ class _Server(uvicorn.Server):
 
 
 def serve(site, broker: BrokerAddress, db: Path, host: str, port: int, *, kiosk: str | None = None,
-          tls: tuple[str, str] | None = None) -> int:
+          tls: tuple[str, str] | None = None, client_id: str = "web") -> int:
     now = clock.from_env()
     accounts = Accounts(db, now)
-    link = HubLink(site, broker, kiosk=kiosk).start()
+    link = HubLink(site, broker, client_id=client_id, kiosk=kiosk).start()
     app = create_app(site, link, accounts, now, secure_cookies=tls is not None)
     settings = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off",
                               timeout_graceful_shutdown=2, ssl_certfile=tls[0] if tls else None,

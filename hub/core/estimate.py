@@ -4,7 +4,8 @@
 ``estimate_new``); ``ForwardSimulation`` is our implementation, in two steps:
 
 1. A forward simulation of the queue as it stands, with the real routing rules
-   (``routing.may_serve``, ``routing.rank_key``, the private room first): each desk
+   (``routing.may_serve``, ``routing.rank_key``, the private room first, appointments
+   checked in early held until their booked time, then ranked ahead): each desk
    is free when the visit at it should end (the mean of the recent visits of that
    reason that lasted longer than this one has so far), then takes the ticket the
    routing would give it and is busy for that reason's typical desk time at that
@@ -117,7 +118,8 @@ class ForwardSimulation:
     def estimate(self, queue: Queue, now: datetime) -> Estimates:
         plan = self._plan(queue, now)
         forecasts = plan.run()
-        promises = {k: self._republish(k, v, queue.tickets[k]) for k, v in forecasts.items()}
+        promises = {k: not_before_booked(queue.tickets[k], self._republish(k, v, queue.tickets[k]), now)
+                    for k, v in forecasts.items()}
         result = Estimates(tickets=self._steady(now, promises, forecasts), ahead=_ahead(forecasts))
         open_cfgs = queue.open_desks()
         for sid, svc in self.site.services.items():
@@ -207,7 +209,7 @@ class ForwardSimulation:
                 spans = [Span(s, min(e, end)) for s, e in spans if s < end]
             if spans:
                 windows[did] = DeskWindows(spans, max(spans[0].start, self._busy(queue, did, now)))
-        return Plan(self.site, self.visits, self.arrivals, queue.waiting(), windows, now, self._shared)
+        return Plan(self.site, self.visits, self.arrivals, queue.waiting_and_held(), windows, now, self._shared)
 
     def _session_end(self, now: datetime) -> datetime | None:
         """When the volunteers' session under way ends (None: none now), looked up once a minute: sessions
@@ -249,6 +251,13 @@ class ForwardSimulation:
 def default_estimator(site: Site) -> WaitEstimator:
     """The estimator the hub runs."""
     return ForwardSimulation(site)
+
+
+def not_before_booked(ticket: Ticket, eta: float | None, now: datetime) -> float | None:
+    """An early appointment is called at its booked time at the earliest: its wait is at least that long."""
+    if ticket.booked_at is None or ticket.booked_at <= now:
+        return eta
+    return max(eta or 0.0, (ticket.booked_at - now).total_seconds() / 60)
 
 
 def group_of(ticket: Ticket) -> str:

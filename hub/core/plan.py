@@ -11,13 +11,16 @@ until some desk it may go to runs out of tickets: its wait is the first such
 "idle moment" of the one run (``phantom``).  Only a ticket with a head start over
 some of those waiting (an appointment) needs a run of its own.  One update thus
 costs one run of the queue plus a few steps per service and desk kind.
+
+Appointments checked in early are in the play too, held until their booked time
+(``hub.core.play``), so those behind them wait for them.  A new ticket may rank
+before a held one booked for later: the moments a desk takes a held ticket are kept
+with the idle ones, and a new ticket ranked before it is taken then instead.
 """
 from __future__ import annotations
 
-import heapq
 import math
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -28,6 +31,7 @@ from hub.core import routing
 from hub.core.calibration import Forecast
 from hub.core.history import ARRIVAL_SLOT_MIN, PriorityArrivals, Span, VisitLengths, minutes_between
 from hub.core.model import Ticket
+from hub.core.play import IdleMoment, Play, Run, order, shared_variance
 
 INF = float("inf")
 DAY_MIN = 24 * 60
@@ -41,7 +45,6 @@ class DeskWindows(NamedTuple):
 
 
 Windows = dict[str, DeskWindows]  # by desk id
-Lists = Callable[[int, str], list[int]]  # (regime, desk id) -> the tickets it would take, in order
 
 
 class Cumulative(NamedTuple):
@@ -81,22 +84,6 @@ class RivalsNow(NamedTuple):
     minute: float  # of the day, now
 
 
-class IdleMoment(NamedTuple):
-    """A desk with no ticket left for it: a new ticket it may take would be called then."""
-
-    at: float
-    desk: str
-    regime: int
-    piled: dict[str, float]  # variance of the work piled up at each desk by then
-
-
-class Run(NamedTuple):
-    """What one play of the queue gives, by ticket index: typical start (None: never) and its variance."""
-
-    starts: list[float | None]
-    variances: list[float]
-
-
 @dataclass
 class Shared:
     """What the plans of one site share: ``may_serve`` answers (bounded by desk sets and ticket classes),
@@ -115,6 +102,8 @@ class Plan:
         self.waiting, self.windows, self.now = waiting, windows, now
         self.keys = [t.key for t in waiting]
         self.ages = [minutes_between(t.issued_at, now) for t in waiting]
+        self.release, self.waited = booked_times(waiting, self.ages, now)
+        self.holding = any(self.release)  # some appointment is held until its booked time
         self.classes: dict[tuple, int] = {}
         self.samples: list[Ticket] = []  # one ticket of each class
         self.cls = [self._class(t) for t in waiting]
@@ -130,7 +119,7 @@ class Plan:
         self.starts: list[float | None] = []
 
     def _class(self, t: Ticket) -> int:
-        key = (t.service, t.preference, routing.wants_private_room(self.site, t))
+        key = (t.service, t.preference, routing.wants_private_room(self.site, t), t.booked_desk)
         if key not in self.classes:
             self.classes[key] = len(self.samples)
             self.samples.append(t)
@@ -145,7 +134,8 @@ class Plan:
 
     def _may(self, regime: int, cfg, ticket: Ticket) -> bool:
         """``routing.may_serve``, remembered across plans by the desks open and the ticket's class."""
-        key = (self._open_key(regime), cfg.id, ticket.service, ticket.preference, "private" in ticket.extras)
+        key = (self._open_key(regime), cfg.id, ticket.service, ticket.preference, "private" in ticket.extras,
+               ticket.booked_desk)
         mays = self.shared.may
         if key not in mays:
             mays[key] = routing.may_serve(self.site, cfg, ticket, self._open_at(regime))
@@ -200,7 +190,7 @@ class Plan:
 
     def run(self) -> dict[str, Forecast | None]:
         """Minutes from now until each waiting ticket would be called, typically, and the spread of that."""
-        run = _Play(self, self._list, record=True).run()
+        run = Play(self, self._list, record=True).run()
         self.starts = run.starts
         return {self.keys[i]: self._forecast_of(run, i) for i in range(len(self.waiting))}
 
@@ -208,12 +198,12 @@ class Plan:
         """``run``'s forecasts of these tickets only (just issued: the rest keep theirs until the next
         refresh; None for one no longer waiting).  The play stops once every ticket is called: no idle
         moments kept, no phantoms."""
-        run = _Play(self, self._list, record=False).run()
+        run = Play(self, self._list, record=False).run()
         index = {key: i for i, key in enumerate(self.keys)}
         return {key: None if key not in index else self._forecast_of(run, index[key]) for key in keys}
 
     def _forecast_of(self, run: Run, i: int) -> Forecast | None:
-        return self._forecast(run.starts[i], run.variances[i], self.head_start(self.waiting[i]) + self.ages[i],
+        return self._forecast(run.starts[i], run.variances[i], self.head_start(self.waiting[i]) + self.waited[i],
                               set(self.sharing(0, i)))
 
     def phantom(self, ticket: Ticket) -> Forecast | None:
@@ -221,18 +211,20 @@ class Plan:
         open_now = self._open_at(0)
         mine = {d.id for d in open_now if routing.may_serve(self.site, d, ticket, open_now)}
         h = self.head_start(ticket)
-        if h > 0 and any(age + self.head_start(t) < h for t, age in zip(self.waiting, self.ages)):
+        if h > 0 and any(waited + self.head_start(t) < h and not due
+                         for t, waited, due in zip(self.waiting, self.waited, self.release)):
             run, n = self._with(ticket), len(self.waiting)  # it overtakes someone: a run of its own
             return self._forecast(run.starts[n], run.variances[n], h, mine)
-        for idle in self.idle:  # ranked last: taken at the first idle moment of its desks
-            if self._may(idle.regime, self.site.desks[idle.desk], ticket):
+        for idle in self.idle:  # ranked last but for held ones: taken at the first idle moment of its desks
+            if self._may(idle.regime, self.site.desks[idle.desk], ticket) and (
+                    idle.instead is None or order(self, idle.desk, ticket) < idle.instead):
                 shared = self.open_may(idle.regime, ticket) or [idle.desk]
                 return self._forecast(idle.at, shared_variance(idle.piled, shared), h, mine)
         return None
 
     def _with(self, extra: Ticket) -> Run:
         """Play the queue again with ``extra`` in its place in every list (index ``len(waiting)``)."""
-        n, order = len(self.waiting), routing.rank_key(self.site, extra)
+        n, rank = len(self.waiting), routing.rank_key(self.site, extra)
         lists: dict[tuple[int, str], list[int]] = {}
 
         def with_extra(regime: int, desk_id: str) -> list[int]:
@@ -245,11 +237,11 @@ class Plan:
                     orders = [(cfg.private and not routing.wants_private_room(self.site, self.waiting[i]),
                                self._rank(i)) for i in mine]
                     mine = list(mine)
-                    mine.insert(bisect_right(orders, (first, order)), n)
+                    mine.insert(bisect_right(orders, (first, rank)), n)
                 lists[key] = mine
             return lists[key]
 
-        return _Play(self, with_extra, record=False, extra=extra).run()
+        return Play(self, with_extra, record=False, extra=extra).run()
 
     def _rank(self, i: int) -> tuple:
         if not self._ranks:
@@ -309,73 +301,12 @@ class Plan:
                       key=lambda r: -r.head_start)
 
 
-def shared_variance(piled: dict[str, float], desks: list[str]) -> float:
-    """The variance of the work ahead when ``desks`` share it: the sum of theirs, over their number squared."""
-    return sum(piled[d] for d in desks) / len(desks) ** 2
-
-
-class _Play:
-    """One play of the queue: whenever a desk is free (a heap of free moments), it takes the first ticket on
-    its list for that regime (``lists``) not yet taken, and is busy for that ticket's typical desk time.
-
-    A ticket's variance: with ``c`` desks sharing the work ahead, the variances of the visits before it at
-    those desks, divided by ``c`` squared.  ``record`` keeps the idle moments (``Plan.idle``) and plays on
-    after the last ticket, for new tickets ranked last.
-    """
-
-    def __init__(self, plan: Plan, lists: Lists, record: bool, extra: Ticket | None = None):
-        self.plan, self.lists, self.record = plan, lists, record
-        self.tickets = plan.waiting + ([extra] if extra else [])
-        self.ages = plan.ages + [0.0]
-        self.starts: list[float | None] = [None] * len(self.tickets)
-        self.variances = [0.0] * len(self.tickets)
-        self.taken = [False] * len(self.tickets)
-        self.left = len(self.tickets)
-        self.piled = {did: (0.5 * w.free_at) ** 2 for did, w in plan.windows.items()}  # the visits under way
-        self.heap = [(w.free_at, did) for did, w in plan.windows.items()]  # (free at, desk id)
-        heapq.heapify(self.heap)
-        self.cursors: dict[tuple[int, str], int] = {}  # (regime, desk) -> where in its list the untaken start
-
-    def run(self) -> Run:
-        heap, cuts, next_start = self.heap, self.plan.cuts, self.plan.next_start
-        while heap and (self.left or self.record):
-            at, did = heapq.heappop(heap)
-            start = next_start(did, at)
-            if start is None:
-                continue  # not working again today
-            if start > at:
-                heapq.heappush(heap, (start, did))  # away now (a break): back then
-                continue
-            regime = bisect_right(cuts, at)
-            j = self._next_ticket(regime, did)
-            if j is None:
-                self._idle(at, did, regime)
-            else:
-                self._take(at, did, regime, j)
-        return Run(self.starts, self.variances)
-
-    def _next_ticket(self, regime: int, did: str) -> int | None:
-        """The first ticket on the desk's list not taken yet (None: nothing left for it in this regime)."""
-        key = (regime, did)
-        mine, i = self.lists(regime, did), self.cursors.get(key, 0)
-        while i < len(mine) and self.taken[mine[i]]:
-            i += 1
-        self.cursors[key] = i
-        return mine[i] if i < len(mine) else None
-
-    def _idle(self, at: float, did: str, regime: int) -> None:
-        if self.record:
-            self.plan.idle.append(IdleMoment(at, did, regime, dict(self.piled)))
-        cuts = self.plan.cuts
-        if regime < len(cuts):
-            heapq.heappush(self.heap, (cuts[regime], did))  # others may become its citizens
-
-    def _take(self, at: float, did: str, regime: int, j: int) -> None:
-        """Desk ``did`` calls ticket ``j`` at ``at``; it is busy for that ticket's typical desk time."""
-        plan, ticket = self.plan, self.tickets[j]
-        self.taken[j], self.left, self.starts[j] = True, self.left - 1, at
-        sharing = (plan.sharing(regime, j) if j < len(plan.waiting) else plan.open_may(regime, ticket)) or [did]
-        self.variances[j] = shared_variance(self.piled, sharing)
-        speed = plan.visits.speed(did)
-        self.piled[did] += plan.visits.spread(ticket.service) * speed ** 2
-        heapq.heappush(self.heap, (at + plan.visits.per_call(ticket.service, self.ages[j] + at) * speed, did))
+def booked_times(waiting: list[Ticket], ages: list[float], now: datetime) -> tuple[list[float], list[float]]:
+    """For each ticket, minutes until it may be called (a held appointment: its booked time; else 0), and
+    minutes its rank has counted by now (from its booked time, if later than arrival: negative while held)."""
+    release, waited = [0.0] * len(waiting), list(ages)
+    for i, t in enumerate(waiting):
+        if t.booked_at is not None:
+            to_booked = minutes_between(now, t.booked_at)
+            release[i], waited[i] = max(0.0, to_booked), min(ages[i], -to_booked)
+    return release, waited

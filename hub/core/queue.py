@@ -63,6 +63,10 @@ class Queue(Issuing):
         """Checked-in appointments waiting for their booked time (no desk calls them before it), soonest first."""
         return self._order.held()
 
+    def waiting_and_held(self) -> list[Ticket]:
+        """``waiting`` with the held appointments in the places they will rank from their booked time on."""
+        return self._order.with_held()
+
     def release(self, now: datetime) -> list[Ticket]:
         """Booked tickets whose time has come may be called from now on; those released now.  Every call
         asks first, and the hub's ticker asks, so views show them from their time on."""

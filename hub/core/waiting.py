@@ -65,6 +65,18 @@ class WaitingOrder:
         """The waiting tickets in call order (a copy: the caller may keep it while the queue changes)."""
         return list(self._tickets)
 
+    def with_held(self) -> list[Ticket]:
+        """The waiting tickets and the held ones, all in the order they rank once the held are due: what
+        the estimator plays forward (it holds each until its time)."""
+        if not self._held:
+            return list(self._tickets)
+        ranks, tickets = list(self._ranks), list(self._tickets)
+        for ticket in self._held.values():
+            i = bisect_left(ranks, rank := self._rank(ticket))
+            ranks.insert(i, rank)
+            tickets.insert(i, ticket)
+        return tickets
+
     def earlier(self, ticket: Ticket) -> int:
         """How many waiting tickets rank before ``ticket`` (waiting itself or not)."""
         return bisect_left(self._ranks, self._rank_of.get(ticket.key) or self._rank(ticket))

@@ -28,6 +28,7 @@ Topic tree (``<site>`` is ``site.id`` from the configuration)::
     reception/<site>/kiosk/<kiosk>/available    kiosk  retained  the same, for one kiosk (its Last Will says "offline")
     reception/<site>/board/<board>/available    board  retained  the same, for one display board
     reception/<site>/desk/<desk>/<unit>/available  desk  retained  the same, for a desk's "buttons" or "console"
+    reception/<site>/web/available              web    retained  the same, for the web service (staff pages, phone pages)
     reception/<site>/kiosk/<kiosk>/ticket/request  kiosk           ticket request (or hand-over of an offline ticket)
     reception/<site>/kiosk/<kiosk>/ticket/reply    hub             the ticket, or why not
     reception/<site>/kiosk/<kiosk>/ticket/first_visit  kiosk       "first visit about this?", answered after the number
@@ -41,7 +42,7 @@ Topic tree (``<site>`` is ``site.id`` from the configuration)::
     reception/<site>/queue                      hub    retained  waiting tickets with their estimated waits
     reception/<site>/alerts                     hub    retained  device problems staff should see (fixed codes)
     reception/<site>/stats/daily                hub    retained  today's anonymous aggregates (bridged to a central broker)
-    reception/<site>/status/pages               hub    retained  open tickets' status-page token hashes (the web service only)
+    reception/<site>/status/pages               hub    retained  open and recently finished tickets' status-page token hashes (web only)
     reception/<site>/events/near                hub              a ticket became N-th in its line (for an SMS gateway)
     reception/<site>/appointments               hub    retained  the next hour's appointments not checked in
     reception/<site>/appointments/import        web              the booking system's appointments, to store (by day)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -54,13 +54,24 @@ class TicketLink:
 
 @dataclass(frozen=True)
 class TicketLinks(ListAsOf, Message):
-    """The retained ``status/pages`` (hub -> web only): every open ticket that has a status page."""
+    """The retained ``status/pages`` (hub -> web only): every open ticket that has a status page, and
+    (``finished``) the latest of the day's finished ones, newest first, so that a web service started
+    since still says "done" on their pages rather than "unknown"."""
 
     at: datetime
     tickets: tuple[TicketLink, ...] = ()
+    finished: tuple[TicketLink, ...] = ()
 
-    FIELDS = ("at", "tickets")
+    FIELDS = ("at", "tickets", "finished")
     ITEMS, ITEM = "tickets", TicketLink
+
+    @classmethod
+    def read(cls, data: dict) -> "TicketLinks":
+        finished = tuple(TicketLink.read(item) for item in f.objects(data, "finished", TicketLink.FIELDS))
+        return replace(super().read(data), finished=finished)
+
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), **({"finished": [t.body() for t in self.finished]} if self.finished else {})}
 
 
 @dataclass(frozen=True)

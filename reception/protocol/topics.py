@@ -13,7 +13,7 @@ class Topic:
     """A parsed topic: ``reception/<site>/<device>/<device_id>/<feature...>`` or a site-wide one."""
 
     site: str
-    device: str | None  # "kiosk", "desk", "board", "hub" or None for site-wide topics
+    device: str | None  # "kiosk", "desk", "board", "hub", "web" or None for site-wide topics
     device_id: str | None
     feature: str  # e.g. "ticket/request", "command", "board", "console/available"
 
@@ -28,6 +28,7 @@ class Topics:
         self.base = f"{ROOT}/{site}"
 
     hub_available = property(lambda self: f"{self.base}/hub/available")
+    web_available = property(lambda self: f"{self.base}/web/available")  # the web service, one per site
     calls = property(lambda self: f"{self.base}/calls")
     board = property(lambda self: f"{self.base}/board")
     queue = property(lambda self: f"{self.base}/queue")
@@ -83,6 +84,6 @@ def parse_topic(topic: str) -> Topic:
         if len(rest) < 3 or not SEGMENT_RE.fullmatch(rest[1]):
             raise MessageError(f"topic {show(topic)} lacks a valid {rest[0]} id")
         return Topic(site, rest[0], rest[1], "/".join(rest[2:]))
-    if rest[0] == "hub":
-        return Topic(site, "hub", None, "/".join(rest[1:]))
+    if rest[0] in ("hub", "web"):
+        return Topic(site, rest[0], None, "/".join(rest[1:]))
     return Topic(site, None, None, "/".join(rest))

@@ -37,13 +37,13 @@ def test_each_device_may_publish_what_its_job_needs(accounts_broker, hub):
         assert delivered_to_hub(hub, desk, f"{BASE}/{topic}")
     assert delivered_to_hub(hub, board, f"{BASE}/board/board-1/available")
     web = accounts_broker.login("web")
-    for topic in ("desk/desk-1/command", "desk/vol-2/command", "setup/command", "appointments/import"):
+    for topic in ("desk/desk-1/command", "desk/vol-2/command", "setup/command", "appointments/import", "web/available"):
         assert delivered_to_hub(hub, web, f"{BASE}/{topic}")
 
 
 @pytest.mark.parametrize("username, topic", [
     ("kiosk-1", "kiosk/kiosk-1/available"), ("board-1", "board/board-1/available"),
-    ("desk-1", "desk/desk-1/console/available"),
+    ("desk-1", "desk/desk-1/console/available"), ("web", "web/available"),
 ])
 def test_a_device_that_vanishes_leaves_its_last_will(accounts_broker, hub, username, topic):
     will = (f"{BASE}/{topic}", b'{"v":1,"status":"offline"}')
@@ -84,6 +84,11 @@ def test_a_device_that_vanishes_leaves_its_last_will(accounts_broker, hub, usern
     ("web", "board"),
     ("web", "desk/desk-1/console/available"),
     ("web", "events/near"),
+    ("web", "hub/available"),
+    ("kiosk-1", "web/available"),                 # only the web service says whether it is there
+    ("desk-1", "web/available"),
+    ("board-1", "web/available"),
+    ("integration", "web/available"),
     ("integration", "events/near"),               # an SMS gateway only listens
     ("integration", "kiosk/kiosk-1/ticket/request"),
 ])
@@ -132,6 +137,8 @@ def delivered_from_hub(hub, reader, subscription: str, topic: str) -> bool:
     ("web", "#", "alerts", True),
     ("web", "#", "stats/daily", True),
     ("web", "#", "appointments/import/result", True),
+    ("web", "#", "web/available", True),             # its own: one instance answers another's "stopped"
+    ("desk-1", "#", "web/available", False),         # the hub reads it and raises the alert the desks read
     ("kiosk-1", "#", "appointments/import", False),  # the booking codes go to the hub alone
     ("kiosk-1", "#", "appointments/import/result", False),
     ("board-1", "#", "appointments/import", False),

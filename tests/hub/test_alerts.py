@@ -38,6 +38,7 @@ def test_the_device_of_an_available_topic():
     assert alerts.device_name(topic("kiosk/kiosk-1/available")) == "kiosk-1"
     assert alerts.device_name(topic("board/board-1/available")) == "board-1"
     assert alerts.device_name(topic("desk/desk-1/console/available")) == "desk-1/console"
+    assert alerts.device_name(topic("web/available")) == "web"
     with pytest.raises(MessageError, match="unknown desk unit"):
         alerts.device_name(topic("desk/desk-1/toaster/available"))
 
@@ -47,6 +48,8 @@ def test_the_console_says_every_alert_code_in_plain_danish(site):
     view = ConsoleView(alerts=(protocol.Alert("kiosk-2", "unreachable", T0), protocol.Alert("kiosk-1", "paper_out")))
     screen = render(site, "desk-1", view)
     assert "! kiosk-2: svarer ikke (slukket eller uden net)" in screen and "! kiosk-1: mangler papir" in screen
+    screen = render(site, "desk-1", ConsoleView(alerts=(protocol.Alert("web", "unreachable", T0),)))
+    assert "! webtjenesten (personalets browsersider og borgernes telefonside): svarer ikke" in screen
 
 
 def test_the_hubs_overload_alert_is_one_the_desk_consoles_read():

@@ -52,3 +52,31 @@ def test_a_page_expires_at_local_midnight_also_on_the_days_the_clocks_change(sit
     assert day_end(site, "2026-03-29").isoformat() == "2026-03-30T00:00:00+02:00"  # summer time began that day
     assert day_end(site, "2026-10-24").isoformat() == "2026-10-25T00:00:00+02:00"  # it ends at 03:00 the next
     assert day_end(site, "2026-10-25").isoformat() == "2026-10-26T00:00:00+01:00"
+
+
+def test_the_list_keeps_the_days_latest_finished_tickets_newest_first_and_stays_small(site):
+    """A web service started after a ticket finished still finds it; the tail is bounded on the busiest day."""
+    from datetime import datetime, timedelta
+
+    from hub.core.model import SERVED, Ticket
+    from hub.status_feed import FINISHED_LISTED, StatusFeed
+
+    noon = datetime(2026, 11, 24, 12, tzinfo=site.tz)
+
+    def ticket(i: int, day: str = "2026-11-24", **fields) -> Ticket:
+        return Ticket(f"C{i:03d}", "passport", day, noon - timedelta(hours=4), token_hash=f"{i:064x}", **fields)
+    finished = [ticket(i, state=SERVED, finished_at=noon - timedelta(minutes=i)) for i in range(1, 2 * FINISHED_LISTED)]
+    yesterday = ticket(999, "2026-11-23", state=SERVED, finished_at=noon - timedelta(days=1))
+    waiting = [ticket(1000 + i) for i in range(1600)]
+    feed = StatusFeed()
+    links = feed.links(site, [*finished, yesterday, ticket(998, state=SERVED, finished_at=noon), *waiting], noon)
+    assert len(links.tickets) == 1600
+    assert [t.number for t in links.finished[:3]] == ["C998", "C001", "C002"], "the newest first"
+    assert len(links.finished) == FINISHED_LISTED and "C999" not in {t.number for t in links.finished}
+    assert len(links.to_payload()) < protocol.MAX_PAYLOAD, "1,600 open and the tail fit the size limit"
+    more = [ticket(3000 + i) for i in range(150)]
+    crowded = feed.links(site, [*finished, *waiting, *more], noon)
+    assert (len(crowded.tickets), len(crowded.finished)) == (1750, 50), "open tickets first: the tail gives way"
+    assert len(crowded.to_payload()) < protocol.MAX_PAYLOAD
+    assert feed.links(site, [*finished, *waiting], noon) is not None  # C998 left the tail: published anew
+    assert feed.links(site, [*finished, *waiting], noon) is None  # nothing changed

@@ -90,18 +90,6 @@ def eventually(condition, explain, timeout: float = 30) -> None:
         time.sleep(0.1)
 
 
-@pytest.fixture
-def watching_console(broker, tmp_path):
-    """Staff at desk-3 watching their console, which stays up throughout."""
-    out = tmp_path / "desk-3-console.out"
-    proc = subprocess.Popen([sys.executable, "-m", "reception.cli", "console", "-c", str(EXAMPLE_CONFIG),
-                             "--broker-port", str(broker.port), "--desk", "desk-3", "--outbox", str(tmp_path / "w.db")],
-                            cwd=ROOT, stdin=subprocess.PIPE, stdout=open(out, "wb"), stderr=subprocess.STDOUT)
-    yield out
-    proc.stdin.close()  # "q" or the end of input
-    assert proc.wait(30) == 0
-
-
 def test_a_killed_device_raises_an_alert_that_clears_when_it_is_back(hub, devices, watching_console, recorder):
     try:
         kill_restart_and_stop(hub, devices, watching_console, recorder)

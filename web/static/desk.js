@@ -1,5 +1,5 @@
 // The desk workstation: buttons and keys send desk commands; the desk's state arrives pushed.
-import {data, t, el, serviceName, flagsText, minutes, clickId, follow} from "./live.js";
+import {data, t, el, serviceName, flagsText, minutes, clickId, follow, alertText} from "./live.js";
 
 const root = document.getElementById("desk");
 const result = document.getElementById("result");
@@ -70,7 +70,7 @@ function drawAlerts(value) {
   const line = document.getElementById("alerts");
   const alerts = value.alerts || [];
   line.hidden = alerts.length === 0;
-  line.textContent = alerts.map(a => `${a.device}: ${t["problem_" + a.problem] || a.problem}`).join(" · ");
+  line.textContent = alerts.map(alertText).join(" · ");
 }
 
 follow(`/events/desk/${data.desk}`, (key, value) => {

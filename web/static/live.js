@@ -19,6 +19,11 @@ export function flagsText(extras, firstVisit) {
   return words.join(", ");
 }
 
+// One alert in words: "Webtjenesten: Enheden er væk"; a device without a word of its own by its id.
+export function alertText(a) {
+  return `${t["device_" + a.device] || a.device}: ${t["problem_" + a.problem] || a.problem}`;
+}
+
 export function minutes(value) {
   return value === null || value === undefined ? "–" : `${Math.floor(value)} ${t.minutes}`;
 }

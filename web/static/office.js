@@ -1,5 +1,5 @@
 // The office panel: every desk, queue, alert and device, and today's figures, all pushed.
-import {data, t, el, serviceName, minutes, follow} from "./live.js";
+import {data, t, el, serviceName, minutes, follow, alertText} from "./live.js";
 
 const desks = {}, devices = {};
 const clock = at => new Date(at).toLocaleTimeString(data.lang === "da" ? "da-DK" : "en-GB", {hour: "2-digit", minute: "2-digit"});
@@ -30,7 +30,7 @@ function drawBoard(board) {
 function drawAlerts(value) {
   const alerts = value.alerts || [];
   document.getElementById("alert-list").replaceChildren(...alerts.map(a =>
-    el("li", `${a.device}: ${t["problem_" + a.problem] || a.problem}`, {"data-problem": a.problem})));
+    el("li", alertText(a), {"data-problem": a.problem})));
   document.getElementById("no-alerts").hidden = alerts.length > 0;
 }
 
