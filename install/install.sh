@@ -106,7 +106,7 @@ python_project() {
     say "$VENV holds other packages than this role needs; making it again"
     rm -rf "$VENV"
   fi
-  sha=$( (cd "$CHECKOUT" && find pyproject.toml reception hub kiosk display_board hardware bench \
+  sha=$( (cd "$CHECKOUT" && find pyproject.toml reception hub kiosk display_board hardware bench web \
           -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 2>/dev/null | sort -z |
           xargs -0 sha256sum; echo "$project") | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sha" ]; then

@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # the part is not installed here
             raise
         module.add_commands(sub)
+    for listed in sub._choices_actions:  # each command's own --help opens with what the list says it does
+        command = sub.choices[listed.dest]
+        command.description = command.description or listed.help
     return parser
 
 

@@ -9,6 +9,7 @@ stops everything, newest first.  Logs of the parts go to ``<data>/logs/``.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -79,6 +80,19 @@ def web_port(args) -> int:
     return port
 
 
+def command_name() -> str:
+    """``reception`` as the user can type it: the bare name where it is on PATH (an active venv, the
+    appliance), else the venv's own script (``./run.sh up`` runs it without activating the venv)."""
+    own = Path(sys.executable).parent / "reception"
+    on_path = shutil.which("reception")
+    if not own.exists() or (on_path and Path(on_path).resolve() == own.resolve()):
+        return "reception"
+    try:
+        return str(own.relative_to(Path.cwd()))
+    except ValueError:
+        return str(own)
+
+
 def start_web(parts: Parts, port: int, data: Path, common: list[str]) -> None:
     """The staff web service, with a first manager login for a fresh accounts file (printed here)."""
     note = data / "web-first-login.txt"
@@ -89,7 +103,7 @@ def start_web(parts: Parts, port: int, data: Path, common: list[str]) -> None:
     login = note.read_text(encoding="utf-8").split() if note.exists() else []
     print(f"Staff web: http://127.0.0.1:{port}/"
           + (f"  first login: {login[0]} / {login[1]} (manager; add staff with "
-             f"reception user add NAME --role staff --db {data / 'web.db'})" if len(login) == 2 else ""))
+             f"{command_name()} user add NAME --role staff --db {data / 'web.db'})" if len(login) == 2 else ""))
 
 
 def run(args) -> int:
@@ -110,7 +124,7 @@ def run(args) -> int:
         else:
             if not args.no_console:
                 print(f"  no terminal (standard input is not a tty): no desk console; in a terminal run\n"
-                      f"    reception console {' '.join(common)} --desk {desk}")
+                      f"    {command_name()} console {' '.join(common)} --desk {desk}")
             _wait_for_stop(parts, stop)
     finally:
         print("Stopping...")

@@ -6,10 +6,12 @@ accepts the written and enabled units.  Stable means a second run changes nothin
 """
 import hashlib
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -210,6 +212,16 @@ def test_a_broken_site_file_stops_the_install_with_exit_78(tmp_path):
 def test_unknown_device_ids_are_named(tmp_path):
     result = install("desk", "--root", str(tmp_path / "m"), "--desk", "desk-9", check=False)
     assert result.returncode == EXIT_CONFIG and "no desk 'desk-9'" in result.stderr
+
+
+def test_a_changed_checkout_is_installed_again_whatever_package_changed():
+    """The installer skips pip when its hash of the checkout is unchanged: that hash must cover every
+    package pyproject.toml installs (web/ was left out, so a pulled fix of the staff pages never ran)."""
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = {name.rstrip("*") for name in include}
+    hashed = re.search(r"find pyproject\.toml ([a-z_ ]+) \\\n", INSTALL.read_text())
+    assert hashed, "install.sh no longer hashes the checkout with find"
+    assert packages <= set(hashed.group(1).split())
 
 
 def test_installer_script_passes_shellcheck():

@@ -1,6 +1,8 @@
 """``reception up``: the whole system on one machine from one command, and stopped by Ctrl-C."""
 import json
+import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -80,7 +82,10 @@ def test_up_without_a_terminal_says_why_there_is_no_desk_console(tmp_path):
         out, _ = up.communicate(timeout=40)
     said = "".join(lines)
     assert "no terminal (standard input is not a tty): no desk console" in said
-    assert "reception console -c " in said and "--desk desk-1" in said
+    console = re.search(r"^    (\S+) console -c .* --desk desk-1$", said, re.M)
+    assert console, said
+    assert shutil.which(console.group(1), path=f"{os.environ['PATH']}{os.pathsep}{ROOT}"), \
+        f"{console.group(1)!r} is no command this shell can run (./run.sh up does not activate the venv)"
     login = re.search(rf"Staff web: http://127.0.0.1:{web_port}/  first login: leder / (\S+) \(manager", said)
     assert login, said
     accounts = Accounts(tmp_path / "var" / "web.db", clock.from_env())

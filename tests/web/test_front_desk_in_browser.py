@@ -59,3 +59,12 @@ def test_volunteers_do_not_issue_tickets(front_desk, browser):
     page = browser()
     log_in(page, front_desk, "vera")
     assert page.goto(f"{front_desk.url}/reception").status == 403
+
+
+def test_without_a_front_desk_kiosk_the_page_says_what_the_site_file_needs(web, browser):
+    """Staff read it, not the person who starts the service: it names the kiosk id, not an option."""
+    page = browser()
+    log_in(page, web, "anna")
+    page.goto(f"{web.url}/reception")
+    expect(page.locator("main .error")).to_contain_text('"front-desk"')
+    expect(page.locator("main .error")).not_to_contain_text("--kiosk")

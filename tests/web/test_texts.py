@@ -17,3 +17,15 @@ def test_every_word_a_page_or_script_uses_is_in_the_catalogue():
     for path in [*WEB.glob("templates/*.html"), *WEB.glob("static/*.js")]:
         used |= set(re.findall(r"\bt\.([a-z_]+)", path.read_text(encoding="utf-8")))
     assert used and used <= set(catalogue()["da"])
+
+
+def test_every_column_heading_and_figure_label_starts_with_a_capital():
+    """A heading reads as one ("Venter", not "venter" beside "Betjent"): the count words are the
+    running text's ("1 venter"), the headings have their own."""
+    headings = set()
+    for path in WEB.glob("templates/*.html"):
+        headings |= set(re.findall(r"<(?:th|dt)[^>]*>\{\{ t\.([a-z_]+) \}\}", path.read_text(encoding="utf-8")))
+    assert headings
+    for lang in LANGUAGES:
+        lower = [key for key in sorted(headings) if not catalogue()[lang][key][0].isupper()]
+        assert not lower, f"{lang}: headings in small letters: {lower}"
