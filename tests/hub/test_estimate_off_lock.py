@@ -3,53 +3,20 @@ so calls and new tickets go on meanwhile, and a batch of new tickets is answered
 import json
 import threading
 import time
-from datetime import datetime, timedelta
-from functools import partial
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
 from hub import pipeline
 from hub.locks import LockOrderError
-from hub.service import Hub
-from hub.store import Store
-from reception import config, schedule
-from reception.mqtt import BrokerAddress
-from tests.conftest import EXAMPLE_CONFIG
-
-SITE = config.load(EXAMPLE_CONFIG)
-T0 = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))  # a Tuesday, open
-BASE = "reception/toender"
-
-
-def deliver(hub, topic: str, body: dict) -> None:
-    assert hub.dispatch.deliver(f"{BASE}/{topic}", json.dumps({"v": 1, **body}).encode(), lambda: None)
-    hub.intake.run_pending()
-
-
-def eventually(condition, seconds: float = 5) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return condition()
+from tests.hub.in_process import T0, deliver, eventually, published, queue_held_elsewhere, running_hub
 
 
 @pytest.fixture
 def hub(tmp_path, monkeypatch):
-    """A hub with desk-1 open and two tickets waiting, its flusher running; what it publishes is kept."""
-    store = Store(tmp_path / "hub.db", local_day=partial(schedule.local_day, SITE))
-    now = [T0]
-    hub = Hub(SITE, store, BrokerAddress("127.0.0.1", 1), clock=lambda: now[0]).load()  # never connected
-    hub.now, hub.published = now, []
-    monkeypatch.setattr(hub.conn, "publish", lambda topic, payload, **_k: hub.published.append((topic, payload)))
-    deliver(hub, "desk/desk-1/command", {"id": "o-1", "action": "open"})
-    for rid in ("r-1", "r-2"):
-        deliver(hub, "kiosk/kiosk-1/ticket/request", {"id": rid, "service": "passport"})
-    hub.pipeline.flush()
-    hub.pipeline.start()
-    yield hub
-    hub.pipeline.stop()
-    store.close()
+    """desk-1 open and two tickets waiting, the flusher and syncer running."""
+    with running_hub(tmp_path, monkeypatch, waiting=2) as hub:
+        yield hub
 
 
 @pytest.fixture
@@ -73,8 +40,7 @@ def refresh_in_play(hub, monkeypatch):
 
 
 def replied(hub, request_id: str) -> bool:
-    return any(topic.endswith("/ticket/reply") and json.loads(payload)["id"] == request_id
-               for topic, payload in list(hub.published))
+    return bool(published(hub, "/ticket/reply", request_id))
 
 
 def test_a_call_reaches_the_board_while_a_refresh_plays(hub, refresh_in_play):
@@ -104,21 +70,9 @@ def test_new_tickets_are_answered_while_the_queue_is_held_elsewhere(hub, monkeyp
         apply_group(changes)
     monkeypatch.setattr(hub.store, "apply_group", slow_disk)
     deliver(hub, "kiosk/kiosk-1/ticket/request", {"id": "r-3", "service": "passport"})
-    held, release = threading.Event(), threading.Event()
-
-    def hold_queue():
-        with hub.locks.queue():
-            held.set()
-            release.wait(10)
-    holder = threading.Thread(target=hold_queue)
-    holder.start()
-    try:
-        assert held.wait(5)
+    with queue_held_elsewhere(hub):
         disk.set()
         assert eventually(lambda: replied(hub, "r-3")), "the answer waited for the queue's lock"
-    finally:
-        release.set()
-        holder.join(10)
 
 
 def test_the_queue_lock_is_never_taken_under_the_estimators(hub):
@@ -166,25 +120,13 @@ def test_a_refreshs_views_go_after_the_calls_being_stored(hub, monkeypatch):
 def test_todays_figures_are_read_without_the_queues_lock_on_a_connection_of_their_own(hub, monkeypatch):
     monkeypatch.setattr(type(hub.conn), "connected", property(lambda _self: True))
     assert hub.housekeeping.daily.reader.db.conn is not hub.store.db.conn
-    held, release = threading.Event(), threading.Event()
-
-    def hold_queue():
-        with hub.locks.queue():
-            held.set()
-            release.wait(10)
-    holder = threading.Thread(target=hold_queue)
-    holder.start()
-    try:
-        assert held.wait(5)
+    with queue_held_elsewhere(hub):
         done = threading.Thread(target=hub.housekeeping.daily_stats, args=(T0,))
         done.start()
         done.join(5)
         assert not done.is_alive(), "today's figures waited for the queue's lock"
-        stats = [json.loads(p) for t, p in hub.published if t.endswith("/stats/daily")]
-        assert stats and stats[-1]["live"]["waiting"] == 2
-    finally:
-        release.set()
-        holder.join(10)
+    stats = published(hub, "/stats/daily")
+    assert stats and stats[-1]["live"]["waiting"] == 2
 
 
 def test_a_ticket_issued_while_a_refresh_plays_is_answered_at_the_plays_next_pause(hub, monkeypatch):

@@ -1,58 +1,23 @@
 """Answers wait for the disk, the board does not: a committed call is announced at once, while replies and
 acknowledgements wait for the fsync (``hub.syncer``); a failed fsync answers nothing, and the commands that
 come again are answered from the store; the write-ahead log is copied into the database file as it grows."""
-import json
 import os
 import threading
 import time
-from datetime import datetime
-from functools import partial
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from hub.core.model import Effects, Ticket
-from hub.service import Hub
 from hub.store import Change, Store
 from hub.syncer import Syncer
-from reception import config, schedule
-from reception.mqtt import BrokerAddress
-from tests.conftest import EXAMPLE_CONFIG
-
-SITE = config.load(EXAMPLE_CONFIG)
-T0 = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))  # a Tuesday, open
-BASE = "reception/toender"
-
-
-def deliver(hub, topic: str, body: dict, ack=lambda: None) -> bool:
-    handled = hub.dispatch.deliver(f"{BASE}/{topic}", json.dumps({"v": 1, **body}).encode(), ack)
-    hub.intake.run_pending()
-    return handled
-
-
-def eventually(condition, seconds: float = 5) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return condition()
+from tests.hub.in_process import T0, deliver, eventually, published, running_hub
 
 
 @pytest.fixture
 def hub(tmp_path, monkeypatch):
-    """A hub with desk-1 open and a ticket waiting, its flusher and syncer running; what it publishes,
-    acknowledges and reconnects is kept."""
-    store = Store(tmp_path / "hub.db", local_day=partial(schedule.local_day, SITE))
-    hub = Hub(SITE, store, BrokerAddress("127.0.0.1", 1), clock=lambda: T0).load()  # never connected
-    hub.published, hub.reconnects = [], []
-    monkeypatch.setattr(hub.conn, "publish", lambda topic, payload, **_k: hub.published.append((topic, payload)))
-    monkeypatch.setattr(hub.conn, "reconnect", lambda: hub.reconnects.append(time.monotonic()))
-    deliver(hub, "desk/desk-1/command", {"id": "o-1", "action": "open"})
-    deliver(hub, "kiosk/kiosk-1/ticket/request", {"id": "r-1", "service": "passport"})
-    hub.pipeline.flush()
-    hub.pipeline.start()
-    yield hub
-    hub.pipeline.stop()
-    store.close()
+    """desk-1 open and a ticket waiting, the flusher and syncer running."""
+    with running_hub(tmp_path, monkeypatch, waiting=1) as hub:
+        yield hub
 
 
 @pytest.fixture
@@ -67,11 +32,6 @@ def slow_disk(hub, monkeypatch):
     monkeypatch.setattr(hub.store, "sync", held_sync)
     yield go_on, entered
     go_on.set()
-
-
-def published(hub, suffix: str, command: str | None = None) -> list[dict]:
-    found = [json.loads(p) for t, p in list(hub.published) if t.endswith(suffix)]
-    return [m for m in found if command is None or m.get("id") == command]
 
 
 def test_a_call_is_on_the_board_before_the_disk_has_it_but_answered_only_after(hub, slow_disk):
