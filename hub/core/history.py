@@ -75,6 +75,7 @@ class VisitLengths:
         self.absent_by_wait: list[deque[bool]] = [deque(maxlen=WINDOW) for _ in range(len(WAIT_BINS) + 1)]
         self._absent_rates: list[float] | None = None
         self.absent_minutes: deque[float] = deque(maxlen=WINDOW)
+        self._absent_cost: float | None = None
         self.desk_speed: dict[str, float] = {}  # visit length at this desk / the reason's mean
         self._mean: dict[str, float] = {}
         self._var: dict[str, float] = {}
@@ -99,7 +100,7 @@ class VisitLengths:
                 old = self.desk_speed.get(ticket.desk, 1.0)
                 self.desk_speed[ticket.desk] = min(3.0, max(0.33, old + SPEED_WEIGHT * (ratio - old)))
             self.served[ticket.service].append(minutes)
-        self._absent_rates = None
+        self._absent_rates = self._absent_cost = None
         self._mean.pop(ticket.service, None)
         self._var.pop(ticket.service, None)
         self._sorted.pop(ticket.service, None)
@@ -132,8 +133,12 @@ class VisitLengths:
         return self._absent_rates[bisect_right(WAIT_BINS, waited)]
 
     def absent_cost(self) -> float:
-        seen = self.absent_minutes
-        return sum(seen) / len(seen) if seen else DEFAULT_NO_SHOW_MIN
+        """Desk minutes a call in vain costs (the mean of the recent ones): asked for every call a play
+        foresees, so worked out once per visit learned."""
+        if self._absent_cost is None:
+            seen = self.absent_minutes
+            self._absent_cost = sum(seen) / len(seen) if seen else DEFAULT_NO_SHOW_MIN
+        return self._absent_cost
 
     def per_call(self, service: str, waited: float) -> float:
         """Expected desk time for calling a citizen of this reason who will have waited ``waited``."""

@@ -146,28 +146,42 @@ class Lines:
 
     def ahead_counts(self, ranked: list[Ticket]) -> dict[str, int]:
         """``len(ahead_of(...))`` for every waiting ticket at once, by ticket key: one pass over the
-        queue in call order, counting per kind, so a snapshot of a long queue costs no more than a sort."""
-        kinds = [self.kind(t) for t in ranked]
-        standing: dict[tuple, Ticket] = {}  # one ticket standing for each kind of ticket
-        for kind, t in zip(kinds, ranked):
-            standing.setdefault(kind, t)
-        totals = Counter(kinds)
-        ahead: dict[tuple, int] = {}  # of each kind: those always ahead, then also those ranked before so far
-        behind: dict[tuple, list[tuple]] = {kind: [] for kind in standing}  # the kinds a ticket of this goes before
-        for mine, t in standing.items():
-            ahead[mine] = 0
-            for other, u in standing.items():
+        queue in call order, counting per kind (numbered: a list, not a dict of tuples, in the loop), so a
+        snapshot of a long queue costs no more than a sort."""
+        private = self._private_matters()
+        numbers: dict[tuple, int] = {}
+        standing: list[Ticket] = []  # one ticket standing for each kind, by number
+        kinds = []
+        for t in ranked:
+            kind = (t.service, t.preference, private and "private" in t.extras, t.booked_desk)  # ``kind``
+            n = numbers.get(kind)
+            if n is None:
+                n = numbers[kind] = len(standing)
+                standing.append(t)
+            kinds.append(n)
+        totals = [0] * len(standing)
+        for n in kinds:
+            totals[n] += 1
+        ahead = [0] * len(standing)  # of each kind: those always ahead, then also those ranked before so far
+        behind: list[list[int]] = [[] for _ in standing]  # the kinds a ticket of this kind goes before
+        for mine, t in enumerate(standing):
+            for other, u in enumerate(standing):
                 always, by_rank = self.rule(t, u)
                 if always:
                     ahead[mine] += totals[other]
                 elif by_rank:
                     behind[other].append(mine)
         counts = {}
-        for kind, t in zip(kinds, ranked):
-            counts[t.key] = ahead[kind]
-            for later in behind[kind]:
+        for n, t in zip(kinds, ranked):
+            counts[t.key] = ahead[n]
+            for later in behind[n]:
                 ahead[later] += 1
         return counts
+
+    def _private_matters(self) -> bool:
+        """Whether a wish for a private room changes anything here (``wants_private_room`` without a ticket)."""
+        extra = self.site.extras.get("private")
+        return bool(extra and extra.prefer_private_desk)
 
     def rule(self, ticket: Ticket, other: Ticket) -> tuple[bool, bool]:
         """(some desk of ``ticket``'s line takes ``other`` first whatever their ranks, some does by rank)."""
