@@ -24,6 +24,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from collections.abc import Callable
 from datetime import datetime
+from itertools import compress
 from typing import NamedTuple
 
 from reception.config import Site
@@ -107,6 +108,7 @@ class Plan:
         self.holding = any(self.release)  # some appointment is held until its booked time
         self.classes: dict[tuple, int] = {}
         self.samples: list[Ticket] = []  # one ticket of each class
+        self._private = routing.private_rooms_matter(site)
         self.cls = [self._class(t) for t in waiting]
         self.cuts = sorted({t for w in windows.values() for s, e in w.spans for t in (s, e) if 0 < t < INF})
         self._open: dict[int, list] = {}
@@ -120,7 +122,7 @@ class Plan:
         self.starts: list[float | None] = []
 
     def _class(self, t: Ticket) -> int:
-        key = (t.service, t.preference, routing.wants_private_room(self.site, t), t.booked_desk)
+        key = (t.service, t.preference, self._private and "private" in t.extras, t.booked_desk)  # wants_private_room
         if key not in self.classes:
             self.classes[key] = len(self.samples)
             self.samples.append(t)
@@ -153,7 +155,7 @@ class Plan:
         if key not in self._lists:
             cfg = self.site.desks[desk_id]
             ok = [self._may(regime, cfg, t) for t in self.samples]
-            mine = [i for i, c in enumerate(self.cls) if ok[c]]
+            mine = list(compress(range(len(self.cls)), map(ok.__getitem__, self.cls)))  # the classes it may take
             if cfg.private:  # a private room takes those who asked for one first
                 wants = [routing.wants_private_room(self.site, t) for t in self.samples]
                 mine = [i for i in mine if wants[self.cls[i]]] + [i for i in mine if not wants[self.cls[i]]]

@@ -14,7 +14,6 @@ Two questions, kept apart so both can be tested and reused by the estimator:
 """
 from __future__ import annotations
 
-from collections import Counter
 from datetime import timedelta
 from typing import Iterable
 
@@ -45,8 +44,13 @@ def waits_from(ticket: Ticket):
 
 
 def wants_private_room(site: Site, ticket: Ticket) -> bool:
+    return "private" in ticket.extras and private_rooms_matter(site)
+
+
+def private_rooms_matter(site: Site) -> bool:
+    """Whether a citizen's wish for a private room changes who takes them at this site."""
     extra = site.extras.get("private")
-    return "private" in ticket.extras and bool(extra and extra.prefer_private_desk)
+    return bool(extra and extra.prefer_private_desk)
 
 
 def may_serve(site: Site, desk: DeskConfig, ticket: Ticket, open_desks: Iterable[DeskConfig]) -> bool:
@@ -148,7 +152,7 @@ class Lines:
         """``len(ahead_of(...))`` for every waiting ticket at once, by ticket key: one pass over the
         queue in call order, counting per kind (numbered: a list, not a dict of tuples, in the loop), so a
         snapshot of a long queue costs no more than a sort."""
-        private = self._private_matters()
+        private = private_rooms_matter(self.site)
         numbers: dict[tuple, int] = {}
         standing: list[Ticket] = []  # one ticket standing for each kind, by number
         kinds = []
@@ -177,11 +181,6 @@ class Lines:
             for later in behind[n]:
                 ahead[later] += 1
         return counts
-
-    def _private_matters(self) -> bool:
-        """Whether a wish for a private room changes anything here (``wants_private_room`` without a ticket)."""
-        extra = self.site.extras.get("private")
-        return bool(extra and extra.prefer_private_desk)
 
     def rule(self, ticket: Ticket, other: Ticket) -> tuple[bool, bool]:
         """(some desk of ``ticket``'s line takes ``other`` first whatever their ranks, some does by rank)."""
