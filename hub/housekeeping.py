@@ -28,7 +28,7 @@ from hub.daily_stats import DailyStats
 from hub.intake import Intake
 from hub.locks import HubLocks
 from hub.overload import OverloadWatch
-from hub.pipeline import CommitPipeline, Pending
+from hub.pipeline import CALLS_FIRST_PAUSE_S, CommitPipeline, Pending
 from hub.publisher import Publisher
 from hub.state import HubState
 from hub.stats_db import StatsDB
@@ -152,9 +152,12 @@ class Housekeeping:
         self._next_refresh = time.monotonic() + (time.monotonic() - started) * (1 / REFRESH_SHARE - 1)
 
     def _give_way(self) -> None:
-        """Now and then inside a refresh's play: the interpreter to the threads waiting for it, and the
-        estimator to a group's pass that waits for it (new tickets are not answered a whole play late:
-        the play goes on afterwards, on what it took of the queue)."""
+        """Now and then inside a refresh's play: the calls being stored onto the board first (the play
+        would slow their threads down), the interpreter to the threads waiting for it, and the estimator
+        to a group's pass that waits for it (new tickets are not answered a whole play late: the play goes
+        on afterwards, on what it took of the queue).  The wait for calls is short: a flusher storing a
+        setup change may itself wait for this play's estimator."""
+        self.pipeline.after_calls(CALLS_FIRST_PAUSE_S)
         time.sleep(0)
         if self.pipeline.pass_wanted and not self.locks.holds_queue():
             self.locks.let_go_estimator()

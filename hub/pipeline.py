@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 FLUSH_SECONDS = 0.5  # the flusher looks for staged work at least this often
 ANSWER_CACHE = 20_000  # answers to recent command ids kept in memory; older ones are looked up in the store
 CALLS_FIRST_S = 0.05  # an estimate pass waits at most this long for the calls being stored to be announced
+CALLS_FIRST_PAUSE_S = 0.005  # ... and a refresh's play, at each pause (the flusher may wait for its estimator)
 
 
 @dataclass
@@ -166,7 +167,7 @@ class CommitPipeline:
         if self._pass_wanted:
             self.finish_issued_now()
 
-    def after_calls(self) -> None:
+    def after_calls(self, at_most: float | None = None) -> None:
         """Wait (briefly) until the calls staged so far are announced: work that holds the queue's lock
         for milliseconds (an estimate pass, a refresh) would hold a call back from the board that long."""
         # Not if nobody stores them meanwhile (a hub tested without its threads), nor if this thread holds the
@@ -174,7 +175,7 @@ class CommitPipeline:
         if self._thread.is_alive() and not self.locks.holds_queue():
             with self._staged:
                 staged = self._calls_staged
-                self._staged.wait_for(lambda: self._calls_done >= staged, CALLS_FIRST_S)
+                self._staged.wait_for(lambda: self._calls_done >= staged, at_most or CALLS_FIRST_S)
 
     def finish_issued(self, *, wait: bool = True) -> None:
         """One estimate pass for every ticket issued since the last (with the estimator's lock), then their

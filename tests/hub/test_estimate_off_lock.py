@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from hub import pipeline
+from hub import housekeeping, pipeline
 from hub.locks import LockOrderError
 from tests.hub.in_process import T0, deliver, eventually, published, queue_held_elsewhere, running_hub
 
@@ -152,3 +152,21 @@ def test_a_ticket_issued_while_a_refresh_plays_is_answered_at_the_plays_next_pau
     finally:
         go_on.set()
         refresh.join(10)
+
+
+def test_a_refreshs_play_lets_the_call_being_stored_onto_the_board_first(hub, monkeypatch):
+    monkeypatch.setattr(housekeeping, "CALLS_FIRST_PAUSE_S", 10.0)  # a wait that does not end shows as a hang
+    disk, apply_group = threading.Event(), hub.store.apply_group
+
+    def slow_disk(changes):
+        disk.wait(5)
+        apply_group(changes)
+    monkeypatch.setattr(hub.store, "apply_group", slow_disk)
+    deliver(hub, "desk/desk-1/command", {"id": "c-1", "action": "next"})  # staged; the disk holds it
+    pause = threading.Thread(target=hub.housekeeping._give_way)  # as a refresh's play does every few steps
+    pause.start()
+    time.sleep(0.2)
+    assert pause.is_alive(), "the play went on while a call waited to be stored"
+    disk.set()
+    pause.join(5)
+    assert not pause.is_alive() and published(hub, "/calls")
