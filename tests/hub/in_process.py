@@ -55,6 +55,17 @@ def running_hub(tmp_path, monkeypatch, *, waiting: int) -> Iterator[Hub]:
         store.close()
 
 
+def commits_held(hub, monkeypatch) -> threading.Event:
+    """A slow disk: the hub's commits wait (at most 5 s) until the event returned is set."""
+    go_on, apply_group = threading.Event(), hub.store.apply_group
+
+    def held(changes):
+        go_on.wait(5)
+        apply_group(changes)
+    monkeypatch.setattr(hub.store, "apply_group", held)
+    return go_on
+
+
 @contextmanager
 def queue_held_elsewhere(hub) -> Iterator[None]:
     """Another thread holds the hub's queue lock until the block ends."""

@@ -16,6 +16,7 @@ from hub.store import Store
 from reception import config, schedule
 from reception.mqtt import BrokerAddress
 from tests.conftest import EXAMPLE_CONFIG
+from tests.hub.in_process import commits_held
 
 SITE = config.load(EXAMPLE_CONFIG)
 T0 = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))  # a Tuesday, open
@@ -64,13 +65,7 @@ def eventually(condition) -> bool:
 
 
 def test_the_pass_waits_until_the_call_being_stored_is_announced(hub, monkeypatch):
-    disk = threading.Event()
-    store = hub.store.apply_group
-
-    def slow_disk(changes):
-        disk.wait(5)
-        store(changes)
-    monkeypatch.setattr(hub.store, "apply_group", slow_disk)
+    disk = commits_held(hub, monkeypatch)
     call_and_issue(hub)  # the intake does not wait for the disk: it goes on with the next messages
     assert not disk.is_set() and hub.state.calls == [] and not answered(hub, "r-2"), \
         "the pass went ahead of a call not yet on the board"

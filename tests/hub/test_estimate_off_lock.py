@@ -9,7 +9,8 @@ import pytest
 
 from hub import housekeeping, pipeline
 from hub.locks import LockOrderError
-from tests.hub.in_process import T0, deliver, eventually, published, queue_held_elsewhere, running_hub
+from tests.hub.in_process import (T0, commits_held, deliver, eventually, published, queue_held_elsewhere,
+                                  running_hub)
 
 
 @pytest.fixture
@@ -63,12 +64,7 @@ def test_a_ticket_issued_while_a_refresh_plays_is_answered_once_it_is_done(hub, 
 
 
 def test_new_tickets_are_answered_while_the_queue_is_held_elsewhere(hub, monkeypatch):
-    disk, apply_group = threading.Event(), hub.store.apply_group
-
-    def slow_disk(changes):
-        disk.wait(5)
-        apply_group(changes)
-    monkeypatch.setattr(hub.store, "apply_group", slow_disk)
+    disk = commits_held(hub, monkeypatch)
     deliver(hub, "kiosk/kiosk-1/ticket/request", {"id": "r-3", "service": "passport"})
     with queue_held_elsewhere(hub):
         disk.set()
@@ -99,12 +95,7 @@ def test_a_visit_that_ended_is_learned_at_the_next_estimate_not_on_the_calls_way
 
 def test_a_refreshs_views_go_after_the_calls_being_stored(hub, monkeypatch):
     monkeypatch.setattr(pipeline, "CALLS_FIRST_S", 10.0)  # a wait that does not end shows as a hang
-    disk, apply_group = threading.Event(), hub.store.apply_group
-
-    def slow_disk(changes):
-        disk.wait(5)
-        apply_group(changes)
-    monkeypatch.setattr(hub.store, "apply_group", slow_disk)
+    disk = commits_held(hub, monkeypatch)
     deliver(hub, "desk/desk-1/command", {"id": "c-1", "action": "next"})  # staged; the disk holds it
     hub.published.clear()
     refresh = threading.Thread(target=hub.housekeeping.refresh_and_publish, args=(T0,))
@@ -156,12 +147,7 @@ def test_a_ticket_issued_while_a_refresh_plays_is_answered_at_the_plays_next_pau
 
 def test_a_refreshs_play_lets_the_call_being_stored_onto_the_board_first(hub, monkeypatch):
     monkeypatch.setattr(housekeeping, "CALLS_FIRST_PAUSE_S", 10.0)  # a wait that does not end shows as a hang
-    disk, apply_group = threading.Event(), hub.store.apply_group
-
-    def slow_disk(changes):
-        disk.wait(5)
-        apply_group(changes)
-    monkeypatch.setattr(hub.store, "apply_group", slow_disk)
+    disk = commits_held(hub, monkeypatch)
     deliver(hub, "desk/desk-1/command", {"id": "c-1", "action": "next"})  # staged; the disk holds it
     pause = threading.Thread(target=hub.housekeeping._give_way)  # as a refresh's play does every few steps
     pause.start()
