@@ -26,12 +26,13 @@ REFRESH_SECONDS = 60.0
 
 class DailyStats:
     def __init__(self, site: Site, db: StatsDB, *, every: float = PUBLISH_SECONDS, reader: StatsDB | None = None,
-                 reads: Callable[[], ContextManager] = nullcontext, writing: Callable[[], ContextManager] = nullcontext):
+                 writing: Callable[[], ContextManager] = nullcontext):
         """``reader``: where ``today`` reads (the hub's ticker: a connection of its own, so that the day's
-        tickets are read without holding up a commit); ``reads`` and ``writing`` are held while it reads and
-        saves (the hub's database lock, where it has no reader of its own)."""
-        self.site, self.db, self.every, self.reads, self.writing = site, db, every, reads, writing
+        tickets are read without holding up a commit); ``writing`` is held while ``db`` is used (the hub's
+        database lock): to save, and to read too where there is no reader of its own."""
+        self.site, self.db, self.every, self.writing = site, db, every, writing
         self.reader = reader or db
+        self.reads = nullcontext if reader else writing
         self._last_at: datetime | None = None
         self._last_signature: tuple | None = None
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -28,7 +27,7 @@ from hub.daily_stats import DailyStats
 from hub.intake import Intake
 from hub.locks import HubLocks
 from hub.overload import OverloadWatch
-from hub.pipeline import CALLS_FIRST_PAUSE_S, CommitPipeline, Pending
+from hub.pipeline import CommitPipeline, Pending
 from hub.publisher import Publisher
 from hub.state import HubState
 from hub.stats_db import StatsDB
@@ -38,6 +37,7 @@ log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 0.5  # estimates and desk queues follow the queue at most this often
 REFRESH_SHARE = 0.25  # ... and a long queue's refresh takes at most this share of the time
+CALLS_FIRST_PAUSE_S = 0.005  # a refresh's play waits at most this long at each pause for the calls being stored
 
 
 class Housekeeping:
@@ -59,8 +59,7 @@ class Housekeeping:
         of their own where the store has a file, else (in memory) under the database's lock."""
         with self.locks.db():
             stats_db, reader = StatsDB(self.store.db), self.store.reader()
-        self.daily = DailyStats(self.site, stats_db, reader=StatsDB(reader) if reader else None,
-                                reads=nullcontext if reader else self.locks.db, writing=self.locks.db)
+        self.daily = DailyStats(self.site, stats_db, reader=StatsDB(reader) if reader else None, writing=self.locks.db)
 
     def start(self) -> None:
         self._thread.start()

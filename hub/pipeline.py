@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 FLUSH_SECONDS = 0.5  # the flusher looks for staged work at least this often
 ANSWER_CACHE = 20_000  # answers to recent command ids kept in memory; older ones are looked up in the store
 CALLS_FIRST_S = 0.05  # an estimate pass waits at most this long for the calls being stored to be announced
-CALLS_FIRST_PAUSE_S = 0.005  # ... and a refresh's play, at each pause (the flusher may wait for its estimator)
 
 
 @dataclass
