@@ -106,13 +106,13 @@ class Publisher:
         """Whether announcing the batch reads the queue: calls, desks, visits ended or more to publish.
         A batch of new tickets only marks the estimates out of date, without waiting for the queue's
         lock (an estimate pass may hold it for milliseconds)."""
-        return any(p.effects.calls or p.effects.desks or p.after
-                   or any(t.state in (SERVED, NO_SHOW) for t in p.effects.tickets.values()) for p in batch)
+        return any(p.effects.calls or p.effects.desks or p.after or any(_finished(p)) for p in batch)
 
     def note(self, batch: list["Pending"]) -> None:
-        """What a batch of new tickets changes: estimates out of date, the status pages' list perhaps."""
+        """What any batch changes beyond what it announces: the estimates out of date, the status pages'
+        list perhaps (both for the next refresh)."""
         for p in batch:
-            if p.effects.tickets:
+            if p.effects.tickets or p.effects.desks:
                 self.state.dirty = True
             self.feed.note(p.effects.tickets.values())
 
@@ -131,9 +131,7 @@ class Publisher:
                 self.publish(self.topics.calls, call)
                 called = True
             desks.update(dict.fromkeys(p.effects.desks))
-            if p.effects.tickets or p.effects.desks:
-                self.state.dirty = True
-            self.feed.note(p.effects.tickets.values())
+        self.note(batch)
         at = batch[-1].at  # never earlier than any call listed
         with self.state.queue.steady():
             for desk_id in desks:
